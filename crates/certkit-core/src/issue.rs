@@ -1,0 +1,466 @@
+//! Certificate issuance, RFC 5280 §4.1 and the CA/B Forum Baseline Requirements.
+//!
+//! ```text
+//! TBSCertificate ::= SEQUENCE {
+//!     version         [0] EXPLICIT Version DEFAULT v1,   -- v3
+//!     serialNumber        CertificateSerialNumber,
+//!     signature           AlgorithmIdentifier,
+//!     issuer              Name,
+//!     validity            Validity,
+//!     subject             Name,
+//!     subjectPublicKeyInfo SubjectPublicKeyInfo,
+//!     extensions      [3] EXPLICIT Extensions }
+//! ```
+//!
+//! The rules certkit applies, in order:
+//!
+//! 1. The CA certificate must be a CA (basicConstraints cA=TRUE; keyCertSign
+//!    if keyUsage is present), valid now, and its key must match.
+//! 2. A CSR that asks to be a CA is refused unless the profile has
+//!    `ca_constraint.is_ca`; a CA is refused where the issuer's
+//!    pathLenConstraint forbids it. CA certificates carry no SANs.
+//! 3. Every CN, DNS name, email and URI must match the profile's `name_whitelist`.
+//! 4. The serial number is 20 random octets with the top bit cleared and the
+//!    next one set: positive, 159 bits of which 158 are random, never over
+//!    20 octets (RFC 5280 §4.1.2.2; BR §7.1 asks for 64 bits of entropy).
+//! 5. Validity runs from `now − backdate` (5 minutes by default) to
+//!    `now + expiry`, or the profile's fixed `not_before`/`not_after`.
+//!    It never starts before, or ends after, the CA's own validity: an
+//!    expiry past the CA's notAfter is capped with a warning.
+//! 6. Key usages the subject key cannot have are dropped with a warning:
+//!    keyEncipherment and dataEncipherment need an RSA key (RFC 8813 §3,
+//!    RFC 8410 §5), keyAgreement an EC key, encipherOnly/decipherOnly
+//!    keyAgreement.
+//! 7. Extensions, in Go's order: keyUsage (critical), extKeyUsage,
+//!    basicConstraints (critical), subjectKeyIdentifier (SHA-1 of the key,
+//!    RFC 5280 §4.2.1.2 (1)), authorityKeyIdentifier (the issuer's key id),
+//!    authorityInfoAccess, subjectAltName (critical when the subject is
+//!    empty, §4.2.1.6), cRLDistributionPoints, OCSP no-check.
+//! 8. The signature algorithm follows the CA key ([`crate::key`]).
+
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::fmt;
+
+use der::asn1::{Ia5String, OctetString};
+use der::{Decode, Encode, Sequence};
+use rand_core::CryptoRng;
+use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
+use x509_cert::certificate::{Certificate, Version};
+use x509_cert::ext::Extension;
+use x509_cert::ext::pkix::crl::dp::DistributionPoint;
+use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
+use x509_cert::ext::pkix::{
+    AccessDescription, AuthorityInfoAccessSyntax, AuthorityKeyIdentifier, BasicConstraints, CrlDistributionPoints, ExtendedKeyUsage,
+    KeyUsage, KeyUsages, SubjectAltName,
+};
+use x509_cert::name::Name;
+use x509_cert::serial_number::SerialNumber;
+use x509_cert::time::Validity;
+
+use crate::csr::Csr;
+use crate::key::{KeyAlgorithm, PublicKey};
+use crate::profile::{Policy, key_usage_name};
+use crate::san::San;
+use crate::signer::{Signer, ToBeSigned};
+use crate::time::UnixTime;
+use crate::{Error, Result, oid, pem};
+
+/// What the certificate is for: a subject, its SANs and its key.
+#[derive(Clone, Debug)]
+pub struct Subject {
+    /// The subject name.
+    pub name: Name,
+    /// The SANs.
+    pub sans: Vec<San>,
+    /// The subject's public key.
+    pub public_key: PublicKey,
+    /// basicConstraints requested by the CSR, if it asked to be a CA.
+    pub requested_ca: Option<BasicConstraints>,
+}
+
+impl Subject {
+    /// Takes subject, SANs and key from a verified CSR.
+    pub fn from_csr(csr: &Csr) -> Subject {
+        Subject {
+            name: csr.subject().clone(),
+            sans: csr.sans().to_vec(),
+            public_key: csr.public_key().clone(),
+            requested_ca: csr.requested_ca().cloned(),
+        }
+    }
+
+    /// Replaces the SANs, as cfssl's `-hostname` does.
+    pub fn with_hosts<S: AsRef<str>>(mut self, hosts: &[S]) -> Result<Subject> {
+        self.sans = crate::san::from_hosts(hosts)?;
+        Ok(self)
+    }
+}
+
+/// A CA certificate that has been checked for issuing.
+#[derive(Clone, Debug)]
+pub struct CaCert {
+    cert: Certificate,
+    der: Vec<u8>,
+    public_key: PublicKey,
+    key_id: Vec<u8>,
+    path_len: Option<u8>,
+    not_before: UnixTime,
+    not_after: UnixTime,
+}
+
+impl CaCert {
+    /// Reads the first certificate of a PEM or DER file and checks it can
+    /// issue: basicConstraints cA=TRUE, and keyCertSign if keyUsage is present.
+    pub fn parse(input: &[u8], what: &str) -> Result<CaCert> {
+        let der = first_certificate(input, what)?;
+        let cert = Certificate::from_der(&der).map_err(|e| Error::Der { what: what.to_string(), detail: e.to_string() })?;
+        let tbs = cert.tbs_certificate();
+        let public_key = PublicKey::from_spki(tbs.subject_public_key_info(), what)?;
+        let bc: Option<BasicConstraints> = ext(&cert, oid::BASIC_CONSTRAINTS, what)?;
+        let Some(bc) = bc.filter(|b| b.ca) else {
+            return Err(Error::NotACa { reason: "it has no basicConstraints with cA=TRUE" });
+        };
+        if let Some(ku) = ext::<KeyUsage>(&cert, oid::KEY_USAGE, what)? {
+            if !ku.key_cert_sign() {
+                return Err(Error::NotACa { reason: "its keyUsage lacks keyCertSign" });
+            }
+        }
+        let key_id = match ext::<x509_cert::ext::pkix::SubjectKeyIdentifier>(&cert, oid::SKI, what)? {
+            Some(ski) => ski.0.as_bytes().to_vec(),
+            None => public_key.key_id(),
+        };
+        let v = tbs.validity();
+        Ok(CaCert {
+            not_before: UnixTime::from_x509(&v.not_before),
+            not_after: UnixTime::from_x509(&v.not_after),
+            path_len: bc.path_len_constraint,
+            cert,
+            der,
+            public_key,
+            key_id,
+        })
+    }
+
+    /// The CA's public key.
+    pub fn public_key(&self) -> &PublicKey {
+        &self.public_key
+    }
+
+    /// The CA's subject (the issuer of what it signs).
+    pub fn subject(&self) -> &Name {
+        self.cert.tbs_certificate().subject()
+    }
+
+    /// DER of the CA certificate.
+    pub fn der(&self) -> &[u8] {
+        &self.der
+    }
+
+    /// PEM of the CA certificate.
+    pub fn to_pem(&self) -> String {
+        pem::encode(pem::CERTIFICATE, &self.der)
+    }
+
+    /// The CA's notAfter.
+    pub fn not_after(&self) -> UnixTime {
+        self.not_after
+    }
+
+    /// Refuses a key that does not belong to this certificate.
+    pub fn check_key(&self, key: &PublicKey) -> Result<()> {
+        if key == &self.public_key { Ok(()) } else { Err(Error::CaKeyMismatch) }
+    }
+}
+
+fn ext<'a, T: Decode<'a, Error = der::Error>>(cert: &'a Certificate, id: const_oid::ObjectIdentifier, what: &str) -> Result<Option<T>> {
+    let Some(exts) = cert.tbs_certificate().extensions() else { return Ok(None) };
+    let mut found = exts.iter().filter(|e| e.extn_id == id);
+    let Some(e) = found.next() else { return Ok(None) };
+    if found.next().is_some() {
+        return Err(Error::DuplicateExtension { what: what.to_string(), oid: id.to_string() });
+    }
+    T::from_der(e.extn_value.as_bytes()).map(Some).map_err(|err| Error::Der { what: what.to_string(), detail: alloc::format!("extension {id}: {err}") })
+}
+
+/// DER of the first `CERTIFICATE` in PEM input, or the input if it is DER.
+pub fn first_certificate(input: &[u8], what: &str) -> Result<Vec<u8>> {
+    if input.len() > crate::MAX_INPUT_LEN {
+        return Err(Error::InputTooLarge { what: what.to_string(), len: input.len(), max: crate::MAX_INPUT_LEN });
+    }
+    if !pem::is_pem(input) {
+        return Ok(input.to_vec());
+    }
+    let blocks = pem::blocks(input, what)?;
+    blocks.iter().find(|b| b.label == pem::CERTIFICATE).map(|b| b.der.clone()).ok_or_else(|| Error::PemLabel {
+        what: what.to_string(),
+        found: blocks.iter().map(|b| alloc::format!("`{}`", b.label)).collect::<Vec<_>>().join(", "),
+        expected: pem::CERTIFICATE,
+    })
+}
+
+/// Something certkit did differently from what was asked, and said so.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Warning {
+    /// A key usage the key cannot have was left out.
+    DroppedUsage {
+        /// cfssl's name for it.
+        usage: &'static str,
+        /// The subject key.
+        key: KeyAlgorithm,
+    },
+    /// The expiry reached past the CA's notAfter.
+    CappedToCa {
+        /// The CA's notAfter.
+        not_after: UnixTime,
+    },
+    /// SANs were left out of a CA certificate.
+    DroppedCaSans,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Warning::DroppedUsage { usage, key } => write!(
+                f,
+                "left out the `{usage}` usage: a {key} key cannot have it (RFC 5480/8813, RFC 8410); remove it from the profile to silence this"
+            ),
+            Warning::CappedToCa { not_after } => write!(
+                f,
+                "the expiry reaches past the CA certificate's notAfter; the certificate ends with the CA at {not_after}"
+            ),
+            Warning::DroppedCaSans => write!(f, "left out the subjectAltNames: a CA certificate does not name hosts"),
+        }
+    }
+}
+
+/// An issued certificate.
+#[derive(Clone, Debug)]
+pub struct Issued {
+    /// DER.
+    pub der: Vec<u8>,
+    /// What certkit changed, to show the operator.
+    pub warnings: Vec<Warning>,
+}
+
+impl Issued {
+    /// PEM.
+    pub fn to_pem(&self) -> String {
+        pem::encode(pem::CERTIFICATE, &self.der)
+    }
+}
+
+/// Who signs: a CA, or the subject itself (a self-signed root).
+#[derive(Clone, Copy, Debug)]
+pub enum Issuer<'a> {
+    /// A CA certificate.
+    Ca(&'a CaCert),
+    /// The subject's own key: a self-signed certificate.
+    SelfSigned,
+}
+
+#[derive(Sequence)]
+struct TbsCertificate {
+    #[asn1(context_specific = "0", default = "Default::default")]
+    version: Version,
+    serial_number: SerialNumber,
+    signature: AlgorithmIdentifierOwned,
+    issuer: Name,
+    validity: Validity,
+    subject: Name,
+    subject_public_key_info: SubjectPublicKeyInfoOwned,
+    #[asn1(context_specific = "3", tag_mode = "EXPLICIT", optional = "true")]
+    extensions: Option<Vec<Extension>>,
+}
+
+/// A fresh serial number (rule 4).
+pub fn serial<R: CryptoRng + ?Sized>(rng: &mut R) -> Result<SerialNumber> {
+    let mut bytes = [0u8; 20];
+    rng.fill_bytes(&mut bytes);
+    bytes[0] = (bytes[0] & 0x3f) | 0x40;
+    SerialNumber::new(&bytes).map_err(|e| Error::Crypto { op: "serial number", detail: e.to_string() })
+}
+
+/// Builds the to-be-signed certificate. `signer_key` is the key that will
+/// sign (the CA's, or the subject's own for [`Issuer::SelfSigned`]).
+pub fn prepare<R: CryptoRng + ?Sized>(
+    subject: &Subject,
+    policy: &Policy,
+    issuer: Issuer<'_>,
+    signer_key: &PublicKey,
+    now: UnixTime,
+    rng: &mut R,
+) -> Result<(ToBeSigned, Vec<Warning>)> {
+    let mut warnings = Vec::new();
+    let enc = |e: der::Error| Error::Crypto { op: "certificate encoding", detail: e.to_string() };
+
+    // 1. The issuer.
+    let (issuer_name, issuer_key_id, ca_window) = match issuer {
+        Issuer::Ca(ca) => {
+            ca.check_key(signer_key)?;
+            if now < ca.not_before || now > ca.not_after {
+                return Err(Error::CaNotValid { not_before: ca.not_before.rfc3339(), not_after: ca.not_after.rfc3339() });
+            }
+            (ca.subject().clone(), ca.key_id.clone(), Some((ca.not_before, ca.not_after, ca.path_len)))
+        }
+        Issuer::SelfSigned => {
+            if signer_key != &subject.public_key {
+                return Err(Error::CaKeyMismatch);
+            }
+            (subject.name.clone(), subject.public_key.key_id(), None)
+        }
+    };
+
+    // 2. CA requests.
+    if subject.requested_ca.is_some() && !policy.is_ca {
+        return Err(Error::CsrWantsCa);
+    }
+    if policy.is_ca {
+        if let Some((_, _, Some(ca_path_len))) = ca_window {
+            if ca_path_len == 0 {
+                return Err(Error::PathLen);
+            }
+            if let Some(p) = policy.path_len {
+                if p >= ca_path_len {
+                    return Err(Error::PathLen);
+                }
+            }
+        }
+    }
+    let sans: Vec<San> = if policy.is_ca && !subject.sans.is_empty() {
+        warnings.push(Warning::DroppedCaSans);
+        Vec::new()
+    } else {
+        subject.sans.clone()
+    };
+    if subject.name.is_empty() && sans.is_empty() {
+        return Err(Error::EmptySubject);
+    }
+
+    // 3. Names.
+    let fields = crate::name::fields(&subject.name);
+    if !fields.common_name.is_empty() {
+        policy.check_name(&fields.common_name)?;
+    }
+    for s in &sans {
+        if !matches!(s, San::Ip(_)) {
+            policy.check_name(&s.value())?;
+        }
+    }
+
+    // 5. Validity.
+    let mut not_before = policy.not_before.unwrap_or_else(|| now.saturating_sub(policy.backdate));
+    let mut not_after = policy.not_after.unwrap_or_else(|| now.saturating_add(policy.expiry));
+    if let Some((ca_nb, ca_na, _)) = ca_window {
+        if not_before < ca_nb {
+            not_before = ca_nb;
+        }
+        if not_after > ca_na {
+            not_after = ca_na;
+            warnings.push(Warning::CappedToCa { not_after: ca_na });
+        }
+    }
+    if not_after <= not_before {
+        return Err(Error::Validity { reason: alloc::format!("notAfter {not_after} is not after notBefore {not_before}") });
+    }
+
+    // 6. Key usages.
+    let key = subject.public_key.algorithm();
+    let mut ku: Vec<KeyUsages> = Vec::new();
+    let agreement = policy.key_usage.contains(&KeyUsages::KeyAgreement) && key.can_agree();
+    for &u in &policy.key_usage {
+        let allowed = match u {
+            KeyUsages::KeyEncipherment | KeyUsages::DataEncipherment => key.can_encipher(),
+            KeyUsages::KeyAgreement => key.can_agree(),
+            KeyUsages::EncipherOnly | KeyUsages::DecipherOnly => agreement,
+            _ => true,
+        };
+        if allowed {
+            ku.push(u);
+        } else {
+            warnings.push(Warning::DroppedUsage { usage: key_usage_name(u), key });
+        }
+    }
+    if policy.is_ca && !ku.contains(&KeyUsages::KeyCertSign) {
+        ku.push(KeyUsages::KeyCertSign);
+    }
+    if ku.is_empty() && policy.ext_key_usage.is_empty() {
+        return Err(Error::Config {
+            field: alloc::format!("signing.{}.usages", policy.name),
+            reason: "the profile leaves no usage for this key; add usages such as \"digital signature\" and \"server auth\"".into(),
+        });
+    }
+
+    // 7. Extensions.
+    let mut exts: Vec<Extension> = Vec::new();
+    let mut push = |id, critical, der: Vec<u8>| -> Result<()> {
+        exts.push(Extension { extn_id: id, critical, extn_value: OctetString::new(der).map_err(enc)? });
+        Ok(())
+    };
+    if !ku.is_empty() {
+        let flags = ku.iter().fold(der::flagset::FlagSet::default(), |acc, u| acc | *u);
+        push(oid::KEY_USAGE, true, KeyUsage(flags).to_der().map_err(enc)?)?;
+    }
+    if !policy.ext_key_usage.is_empty() {
+        push(oid::EXT_KEY_USAGE, false, ExtendedKeyUsage(policy.ext_key_usage.clone()).to_der().map_err(enc)?)?;
+    }
+    let bc = BasicConstraints { ca: policy.is_ca, path_len_constraint: if policy.is_ca { policy.path_len } else { None } };
+    push(oid::BASIC_CONSTRAINTS, true, bc.to_der().map_err(enc)?)?;
+    push(oid::SKI, false, OctetString::new(subject.public_key.key_id()).map_err(enc)?.to_der().map_err(enc)?)?;
+    let aki = AuthorityKeyIdentifier { key_identifier: Some(OctetString::new(issuer_key_id).map_err(enc)?), ..Default::default() };
+    push(oid::AKI, false, aki.to_der().map_err(enc)?)?;
+    let ia5 = |s: &str| Ia5String::new(s).map_err(enc);
+    let mut aia = Vec::new();
+    if let Some(ocsp) = &policy.ocsp_url {
+        aia.push(AccessDescription { access_method: oid::AD_OCSP, access_location: GeneralName::UniformResourceIdentifier(ia5(ocsp)?) });
+    }
+    for u in &policy.issuer_urls {
+        aia.push(AccessDescription { access_method: oid::AD_CA_ISSUERS, access_location: GeneralName::UniformResourceIdentifier(ia5(u)?) });
+    }
+    if !aia.is_empty() {
+        push(oid::AIA, false, AuthorityInfoAccessSyntax(aia).to_der().map_err(enc)?)?;
+    }
+    if !sans.is_empty() {
+        let names = sans.iter().map(San::to_general_name).collect::<Result<Vec<_>>>()?;
+        push(oid::SAN, subject.name.is_empty(), SubjectAltName(names).to_der().map_err(enc)?)?;
+    }
+    if let Some(crl) = &policy.crl_url {
+        let dp = DistributionPoint {
+            distribution_point: Some(DistributionPointName::FullName(alloc::vec![GeneralName::UniformResourceIdentifier(ia5(crl)?)])),
+            reasons: None,
+            crl_issuer: None,
+        };
+        push(oid::CRL_DP, false, CrlDistributionPoints(alloc::vec![dp]).to_der().map_err(enc)?)?;
+    }
+    if policy.ocsp_no_check {
+        push(oid::OCSP_NOCHECK, false, der::asn1::Null.to_der().map_err(enc)?)?;
+    }
+
+    let alg = signer_key.algorithm().signature_algorithm();
+    let tbs = TbsCertificate {
+        version: Version::V3,
+        serial_number: serial(rng)?,
+        signature: alg.identifier(),
+        issuer: issuer_name,
+        validity: Validity::new(not_before.to_x509()?, not_after.to_x509()?),
+        subject: subject.name.clone(),
+        subject_public_key_info: subject.public_key.spki().clone(),
+        extensions: Some(exts),
+    };
+    Ok((ToBeSigned::new(tbs.to_der().map_err(enc)?, alg, signer_key.clone()), warnings))
+}
+
+/// Issues a certificate: [`prepare`], sign with `signer`, assemble.
+pub fn issue<S: Signer + ?Sized, R: CryptoRng + ?Sized>(
+    subject: &Subject,
+    policy: &Policy,
+    issuer: Issuer<'_>,
+    signer: &mut S,
+    now: UnixTime,
+    rng: &mut R,
+) -> Result<Issued> {
+    let key = signer.public_key().clone();
+    let (tbs, warnings) = prepare(subject, policy, issuer, &key, now, rng)?;
+    Ok(Issued { der: tbs.sign_with(signer)?, warnings })
+}

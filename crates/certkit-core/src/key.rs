@@ -1,0 +1,717 @@
+//! Keys: generation, PKCS#8 (plain and encrypted), the legacy SEC1 and PKCS#1
+//! forms, signatures and their verification.
+//!
+//! Supported key types are the ones a Kubernetes TLS deployment meets:
+//! ECDSA on P-256 and P-384 (RFC 5480), RSA with 2048, 3072 or 4096-bit
+//! moduli (RFC 8017; smaller keys are refused as the CA/B Forum Baseline
+//! Requirements §6.1.5 do), and Ed25519 (RFC 8410).
+//!
+//! New keys are always written as PKCS#8 (RFC 5958). Reading also accepts
+//! `EC PRIVATE KEY` (SEC1, RFC 5915) and `RSA PRIVATE KEY` (PKCS#1), the forms
+//! cfssl and OpenSSL's traditional mode write, and `ENCRYPTED PRIVATE KEY`
+//! (PKCS#8 with PBES2, RFC 8018).
+//!
+//! Signature algorithms follow the key, as cfssl's `signer.DefaultSigAlgo`:
+//! RSA < 3072 bits → sha256WithRSAEncryption, < 4096 → SHA-384, else SHA-512;
+//! P-256 → ecdsa-with-SHA256; P-384 → ecdsa-with-SHA384; Ed25519 → Ed25519.
+
+use alloc::boxed::Box;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::fmt;
+
+use const_oid::ObjectIdentifier;
+use const_oid::db::{rfc5912, rfc8410};
+use der::asn1::BitString;
+use der::{Decode, Encode};
+use p256::elliptic_curve::Generate;
+use pkcs8::{DecodePrivateKey, EncodePrivateKey};
+use rand_core::CryptoRng;
+use sha2::{Digest, Sha256, Sha384, Sha512};
+use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned, SubjectPublicKeyInfoRef};
+use zeroize::Zeroizing;
+
+use crate::{Error, Result, pem};
+
+/// A key type and size, as cfssl's `key{algo,size}` names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum KeyAlgorithm {
+    /// ECDSA on NIST P-256 (secp256r1).
+    EcdsaP256,
+    /// ECDSA on NIST P-384 (secp384r1).
+    EcdsaP384,
+    /// RSA with a modulus of this many bits.
+    Rsa(u32),
+    /// Ed25519 (RFC 8032).
+    Ed25519,
+}
+
+impl Default for KeyAlgorithm {
+    /// cfssl's default: ECDSA P-256.
+    fn default() -> Self {
+        KeyAlgorithm::EcdsaP256
+    }
+}
+
+/// RSA modulus sizes certkit generates.
+pub const RSA_SIZES: [u32; 3] = [2048, 3072, 4096];
+/// Smallest RSA modulus certkit accepts in a CSR or CA key.
+pub const RSA_MIN_BITS: u32 = 2048;
+/// Largest RSA modulus certkit accepts (bounds the work a hostile key can cause).
+pub const RSA_MAX_BITS: u32 = 8192;
+
+impl KeyAlgorithm {
+    /// Reads cfssl's `key{algo,size}`. `size` 0 means the algorithm's default
+    /// (256 for ecdsa, 2048 for rsa), as in cfssl.
+    pub fn from_cfssl(algo: &str, size: u32) -> Result<Self> {
+        match algo.to_ascii_lowercase().as_str() {
+            "ecdsa" | "ec" | "" => match size {
+                0 | 256 => Ok(KeyAlgorithm::EcdsaP256),
+                384 => Ok(KeyAlgorithm::EcdsaP384),
+                _ => Err(Error::KeySize {
+                    algo: "ecdsa".into(),
+                    size,
+                    allowed: "256 or 384 (P-521 is not supported)",
+                }),
+            },
+            "rsa" => match size {
+                0 => Ok(KeyAlgorithm::Rsa(2048)),
+                s if RSA_SIZES.contains(&s) => Ok(KeyAlgorithm::Rsa(s)),
+                _ => Err(Error::KeySize { algo: "rsa".into(), size, allowed: "2048, 3072 or 4096" }),
+            },
+            "ed25519" => match size {
+                0 | 256 => Ok(KeyAlgorithm::Ed25519),
+                _ => Err(Error::KeySize { algo: "ed25519".into(), size, allowed: "0 (or leave it out)" }),
+            },
+            other => Err(Error::KeyAlgo { algo: other.to_string() }),
+        }
+    }
+
+    /// cfssl's name for the algorithm (`ecdsa`, `rsa`, `ed25519`).
+    pub fn cfssl_algo(self) -> &'static str {
+        match self {
+            KeyAlgorithm::EcdsaP256 | KeyAlgorithm::EcdsaP384 => "ecdsa",
+            KeyAlgorithm::Rsa(_) => "rsa",
+            KeyAlgorithm::Ed25519 => "ed25519",
+        }
+    }
+
+    /// cfssl's size for the algorithm.
+    pub fn cfssl_size(self) -> u32 {
+        match self {
+            KeyAlgorithm::EcdsaP256 => 256,
+            KeyAlgorithm::EcdsaP384 => 384,
+            KeyAlgorithm::Rsa(bits) => bits,
+            KeyAlgorithm::Ed25519 => 0,
+        }
+    }
+
+    /// Whether RFC 5280's keyEncipherment / dataEncipherment can apply to
+    /// this key: only RSA keys encrypt. RFC 8813 §3 forbids them for EC keys
+    /// and RFC 8410 §5 for Ed25519.
+    pub fn can_encipher(self) -> bool {
+        matches!(self, KeyAlgorithm::Rsa(_))
+    }
+
+    /// Whether keyAgreement applies: EC keys (ECDH); not RSA or Ed25519.
+    pub fn can_agree(self) -> bool {
+        matches!(self, KeyAlgorithm::EcdsaP256 | KeyAlgorithm::EcdsaP384)
+    }
+
+    /// The signature algorithm this key signs with.
+    pub fn signature_algorithm(self) -> SignatureAlgorithm {
+        match self {
+            KeyAlgorithm::EcdsaP256 => SignatureAlgorithm::EcdsaSha256,
+            KeyAlgorithm::EcdsaP384 => SignatureAlgorithm::EcdsaSha384,
+            KeyAlgorithm::Rsa(bits) if bits >= 4096 => SignatureAlgorithm::RsaSha512,
+            KeyAlgorithm::Rsa(bits) if bits >= 3072 => SignatureAlgorithm::RsaSha384,
+            KeyAlgorithm::Rsa(_) => SignatureAlgorithm::RsaSha256,
+            KeyAlgorithm::Ed25519 => SignatureAlgorithm::Ed25519,
+        }
+    }
+}
+
+impl fmt::Display for KeyAlgorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeyAlgorithm::EcdsaP256 => f.write_str("ECDSA P-256"),
+            KeyAlgorithm::EcdsaP384 => f.write_str("ECDSA P-384"),
+            KeyAlgorithm::Rsa(bits) => write!(f, "RSA {bits}"),
+            KeyAlgorithm::Ed25519 => f.write_str("Ed25519"),
+        }
+    }
+}
+
+/// A signature algorithm certkit signs or verifies with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SignatureAlgorithm {
+    /// sha256WithRSAEncryption (RFC 4055).
+    RsaSha256,
+    /// sha384WithRSAEncryption.
+    RsaSha384,
+    /// sha512WithRSAEncryption.
+    RsaSha512,
+    /// ecdsa-with-SHA256 (RFC 5758).
+    EcdsaSha256,
+    /// ecdsa-with-SHA384.
+    EcdsaSha384,
+    /// ecdsa-with-SHA512.
+    EcdsaSha512,
+    /// Ed25519 (RFC 8410).
+    Ed25519,
+}
+
+impl SignatureAlgorithm {
+    /// The algorithm's OID.
+    pub fn oid(self) -> ObjectIdentifier {
+        match self {
+            SignatureAlgorithm::RsaSha256 => rfc5912::SHA_256_WITH_RSA_ENCRYPTION,
+            SignatureAlgorithm::RsaSha384 => rfc5912::SHA_384_WITH_RSA_ENCRYPTION,
+            SignatureAlgorithm::RsaSha512 => rfc5912::SHA_512_WITH_RSA_ENCRYPTION,
+            SignatureAlgorithm::EcdsaSha256 => rfc5912::ECDSA_WITH_SHA_256,
+            SignatureAlgorithm::EcdsaSha384 => rfc5912::ECDSA_WITH_SHA_384,
+            SignatureAlgorithm::EcdsaSha512 => rfc5912::ECDSA_WITH_SHA_512,
+            SignatureAlgorithm::Ed25519 => rfc8410::ID_ED_25519,
+        }
+    }
+
+    /// The AlgorithmIdentifier: RSA PKCS#1 v1.5 carries a NULL parameter
+    /// (RFC 4055 §5); ECDSA and Ed25519 carry none (RFC 5758 §3.2, RFC 8410 §3).
+    pub fn identifier(self) -> AlgorithmIdentifierOwned {
+        let parameters = match self {
+            SignatureAlgorithm::RsaSha256 | SignatureAlgorithm::RsaSha384 | SignatureAlgorithm::RsaSha512 => {
+                Some(der::asn1::Null.into())
+            }
+            _ => None,
+        };
+        AlgorithmIdentifierOwned { oid: self.oid(), parameters }
+    }
+
+    /// Recognises a signature AlgorithmIdentifier, refusing weak or unknown ones.
+    pub fn from_identifier(alg: &AlgorithmIdentifierOwned) -> Result<Self> {
+        let oid = alg.oid;
+        let known = [
+            SignatureAlgorithm::RsaSha256,
+            SignatureAlgorithm::RsaSha384,
+            SignatureAlgorithm::RsaSha512,
+            SignatureAlgorithm::EcdsaSha256,
+            SignatureAlgorithm::EcdsaSha384,
+            SignatureAlgorithm::EcdsaSha512,
+            SignatureAlgorithm::Ed25519,
+        ];
+        if let Some(a) = known.into_iter().find(|a| a.oid() == oid) {
+            return Ok(a);
+        }
+        let weak = match oid {
+            o if o == rfc5912::MD_5_WITH_RSA_ENCRYPTION => Some("md5WithRSAEncryption"),
+            o if o == rfc5912::MD_2_WITH_RSA_ENCRYPTION => Some("md2WithRSAEncryption"),
+            o if o == ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.3") => Some("md4WithRSAEncryption"),
+            o if o == rfc5912::SHA_1_WITH_RSA_ENCRYPTION => Some("sha1WithRSAEncryption"),
+            o if o == ObjectIdentifier::new_unwrap("1.2.840.10045.4.1") => Some("ecdsa-with-SHA1"),
+            o if o == rfc5912::DSA_WITH_SHA_1 => Some("dsa-with-SHA1"),
+            o if o == rfc5912::DSA_WITH_SHA_224 => Some("dsa-with-SHA224"),
+            o if o == rfc5912::DSA_WITH_SHA_256 => Some("dsa-with-SHA256"),
+            o if o == rfc5912::SHA_224_WITH_RSA_ENCRYPTION => None,
+            _ => None,
+        };
+        match weak {
+            Some(name) => Err(Error::WeakSignatureAlgorithm { name }),
+            None => Err(Error::UnsupportedSignatureAlgorithm { oid: oid.to_string() }),
+        }
+    }
+
+    /// cfssl's (Go's `x509.SignatureAlgorithm.String()`) name.
+    pub fn go_name(self) -> &'static str {
+        match self {
+            SignatureAlgorithm::RsaSha256 => "SHA256WithRSA",
+            SignatureAlgorithm::RsaSha384 => "SHA384WithRSA",
+            SignatureAlgorithm::RsaSha512 => "SHA512WithRSA",
+            SignatureAlgorithm::EcdsaSha256 => "ECDSAWithSHA256",
+            SignatureAlgorithm::EcdsaSha384 => "ECDSAWithSHA384",
+            SignatureAlgorithm::EcdsaSha512 => "ECDSAWithSHA512",
+            SignatureAlgorithm::Ed25519 => "Ed25519",
+        }
+    }
+}
+
+enum Inner {
+    P256(p256::ecdsa::SigningKey),
+    P384(p384::ecdsa::SigningKey),
+    Rsa(Box<rsa::PrivateKey>),
+    Ed25519(ed25519_dalek::SigningKey),
+}
+
+/// A private key. The secret is wiped from memory when the key is dropped
+/// (each backing type zeroizes itself), and `Debug` never shows it.
+pub struct PrivateKey {
+    inner: Inner,
+    public: PublicKey,
+}
+
+impl fmt::Debug for PrivateKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PrivateKey({}, secret redacted)", self.public.algorithm)
+    }
+}
+
+/// How an encrypted PKCS#8 key derives its AES-256-CBC key from the passphrase.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Kdf {
+    /// scrypt, N=2^14, r=8, p=1 (RFC 7914; OpenSSL 3 reads it).
+    #[default]
+    Scrypt,
+    /// PBKDF2-HMAC-SHA256 with 600,000 iterations (OWASP 2023), for readers
+    /// that lack scrypt.
+    Pbkdf2,
+}
+
+impl PrivateKey {
+    /// Generates a new key.
+    pub fn generate<R: CryptoRng + ?Sized>(algorithm: KeyAlgorithm, rng: &mut R) -> Result<Self> {
+        let inner = match algorithm {
+            KeyAlgorithm::EcdsaP256 => Inner::P256(p256::ecdsa::SigningKey::generate_from_rng(rng)),
+            KeyAlgorithm::EcdsaP384 => Inner::P384(p384::ecdsa::SigningKey::generate_from_rng(rng)),
+            KeyAlgorithm::Rsa(bits) => {
+                if !RSA_SIZES.contains(&bits) {
+                    return Err(Error::KeySize { algo: "rsa".into(), size: bits, allowed: "2048, 3072 or 4096" });
+                }
+                let key = rsa::PrivateKey::new(rng, bits as usize)
+                    .map_err(|e| Error::Crypto { op: "RSA key generation", detail: e.to_string() })?;
+                Inner::Rsa(Box::new(key))
+            }
+            KeyAlgorithm::Ed25519 => {
+                let mut seed = Zeroizing::new([0u8; 32]);
+                rng.fill_bytes(seed.as_mut());
+                Inner::Ed25519(ed25519_dalek::SigningKey::from_bytes(&seed))
+            }
+        };
+        Self::from_inner(inner)
+    }
+
+    fn from_inner(inner: Inner) -> Result<Self> {
+        let (algorithm, spki_der) = match &inner {
+            Inner::P256(k) => (KeyAlgorithm::EcdsaP256, spki::EncodePublicKey::to_public_key_der(k.verifying_key())),
+            Inner::P384(k) => (KeyAlgorithm::EcdsaP384, spki::EncodePublicKey::to_public_key_der(k.verifying_key())),
+            Inner::Rsa(k) => {
+                let bits = rsa::traits::PublicKeyParts::n_bits_precision(k.as_ref());
+                (KeyAlgorithm::Rsa(bits), spki::EncodePublicKey::to_public_key_der(k.as_public_key()))
+            }
+            Inner::Ed25519(k) => (KeyAlgorithm::Ed25519, spki::EncodePublicKey::to_public_key_der(&k.verifying_key())),
+        };
+        let spki_der = spki_der.map_err(|e| Error::Crypto { op: "public key encoding", detail: e.to_string() })?;
+        let spki = SubjectPublicKeyInfoOwned::from_der(spki_der.as_bytes())
+            .map_err(|e| Error::Crypto { op: "public key encoding", detail: e.to_string() })?;
+        Ok(PrivateKey { inner, public: PublicKey { spki, algorithm } })
+    }
+
+    /// Reads a private key from PEM or DER.
+    ///
+    /// PEM may be `PRIVATE KEY`, `EC PRIVATE KEY`, `RSA PRIVATE KEY` or
+    /// `ENCRYPTED PRIVATE KEY` (which needs `passphrase`); other blocks in the
+    /// file (`EC PARAMETERS`, certificates) are skipped. DER may be plain
+    /// PKCS#8, SEC1, PKCS#1 or encrypted PKCS#8. `what` names the input in errors.
+    pub fn from_bytes(input: &[u8], passphrase: Option<&[u8]>, what: &str) -> Result<Self> {
+        if !pem::is_pem(input) {
+            if input.len() > crate::MAX_INPUT_LEN {
+                return Err(Error::InputTooLarge { what: what.to_string(), len: input.len(), max: crate::MAX_INPUT_LEN });
+            }
+            return Self::from_any_der(input, passphrase, what);
+        }
+        let blocks = pem::blocks(input, what)?;
+        let mut labels = Vec::new();
+        for b in &blocks {
+            if b.legacy_encrypted {
+                return Err(Error::LegacyEncryptedKey { what: what.to_string() });
+            }
+            match b.label.as_str() {
+                pem::PRIVATE_KEY => return Self::from_pkcs8_der(&b.der, what),
+                pem::EC_PRIVATE_KEY => return Self::from_sec1_der(&b.der, what),
+                pem::RSA_PRIVATE_KEY => return Self::from_pkcs1_der(&b.der, what),
+                pem::ENCRYPTED_PRIVATE_KEY => return Self::from_encrypted_der(&b.der, passphrase, what),
+                other => labels.push(other.to_string()),
+            }
+        }
+        Err(Error::NoPrivateKey { what: what.to_string(), found: labels.join(", ") })
+    }
+
+    fn from_any_der(der: &[u8], passphrase: Option<&[u8]>, what: &str) -> Result<Self> {
+        if pkcs8::PrivateKeyInfoRef::from_der(der).is_ok() {
+            return Self::from_pkcs8_der(der, what);
+        }
+        if pkcs8::EncryptedPrivateKeyInfoRef::from_der(der).is_ok() {
+            return Self::from_encrypted_der(der, passphrase, what);
+        }
+        if sec1::EcPrivateKey::from_der(der).is_ok() {
+            return Self::from_sec1_der(der, what);
+        }
+        if let Ok(key) = Self::from_pkcs1_der(der, what) {
+            return Ok(key);
+        }
+        Err(Error::NoPrivateKey { what: what.to_string(), found: "DER that is not PKCS#8, SEC1 or PKCS#1".into() })
+    }
+
+    /// Reads an unencrypted PKCS#8 `PrivateKeyInfo`.
+    pub fn from_pkcs8_der(der: &[u8], what: &str) -> Result<Self> {
+        let bad = |e: &dyn fmt::Display| Error::BadKey { what: what.to_string(), detail: e.to_string() };
+        let info = pkcs8::PrivateKeyInfoRef::from_der(der).map_err(|e| bad(&e))?;
+        let oid = info.algorithm.oid;
+        let inner = if oid == rfc5912::RSA_ENCRYPTION {
+            Inner::Rsa(Box::new(rsa::PrivateKey::from_pkcs8_der(der).map_err(|e| bad(&e))?))
+        } else if oid == rfc5912::ID_EC_PUBLIC_KEY {
+            let curve = info.algorithm.parameters_oid().map_err(|e| bad(&e))?;
+            if curve == rfc5912::SECP_256_R_1 {
+                Inner::P256(p256::ecdsa::SigningKey::from_pkcs8_der(der).map_err(|e| bad(&e))?)
+            } else if curve == rfc5912::SECP_384_R_1 {
+                Inner::P384(p384::ecdsa::SigningKey::from_pkcs8_der(der).map_err(|e| bad(&e))?)
+            } else {
+                return Err(Error::UnsupportedKey { what: what.to_string(), detail: alloc::format!("EC curve {curve}; use P-256 or P-384") });
+            }
+        } else if oid == rfc8410::ID_ED_25519 {
+            Inner::Ed25519(ed25519_dalek::SigningKey::from_pkcs8_der(der).map_err(|e| bad(&e))?)
+        } else {
+            return Err(Error::UnsupportedKey { what: what.to_string(), detail: alloc::format!("algorithm {oid}; use ECDSA P-256/P-384, RSA or Ed25519") });
+        };
+        Self::checked(inner, what)
+    }
+
+    /// Reads a SEC1 `ECPrivateKey` (`EC PRIVATE KEY`).
+    pub fn from_sec1_der(der: &[u8], what: &str) -> Result<Self> {
+        let bad = |e: &dyn fmt::Display| Error::BadKey { what: what.to_string(), detail: e.to_string() };
+        let parsed = sec1::EcPrivateKey::from_der(der).map_err(|e| bad(&e))?;
+        let curve = parsed.parameters.and_then(|p| p.named_curve()).ok_or_else(|| Error::BadKey {
+            what: what.to_string(),
+            detail: "the EC key does not name its curve".into(),
+        })?;
+        let inner = if curve == rfc5912::SECP_256_R_1 {
+            Inner::P256(p256::SecretKey::from_sec1_der(der).map_err(|e| bad(&e))?.into())
+        } else if curve == rfc5912::SECP_384_R_1 {
+            Inner::P384(p384::SecretKey::from_sec1_der(der).map_err(|e| bad(&e))?.into())
+        } else {
+            return Err(Error::UnsupportedKey { what: what.to_string(), detail: alloc::format!("EC curve {curve}; use P-256 or P-384") });
+        };
+        Self::checked(inner, what)
+    }
+
+    /// Reads a PKCS#1 `RSAPrivateKey` (`RSA PRIVATE KEY`).
+    pub fn from_pkcs1_der(der: &[u8], what: &str) -> Result<Self> {
+        use pkcs1::DecodeRsaPrivateKey;
+        let key = rsa::PrivateKey::from_pkcs1_der(der)
+            .map_err(|e| Error::BadKey { what: what.to_string(), detail: e.to_string() })?;
+        Self::checked(Inner::Rsa(Box::new(key)), what)
+    }
+
+    /// Reads an `EncryptedPrivateKeyInfo` with `passphrase`.
+    pub fn from_encrypted_der(der: &[u8], passphrase: Option<&[u8]>, what: &str) -> Result<Self> {
+        let Some(passphrase) = passphrase else {
+            return Err(Error::PassphraseNeeded { what: what.to_string() });
+        };
+        let enc = pkcs8::EncryptedPrivateKeyInfoRef::from_der(der)
+            .map_err(|e| Error::BadKey { what: what.to_string(), detail: e.to_string() })?;
+        let doc = enc.decrypt(passphrase).map_err(|_| Error::WrongPassphrase { what: what.to_string() })?;
+        Self::from_pkcs8_der(doc.as_bytes(), what)
+    }
+
+    fn checked(inner: Inner, what: &str) -> Result<Self> {
+        let key = Self::from_inner(inner)?;
+        if let KeyAlgorithm::Rsa(bits) = key.public.algorithm {
+            if !(RSA_MIN_BITS..=RSA_MAX_BITS).contains(&bits) {
+                return Err(Error::RsaKeySize { what: what.to_string(), bits });
+            }
+        }
+        Ok(key)
+    }
+
+    /// The key's type and size.
+    pub fn algorithm(&self) -> KeyAlgorithm {
+        self.public.algorithm
+    }
+
+    /// The matching public key.
+    pub fn public_key(&self) -> &PublicKey {
+        &self.public
+    }
+
+    /// PKCS#8 DER, wiped on drop.
+    pub fn to_pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>> {
+        let doc = match &self.inner {
+            Inner::P256(k) => k.to_pkcs8_der(),
+            Inner::P384(k) => k.to_pkcs8_der(),
+            Inner::Rsa(k) => k.to_pkcs8_der(),
+            Inner::Ed25519(k) => k.to_pkcs8_der(),
+        }
+        .map_err(|e| Error::Crypto { op: "PKCS#8 encoding", detail: e.to_string() })?;
+        Ok(Zeroizing::new(doc.as_bytes().to_vec()))
+    }
+
+    /// PKCS#8 PEM (`PRIVATE KEY`), wiped on drop.
+    pub fn to_pkcs8_pem(&self) -> Result<Zeroizing<String>> {
+        let der = self.to_pkcs8_der()?;
+        Ok(Zeroizing::new(pem::encode(pem::PRIVATE_KEY, &der)))
+    }
+
+    /// Encrypted PKCS#8 PEM (`ENCRYPTED PRIVATE KEY`): PBES2 with `kdf` and AES-256-CBC.
+    pub fn to_encrypted_pem<R: CryptoRng + ?Sized>(&self, passphrase: &[u8], kdf: Kdf, rng: &mut R) -> Result<String> {
+        if passphrase.is_empty() {
+            return Err(Error::EmptyPassphrase);
+        }
+        let der = self.to_pkcs8_der()?;
+        let mut salt = [0u8; 16];
+        let mut iv = [0u8; 16];
+        rng.fill_bytes(&mut salt);
+        rng.fill_bytes(&mut iv);
+        let crypto = |e: &dyn fmt::Display| Error::Crypto { op: "key encryption", detail: e.to_string() };
+        let params = match kdf {
+            Kdf::Scrypt => {
+                let p = pkcs5::scrypt::Params::new(14, 8, 1).map_err(|e| crypto(&e))?;
+                pkcs5::pbes2::Parameters::generate_scrypt_aes256cbc(p, &salt, iv).map_err(|e| crypto(&e))?
+            }
+            Kdf::Pbkdf2 => pkcs5::pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(600_000, &salt, iv)
+                .map_err(|e| crypto(&e))?,
+        };
+        let info = pkcs8::PrivateKeyInfoRef::from_der(&der).map_err(|e| crypto(&e))?;
+        let doc = info.encrypt_with_params(params, passphrase).map_err(|e| crypto(&e))?;
+        Ok(pem::encode(pem::ENCRYPTED_PRIVATE_KEY, doc.as_bytes()))
+    }
+
+    /// The signature algorithm this key signs with.
+    pub fn signature_algorithm(&self) -> SignatureAlgorithm {
+        self.public.algorithm.signature_algorithm()
+    }
+
+    /// Signs `msg` with the key's signature algorithm and returns the bytes
+    /// that go into the signature BIT STRING (DER `Ecdsa-Sig-Value` for ECDSA).
+    /// `rng` blinds the RSA private-key operation.
+    pub fn sign<R: CryptoRng + ?Sized>(&self, msg: &[u8], rng: &mut R) -> Result<Vec<u8>> {
+        use signature::Signer;
+        let fail = |e: &dyn fmt::Display| Error::Crypto { op: "signing", detail: e.to_string() };
+        Ok(match &self.inner {
+            Inner::P256(k) => {
+                let sig: p256::ecdsa::DerSignature = k.try_sign(msg).map_err(|e| fail(&e))?;
+                sig.as_bytes().to_vec()
+            }
+            Inner::P384(k) => {
+                let sig: p384::ecdsa::DerSignature = k.try_sign(msg).map_err(|e| fail(&e))?;
+                sig.as_bytes().to_vec()
+            }
+            Inner::Rsa(k) => {
+                let (scheme, digest) = match self.signature_algorithm() {
+                    SignatureAlgorithm::RsaSha512 => (rsa::Pkcs1v15Sign::new::<Sha512>(), Sha512::digest(msg).to_vec()),
+                    SignatureAlgorithm::RsaSha384 => (rsa::Pkcs1v15Sign::new::<Sha384>(), Sha384::digest(msg).to_vec()),
+                    _ => (rsa::Pkcs1v15Sign::new::<Sha256>(), Sha256::digest(msg).to_vec()),
+                };
+                k.sign_with_rng(rng, scheme, &digest).map_err(|e| fail(&e))?
+            }
+            Inner::Ed25519(k) => k.try_sign(msg).map_err(|e| fail(&e))?.to_bytes().to_vec(),
+        })
+    }
+}
+
+/// A public key, kept as its SubjectPublicKeyInfo.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublicKey {
+    spki: SubjectPublicKeyInfoOwned,
+    algorithm: KeyAlgorithm,
+}
+
+impl PublicKey {
+    /// Recognises a SubjectPublicKeyInfo, refusing unsupported algorithms
+    /// and RSA keys outside 2048–8192 bits. `what` names the input in errors.
+    pub fn from_spki(spki: &SubjectPublicKeyInfoOwned, what: &str) -> Result<Self> {
+        let oid = spki.algorithm.oid;
+        let bad = |e: &dyn fmt::Display| Error::BadKey { what: what.to_string(), detail: e.to_string() };
+        let der = spki.to_der().map_err(|e| bad(&e))?;
+        let spki_ref = SubjectPublicKeyInfoRef::from_der(&der).map_err(|e| bad(&e))?;
+        let algorithm = if oid == rfc5912::RSA_ENCRYPTION {
+            let key = rsa::PublicKey::try_from(spki_ref).map_err(|e| bad(&e))?;
+            let bits = rsa::traits::PublicKeyParts::n_bits_precision(&key);
+            if !(RSA_MIN_BITS..=RSA_MAX_BITS).contains(&bits) {
+                return Err(Error::RsaKeySize { what: what.to_string(), bits });
+            }
+            KeyAlgorithm::Rsa(bits)
+        } else if oid == rfc5912::ID_EC_PUBLIC_KEY {
+            let curve = spki.algorithm.parameters.as_ref().and_then(|p| p.decode_as::<ObjectIdentifier>().ok());
+            let point = spki.subject_public_key.raw_bytes();
+            match curve {
+                Some(c) if c == rfc5912::SECP_256_R_1 => {
+                    p256::ecdsa::VerifyingKey::from_sec1_bytes(point).map_err(|e| bad(&e))?;
+                    KeyAlgorithm::EcdsaP256
+                }
+                Some(c) if c == rfc5912::SECP_384_R_1 => {
+                    p384::ecdsa::VerifyingKey::from_sec1_bytes(point).map_err(|e| bad(&e))?;
+                    KeyAlgorithm::EcdsaP384
+                }
+                Some(c) => {
+                    return Err(Error::UnsupportedKey { what: what.to_string(), detail: alloc::format!("EC curve {c}; use P-256 or P-384") });
+                }
+                None => return Err(Error::BadKey { what: what.to_string(), detail: "the EC key does not name its curve".into() }),
+            }
+        } else if oid == rfc8410::ID_ED_25519 {
+            let bytes: [u8; 32] = spki.subject_public_key.raw_bytes().try_into().map_err(|_| Error::BadKey {
+                what: what.to_string(),
+                detail: "an Ed25519 public key must be 32 bytes".into(),
+            })?;
+            ed25519_dalek::VerifyingKey::from_bytes(&bytes).map_err(|e| bad(&e))?;
+            KeyAlgorithm::Ed25519
+        } else if oid == rfc5912::ID_DSA {
+            return Err(Error::UnsupportedKey { what: what.to_string(), detail: "DSA keys are obsolete; use ECDSA P-256".into() });
+        } else {
+            return Err(Error::UnsupportedKey { what: what.to_string(), detail: alloc::format!("key algorithm {oid}; use ECDSA P-256/P-384, RSA or Ed25519") });
+        };
+        Ok(PublicKey { spki: spki.clone(), algorithm })
+    }
+
+    /// The key's type and size.
+    pub fn algorithm(&self) -> KeyAlgorithm {
+        self.algorithm
+    }
+
+    /// The SubjectPublicKeyInfo.
+    pub fn spki(&self) -> &SubjectPublicKeyInfoOwned {
+        &self.spki
+    }
+
+    /// DER of the SubjectPublicKeyInfo.
+    pub fn spki_der(&self) -> Vec<u8> {
+        self.spki.to_der().unwrap_or_default()
+    }
+
+    /// Key identifier, RFC 5280 §4.2.1.2 method (1): the SHA-1 hash of the
+    /// subjectPublicKey BIT STRING's bytes, as cfssl, Go and OpenSSL compute it.
+    pub fn key_id(&self) -> Vec<u8> {
+        use sha1::Sha1;
+        Sha1::digest(self.spki.subject_public_key.raw_bytes()).to_vec()
+    }
+
+    /// Verifies `sig` over `msg` made with `alg`. The algorithm must suit the
+    /// key: RSA PKCS#1 v1.5 with SHA-2 for RSA, ECDSA with SHA-2 for EC keys,
+    /// Ed25519 for Ed25519.
+    pub fn verify(&self, alg: SignatureAlgorithm, msg: &[u8], sig: &[u8]) -> Result<()> {
+        use signature::hazmat::PrehashVerifier;
+        let invalid = || Error::BadSignature;
+        let point = self.spki.subject_public_key.raw_bytes();
+        let hash = |a: SignatureAlgorithm| -> Vec<u8> {
+            match a {
+                SignatureAlgorithm::RsaSha384 | SignatureAlgorithm::EcdsaSha384 => Sha384::digest(msg).to_vec(),
+                SignatureAlgorithm::RsaSha512 | SignatureAlgorithm::EcdsaSha512 => Sha512::digest(msg).to_vec(),
+                _ => Sha256::digest(msg).to_vec(),
+            }
+        };
+        match (self.algorithm, alg) {
+            (KeyAlgorithm::Rsa(_), SignatureAlgorithm::RsaSha256 | SignatureAlgorithm::RsaSha384 | SignatureAlgorithm::RsaSha512) => {
+                let der = self.spki.to_der().map_err(|_| invalid())?;
+                let spki_ref = SubjectPublicKeyInfoRef::from_der(&der).map_err(|_| invalid())?;
+                let key = rsa::PublicKey::try_from(spki_ref).map_err(|_| invalid())?;
+                let scheme = match alg {
+                    SignatureAlgorithm::RsaSha384 => rsa::Pkcs1v15Sign::new::<Sha384>(),
+                    SignatureAlgorithm::RsaSha512 => rsa::Pkcs1v15Sign::new::<Sha512>(),
+                    _ => rsa::Pkcs1v15Sign::new::<Sha256>(),
+                };
+                key.verify(scheme, &hash(alg), sig).map_err(|_| invalid())
+            }
+            (KeyAlgorithm::EcdsaP256, SignatureAlgorithm::EcdsaSha256 | SignatureAlgorithm::EcdsaSha384 | SignatureAlgorithm::EcdsaSha512) => {
+                let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(point).map_err(|_| invalid())?;
+                let s = p256::ecdsa::Signature::from_der(sig).map_err(|_| invalid())?;
+                key.verify_prehash(&hash(alg), &s).map_err(|_| invalid())
+            }
+            (KeyAlgorithm::EcdsaP384, SignatureAlgorithm::EcdsaSha256 | SignatureAlgorithm::EcdsaSha384 | SignatureAlgorithm::EcdsaSha512) => {
+                let key = p384::ecdsa::VerifyingKey::from_sec1_bytes(point).map_err(|_| invalid())?;
+                let s = p384::ecdsa::Signature::from_der(sig).map_err(|_| invalid())?;
+                key.verify_prehash(&hash(alg), &s).map_err(|_| invalid())
+            }
+            (KeyAlgorithm::Ed25519, SignatureAlgorithm::Ed25519) => {
+                let bytes: [u8; 32] = point.try_into().map_err(|_| invalid())?;
+                let key = ed25519_dalek::VerifyingKey::from_bytes(&bytes).map_err(|_| invalid())?;
+                let s = ed25519_dalek::Signature::from_slice(sig).map_err(|_| invalid())?;
+                key.verify_strict(msg, &s).map_err(|_| invalid())
+            }
+            (key, alg) => Err(Error::SignatureKeyMismatch { key, alg: alg.go_name() }),
+        }
+    }
+
+    /// Bit string for a signature (helper for assembling signed structures).
+    pub(crate) fn bit_string(sig: &[u8]) -> Result<BitString> {
+        BitString::from_bytes(sig).map_err(|e| Error::Crypto { op: "signature encoding", detail: e.to_string() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rng() -> rand_core::UnwrapErr<getrandom::SysRng> {
+        rand_core::UnwrapErr(getrandom::SysRng)
+    }
+
+    #[test]
+    fn cfssl_key_requests() {
+        assert_eq!(KeyAlgorithm::from_cfssl("ecdsa", 256).unwrap(), KeyAlgorithm::EcdsaP256);
+        assert_eq!(KeyAlgorithm::from_cfssl("ecdsa", 0).unwrap(), KeyAlgorithm::EcdsaP256);
+        assert_eq!(KeyAlgorithm::from_cfssl("rsa", 0).unwrap(), KeyAlgorithm::Rsa(2048));
+        assert_eq!(KeyAlgorithm::from_cfssl("RSA", 4096).unwrap(), KeyAlgorithm::Rsa(4096));
+        assert_eq!(KeyAlgorithm::from_cfssl("ed25519", 0).unwrap(), KeyAlgorithm::Ed25519);
+        let e = KeyAlgorithm::from_cfssl("rsa", 1024).unwrap_err().to_string();
+        assert!(e.contains("1024") && e.contains("2048"), "{e}");
+        let e = KeyAlgorithm::from_cfssl("ecdsa", 521).unwrap_err().to_string();
+        assert!(e.contains("521"), "{e}");
+        let e = KeyAlgorithm::from_cfssl("dsa", 2048).unwrap_err().to_string();
+        assert!(e.contains("dsa") && e.contains("ecdsa"), "{e}");
+    }
+
+    #[test]
+    fn every_key_type_signs_verifies_and_round_trips() {
+        for alg in [KeyAlgorithm::EcdsaP256, KeyAlgorithm::EcdsaP384, KeyAlgorithm::Ed25519, KeyAlgorithm::Rsa(2048)] {
+            let key = PrivateKey::generate(alg, &mut rng()).unwrap();
+            assert_eq!(key.algorithm(), alg);
+            let sig = key.sign(b"message", &mut rng()).unwrap();
+            key.public_key().verify(key.signature_algorithm(), b"message", &sig).unwrap();
+            assert!(key.public_key().verify(key.signature_algorithm(), b"other", &sig).is_err());
+
+            let pem = key.to_pkcs8_pem().unwrap();
+            let back = PrivateKey::from_bytes(pem.as_bytes(), None, "key.pem").unwrap();
+            assert_eq!(back.public_key(), key.public_key());
+            let der = key.to_pkcs8_der().unwrap();
+            let back = PrivateKey::from_bytes(&der, None, "key.der").unwrap();
+            assert_eq!(back.public_key(), key.public_key());
+            assert!(!alloc::format!("{key:?}").contains(&pem[30..60]));
+        }
+    }
+
+    #[test]
+    fn encrypted_pkcs8_round_trip() {
+        let key = PrivateKey::generate(KeyAlgorithm::EcdsaP256, &mut rng()).unwrap();
+        for kdf in [Kdf::Scrypt, Kdf::Pbkdf2] {
+            let enc = key.to_encrypted_pem(b"correct horse", kdf, &mut rng()).unwrap();
+            assert!(enc.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
+            let e = PrivateKey::from_bytes(enc.as_bytes(), None, "ca-key.pem").unwrap_err();
+            assert!(matches!(e, Error::PassphraseNeeded { .. }), "{e}");
+            let e = PrivateKey::from_bytes(enc.as_bytes(), Some(b"wrong"), "ca-key.pem").unwrap_err();
+            assert!(matches!(e, Error::WrongPassphrase { .. }), "{e}");
+            let back = PrivateKey::from_bytes(enc.as_bytes(), Some(b"correct horse"), "ca-key.pem").unwrap();
+            assert_eq!(back.public_key(), key.public_key());
+        }
+    }
+
+    #[test]
+    fn sec1_and_pkcs1_fixtures_from_openssl() {
+        let ec = include_bytes!("../../../tests/data/openssl-ec-sec1.pem");
+        let key = PrivateKey::from_bytes(ec, None, "ec.pem").unwrap();
+        assert_eq!(key.algorithm(), KeyAlgorithm::EcdsaP256);
+        let rsa = include_bytes!("../../../tests/data/openssl-rsa-pkcs1.pem");
+        let key = PrivateKey::from_bytes(rsa, None, "rsa.pem").unwrap();
+        assert_eq!(key.algorithm(), KeyAlgorithm::Rsa(2048));
+    }
+
+    #[test]
+    fn weak_rsa_refused() {
+        let weak = include_bytes!("../../../tests/data/openssl-rsa1024-pkcs1.pem");
+        let e = PrivateKey::from_bytes(weak, None, "weak.pem").unwrap_err().to_string();
+        assert!(e.contains("1024"), "{e}");
+    }
+
+    #[test]
+    fn garbage_is_an_error() {
+        for input in [&b""[..], b"\x30\x03\x02\x01", b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"] {
+            assert!(PrivateKey::from_bytes(input, None, "x").is_err());
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! PEM armour, RFC 7468.
+//!
+//! Files handed to a CA often hold several blocks (a chain, an `EC PARAMETERS`
+//! block before an `EC PRIVATE KEY`, a certificate after its key). [`blocks`]
+//! finds every `-----BEGIN …-----` … `-----END …-----` pair and decodes each
+//! with the strict RFC 7468 decoder of `pem-rfc7468`; text around the blocks
+//! (OpenSSL's "Certificate:" dumps, comments) is ignored, as OpenSSL does.
+
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use der::pem::LineEnding;
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+use crate::{Error, MAX_INPUT_LEN, Result};
+
+/// PEM label of a certificate.
+pub const CERTIFICATE: &str = "CERTIFICATE";
+/// PEM label of a PKCS#10 request.
+pub const CERTIFICATE_REQUEST: &str = "CERTIFICATE REQUEST";
+/// Label some old tools (Netscape, Windows) write for a PKCS#10 request.
+pub const NEW_CERTIFICATE_REQUEST: &str = "NEW CERTIFICATE REQUEST";
+/// PKCS#8 private key.
+pub const PRIVATE_KEY: &str = "PRIVATE KEY";
+/// Encrypted PKCS#8 private key.
+pub const ENCRYPTED_PRIVATE_KEY: &str = "ENCRYPTED PRIVATE KEY";
+/// SEC1 EC private key (what cfssl and `openssl ecparam -genkey` write).
+pub const EC_PRIVATE_KEY: &str = "EC PRIVATE KEY";
+/// PKCS#1 RSA private key (what cfssl and `openssl genrsa -traditional` write).
+pub const RSA_PRIVATE_KEY: &str = "RSA PRIVATE KEY";
+
+/// One decoded PEM block. Its bytes are wiped when it is dropped, since the
+/// block may be a private key.
+#[derive(Zeroize, ZeroizeOnDrop)]
+pub struct Block {
+    /// The label between `BEGIN ` and the dashes.
+    pub label: String,
+    /// The decoded DER bytes.
+    pub der: Vec<u8>,
+    /// Whether the block carried RFC 1421 headers (`Proc-Type: 4,ENCRYPTED`).
+    pub legacy_encrypted: bool,
+}
+
+impl core::fmt::Debug for Block {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "Block({}, {} bytes)", self.label, self.der.len())
+    }
+}
+
+/// Whether `input` looks like PEM text rather than DER.
+pub fn is_pem(input: &[u8]) -> bool {
+    find(input, b"-----BEGIN ").is_some()
+}
+
+/// Decodes every PEM block in `input`; `what` names the input in errors.
+///
+/// Fails if there is no block at all, or if any block is malformed.
+pub fn blocks(input: &[u8], what: &str) -> Result<Vec<Block>> {
+    if input.len() > MAX_INPUT_LEN {
+        return Err(Error::InputTooLarge { what: what.to_string(), len: input.len(), max: MAX_INPUT_LEN });
+    }
+    let mut out = Vec::new();
+    let mut rest = input;
+    while let Some(start) = find(rest, b"-----BEGIN ") {
+        let from_begin = &rest[start..];
+        let label_end = find(&from_begin[11..], b"-----").ok_or_else(|| Error::Pem {
+            what: what.to_string(),
+            detail: "a `-----BEGIN` line is not closed by `-----`".to_string(),
+        })?;
+        let label = core::str::from_utf8(&from_begin[11..11 + label_end]).map_err(|_| Error::Pem {
+            what: what.to_string(),
+            detail: "the PEM label is not UTF-8".to_string(),
+        })?;
+        let mut end_marker = Vec::with_capacity(label.len() + 14);
+        end_marker.extend_from_slice(b"-----END ");
+        end_marker.extend_from_slice(label.as_bytes());
+        end_marker.extend_from_slice(b"-----");
+        let end = find(from_begin, &end_marker).ok_or_else(|| Error::Pem {
+            what: what.to_string(),
+            detail: alloc::format!("the `{label}` block has no `-----END {label}-----` line (truncated file?)"),
+        })?;
+        let block_text = &from_begin[..end + end_marker.len()];
+        let legacy_encrypted = find(block_text, b"Proc-Type:").is_some();
+        if legacy_encrypted {
+            out.push(Block { label: label.to_string(), der: Vec::new(), legacy_encrypted });
+        } else {
+            let (_, der) = der::pem::decode_vec(block_text).map_err(|e| Error::Pem {
+                what: what.to_string(),
+                detail: alloc::format!("the `{label}` block is not valid PEM ({e}); re-export it, or check the file was not edited or cut"),
+            })?;
+            out.push(Block { label: label.to_string(), der, legacy_encrypted });
+        }
+        rest = &from_begin[end + end_marker.len()..];
+    }
+    if out.is_empty() {
+        return Err(Error::Pem {
+            what: what.to_string(),
+            detail: "no `-----BEGIN …-----` block found; give a PEM file".to_string(),
+        });
+    }
+    Ok(out)
+}
+
+/// Encodes `der` as PEM with `label`, 64-column lines and LF line endings.
+pub fn encode(label: &str, der: &[u8]) -> String {
+    // Encoding into a String only fails on a length overflow, which inputs
+    // bounded by MAX_INPUT_LEN cannot reach; fall back to an empty string
+    // rather than panic.
+    der::pem::encode_string(label, LineEnding::LF, der).unwrap_or_default()
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() || haystack.len() < needle.len() {
+        return None;
+    }
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_surrounding_text() {
+        let pem = encode("CERTIFICATE", b"hello world");
+        let text = alloc::format!("Certificate:\n  junk\n{pem}trailing\n{pem}");
+        let got = blocks(text.as_bytes(), "test").unwrap();
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].label, "CERTIFICATE");
+        assert_eq!(got[1].der, b"hello world");
+    }
+
+    #[test]
+    fn missing_end_is_an_error_that_says_so() {
+        let pem = encode("CERTIFICATE", b"hello world");
+        let cut = &pem[..pem.len() - 20];
+        let err = blocks(cut.as_bytes(), "ca.pem").unwrap_err().to_string();
+        assert!(err.contains("ca.pem") && err.contains("END CERTIFICATE"), "{err}");
+    }
+
+    #[test]
+    fn no_block() {
+        let err = blocks(b"not pem at all", "x").unwrap_err().to_string();
+        assert!(err.contains("no `-----BEGIN"), "{err}");
+    }
+
+    #[test]
+    fn bad_base64() {
+        let err = blocks(b"-----BEGIN X-----\n!!!!\n-----END X-----\n", "x").unwrap_err();
+        assert!(err.to_string().contains("not valid PEM"), "{err}");
+    }
+
+    #[test]
+    fn legacy_encrypted_is_flagged() {
+        let text = b"-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nAAAA\n-----END RSA PRIVATE KEY-----\n";
+        let b = blocks(text, "k").unwrap();
+        assert!(b[0].legacy_encrypted);
+    }
+}

@@ -1,0 +1,572 @@
+//! Signing policy: cfssl's signing config JSON (`config.Config`).
+//!
+//! ```json
+//! { "signing": {
+//!     "default":  { "usages": ["digital signature", "key encipherment", "server auth"],
+//!                   "expiry": "876000h", "ca_constraint": { "is_ca": false } },
+//!     "profiles": { "client": { "usages": ["signing", "client auth"], "expiry": "8760h" } } } }
+//! ```
+//!
+//! A profile's fields, and the rule certkit applies to each:
+//!
+//! | field | rule |
+//! |---|---|
+//! | `usages` | cfssl's strings ([`USAGE_NAMES`]); an unknown one is an error (cfssl ignores it) |
+//! | `expiry` | a duration ([`crate::duration`]); empty inherits `default`'s, then 8760h |
+//! | `backdate` | a duration; default 5m |
+//! | `not_before`, `not_after` | RFC 3339 times that replace the computed validity |
+//! | `ca_constraint` | `{is_ca, max_path_len, max_path_len_zero}`: issue CA certificates |
+//! | `name_whitelist` | a regular expression every CN, DNS name, email and URI must match (unanchored, as cfssl's Go `regexp` `Find`) |
+//! | `crl_url`, `ocsp_url`, `issuer_urls` | CRL distribution point and AIA; empty inherits `default`'s |
+//! | `ocsp_no_check` | add id-pkix-ocsp-nocheck |
+//!
+//! An unknown `-profile` is an error (cfssl silently falls back to `default`).
+//! Fields cfssl uses only for its remote-signing server (`auth_key`,
+//! `remote`, `auth_remote`, …) are accepted and ignored; an unknown field is
+//! an error naming it.
+
+use alloc::collections::BTreeMap;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::time::Duration;
+
+use const_oid::ObjectIdentifier;
+use der::flagset::FlagSet;
+use serde::{Deserialize, Serialize};
+use x509_cert::ext::pkix::KeyUsages;
+
+use crate::request::DEFAULT_BACKDATE;
+use crate::time::UnixTime;
+use crate::{Error, Result, duration, oid};
+
+/// One usage string of cfssl's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Usage {
+    /// A keyUsage bit.
+    Key(KeyUsages),
+    /// An extendedKeyUsage purpose.
+    Ext(ObjectIdentifier),
+}
+
+/// Every usage string certkit accepts, as cfssl spells them.
+pub const USAGE_NAMES: [&str; 23] = [
+    "signing",
+    "digital signature",
+    "content commitment",
+    "key encipherment",
+    "key agreement",
+    "data encipherment",
+    "cert sign",
+    "crl sign",
+    "encipher only",
+    "decipher only",
+    "any",
+    "server auth",
+    "client auth",
+    "code signing",
+    "email protection",
+    "s/mime",
+    "ipsec end system",
+    "ipsec tunnel",
+    "ipsec user",
+    "timestamping",
+    "ocsp signing",
+    "microsoft sgc",
+    "netscape sgc",
+];
+
+impl Usage {
+    /// Reads one of cfssl's usage strings (also cfssl's old misspelling
+    /// `content committment`).
+    pub fn from_cfssl(s: &str) -> Option<Usage> {
+        Some(match s {
+            "signing" | "digital signature" => Usage::Key(KeyUsages::DigitalSignature),
+            "content commitment" | "content committment" => Usage::Key(KeyUsages::NonRepudiation),
+            "key encipherment" => Usage::Key(KeyUsages::KeyEncipherment),
+            "key agreement" => Usage::Key(KeyUsages::KeyAgreement),
+            "data encipherment" => Usage::Key(KeyUsages::DataEncipherment),
+            "cert sign" => Usage::Key(KeyUsages::KeyCertSign),
+            "crl sign" => Usage::Key(KeyUsages::CRLSign),
+            "encipher only" => Usage::Key(KeyUsages::EncipherOnly),
+            "decipher only" => Usage::Key(KeyUsages::DecipherOnly),
+            "any" => Usage::Ext(oid::EKU_ANY),
+            "server auth" => Usage::Ext(oid::EKU_SERVER_AUTH),
+            "client auth" => Usage::Ext(oid::EKU_CLIENT_AUTH),
+            "code signing" => Usage::Ext(oid::EKU_CODE_SIGNING),
+            "email protection" | "s/mime" => Usage::Ext(oid::EKU_EMAIL_PROTECTION),
+            "ipsec end system" => Usage::Ext(oid::EKU_IPSEC_END_SYSTEM),
+            "ipsec tunnel" => Usage::Ext(oid::EKU_IPSEC_TUNNEL),
+            "ipsec user" => Usage::Ext(oid::EKU_IPSEC_USER),
+            "timestamping" => Usage::Ext(oid::EKU_TIME_STAMPING),
+            "ocsp signing" => Usage::Ext(oid::EKU_OCSP_SIGNING),
+            "microsoft sgc" => Usage::Ext(oid::EKU_MICROSOFT_SGC),
+            "netscape sgc" => Usage::Ext(oid::EKU_NETSCAPE_SGC),
+            _ => return None,
+        })
+    }
+}
+
+/// The name of a keyUsage bit in cfssl's words.
+pub fn key_usage_name(u: KeyUsages) -> &'static str {
+    match u {
+        KeyUsages::DigitalSignature => "digital signature",
+        KeyUsages::NonRepudiation => "content commitment",
+        KeyUsages::KeyEncipherment => "key encipherment",
+        KeyUsages::DataEncipherment => "data encipherment",
+        KeyUsages::KeyAgreement => "key agreement",
+        KeyUsages::KeyCertSign => "cert sign",
+        KeyUsages::CRLSign => "crl sign",
+        KeyUsages::EncipherOnly => "encipher only",
+        KeyUsages::DecipherOnly => "decipher only",
+    }
+}
+
+/// The JSON of a signing config.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigJson {
+    /// The `signing` section.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing: Option<SigningJson>,
+    /// cfssl's remote-signing keys (ignored by an offline CA).
+    #[serde(default, skip_serializing)]
+    pub auth_keys: Option<serde_json::Value>,
+    /// cfssl's remote signers (ignored).
+    #[serde(default, skip_serializing)]
+    pub remotes: Option<serde_json::Value>,
+    /// cfssl's OCSP responder settings (ignored).
+    #[serde(default, skip_serializing)]
+    pub ocsp: Option<serde_json::Value>,
+}
+
+/// The `signing` section.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SigningJson {
+    /// The profile used when none is named.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<ProfileJson>,
+    /// Named profiles.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub profiles: BTreeMap<String, ProfileJson>,
+}
+
+/// One profile's JSON, field for field as cfssl names them.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct ProfileJson {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub usages: Vec<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub expiry: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub backdate: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_before: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_after: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_constraint: Option<CaConstraintJson>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name_whitelist: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub crl_url: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub ocsp_url: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub issuer_urls: Vec<String>,
+    #[serde(default, skip_serializing_if = "core::ops::Not::not")]
+    pub ocsp_no_check: bool,
+    // Accepted for compatibility with cfssl configs; meaningless offline.
+    #[serde(default, skip_serializing)]
+    pub auth_key: Option<serde_json::Value>,
+    #[serde(default, skip_serializing)]
+    pub prev_auth_key: Option<serde_json::Value>,
+    #[serde(default, skip_serializing)]
+    pub remote: Option<serde_json::Value>,
+    #[serde(default, skip_serializing)]
+    pub auth_remote: Option<serde_json::Value>,
+    #[serde(default, skip_serializing)]
+    pub ct_log_servers: Option<serde_json::Value>,
+    #[serde(default, skip_serializing)]
+    pub cert_store: Option<serde_json::Value>,
+    #[serde(default, skip_serializing)]
+    pub lint_error_level: Option<serde_json::Value>,
+    #[serde(default, skip_serializing)]
+    pub ignored_lints: Option<serde_json::Value>,
+    #[serde(default, skip_serializing)]
+    pub ignored_lint_sources: Option<serde_json::Value>,
+}
+
+/// `ca_constraint`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct CaConstraintJson {
+    #[serde(default)]
+    pub is_ca: bool,
+    #[serde(default)]
+    pub max_path_len: i64,
+    #[serde(default)]
+    pub max_path_len_zero: bool,
+}
+
+/// A checked profile: what [`crate::issue`] applies.
+#[derive(Clone, Debug)]
+pub struct Policy {
+    /// The profile's name (`default` for the default).
+    pub name: String,
+    /// keyUsage bits, in the order given.
+    pub key_usage: Vec<KeyUsages>,
+    /// extendedKeyUsage purposes, in the order given.
+    pub ext_key_usage: Vec<ObjectIdentifier>,
+    /// Lifetime.
+    pub expiry: Duration,
+    /// notBefore backdate.
+    pub backdate: Duration,
+    /// Fixed notBefore.
+    pub not_before: Option<UnixTime>,
+    /// Fixed notAfter.
+    pub not_after: Option<UnixTime>,
+    /// Issue CA certificates.
+    pub is_ca: bool,
+    /// pathLenConstraint for CA certificates.
+    pub path_len: Option<u8>,
+    /// The whitelist's source text.
+    pub name_whitelist: Option<String>,
+    /// CRL distribution point URL.
+    pub crl_url: Option<String>,
+    /// OCSP responder URL.
+    pub ocsp_url: Option<String>,
+    /// CA issuers URLs.
+    pub issuer_urls: Vec<String>,
+    /// Add id-pkix-ocsp-nocheck.
+    pub ocsp_no_check: bool,
+}
+
+/// cfssl's default lifetime for leaf certificates: 8760h (one year).
+pub const DEFAULT_EXPIRY: Duration = Duration::from_secs(8760 * 3600);
+
+impl Policy {
+    /// The keyUsage bits as a flag set.
+    pub fn key_usage_flags(&self) -> FlagSet<KeyUsages> {
+        self.key_usage.iter().fold(FlagSet::default(), |acc, u| acc | *u)
+    }
+
+    /// Checks `name` against `name_whitelist` (unanchored, like Go's `regexp.Find`).
+    pub fn check_name(&self, name: &str) -> Result<()> {
+        let Some(pattern) = &self.name_whitelist else { return Ok(()) };
+        let re = compile(pattern, &self.name)?;
+        if re.is_match(name) {
+            Ok(())
+        } else {
+            Err(Error::NameNotAllowed { name: name.to_string(), pattern: pattern.clone() })
+        }
+    }
+
+    /// The policy `gencert -initca` applies: cfssl's `CAPolicy`,
+    /// `cert sign` + `crl sign`, cA=TRUE.
+    pub fn root_ca(expiry: Duration, backdate: Duration, path_len: Option<u8>) -> Policy {
+        Policy {
+            name: "initca".into(),
+            key_usage: alloc::vec![KeyUsages::KeyCertSign, KeyUsages::CRLSign],
+            ext_key_usage: Vec::new(),
+            expiry,
+            backdate,
+            not_before: None,
+            not_after: None,
+            is_ca: true,
+            path_len,
+            name_whitelist: None,
+            crl_url: None,
+            ocsp_url: None,
+            issuer_urls: Vec::new(),
+            ocsp_no_check: false,
+        }
+    }
+}
+
+fn compile(pattern: &str, profile: &str) -> Result<regex_automata::meta::Regex> {
+    regex_automata::meta::Regex::new(pattern).map_err(|e| Error::Config {
+        field: alloc::format!("signing.{profile}.name_whitelist"),
+        reason: alloc::format!("`{pattern}` is not a valid regular expression ({e})"),
+    })
+}
+
+/// A loaded signing config.
+#[derive(Clone, Debug)]
+pub struct SigningConfig {
+    default: Policy,
+    profiles: BTreeMap<String, Policy>,
+}
+
+impl Default for SigningConfig {
+    /// cfssl's `DefaultConfig`, used when no `-config` is given: `signing`,
+    /// `key encipherment`, `server auth`, `client auth`, 8760h.
+    fn default() -> Self {
+        let json = ProfileJson {
+            usages: ["signing", "key encipherment", "server auth", "client auth"].iter().map(|s| s.to_string()).collect(),
+            expiry: "8760h".into(),
+            ..Default::default()
+        };
+        // The built-in profile is valid by construction; an error here would
+        // be a bug, so fall back to an empty policy rather than panic.
+        let default = resolve("default", &json, None).unwrap_or_else(|_| Policy::root_ca(DEFAULT_EXPIRY, DEFAULT_BACKDATE, None));
+        SigningConfig { default, profiles: BTreeMap::new() }
+    }
+}
+
+impl SigningConfig {
+    /// Parses and checks a signing config; `what` names the input in errors.
+    pub fn from_json(json: &[u8], what: &str) -> Result<Self> {
+        if json.len() > crate::MAX_INPUT_LEN {
+            return Err(Error::InputTooLarge { what: what.to_string(), len: json.len(), max: crate::MAX_INPUT_LEN });
+        }
+        let cfg: ConfigJson = serde_json::from_slice(json).map_err(|e| Error::Json { what: what.to_string(), detail: e.to_string() })?;
+        let signing = cfg.signing.ok_or_else(|| Error::Config {
+            field: alloc::format!("{what}: signing"),
+            reason: "the config has no \"signing\" section; see `certkit print-defaults config`".into(),
+        })?;
+        let default_json = signing.default.unwrap_or_else(|| ProfileJson {
+            usages: ["signing", "key encipherment", "server auth", "client auth"].iter().map(|s| s.to_string()).collect(),
+            expiry: "8760h".into(),
+            ..Default::default()
+        });
+        let default = resolve("default", &default_json, None)?;
+        let mut profiles = BTreeMap::new();
+        for (name, p) in &signing.profiles {
+            let policy = resolve(&alloc::format!("profiles.{name}"), p, Some(&default))?;
+            if policy.key_usage.is_empty() && policy.ext_key_usage.is_empty() {
+                return Err(Error::Config {
+                    field: alloc::format!("signing.profiles.{name}.usages"),
+                    reason: "the profile has no usages; list at least one, such as \"digital signature\" and \"server auth\"".into(),
+                });
+            }
+            profiles.insert(name.clone(), Policy { name: name.clone(), ..policy });
+        }
+        Ok(SigningConfig { default, profiles })
+    }
+
+    /// The profile called `name`, or `default` for `None` (or `"default"`).
+    pub fn profile(&self, name: Option<&str>) -> Result<&Policy> {
+        match name {
+            None | Some("") => Ok(&self.default),
+            Some(n) => match self.profiles.get(n) {
+                Some(p) => Ok(p),
+                None if n == "default" => Ok(&self.default),
+                None => Err(Error::UnknownProfile {
+                    name: n.to_string(),
+                    available: core::iter::once("default").chain(self.profiles.keys().map(String::as_str)).collect::<Vec<_>>().join(", "),
+                }),
+            },
+        }
+    }
+
+    /// The profile names, `default` first.
+    pub fn names(&self) -> Vec<&str> {
+        core::iter::once("default").chain(self.profiles.keys().map(String::as_str)).collect()
+    }
+}
+
+fn resolve(name: &str, p: &ProfileJson, default: Option<&Policy>) -> Result<Policy> {
+    let field = |f: &str| alloc::format!("signing.{name}.{f}");
+    let mut key_usage = Vec::new();
+    let mut ext_key_usage = Vec::new();
+    for (i, u) in p.usages.iter().enumerate() {
+        match Usage::from_cfssl(u) {
+            Some(Usage::Key(k)) if !key_usage.contains(&k) => key_usage.push(k),
+            Some(Usage::Ext(o)) if !ext_key_usage.contains(&o) => ext_key_usage.push(o),
+            Some(_) => {}
+            None => return Err(Error::UnknownUsage { field: alloc::format!("{}[{i}]", field("usages")), usage: u.clone() }),
+        }
+    }
+    let expiry = if !p.expiry.is_empty() {
+        duration::parse(&p.expiry, &field("expiry"))?
+    } else {
+        default.map(|d| d.expiry).unwrap_or(DEFAULT_EXPIRY)
+    };
+    if expiry.is_zero() {
+        return Err(Error::Config { field: field("expiry"), reason: "the expiry is zero; give a lifetime such as \"8760h\"".into() });
+    }
+    let backdate = if p.backdate.is_empty() { DEFAULT_BACKDATE } else { duration::parse(&p.backdate, &field("backdate"))? };
+    let not_before = p.not_before.as_deref().map(|t| parse_rfc3339(t, &field("not_before"))).transpose()?;
+    let not_after = p.not_after.as_deref().map(|t| parse_rfc3339(t, &field("not_after"))).transpose()?;
+    if let (Some(nb), Some(na)) = (not_before, not_after) {
+        if na <= nb {
+            return Err(Error::Config { field: field("not_after"), reason: "not_after must be later than not_before".into() });
+        }
+    }
+    let cc = p.ca_constraint.clone().unwrap_or_default();
+    let path_len = if !cc.is_ca {
+        None
+    } else if cc.max_path_len > 0 {
+        Some(u8::try_from(cc.max_path_len).map_err(|_| Error::Config {
+            field: field("ca_constraint.max_path_len"),
+            reason: "max_path_len must be between 0 and 255".into(),
+        })?)
+    } else if cc.max_path_len < 0 {
+        return Err(Error::Config { field: field("ca_constraint.max_path_len"), reason: "max_path_len cannot be negative".into() });
+    } else if cc.max_path_len_zero {
+        Some(0)
+    } else {
+        None
+    };
+    let whitelist = if p.name_whitelist.is_empty() { None } else { Some(p.name_whitelist.clone()) };
+    if let Some(w) = &whitelist {
+        compile(w, name)?;
+    }
+    let url = |own: &str, inherited: Option<&Option<String>>, f: &str| -> Result<Option<String>> {
+        if own.is_empty() {
+            return Ok(inherited.cloned().flatten());
+        }
+        check_url(own, &field(f))?;
+        Ok(Some(own.to_string()))
+    };
+    let crl_url = url(&p.crl_url, default.map(|d| &d.crl_url), "crl_url")?;
+    let ocsp_url = url(&p.ocsp_url, default.map(|d| &d.ocsp_url), "ocsp_url")?;
+    let issuer_urls = if p.issuer_urls.is_empty() {
+        default.map(|d| d.issuer_urls.clone()).unwrap_or_default()
+    } else {
+        for (i, u) in p.issuer_urls.iter().enumerate() {
+            check_url(u, &alloc::format!("{}[{i}]", field("issuer_urls")))?;
+        }
+        p.issuer_urls.clone()
+    };
+    Ok(Policy {
+        name: name.to_string(),
+        key_usage,
+        ext_key_usage,
+        expiry,
+        backdate,
+        not_before,
+        not_after,
+        is_ca: cc.is_ca,
+        path_len,
+        name_whitelist: whitelist,
+        crl_url,
+        ocsp_url,
+        issuer_urls,
+        ocsp_no_check: p.ocsp_no_check,
+    })
+}
+
+fn check_url(u: &str, field: &str) -> Result<()> {
+    let ok = (u.starts_with("http://") || u.starts_with("https://") || u.starts_with("ldap://"))
+        && u.len() > 8
+        && u.bytes().all(|b| b.is_ascii_graphic());
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::Config { field: field.to_string(), reason: alloc::format!("`{u}` is not an http(s) or ldap URL without spaces") })
+    }
+}
+
+/// Parses an RFC 3339 UTC or offset time (`2030-01-02T03:04:05Z`).
+pub fn parse_rfc3339(s: &str, field: &str) -> Result<UnixTime> {
+    let err = || Error::Config { field: field.to_string(), reason: alloc::format!("`{s}` is not an RFC 3339 time like \"2030-01-02T03:04:05Z\"") };
+    let b = s.as_bytes();
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b't') || b[13] != b':' || b[16] != b':' {
+        return Err(err());
+    }
+    let num = |r: core::ops::Range<usize>| -> Result<u64> {
+        let t = s.get(r).ok_or_else(err)?;
+        if !t.bytes().all(|c| c.is_ascii_digit()) {
+            return Err(err());
+        }
+        t.parse::<u64>().map_err(|_| err())
+    };
+    let (y, mo, d, h, mi, se) = (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
+    let mut rest = &s[19..];
+    if let Some(frac) = rest.strip_prefix('.') {
+        let n = frac.bytes().take_while(u8::is_ascii_digit).count();
+        rest = &frac[n..];
+    }
+    let offset: i64 = match rest {
+        "Z" | "z" => 0,
+        o if o.len() == 6 && (o.starts_with('+') || o.starts_with('-')) && &o[3..4] == ":" => {
+            let oh: i64 = o[1..3].parse().map_err(|_| err())?;
+            let om: i64 = o[4..6].parse().map_err(|_| err())?;
+            let v = oh * 3600 + om * 60;
+            if o.starts_with('+') { v } else { -v }
+        }
+        _ => return Err(err()),
+    };
+    let dt = der::DateTime::new(y as u16, mo as u8, d as u8, h as u8, mi as u8, se as u8).map_err(|_| err())?;
+    let secs = dt.unix_duration().as_secs() as i64 - offset;
+    u64::try_from(secs).map(UnixTime).map_err(|_| err())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SEED: &[u8] = br#"{
+        "signing": {
+            "default": {
+                "usages": ["digital signature", "key encipherment", "server auth"],
+                "expiry": "876000h",
+                "ca_constraint": { "is_ca": false }
+            }
+        }
+    }"#;
+
+    #[test]
+    fn seed_config() {
+        let cfg = SigningConfig::from_json(SEED, "server-signing-config.json").unwrap();
+        let p = cfg.profile(None).unwrap();
+        assert_eq!(p.expiry, Duration::from_secs(876_000 * 3600));
+        assert_eq!(p.key_usage, [KeyUsages::DigitalSignature, KeyUsages::KeyEncipherment]);
+        assert_eq!(p.ext_key_usage, [oid::EKU_SERVER_AUTH]);
+        assert!(!p.is_ca);
+    }
+
+    #[test]
+    fn unknown_usage_profile_and_expiry_are_errors() {
+        let e = SigningConfig::from_json(br#"{"signing":{"default":{"usages":["server auth","bogus"],"expiry":"1h"}}}"#, "c.json")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("signing.default.usages[1] `bogus`"), "{e}");
+        let cfg = SigningConfig::from_json(SEED, "c").unwrap();
+        let e = cfg.profile(Some("www")).unwrap_err().to_string();
+        assert!(e.contains("`www`") && e.contains("default"), "{e}");
+        let e = SigningConfig::from_json(br#"{"signing":{"default":{"usages":["signing"],"expiry":"1 year"}}}"#, "c").unwrap_err();
+        assert!(e.to_string().starts_with("signing.default.expiry"), "{e}");
+        let e = SigningConfig::from_json(br#"{"signing":{"default":{"usages":["signing"],"expiry":"1h","expiri":"2h"}}}"#, "c.json").unwrap_err();
+        assert!(e.to_string().contains("expiri"), "{e}");
+    }
+
+    #[test]
+    fn profiles_inherit_and_ca_constraints() {
+        let cfg = SigningConfig::from_json(
+            br#"{"signing":{"default":{"expiry":"168h","crl_url":"http://crl.example/ca.crl"},
+                 "profiles":{"intermediate":{"usages":["cert sign","crl sign"],"ca_constraint":{"is_ca":true,"max_path_len":0,"max_path_len_zero":true}},
+                             "www":{"usages":["signing","server auth"],"expiry":"90d","name_whitelist":"\\.example\\.com$"}}}}"#,
+            "c",
+        )
+        .unwrap();
+        let i = cfg.profile(Some("intermediate")).unwrap();
+        assert!(i.is_ca);
+        assert_eq!(i.path_len, Some(0));
+        assert_eq!(i.expiry, Duration::from_secs(168 * 3600));
+        assert_eq!(i.crl_url.as_deref(), Some("http://crl.example/ca.crl"));
+        let w = cfg.profile(Some("www")).unwrap();
+        assert!(w.check_name("a.example.com").is_ok());
+        assert!(w.check_name("a.example.org").is_err());
+    }
+
+    #[test]
+    fn rfc3339() {
+        assert_eq!(parse_rfc3339("2030-01-02T03:04:05Z", "f").unwrap().rfc3339(), "2030-01-02T03:04:05Z");
+        assert_eq!(parse_rfc3339("2030-01-02T05:04:05+02:00", "f").unwrap().rfc3339(), "2030-01-02T03:04:05Z");
+        assert!(parse_rfc3339("2030-13-02T03:04:05Z", "f").is_err());
+        assert!(parse_rfc3339("yesterday", "f").is_err());
+    }
+
+    #[test]
+    fn every_documented_usage_parses() {
+        for u in USAGE_NAMES {
+            assert!(Usage::from_cfssl(u).is_some(), "{u}");
+        }
+    }
+}

@@ -1,0 +1,229 @@
+//! cfssl's CSR JSON (`csr.CertificateRequest`), accepted as cfssl writes it.
+//!
+//! ```json
+//! { "CN": "my-svc.my-namespace.svc.cluster.local",
+//!   "hosts": ["my-svc.my-namespace.svc.cluster.local", "10.0.34.2"],
+//!   "key": { "algo": "ecdsa", "size": 256 },
+//!   "names": [{ "C": "US", "ST": "CA", "L": "San Francisco", "O": "Example", "OU": "Ops" }],
+//!   "ca": { "expiry": "43800h", "pathlen": 1, "pathlenzero": false, "backdate": "5m" },
+//!   "serialnumber": "" }
+//! ```
+//!
+//! Where cfssl is lax, certkit is strict: an unknown field is an error (a
+//! typo such as `"host"` would otherwise be silently ignored), `key` is
+//! validated before any work, and every `hosts` entry is checked
+//! ([`crate::san`]). `ca` is only accepted for a CA request (`-initca`).
+
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use x509_cert::name::Name;
+
+use crate::key::KeyAlgorithm;
+use crate::name::{self, NameEntry};
+use crate::san::{self, San};
+use crate::{Error, Result, duration};
+
+/// cfssl's CSR JSON.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CsrRequest {
+    /// Subject common name.
+    #[serde(rename = "CN", default)]
+    pub cn: String,
+    /// Subject attributes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub names: Vec<NameEntry>,
+    /// DNS names, IPs, emails and URIs for the SAN extension.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hosts: Vec<String>,
+    /// Key type and size (default ECDSA P-256).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<KeyRequest>,
+    /// CA settings, for `-initca` only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca: Option<CaRequest>,
+    /// The subject's serialNumber attribute.
+    #[serde(rename = "serialnumber", default, skip_serializing_if = "String::is_empty")]
+    pub serial_number: String,
+    /// cfssl's `crl_url` for `-initca` (accepted; certkit takes CRL URLs from the signing profile).
+    #[serde(rename = "crl_url", default, skip_serializing_if = "String::is_empty")]
+    pub crl_url: String,
+}
+
+/// cfssl's `key` object.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyRequest {
+    /// `ecdsa`, `rsa` or `ed25519`.
+    #[serde(default)]
+    pub algo: String,
+    /// 256/384 for ecdsa; 2048/3072/4096 for rsa.
+    #[serde(default)]
+    pub size: u32,
+}
+
+/// cfssl's `ca` object.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaRequest {
+    /// pathLenConstraint; 0 means none unless `pathlenzero`.
+    #[serde(default)]
+    pub pathlen: u8,
+    /// Make a `pathlen` of 0 mean "0" rather than "no constraint".
+    #[serde(default)]
+    pub pathlenzero: bool,
+    /// CA lifetime (default 43800h, five years).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub expiry: String,
+    /// Backdate of notBefore (default 5m).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub backdate: String,
+}
+
+/// A request whose every field has been checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Validated {
+    /// The subject.
+    pub subject: Name,
+    /// The SANs, sorted as cfssl sorts `hosts`.
+    pub sans: Vec<San>,
+    /// The key to make.
+    pub key: KeyAlgorithm,
+    /// CA settings, when the request is for a CA.
+    pub ca: Option<CaParams>,
+}
+
+/// Checked CA settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaParams {
+    /// pathLenConstraint, or none.
+    pub path_len: Option<u8>,
+    /// Lifetime.
+    pub expiry: Duration,
+    /// notBefore backdate.
+    pub backdate: Duration,
+}
+
+/// cfssl's default CA lifetime: 43800h (five years of 365 days).
+pub const DEFAULT_CA_EXPIRY: Duration = Duration::from_secs(43_800 * 3600);
+/// cfssl's default backdate: five minutes.
+pub const DEFAULT_BACKDATE: Duration = Duration::from_secs(300);
+
+impl CsrRequest {
+    /// Parses cfssl CSR JSON; `what` names the input in errors.
+    pub fn from_json(json: &[u8], what: &str) -> Result<Self> {
+        if json.len() > crate::MAX_INPUT_LEN {
+            return Err(Error::InputTooLarge { what: what.to_string(), len: json.len(), max: crate::MAX_INPUT_LEN });
+        }
+        serde_json::from_slice(json).map_err(|e| Error::Json { what: what.to_string(), detail: e.to_string() })
+    }
+
+    /// Checks every field. `initca` says whether this is a CA request:
+    /// `ca` is refused otherwise, as cfssl refuses it.
+    pub fn validate(&self, initca: bool) -> Result<Validated> {
+        let key = match &self.key {
+            Some(k) => KeyAlgorithm::from_cfssl(&k.algo, k.size)?,
+            None => KeyAlgorithm::default(),
+        };
+        let subject = name::build(&self.cn, &self.names, &self.serial_number)?;
+        let sans = san::from_hosts(&self.hosts)?;
+        let ca = if initca {
+            let c = self.ca.clone().unwrap_or_default();
+            if c.pathlen != 0 && c.pathlenzero {
+                return Err(Error::Config {
+                    field: "ca.pathlenzero".into(),
+                    reason: "pathlenzero makes sense only with pathlen 0; drop one of them".into(),
+                });
+            }
+            if subject.is_empty() {
+                return Err(Error::Name {
+                    field: "CN".into(),
+                    reason: "a CA needs a subject; give a CN or names".into(),
+                });
+            }
+            Some(CaParams {
+                path_len: if c.pathlen > 0 || c.pathlenzero { Some(c.pathlen) } else { None },
+                expiry: if c.expiry.is_empty() { DEFAULT_CA_EXPIRY } else { duration::parse(&c.expiry, "ca.expiry")? },
+                backdate: if c.backdate.is_empty() { DEFAULT_BACKDATE } else { duration::parse(&c.backdate, "ca.backdate")? },
+            })
+        } else {
+            if self.ca.is_some() {
+                return Err(Error::Config {
+                    field: "ca".into(),
+                    reason: "the ca section is only allowed with -initca; remove it or add -initca".into(),
+                });
+            }
+            None
+        };
+        if subject.is_empty() && sans.is_empty() {
+            return Err(Error::EmptySubject);
+        }
+        Ok(Validated { subject, sans, key, ca })
+    }
+
+    /// `cfssl print-defaults csr`.
+    pub fn example() -> Self {
+        CsrRequest {
+            cn: "example.net".into(),
+            hosts: alloc::vec!["example.net".into(), "www.example.net".into()],
+            key: Some(KeyRequest { algo: "ecdsa".into(), size: 256 }),
+            names: alloc::vec![NameEntry {
+                country: "US".into(),
+                province: "CA".into(),
+                locality: "San Francisco".into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seed_server_request() {
+        let json = br#"{
+          "hosts": ["my-svc.my-namespace.svc.cluster.local", "my-pod.my-namespace.pod.cluster.local", "192.0.2.24", "10.0.34.2"],
+          "CN": "my-pod.my-namespace.pod.cluster.local",
+          "key": { "algo": "ecdsa", "size": 256 }
+        }"#;
+        let v = CsrRequest::from_json(json, "csr.json").unwrap().validate(false).unwrap();
+        assert_eq!(v.key, KeyAlgorithm::EcdsaP256);
+        assert_eq!(v.sans.len(), 4);
+        assert!(v.ca.is_none());
+    }
+
+    #[test]
+    fn seed_ca_request_defaults() {
+        let json = br#"{ "CN": "My Example Signer", "key": { "algo": "rsa", "size": 2048 } }"#;
+        let v = CsrRequest::from_json(json, "ca.json").unwrap().validate(true).unwrap();
+        let ca = v.ca.unwrap();
+        assert_eq!(ca.expiry, DEFAULT_CA_EXPIRY);
+        assert_eq!(ca.path_len, None);
+    }
+
+    #[test]
+    fn typos_and_misplaced_sections_are_errors() {
+        let e = CsrRequest::from_json(br#"{"CN":"x","host":["a"]}"#, "csr.json").unwrap_err().to_string();
+        assert!(e.contains("csr.json") && e.contains("host"), "{e}");
+        let e = CsrRequest::from_json(br#"{"CN":"x","ca":{"expiry":"1h"}}"#, "csr.json").unwrap().validate(false).unwrap_err();
+        assert!(e.to_string().contains("-initca"), "{e}");
+        let e = CsrRequest::from_json(br#"{"CN":"x","ca":{"expiry":"forever"}}"#, "c").unwrap().validate(true).unwrap_err();
+        assert!(e.to_string().starts_with("ca.expiry"), "{e}");
+        let e = CsrRequest::from_json(b"{not json", "csr.json").unwrap_err().to_string();
+        assert!(e.contains("line 1"), "{e}");
+    }
+
+    #[test]
+    fn pathlen() {
+        let v = CsrRequest::from_json(br#"{"CN":"x","ca":{"pathlen":0,"pathlenzero":true}}"#, "c").unwrap().validate(true).unwrap();
+        assert_eq!(v.ca.unwrap().path_len, Some(0));
+        let v = CsrRequest::from_json(br#"{"CN":"x","ca":{"pathlen":2}}"#, "c").unwrap().validate(true).unwrap();
+        assert_eq!(v.ca.unwrap().path_len, Some(2));
+    }
+}
