@@ -224,7 +224,7 @@ impl fmt::Display for Warning {
         match self {
             Warning::DroppedUsage { usage, key } => write!(
                 f,
-                "left out the `{usage}` usage: a {key} key cannot have it (RFC 5480/8813, RFC 8410); remove it from the profile to silence this"
+                "left out the `{usage}` usage: {key} keys cannot have it (RFC 5480/8813, RFC 8410); remove it from the profile to silence this"
             ),
             Warning::CappedToCa { not_after } => write!(
                 f,
@@ -463,4 +463,11 @@ pub fn issue<S: Signer + ?Sized, R: CryptoRng + ?Sized>(
     let key = signer.public_key().clone();
     let (tbs, warnings) = prepare(subject, policy, issuer, &key, now, rng)?;
     Ok(Issued { der: tbs.sign_with(signer)?, warnings })
+}
+
+/// Verifies that the certificate `der` is signed by `issuer`.
+pub fn verify_signature(der: &[u8], issuer: &PublicKey) -> Result<()> {
+    let raw = crate::signer::split_signed(der, "certificate")?;
+    let alg = crate::key::SignatureAlgorithm::from_identifier(&raw.alg)?;
+    issuer.verify(alg, &raw.tbs, &raw.sig)
 }

@@ -30,6 +30,7 @@ extern crate alloc;
 pub mod csr;
 pub mod duration;
 pub mod error;
+pub mod generate;
 pub mod info;
 pub mod issue;
 pub mod key;

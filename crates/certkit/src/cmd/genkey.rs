@@ -1,0 +1,40 @@
+//! `certkit genkey`: a private key and CSR from cfssl CSR JSON.
+
+use anyhow::Result;
+use certkit_core::generate;
+use certkit_core::request::CsrRequest;
+
+use super::OutArgs;
+use crate::io;
+
+/// Make a private key and a CSR from cfssl CSR JSON (with -initca, a self-signed CA too).
+///
+/// Example: echo '{"CN":"web","hosts":["web.example.com"]}' | certkit genkey - | certkit cfssljson -bare web
+#[derive(clap::Args, Debug)]
+#[command(after_help = "Example:\n  echo '{\"CN\":\"web\",\"hosts\":[\"web.example.com\"],\"key\":{\"algo\":\"ecdsa\",\"size\":256}}' \\\n    | certkit genkey - | certkit cfssljson -bare web")]
+pub struct Args {
+    /// Also self-sign a CA certificate (like `gencert -initca`).
+    #[arg(long)]
+    pub initca: bool,
+    /// cfssl CSR JSON file, or - for standard input.
+    #[arg(value_name = "CSRJSON")]
+    pub csrjson: String,
+    #[command(flatten)]
+    pub out: OutArgs,
+}
+
+pub fn run(a: Args) -> Result<()> {
+    let what = io::display_name(&a.csrjson);
+    let req = CsrRequest::from_json(&io::read_input(&a.csrjson)?, &what)?.validate(a.initca)?;
+    let mut rng = io::rng();
+    let generated = io::with_spinner(&format!("generating a {} key", req.key), || generate::key_and_csr(&req, &mut rng))?;
+    let key_pem = generated.key_pem()?;
+    let csr_pem = generated.csr_pem();
+    if a.initca {
+        let issued = generate::self_signed_ca(&req, &generated, io::now(), &mut rng)?;
+        io::warn(&issued.warnings);
+        a.out.emit(Some(&issued.to_pem()), Some(&csr_pem), Some(&key_pem))
+    } else {
+        a.out.emit(None, Some(&csr_pem), Some(&key_pem))
+    }
+}

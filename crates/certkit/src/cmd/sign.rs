@@ -1,0 +1,122 @@
+//! `certkit sign`: sign CSRs with a CA.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use certkit_core::csr::Csr;
+use certkit_core::issue::{self, Issuer, Subject};
+use certkit_core::signer::KeySigner;
+
+use super::{CaArgs, LoadedCa};
+use crate::io::{self, Output};
+
+/// Sign CSRs (PEM or DER) with a CA. One CSR: cfssl's {"cert","csr"} JSON
+/// (or -o NAME). Several CSRs or a directory: NAME.pem beside each CSR, or in --out-dir.
+#[derive(clap::Args, Debug)]
+#[command(after_help = "Examples:\n  kubectl get csr my-svc -o jsonpath='{.spec.request}' | base64 --decode \\\n    | certkit sign -ca ca.pem -ca-key ca-key.pem -config server-signing-config.json - | certkit cfssljson -bare ca-signed-server\n  certkit sign -ca ca.pem -ca-key ca-key.pem --out-dir signed/ requests/")]
+pub struct Args {
+    #[command(flatten)]
+    pub ca: CaArgs,
+    /// CSR files or directories of *.csr / *.pem files; - for standard input.
+    #[arg(value_name = "CSR", required = true)]
+    pub csrs: Vec<String>,
+    /// With one CSR: write NAME.pem instead of printing JSON.
+    #[arg(short = 'o', long = "out", value_name = "NAME")]
+    pub out: Option<String>,
+    /// With several CSRs: write the certificates here instead of beside each CSR.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+    /// Replace files that already exist.
+    #[arg(long)]
+    pub force: bool,
+}
+
+pub fn run(a: Args) -> Result<()> {
+    let inputs = expand(&a.csrs)?;
+    let ca = a.ca.load()?;
+    let hosts = a.ca.hosts();
+    let single = inputs.len() == 1 && a.out_dir.is_none() && !Path::new(&a.csrs[0]).is_dir();
+    if single {
+        let path = &inputs[0];
+        let bytes = io::read_input(path)?;
+        let pem = sign_one(&ca, &a.ca, hosts.as_deref(), &bytes, &io::display_name(path))?;
+        return match &a.out {
+            Some(name) => {
+                let out = Output::public(format!("{name}.pem"), pem);
+                io::write_all(std::slice::from_ref(&out), a.force)?;
+                eprintln!("certkit: wrote {}", out.path.display());
+                Ok(())
+            }
+            None => io::print_cfssl_json(Some(&pem), Some(&String::from_utf8_lossy(&bytes)), None),
+        };
+    }
+    if a.out.is_some() {
+        bail!("-o names one certificate; with several CSRs use --out-dir DIR");
+    }
+    if let Some(dir) = &a.out_dir {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let mut failed = 0usize;
+    for path in &inputs {
+        if path == "-" {
+            bail!("standard input cannot be one of several CSRs; give files");
+        }
+        let p = Path::new(path);
+        let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "cert".into());
+        let dir = a.out_dir.clone().unwrap_or_else(|| p.parent().map(Path::to_path_buf).unwrap_or_default());
+        let dest = dir.join(format!("{stem}.pem"));
+        let result = io::read_input(path)
+            .and_then(|bytes| sign_one(&ca, &a.ca, hosts.as_deref(), &bytes, path))
+            .and_then(|pem| io::write_all(&[Output::public(&dest, pem)], a.force));
+        match result {
+            Ok(()) => eprintln!("certkit: {path} -> {}", dest.display()),
+            Err(e) => {
+                failed += 1;
+                eprintln!("certkit: {path}: {e:#}");
+            }
+        }
+    }
+    if failed > 0 {
+        bail!("{failed} of {} CSRs were not signed (see above); the others were", inputs.len());
+    }
+    Ok(())
+}
+
+fn sign_one(ca: &LoadedCa, args: &CaArgs, hosts: Option<&[String]>, bytes: &[u8], what: &str) -> Result<String> {
+    let csr = Csr::parse(bytes, what)?;
+    let mut subject = Subject::from_csr(&csr);
+    if let Some(h) = hosts {
+        subject = subject.with_hosts(h)?;
+    }
+    let policy = ca.config.profile(args.profile.as_deref())?;
+    let mut rng = io::rng();
+    let mut signer_rng = io::rng();
+    let issued = issue::issue(&subject, policy, Issuer::Ca(&ca.cert), &mut KeySigner::new(&ca.key, &mut signer_rng), io::now(), &mut rng)
+        .with_context(|| what.to_string())?;
+    io::warn(&issued.warnings);
+    Ok(issued.to_pem())
+}
+
+/// Files as given; directories expanded to their *.csr, *.pem and *.der files, sorted.
+fn expand(args: &[String]) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for a in args {
+        let p = Path::new(a);
+        if a != "-" && p.is_dir() {
+            let mut found: Vec<String> = std::fs::read_dir(p)
+                .with_context(|| format!("cannot read the directory {a}"))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_file() && matches!(p.extension().and_then(|e| e.to_str()), Some("csr" | "der")))
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect();
+            found.sort();
+            if found.is_empty() {
+                bail!("{a} holds no *.csr or *.der files");
+            }
+            out.extend(found);
+        } else {
+            out.push(a.clone());
+        }
+    }
+    Ok(out)
+}

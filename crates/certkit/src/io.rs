@@ -1,0 +1,221 @@
+//! Files, standard streams, passphrases, time and randomness: the CLI's
+//! side of the world.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result, bail};
+use certkit_core::key::PrivateKey;
+use certkit_core::time::UnixTime;
+use zeroize::Zeroizing;
+
+/// The operating system's random generator.
+pub type Rng = rand_core::UnwrapErr<getrandom::SysRng>;
+
+/// A fresh handle on the OS random generator.
+pub fn rng() -> Rng {
+    rand_core::UnwrapErr(getrandom::SysRng)
+}
+
+/// The current time.
+pub fn now() -> UnixTime {
+    UnixTime(SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0))
+}
+
+/// Reads a file, or standard input for `-`, refusing anything over the core's limit.
+pub fn read_input(path: &str) -> Result<Vec<u8>> {
+    let limit = certkit_core::MAX_INPUT_LEN as u64 + 1;
+    let mut buf = Vec::new();
+    if path == "-" {
+        std::io::stdin().lock().take(limit).read_to_end(&mut buf).context("reading standard input")?;
+    } else {
+        let f = File::open(path).with_context(|| format!("cannot read {path}"))?;
+        if f.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+            bail!("{path} is a directory; give a file");
+        }
+        f.take(limit).read_to_end(&mut buf).with_context(|| format!("cannot read {path}"))?;
+    }
+    if buf.len() as u64 >= limit {
+        bail!(
+            "{} is larger than the {}-byte limit for PKI files; check you gave the right file",
+            display_name(path),
+            certkit_core::MAX_INPUT_LEN
+        );
+    }
+    Ok(buf)
+}
+
+/// How to name an input in messages.
+pub fn display_name(path: &str) -> String {
+    if path == "-" { "standard input".to_string() } else { path.to_string() }
+}
+
+/// A file to write: where, what, and whether it is secret.
+pub struct Output {
+    pub path: PathBuf,
+    pub contents: Zeroizing<Vec<u8>>,
+    pub secret: bool,
+}
+
+impl Output {
+    pub fn public(path: impl Into<PathBuf>, contents: impl Into<Vec<u8>>) -> Output {
+        Output { path: path.into(), contents: Zeroizing::new(contents.into()), secret: false }
+    }
+    pub fn secret(path: impl Into<PathBuf>, contents: impl Into<Vec<u8>>) -> Output {
+        Output { path: path.into(), contents: Zeroizing::new(contents.into()), secret: true }
+    }
+}
+
+/// Writes every output atomically: each goes to a temporary file in the
+/// same directory (created 0600 for secrets, 0644 otherwise, before any byte
+/// is written), is flushed to disk, then linked into place. Without `force`
+/// an existing file is never replaced, and all paths are checked before the
+/// first is written, so a refusal leaves nothing half-done.
+pub fn write_all(outputs: &[Output], force: bool) -> Result<()> {
+    if !force {
+        for o in outputs {
+            if o.path.exists() {
+                bail!("{} already exists; remove it or pass --force to replace it", o.path.display());
+            }
+        }
+    }
+    for o in outputs {
+        write_atomic(&o.path, &o.contents, o.secret, force)?;
+    }
+    Ok(())
+}
+
+fn write_atomic(path: &Path, contents: &[u8], secret: bool, force: bool) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut tmp = None;
+    for i in 0..100u32 {
+        let candidate = dir.join(format!(".{name}.certkit-{}-{i}.tmp", std::process::id()));
+        let mut opts = OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(if secret { 0o600 } else { 0o644 });
+        }
+        match opts.open(&candidate) {
+            Ok(f) => {
+                tmp = Some((candidate, f));
+                break;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e).with_context(|| format!("cannot create a file in {}", dir.display())),
+        }
+    }
+    let Some((tmp_path, mut f)) = tmp else { bail!("cannot create a temporary file in {}", dir.display()) };
+    let result = (|| -> Result<()> {
+        f.write_all(contents)?;
+        f.sync_all()?;
+        drop(f);
+        if force {
+            fs::rename(&tmp_path, path)?;
+        } else {
+            // link(2) fails if the target exists: no race can overwrite it.
+            fs::hard_link(&tmp_path, path).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::AlreadyExists {
+                    anyhow::anyhow!("{} already exists; remove it or pass --force to replace it", path.display())
+                } else {
+                    anyhow::Error::from(e)
+                }
+            })?;
+            fs::remove_file(&tmp_path)?;
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp_path);
+    }
+    result.with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Where a passphrase for an encrypted CA key comes from.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct PassphraseArgs {
+    /// Read the CA key's passphrase from this file (first line). Otherwise
+    /// the CERTKIT_CA_KEY_PASSPHRASE variable, otherwise a prompt on the terminal.
+    #[arg(long, value_name = "FILE")]
+    pub ca_key_passphrase_file: Option<String>,
+}
+
+pub const PASSPHRASE_ENV: &str = "CERTKIT_CA_KEY_PASSPHRASE";
+
+/// Reads a CA key, asking for its passphrase only if it is encrypted.
+pub fn read_ca_key(path: &str, pass: &PassphraseArgs) -> Result<PrivateKey> {
+    let bytes = Zeroizing::new(read_input(path)?);
+    let what = display_name(path);
+    match PrivateKey::from_bytes(&bytes, None, &what) {
+        Err(certkit_core::Error::PassphraseNeeded { .. }) => {}
+        other => return Ok(other?),
+    }
+    let passphrase = passphrase(pass, &what)?;
+    Ok(PrivateKey::from_bytes(&bytes, Some(passphrase.as_bytes()), &what)?)
+}
+
+fn passphrase(pass: &PassphraseArgs, what: &str) -> Result<Zeroizing<String>> {
+    if let Some(file) = &pass.ca_key_passphrase_file {
+        let raw = Zeroizing::new(fs::read(file).with_context(|| format!("cannot read the passphrase file {file}"))?);
+        let text = Zeroizing::new(String::from_utf8(raw.to_vec()).map_err(|_| anyhow::anyhow!("the passphrase file {file} is not UTF-8"))?);
+        let line = text.lines().next().unwrap_or("");
+        return Ok(Zeroizing::new(line.to_string()));
+    }
+    if let Ok(v) = std::env::var(PASSPHRASE_ENV) {
+        return Ok(Zeroizing::new(v));
+    }
+    if std::io::stderr().is_terminal() {
+        let p = rpassword::prompt_password(format!("Passphrase for {what}: ")).context("reading the passphrase")?;
+        return Ok(Zeroizing::new(p));
+    }
+    Err(certkit_core::Error::PassphraseNeeded { what: what.to_string() }.into())
+}
+
+/// Prints cfssl's output object: compact JSON, keys `cert`, `csr`, `key`
+/// in that order, one trailing newline.
+pub fn print_cfssl_json(cert: Option<&str>, csr: Option<&str>, key: Option<&str>) -> Result<()> {
+    let mut map = serde_json::Map::new();
+    if let Some(c) = cert {
+        map.insert("cert".into(), c.into());
+    }
+    if let Some(c) = csr {
+        map.insert("csr".into(), c.into());
+    }
+    if let Some(k) = key {
+        map.insert("key".into(), k.into());
+    }
+    let mut text = Zeroizing::new(serde_json::to_string(&serde_json::Value::Object(map))?);
+    text.push('\n');
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Prints warnings from the core on stderr.
+pub fn warn(warnings: &[certkit_core::issue::Warning]) {
+    for w in warnings {
+        eprintln!("certkit: warning: {w}");
+    }
+}
+
+/// Runs `f` with a spinner on stderr when stderr is a terminal (slow work
+/// such as RSA key generation); prints nothing decorative otherwise.
+pub fn with_spinner<T>(message: &str, f: impl FnOnce() -> T) -> T {
+    if !std::io::stderr().is_terminal() {
+        return f();
+    }
+    let pb = indicatif::ProgressBar::new_spinner();
+    pb.set_message(message.to_string());
+    pb.enable_steady_tick(Duration::from_millis(100));
+    let out = f();
+    pb.finish_and_clear();
+    out
+}
