@@ -1,1 +1,12 @@
+//! Whole flows through the `certkit` binary, judged by OpenSSL.
+//!
+//! Every test runs the real binary in a fresh temporary folder; OpenSSL
+//! (`openssl verify`, `openssl req -verify`, `openssl x509`, and a real TLS
+//! handshake between `openssl s_server` and `openssl s_client`) decides
+//! whether what certkit made is right.
 
+mod bad_input;
+mod common;
+mod interop;
+mod seed;
+mod tls;

@@ -437,7 +437,18 @@ impl PrivateKey {
             Inner::P256(k) => k.to_pkcs8_der(),
             Inner::P384(k) => k.to_pkcs8_der(),
             Inner::Rsa(k) => k.to_pkcs8_der(),
-            Inner::Ed25519(k) => k.to_pkcs8_der(),
+            // RFC 8410 §7 v1 form, without the optional public key: OpenSSL 3.0
+            // cannot read the v2 form ed25519-dalek writes.
+            Inner::Ed25519(k) => {
+                let fail = |e: der::Error| Error::Crypto { op: "PKCS#8 encoding", detail: e.to_string() };
+                let seed = Zeroizing::new(k.to_bytes());
+                let inner = Zeroizing::new(der::asn1::OctetStringRef::new(seed.as_ref()).map_err(fail)?.to_der().map_err(fail)?);
+                let info = pkcs8::PrivateKeyInfoRef::new(
+                    spki::AlgorithmIdentifierRef { oid: rfc8410::ID_ED_25519, parameters: None },
+                    der::asn1::OctetStringRef::new(&inner).map_err(fail)?,
+                );
+                return Ok(Zeroizing::new(info.to_der().map_err(fail)?));
+            }
         }
         .map_err(|e| Error::Crypto { op: "PKCS#8 encoding", detail: e.to_string() })?;
         Ok(Zeroizing::new(doc.as_bytes().to_vec()))

@@ -176,6 +176,9 @@ pub fn validate_dns(name: &str, wildcard: bool) -> core::result::Result<(), &'st
     if body.contains('*') {
         return Err("a wildcard is only allowed as the whole leftmost label, as in `*.example.com`");
     }
+    if body.rsplit('.').next().is_some_and(|last| !last.is_empty() && last.bytes().all(|b| b.is_ascii_digit())) {
+        return Err("the last label is all digits, so this is neither a host name nor a valid IP address (RFC 1123 2.1)");
+    }
     for label in body.split('.') {
         if label.is_empty() {
             return Err("a DNS name cannot have an empty label (`..`, or a leading dot)");

@@ -1,0 +1,145 @@
+//! The seed article's recipe with `cfssl` replaced by `certkit`.
+
+use crate::common::*;
+
+const SERVER_CSR: &str = r#"{
+  "hosts": [
+    "my-svc.my-namespace.svc.cluster.local",
+    "my-pod.my-namespace.pod.cluster.local",
+    "192.0.2.24",
+    "10.0.34.2"
+  ],
+  "CN": "my-pod.my-namespace.pod.cluster.local",
+  "key": {
+    "algo": "ecdsa",
+    "size": 256
+  }
+}"#;
+
+const CA_CSR: &str = r#"{
+  "CN": "My Example Signer",
+  "key": {
+    "algo": "rsa",
+    "size": 2048
+  }
+}"#;
+
+const SIGNING_CONFIG: &str = r#"{
+    "signing": {
+        "default": {
+            "usages": [
+                "digital signature",
+                "key encipherment",
+                "server auth"
+            ],
+            "expiry": "876000h",
+            "ca_constraint": {
+                "is_ca": false
+            }
+        }
+    }
+}"#;
+
+#[test]
+fn the_seed_recipe_on_stdin() {
+    let d = Dir::new("seed");
+    // cat <<EOF | cfssl genkey - | cfssljson -bare server
+    let out = ok(&d, &["genkey", "-"], SERVER_CSR.as_bytes());
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(json.as_object().unwrap().keys().collect::<Vec<_>>(), ["csr", "key"]);
+    split(&d, &out, "server");
+    assert!(d.read("server-key.pem").starts_with("-----BEGIN PRIVATE KEY-----"));
+    let req = openssl(&d, &["req", "-in", "server.csr", "-noout", "-verify", "-text"]);
+    assert!(req.contains("verify OK"), "{req}");
+    assert!(req.contains("DNS:my-svc.my-namespace.svc.cluster.local") && req.contains("IP Address:10.0.34.2"), "{req}");
+
+    // cat <<EOF | cfssl gencert -initca - | cfssljson -bare ca
+    let out = ok(&d, &["gencert", "-initca", "-"], CA_CSR.as_bytes());
+    split(&d, &out, "ca");
+    let ca = openssl(&d, &["x509", "-in", "ca.pem", "-noout", "-text"]);
+    assert!(ca.contains("CA:TRUE") && ca.contains("Certificate Sign, CRL Sign"), "{ca}");
+    assert!(ca.contains("Subject: CN = My Example Signer") && ca.contains("sha256WithRSAEncryption"), "{ca}");
+
+    // kubectl get csr … | base64 --decode | cfssl sign -ca ca.pem -ca-key ca-key.pem -config server-signing-config.json - | cfssljson -bare ca-signed-server
+    d.write("server-signing-config.json", SIGNING_CONFIG);
+    let csr = std::fs::read(d.path("server.csr")).unwrap();
+    let out = certkit(&d, &["sign", "-ca", "ca.pem", "-ca-key", "ca-key.pem", "-config", "server-signing-config.json", "-"], &csr);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // The seed asks for keyEncipherment on an EC key and a 100-year leaf under a 5-year CA.
+    assert!(stderr.contains("key encipherment") && stderr.contains("CA certificate's notAfter"), "{stderr}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["csr"].as_str().unwrap().as_bytes(), &csr[..], "sign echoes the CSR as cfssl does");
+    split(&d, &out.stdout, "ca-signed-server");
+
+    let verify = openssl(&d, &["verify", "-x509_strict", "-purpose", "sslserver", "-CAfile", "ca.pem", "ca-signed-server.pem"]);
+    assert!(verify.contains("ca-signed-server.pem: OK"), "{verify}");
+    let text = openssl(&d, &["x509", "-in", "ca-signed-server.pem", "-noout", "-text", "-dates"]);
+    assert!(text.contains("Digital Signature") && !text.contains("Key Encipherment"), "{text}");
+    assert!(text.contains("TLS Web Server Authentication"), "{text}");
+    assert!(text.contains("DNS:my-pod.my-namespace.pod.cluster.local") && text.contains("IP Address:192.0.2.24"), "{text}");
+    let ca_end = openssl(&d, &["x509", "-in", "ca.pem", "-noout", "-enddate"]);
+    assert!(text.contains(ca_end.trim()), "leaf capped at the CA's notAfter: {ca_end} vs {text}");
+    // The certificate's key is the one genkey made.
+    let leaf_pub = openssl(&d, &["x509", "-in", "ca-signed-server.pem", "-noout", "-pubkey"]);
+    let key_pub = openssl(&d, &["pkey", "-in", "server-key.pem", "-pubout"]);
+    assert_eq!(leaf_pub, key_pub);
+}
+
+#[test]
+fn direct_style_and_no_clobber() {
+    let d = Dir::new("direct");
+    d.write("ca.json", CA_CSR);
+    d.write("server.json", SERVER_CSR);
+    ok(&d, &["gencert", "--initca", "ca.json", "-o", "ca"], b"");
+    ok(&d, &["gencert", "--ca", "ca.pem", "--ca-key", "ca-key.pem", "--hostname", "web.example.com,127.0.0.1", "server.json", "-o", "web"], b"");
+    let text = openssl(&d, &["x509", "-in", "web.pem", "-noout", "-ext", "subjectAltName"]);
+    assert!(text.contains("DNS:web.example.com") && text.contains("IP Address:127.0.0.1") && !text.contains("my-svc"), "{text}");
+    use std::os::unix::fs::PermissionsExt;
+    for key in ["ca-key.pem", "web-key.pem"] {
+        let mode = std::fs::metadata(d.path(key)).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{key}");
+    }
+    // An existing key is never overwritten without --force.
+    let before = d.read("web-key.pem");
+    let out = certkit(&d, &["genkey", "server.json", "-o", "web"], b"");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
+    assert_eq!(d.read("web-key.pem"), before);
+    ok(&d, &["genkey", "server.json", "-o", "web", "--force"], b"");
+    assert_ne!(d.read("web-key.pem"), before);
+    assert!(!std::fs::read_dir(&d.0).unwrap().any(|e| e.unwrap().file_name().to_string_lossy().ends_with(".tmp")));
+}
+
+#[test]
+fn many_csrs_in_one_process() {
+    let d = Dir::new("many");
+    make_ca(&d, "ecdsa", 256);
+    std::fs::create_dir(d.path("reqs")).unwrap();
+    for i in 0..5 {
+        let json = format!(r#"{{"CN":"svc{i}","hosts":["svc{i}.example.com"]}}"#);
+        let out = ok(&d, &["genkey", "-"], json.as_bytes());
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        d.write(&format!("reqs/svc{i}.csr"), v["csr"].as_str().unwrap());
+    }
+    ok(&d, &["sign", "-ca", "ca.pem", "-ca-key", "ca-key.pem", "--out-dir", "signed", "reqs"], b"");
+    for i in 0..5 {
+        let v = openssl(&d, &["verify", "-x509_strict", "-CAfile", "ca.pem", &format!("signed/svc{i}.pem")]);
+        assert!(v.contains(": OK"), "{v}");
+    }
+}
+
+#[test]
+fn print_defaults_round_trip() {
+    let d = Dir::new("defaults");
+    let cfg = ok(&d, &["print-defaults", "config"], b"");
+    d.write("config.json", &cfg);
+    let csr = ok(&d, &["print-defaults", "csr"], b"");
+    make_ca(&d, "ecdsa", 384);
+    let out = ok(&d, &["gencert", "-ca", "ca.pem", "-ca-key", "ca-key.pem", "-config", "config.json", "-profile", "www", "-"], &csr);
+    split(&d, &out, "www");
+    let v = openssl(&d, &["verify", "-x509_strict", "-purpose", "sslserver", "-CAfile", "ca.pem", "www.pem"]);
+    assert!(v.contains("www.pem: OK"), "{v}");
+    let sig = openssl(&d, &["x509", "-in", "www.pem", "-noout", "-text"]);
+    assert!(sig.contains("ecdsa-with-SHA384"), "P-384 CA signs with SHA-384: {sig}");
+}
