@@ -38,7 +38,7 @@ fn hostile_inputs_get_clear_errors() {
     make_ca(&d, "ecdsa", 256);
     let good_csr = std::fs::read(fixture("csr-openssl-p256.pem")).unwrap();
     let ca_pem = std::fs::read(d.path("ca.pem")).unwrap();
-    let fx = |n: &str| std::fs::read(fixture(n)).unwrap();
+    let _fx = |n: &str| std::fs::read(fixture(n)).unwrap();
     let der_csr = {
         let text = String::from_utf8(good_csr.clone()).unwrap();
         let b64: String = text.lines().filter(|l| !l.starts_with("-----")).collect();
@@ -63,46 +63,219 @@ fn hostile_inputs_get_clear_errors() {
     d.write("bad-usage.json", r#"{"signing":{"default":{"usages":["server auth","superpowers"],"expiry":"1h"}}}"#);
     d.write("bad-expiry.json", r#"{"signing":{"default":{"usages":["server auth"],"expiry":"forever"}}}"#);
     d.write("not-json.json", "{ signing: ");
+    d.write("bad-time.json", r#"{"signing":{"default":{"usages":["server auth"],"expiry":"1h","not_before":"2030-01-02T03:04:05+\u20ac00"}}}"#);
+    d.write("leaf-certsign.json", r#"{"signing":{"default":{"usages":["cert sign","server auth"],"expiry":"1h"}}}"#);
     let enc = {
-        openssl(&d, &["pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", "ca-key.pem", "-out", "enc.pem", "-passout", "pass:x"]);
+        openssl(
+            &d,
+            &["pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", "ca-key.pem", "-out", "enc.pem", "-passout", "pass:x"],
+        );
         "enc.pem"
     };
 
+    d.write("req.pem", &good_csr);
+    d.write("req2.csr", &good_csr);
     let cases = vec![
-        Case { name: "garbage CSR", args: sign_args(&["-"]), stdin: b"hello".to_vec(), expect: "standard input is not valid DER" },
-        Case { name: "certificate given as CSR", args: sign_args(&["-"]), stdin: ca_pem.clone(), expect: "not a `CERTIFICATE REQUEST` block" },
-        Case { name: "truncated PEM", args: sign_args(&["-"]), stdin: good_csr[..good_csr.len() - 30].to_vec(), expect: "has no `-----END CERTIFICATE REQUEST-----`" },
+        Case {
+            name: "batch output would replace an input",
+            args: sign_args(&["req.pem", "req2.csr"]),
+            stdin: vec![],
+            expect: "would replace the input",
+        },
+        Case {
+            name: "cfssl SUBJECT positional",
+            args: sign_args(&["req2.csr", "subject.json"]),
+            stdin: vec![],
+            expect: "SUBJECT",
+        },
+        Case {
+            name: "non-ASCII time offset",
+            args: sign_args(&["-config", "bad-time.json", "-"]),
+            stdin: good_csr.clone(),
+            expect: "not an RFC 3339 time",
+        },
+        Case {
+            name: "cert sign on a leaf profile",
+            args: sign_args(&["-config", "leaf-certsign.json", "-"]),
+            stdin: good_csr.clone(),
+            expect: "is_ca",
+        },
+        Case {
+            name: "garbage CSR",
+            args: sign_args(&["-"]),
+            stdin: b"hello".to_vec(),
+            expect: "standard input is not valid DER",
+        },
+        Case {
+            name: "certificate given as CSR",
+            args: sign_args(&["-"]),
+            stdin: ca_pem.clone(),
+            expect: "not a `CERTIFICATE REQUEST` block",
+        },
+        Case {
+            name: "truncated PEM",
+            args: sign_args(&["-"]),
+            stdin: good_csr[..good_csr.len() - 30].to_vec(),
+            expect: "has no `-----END CERTIFICATE REQUEST-----`",
+        },
         Case { name: "bit-flipped DER", args: sign_args(&["-"]), stdin: flipped, expect: "standard input" },
         Case { name: "trailing garbage", args: sign_args(&["-"]), stdin: trailing, expect: "not valid DER" },
         Case { name: "deeply nested indefinite DER", args: sign_args(&["-"]), stdin: nested, expect: "not valid DER" },
         Case { name: "10 MB input", args: sign_args(&["-"]), stdin: huge, expect: "limit" },
-        Case { name: "MD5 CSR", args: sign_args(&[fixture("csr-md5.pem").to_str().unwrap()]), stdin: vec![], expect: "md5WithRSAEncryption is broken" },
-        Case { name: "SHA-1 CSR", args: sign_args(&[fixture("csr-ecdsa-sha1.pem").to_str().unwrap()]), stdin: vec![], expect: "ecdsa-with-SHA1" },
-        Case { name: "RSA-1024 CSR", args: sign_args(&[fixture("csr-rsa1024.pem").to_str().unwrap()]), stdin: vec![], expect: "1024 bits" },
-        Case { name: "DSA CSR", args: sign_args(&[fixture("csr-dsa.pem").to_str().unwrap()]), stdin: vec![], expect: "dsa-with-SHA256" },
-        Case { name: "invalid DNS SAN in CSR", args: sign_args(&[fixture("csr-bad-dns-san.pem").to_str().unwrap()]), stdin: vec![], expect: "exa mple.com" },
-        Case { name: "unknown critical extension", args: sign_args(&[fixture("csr-unknown-critical.pem").to_str().unwrap()]), stdin: vec![], expect: "critical extension 1.2.3.4" },
-        Case { name: "unknown usage", args: sign_args(&["-config", "bad-usage.json", "-"]), stdin: good_csr.clone(), expect: "signing.default.usages[1] `superpowers`" },
-        Case { name: "bad expiry", args: sign_args(&["-config", "bad-expiry.json", "-"]), stdin: good_csr.clone(), expect: "signing.default.expiry `forever`" },
-        Case { name: "config not JSON", args: sign_args(&["-config", "not-json.json", "-"]), stdin: good_csr.clone(), expect: "not-json.json is not valid" },
-        Case { name: "unknown profile", args: sign_args(&["-profile", "www", "-"]), stdin: good_csr.clone(), expect: "profile `www` is not in the signing config" },
-        Case { name: "CA cert does not match key", args: vec!["sign".into(), "-ca".into(), "other-ca.pem".into(), "-ca-key".into(), "ca-key.pem".into(), "-".into()], stdin: good_csr.clone(), expect: "does not match" },
-        Case { name: "encrypted key, no passphrase", args: vec!["sign".into(), "-ca".into(), "ca.pem".into(), "-ca-key".into(), enc.into(), "-".into()], stdin: good_csr.clone(), expect: "is encrypted" },
-        Case { name: "missing CA", args: vec!["sign".into(), "-".into()], stdin: good_csr.clone(), expect: "-ca ca.pem" },
-        Case { name: "bad host", args: vec!["genkey".into(), "-".into()], stdin: br#"{"CN":"x","hosts":["ok.example","exa mple.com"]}"#.to_vec(), expect: "hosts[1] `exa mple.com`" },
-        Case { name: "bad IP-ish host", args: vec!["genkey".into(), "-".into()], stdin: br#"{"CN":"x","hosts":["10.0.0.256"]}"#.to_vec(), expect: "hosts[0]" },
-        Case { name: "unknown key algo", args: vec!["genkey".into(), "-".into()], stdin: br#"{"CN":"x","key":{"algo":"dsa","size":2048}}"#.to_vec(), expect: "key.algo `dsa`" },
-        Case { name: "weak RSA request", args: vec!["genkey".into(), "-".into()], stdin: br#"{"CN":"x","key":{"algo":"rsa","size":1024}}"#.to_vec(), expect: "key.size 1024" },
-        Case { name: "typo in CSR JSON", args: vec!["genkey".into(), "-".into()], stdin: br#"{"CN":"x","host":["a.example"]}"#.to_vec(), expect: "unknown field `host`" },
-        Case { name: "not JSON", args: vec!["genkey".into(), "-".into()], stdin: b"CN=x".to_vec(), expect: "standard input is not valid" },
-        Case { name: "weak key as CA key", args: vec!["sign".into(), "-ca".into(), "ca.pem".into(), "-ca-key".into(), fixture("openssl-rsa1024-pkcs1.pem").to_string_lossy().into_owned(), "-".into()], stdin: good_csr.clone(), expect: "1024 bits" },
-        Case { name: "cfssljson garbage", args: vec!["cfssljson".into(), "-bare".into(), "x".into()], stdin: b"nope".to_vec(), expect: "not JSON" },
+        Case {
+            name: "MD5 CSR",
+            args: sign_args(&[fixture("csr-md5.pem").to_str().unwrap()]),
+            stdin: vec![],
+            expect: "md5WithRSAEncryption is broken",
+        },
+        Case {
+            name: "SHA-1 CSR",
+            args: sign_args(&[fixture("csr-ecdsa-sha1.pem").to_str().unwrap()]),
+            stdin: vec![],
+            expect: "ecdsa-with-SHA1",
+        },
+        Case {
+            name: "RSA-1024 CSR",
+            args: sign_args(&[fixture("csr-rsa1024.pem").to_str().unwrap()]),
+            stdin: vec![],
+            expect: "1024 bits",
+        },
+        Case {
+            name: "DSA CSR",
+            args: sign_args(&[fixture("csr-dsa.pem").to_str().unwrap()]),
+            stdin: vec![],
+            expect: "dsa-with-SHA256",
+        },
+        Case {
+            name: "invalid DNS SAN in CSR",
+            args: sign_args(&[fixture("csr-bad-dns-san.pem").to_str().unwrap()]),
+            stdin: vec![],
+            expect: "exa mple.com",
+        },
+        Case {
+            name: "unknown critical extension",
+            args: sign_args(&[fixture("csr-unknown-critical.pem").to_str().unwrap()]),
+            stdin: vec![],
+            expect: "critical extension 1.2.3.4",
+        },
+        Case {
+            name: "unknown usage",
+            args: sign_args(&["-config", "bad-usage.json", "-"]),
+            stdin: good_csr.clone(),
+            expect: "signing.default.usages[1] `superpowers`",
+        },
+        Case {
+            name: "bad expiry",
+            args: sign_args(&["-config", "bad-expiry.json", "-"]),
+            stdin: good_csr.clone(),
+            expect: "signing.default.expiry `forever`",
+        },
+        Case {
+            name: "config not JSON",
+            args: sign_args(&["-config", "not-json.json", "-"]),
+            stdin: good_csr.clone(),
+            expect: "not-json.json is not valid",
+        },
+        Case {
+            name: "unknown profile",
+            args: sign_args(&["-profile", "www", "-"]),
+            stdin: good_csr.clone(),
+            expect: "profile `www` is not in the signing config",
+        },
+        Case {
+            name: "CA cert does not match key",
+            args: vec![
+                "sign".into(),
+                "-ca".into(),
+                "other-ca.pem".into(),
+                "-ca-key".into(),
+                "ca-key.pem".into(),
+                "-".into(),
+            ],
+            stdin: good_csr.clone(),
+            expect: "does not match",
+        },
+        Case {
+            name: "encrypted key, no passphrase",
+            args: vec!["sign".into(), "-ca".into(), "ca.pem".into(), "-ca-key".into(), enc.into(), "-".into()],
+            stdin: good_csr.clone(),
+            expect: "is encrypted",
+        },
+        Case {
+            name: "missing CA",
+            args: vec!["sign".into(), "-".into()],
+            stdin: good_csr.clone(),
+            expect: "-ca ca.pem",
+        },
+        Case {
+            name: "bad host",
+            args: vec!["genkey".into(), "-".into()],
+            stdin: br#"{"CN":"x","hosts":["ok.example","exa mple.com"]}"#.to_vec(),
+            expect: "hosts[1] `exa mple.com`",
+        },
+        Case {
+            name: "bad IP-ish host",
+            args: vec!["genkey".into(), "-".into()],
+            stdin: br#"{"CN":"x","hosts":["10.0.0.256"]}"#.to_vec(),
+            expect: "hosts[0]",
+        },
+        Case {
+            name: "unknown key algo",
+            args: vec!["genkey".into(), "-".into()],
+            stdin: br#"{"CN":"x","key":{"algo":"dsa","size":2048}}"#.to_vec(),
+            expect: "key.algo `dsa`",
+        },
+        Case {
+            name: "weak RSA request",
+            args: vec!["genkey".into(), "-".into()],
+            stdin: br#"{"CN":"x","key":{"algo":"rsa","size":1024}}"#.to_vec(),
+            expect: "key.size 1024",
+        },
+        Case {
+            name: "typo in CSR JSON",
+            args: vec!["genkey".into(), "-".into()],
+            stdin: br#"{"CN":"x","host":["a.example"]}"#.to_vec(),
+            expect: "unknown field `host`",
+        },
+        Case {
+            name: "not JSON",
+            args: vec!["genkey".into(), "-".into()],
+            stdin: b"CN=x".to_vec(),
+            expect: "standard input is not valid",
+        },
+        Case {
+            name: "weak key as CA key",
+            args: vec![
+                "sign".into(),
+                "-ca".into(),
+                "ca.pem".into(),
+                "-ca-key".into(),
+                fixture("openssl-rsa1024-pkcs1.pem").to_string_lossy().into_owned(),
+                "-".into(),
+            ],
+            stdin: good_csr.clone(),
+            expect: "1024 bits",
+        },
+        Case {
+            name: "cfssljson garbage",
+            args: vec!["cfssljson".into(), "-bare".into(), "x".into()],
+            stdin: b"nope".to_vec(),
+            expect: "not JSON",
+        },
     ];
     for c in &cases {
         check(&d, c);
     }
     // A bad CA JSON via -o writes nothing.
-    check(&d, &Case { name: "initca with bad expiry", args: vec!["gencert".into(), "-initca".into(), "-".into(), "-o".into(), "newca".into()], stdin: br#"{"CN":"x","ca":{"expiry":"10 years"}}"#.to_vec(), expect: "ca.expiry `10 years`" });
+    check(
+        &d,
+        &Case {
+            name: "initca with bad expiry",
+            args: vec!["gencert".into(), "-initca".into(), "-".into(), "-o".into(), "newca".into()],
+            stdin: br#"{"CN":"x","ca":{"expiry":"10 years"}}"#.to_vec(),
+            expect: "ca.expiry `10 years`",
+        },
+    );
 }
 
 fn base64_decode(s: &str) -> Vec<u8> {

@@ -77,7 +77,9 @@ pub fn openssl(dir: &Dir, args: &[&str]) -> String {
 
 /// Makes a CA (`gencert -initca`) named `ca` in `dir` with the given key.
 pub fn make_ca(dir: &Dir, algo: &str, size: u32) {
-    let json = format!(r#"{{"CN":"Test CA {algo} {size}","key":{{"algo":"{algo}","size":{size}}},"names":[{{"O":"certkit tests"}}]}}"#);
+    let json = format!(
+        r#"{{"CN":"Test CA {algo} {size}","key":{{"algo":"{algo}","size":{size}}},"names":[{{"O":"certkit tests"}}]}}"#
+    );
     let out = ok(dir, &["gencert", "-initca", "-"], json.as_bytes());
     split(dir, &out, "ca");
 }

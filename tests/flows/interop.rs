@@ -7,8 +7,21 @@ fn openssl_ca(d: &Dir, key_fixture: &str) {
     openssl(
         d,
         &[
-            "req", "-x509", "-new", "-key", key.to_str().unwrap(), "-subj", "/CN=OpenSSL CA", "-days", "30",
-            "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out", "ca.pem",
+            "req",
+            "-x509",
+            "-new",
+            "-key",
+            key.to_str().unwrap(),
+            "-subj",
+            "/CN=OpenSSL CA",
+            "-days",
+            "30",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
+            "-out",
+            "ca.pem",
         ],
     );
     std::fs::copy(key, d.path("ca-key.pem")).unwrap();
@@ -19,7 +32,11 @@ fn sec1_and_pkcs1_ca_keys_from_openssl() {
     for key in ["openssl-ec-sec1.pem", "openssl-rsa-pkcs1.pem", "openssl-ec384-with-params.pem"] {
         let d = Dir::new(&format!("interop-{key}"));
         openssl_ca(&d, key);
-        let out = ok(&d, &["sign", "-ca", "ca.pem", "-ca-key", "ca-key.pem", &fixture("csr-openssl-p256.pem").to_string_lossy()], b"");
+        let out = ok(
+            &d,
+            &["sign", "-ca", "ca.pem", "-ca-key", "ca-key.pem", &fixture("csr-openssl-p256.pem").to_string_lossy()],
+            b"",
+        );
         split(&d, &out, "leaf");
         let v = openssl(&d, &["verify", "-x509_strict", "-purpose", "sslserver", "-CAfile", "ca.pem", "leaf.pem"]);
         assert!(v.contains("leaf.pem: OK"), "{key}: {v}");
@@ -30,7 +47,21 @@ fn sec1_and_pkcs1_ca_keys_from_openssl() {
 fn encrypted_ca_key_interoperates_with_openssl_pkcs8() {
     let d = Dir::new("encrypted");
     make_ca(&d, "ecdsa", 256);
-    openssl(&d, &["pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", "ca-key.pem", "-out", "ca-key.enc.pem", "-passout", "pass:s3cret phrase"]);
+    openssl(
+        &d,
+        &[
+            "pkcs8",
+            "-topk8",
+            "-v2",
+            "aes-256-cbc",
+            "-in",
+            "ca-key.pem",
+            "-out",
+            "ca-key.enc.pem",
+            "-passout",
+            "pass:s3cret phrase",
+        ],
+    );
     let csr = std::fs::read(fixture("csr-openssl-p256.pem")).unwrap();
 
     let out = certkit(&d, &["sign", "-ca", "ca.pem", "-ca-key", "ca-key.enc.pem", "-"], &csr);
@@ -39,16 +70,33 @@ fn encrypted_ca_key_interoperates_with_openssl_pkcs8() {
     assert!(err.contains("is encrypted") && err.contains("passphrase"), "{err}");
 
     d.write("pass.txt", "wrong\n");
-    let out = certkit(&d, &["sign", "-ca", "ca.pem", "-ca-key", "ca-key.enc.pem", "--ca-key-passphrase-file", "pass.txt", "-"], &csr);
+    let out = certkit(
+        &d,
+        &["sign", "-ca", "ca.pem", "-ca-key", "ca-key.enc.pem", "--ca-key-passphrase-file", "pass.txt", "-"],
+        &csr,
+    );
     assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("does not decrypt"));
 
     d.write("pass.txt", "s3cret phrase\n");
-    let out = ok(&d, &["sign", "-ca", "ca.pem", "-ca-key", "ca-key.enc.pem", "--ca-key-passphrase-file", "pass.txt", "-"], &csr);
+    let out = ok(
+        &d,
+        &["sign", "-ca", "ca.pem", "-ca-key", "ca-key.enc.pem", "--ca-key-passphrase-file", "pass.txt", "-"],
+        &csr,
+    );
     split(&d, &out, "leaf");
     assert!(openssl(&d, &["verify", "-CAfile", "ca.pem", "leaf.pem"]).contains("OK"));
 
     let cmd = std::process::Command::new(env!("CARGO_BIN_EXE_certkit"))
-        .args(["sign", "-ca", "ca.pem", "-ca-key", "ca-key.enc.pem", "-o", "leaf2", &fixture("csr-openssl-p256.pem").to_string_lossy()])
+        .args([
+            "sign",
+            "-ca",
+            "ca.pem",
+            "-ca-key",
+            "ca-key.enc.pem",
+            "-o",
+            "leaf2",
+            &fixture("csr-openssl-p256.pem").to_string_lossy(),
+        ])
         .current_dir(&d.0)
         .env("CERTKIT_CA_KEY_PASSPHRASE", "s3cret phrase")
         .output()
@@ -82,16 +130,50 @@ fn intermediate_ca_via_profile() {
             "profiles":{"intermediate":{"usages":["cert sign","crl sign"],"expiry":"8760h",
                          "ca_constraint":{"is_ca":true,"max_path_len":0,"max_path_len_zero":true}}}}}"#,
     );
-    let out = ok(&d, &["gencert", "-ca", "ca.pem", "-ca-key", "ca-key.pem", "-config", "config.json", "-profile", "intermediate", "-"], br#"{"CN":"Intermediate"}"#);
+    let out = ok(
+        &d,
+        &[
+            "gencert",
+            "-ca",
+            "ca.pem",
+            "-ca-key",
+            "ca-key.pem",
+            "-config",
+            "config.json",
+            "-profile",
+            "intermediate",
+            "-",
+        ],
+        br#"{"CN":"Intermediate"}"#,
+    );
     split(&d, &out, "int");
     let text = openssl(&d, &["x509", "-in", "int.pem", "-noout", "-text"]);
     assert!(text.contains("CA:TRUE, pathlen:0"), "{text}");
-    let out = ok(&d, &["gencert", "-ca", "int.pem", "-ca-key", "int-key.pem", "-config", "config.json", "-"], br#"{"CN":"leaf","hosts":["leaf.example.com"]}"#);
+    let out = ok(
+        &d,
+        &["gencert", "-ca", "int.pem", "-ca-key", "int-key.pem", "-config", "config.json", "-"],
+        br#"{"CN":"leaf","hosts":["leaf.example.com"]}"#,
+    );
     split(&d, &out, "leaf");
     let v = openssl(&d, &["verify", "-x509_strict", "-CAfile", "ca.pem", "-untrusted", "int.pem", "leaf.pem"]);
     assert!(v.contains("leaf.pem: OK"), "{v}");
     // pathlen 0: the intermediate may not make another CA.
-    let out = certkit(&d, &["gencert", "-ca", "int.pem", "-ca-key", "int-key.pem", "-config", "config.json", "-profile", "intermediate", "-"], br#"{"CN":"Sub"}"#);
+    let out = certkit(
+        &d,
+        &[
+            "gencert",
+            "-ca",
+            "int.pem",
+            "-ca-key",
+            "int-key.pem",
+            "-config",
+            "config.json",
+            "-profile",
+            "intermediate",
+            "-",
+        ],
+        br#"{"CN":"Sub"}"#,
+    );
     assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("pathLenConstraint"));
 }
 
@@ -99,7 +181,11 @@ fn intermediate_ca_via_profile() {
 fn certinfo_agrees_with_openssl() {
     let d = Dir::new("certinfo");
     make_ca(&d, "rsa", 2048);
-    let out = ok(&d, &["gencert", "-ca", "ca.pem", "-ca-key", "ca-key.pem", "-"], br#"{"CN":"web","hosts":["web.example.com","10.1.2.3"],"names":[{"C":"US","O":"Example"}]}"#);
+    let out = ok(
+        &d,
+        &["gencert", "-ca", "ca.pem", "-ca-key", "ca-key.pem", "-"],
+        br#"{"CN":"web","hosts":["web.example.com","10.1.2.3"],"names":[{"C":"US","O":"Example"}]}"#,
+    );
     split(&d, &out, "web");
     let info: serde_json::Value = serde_json::from_slice(&ok(&d, &["certinfo", "-cert", "web.pem"], b"")).unwrap();
     assert_eq!(info["subject"]["common_name"], "web");

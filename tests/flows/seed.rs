@@ -63,7 +63,11 @@ fn the_seed_recipe_on_stdin() {
     // kubectl get csr … | base64 --decode | cfssl sign -ca ca.pem -ca-key ca-key.pem -config server-signing-config.json - | cfssljson -bare ca-signed-server
     d.write("server-signing-config.json", SIGNING_CONFIG);
     let csr = std::fs::read(d.path("server.csr")).unwrap();
-    let out = certkit(&d, &["sign", "-ca", "ca.pem", "-ca-key", "ca-key.pem", "-config", "server-signing-config.json", "-"], &csr);
+    let out = certkit(
+        &d,
+        &["sign", "-ca", "ca.pem", "-ca-key", "ca-key.pem", "-config", "server-signing-config.json", "-"],
+        &csr,
+    );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stderr = String::from_utf8_lossy(&out.stderr);
     // The seed asks for keyEncipherment on an EC key and a 100-year leaf under a 5-year CA.
@@ -72,12 +76,16 @@ fn the_seed_recipe_on_stdin() {
     assert_eq!(json["csr"].as_str().unwrap().as_bytes(), &csr[..], "sign echoes the CSR as cfssl does");
     split(&d, &out.stdout, "ca-signed-server");
 
-    let verify = openssl(&d, &["verify", "-x509_strict", "-purpose", "sslserver", "-CAfile", "ca.pem", "ca-signed-server.pem"]);
+    let verify =
+        openssl(&d, &["verify", "-x509_strict", "-purpose", "sslserver", "-CAfile", "ca.pem", "ca-signed-server.pem"]);
     assert!(verify.contains("ca-signed-server.pem: OK"), "{verify}");
     let text = openssl(&d, &["x509", "-in", "ca-signed-server.pem", "-noout", "-text", "-dates"]);
     assert!(text.contains("Digital Signature") && !text.contains("Key Encipherment"), "{text}");
     assert!(text.contains("TLS Web Server Authentication"), "{text}");
-    assert!(text.contains("DNS:my-pod.my-namespace.pod.cluster.local") && text.contains("IP Address:192.0.2.24"), "{text}");
+    assert!(
+        text.contains("DNS:my-pod.my-namespace.pod.cluster.local") && text.contains("IP Address:192.0.2.24"),
+        "{text}"
+    );
     let ca_end = openssl(&d, &["x509", "-in", "ca.pem", "-noout", "-enddate"]);
     assert!(text.contains(ca_end.trim()), "leaf capped at the CA's notAfter: {ca_end} vs {text}");
     // The certificate's key is the one genkey made.
@@ -92,9 +100,27 @@ fn direct_style_and_no_clobber() {
     d.write("ca.json", CA_CSR);
     d.write("server.json", SERVER_CSR);
     ok(&d, &["gencert", "--initca", "ca.json", "-o", "ca"], b"");
-    ok(&d, &["gencert", "--ca", "ca.pem", "--ca-key", "ca-key.pem", "--hostname", "web.example.com,127.0.0.1", "server.json", "-o", "web"], b"");
+    ok(
+        &d,
+        &[
+            "gencert",
+            "--ca",
+            "ca.pem",
+            "--ca-key",
+            "ca-key.pem",
+            "--hostname",
+            "web.example.com,127.0.0.1",
+            "server.json",
+            "-o",
+            "web",
+        ],
+        b"",
+    );
     let text = openssl(&d, &["x509", "-in", "web.pem", "-noout", "-ext", "subjectAltName"]);
-    assert!(text.contains("DNS:web.example.com") && text.contains("IP Address:127.0.0.1") && !text.contains("my-svc"), "{text}");
+    assert!(
+        text.contains("DNS:web.example.com") && text.contains("IP Address:127.0.0.1") && !text.contains("my-svc"),
+        "{text}"
+    );
     use std::os::unix::fs::PermissionsExt;
     for key in ["ca-key.pem", "web-key.pem"] {
         let mode = std::fs::metadata(d.path(key)).unwrap().permissions().mode() & 0o777;
@@ -109,6 +135,29 @@ fn direct_style_and_no_clobber() {
     ok(&d, &["genkey", "server.json", "-o", "web", "--force"], b"");
     assert_ne!(d.read("web-key.pem"), before);
     assert!(!std::fs::read_dir(&d.0).unwrap().any(|e| e.unwrap().file_name().to_string_lossy().ends_with(".tmp")));
+}
+
+#[test]
+fn cfssl_json_quirks_are_accepted() {
+    // Go's encoding/json matches keys without regard to case and ignores nulls.
+    let d = Dir::new("quirks");
+    make_ca(&d, "ecdsa", 256);
+    let out = ok(
+        &d,
+        &["genkey", "-"],
+        br#"{"cn":"q","HOSTS":["q.example.com"],"Key":{"ALGO":"ecdsa","size":256},"names":null}"#,
+    );
+    split(&d, &out, "q");
+    d.write("cfg.json", r#"{"Signing":{"Default":{"Usages":["signing","server auth"],"Expiry":"1h"}}}"#);
+    // An empty -hostname keeps the CSR's SANs, as in cfssl.
+    let out = ok(
+        &d,
+        &["sign", "-ca", "ca.pem", "-ca-key", "ca-key.pem", "-config", "cfg.json", "-hostname", "", "q.csr"],
+        b"",
+    );
+    split(&d, &out, "q2");
+    let text = openssl(&d, &["x509", "-in", "q2.pem", "-noout", "-ext", "subjectAltName"]);
+    assert!(text.contains("DNS:q.example.com"), "{text}");
 }
 
 #[test]
@@ -136,7 +185,11 @@ fn print_defaults_round_trip() {
     d.write("config.json", &cfg);
     let csr = ok(&d, &["print-defaults", "csr"], b"");
     make_ca(&d, "ecdsa", 384);
-    let out = ok(&d, &["gencert", "-ca", "ca.pem", "-ca-key", "ca-key.pem", "-config", "config.json", "-profile", "www", "-"], &csr);
+    let out = ok(
+        &d,
+        &["gencert", "-ca", "ca.pem", "-ca-key", "ca-key.pem", "-config", "config.json", "-profile", "www", "-"],
+        &csr,
+    );
     split(&d, &out, "www");
     let v = openssl(&d, &["verify", "-x509_strict", "-purpose", "sslserver", "-CAfile", "ca.pem", "www.pem"]);
     assert!(v.contains("www.pem: OK"), "{v}");

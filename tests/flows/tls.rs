@@ -24,7 +24,18 @@ fn start_server(d: &Dir, cert: &str, key: &str) -> (Server, u16) {
     for _ in 0..5 {
         let port = free_port();
         let child = Command::new("openssl")
-            .args(["s_server", "-accept", &format!("127.0.0.1:{port}"), "-cert", cert, "-key", key, "-naccept", "10", "-quiet"])
+            .args([
+                "s_server",
+                "-accept",
+                &format!("127.0.0.1:{port}"),
+                "-cert",
+                cert,
+                "-key",
+                key,
+                "-naccept",
+                "10",
+                "-quiet",
+            ])
             .current_dir(&d.0)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -46,7 +57,15 @@ fn start_server(d: &Dir, cert: &str, key: &str) -> (Server, u16) {
 /// Connects with s_client, trusting only ca.pem; returns whether the
 /// handshake verified, and its output.
 fn handshake(d: &Dir, port: u16, check: &[&str]) -> (bool, String) {
-    let mut args = vec!["s_client", "-connect", &*Box::leak(format!("127.0.0.1:{port}").into_boxed_str()), "-CAfile", "ca.pem", "-verify_return_error", "-brief"];
+    let mut args = vec![
+        "s_client",
+        "-connect",
+        &*Box::leak(format!("127.0.0.1:{port}").into_boxed_str()),
+        "-CAfile",
+        "ca.pem",
+        "-verify_return_error",
+        "-brief",
+    ];
     args.extend_from_slice(check);
     let out = run_in(d, "openssl", &args, b"Q\n");
     let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
@@ -57,7 +76,8 @@ fn handshake(d: &Dir, port: u16, check: &[&str]) -> (bool, String) {
 fn tls_handshake_by_dns_name_and_ip() {
     let d = Dir::new("tls");
     make_ca(&d, "rsa", 2048);
-    let json = r#"{"CN":"localhost","hosts":["localhost","svc.example.com","127.0.0.1"],"key":{"algo":"ecdsa","size":256}}"#;
+    let json =
+        r#"{"CN":"localhost","hosts":["localhost","svc.example.com","127.0.0.1"],"key":{"algo":"ecdsa","size":256}}"#;
     let out = ok(&d, &["gencert", "-ca", "ca.pem", "-ca-key", "ca-key.pem", "-"], json.as_bytes());
     split(&d, &out, "server");
     let (_server, port) = start_server(&d, "server.pem", "server-key.pem");
@@ -76,7 +96,8 @@ fn tls_handshake_with_ed25519_and_rsa_leaves() {
     let d = Dir::new("tls2");
     make_ca(&d, "ecdsa", 384);
     for (name, algo, size) in [("ed", "ed25519", 0), ("rsa", "rsa", 3072)] {
-        let json = format!(r#"{{"CN":"{name}","hosts":["{name}.example.com"],"key":{{"algo":"{algo}","size":{size}}}}}"#);
+        let json =
+            format!(r#"{{"CN":"{name}","hosts":["{name}.example.com"],"key":{{"algo":"{algo}","size":{size}}}}}"#);
         let out = ok(&d, &["gencert", "-ca", "ca.pem", "-ca-key", "ca-key.pem", "-"], json.as_bytes());
         split(&d, &out, name);
         let (_server, port) = start_server(&d, &format!("{name}.pem"), &format!("{name}-key.pem"));

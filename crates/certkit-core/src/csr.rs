@@ -40,14 +40,27 @@ use crate::san::San;
 use crate::signer::{Signer, ToBeSigned};
 use crate::{Error, Result, oid, pem};
 
+/// Most extensions a CSR may request.
+pub const MAX_EXTENSIONS: usize = 64;
+
 /// Builds the to-be-signed CertificationRequestInfo for `subject` and
 /// `sans`, with the key `public_key`; `ca` adds a basicConstraints request.
-pub fn prepare(subject: &Name, sans: &[San], ca: Option<Option<u8>>, public_key: &PublicKey, alg: SignatureAlgorithm) -> Result<ToBeSigned> {
+pub fn prepare(
+    subject: &Name,
+    sans: &[San],
+    ca: Option<Option<u8>>,
+    public_key: &PublicKey,
+    alg: SignatureAlgorithm,
+) -> Result<ToBeSigned> {
     let enc = |e: der::Error| Error::Crypto { op: "CSR encoding", detail: e.to_string() };
     let mut extensions: Vec<Extension> = Vec::new();
     if let Some(path_len) = ca {
         let bc = BasicConstraints { ca: true, path_len_constraint: path_len };
-        extensions.push(Extension { extn_id: oid::BASIC_CONSTRAINTS, critical: true, extn_value: der::asn1::OctetString::new(bc.to_der().map_err(enc)?).map_err(enc)? });
+        extensions.push(Extension {
+            extn_id: oid::BASIC_CONSTRAINTS,
+            critical: true,
+            extn_value: der::asn1::OctetString::new(bc.to_der().map_err(enc)?).map_err(enc)?,
+        });
     }
     if !sans.is_empty() {
         let names = sans.iter().map(San::to_general_name).collect::<Result<Vec<_>>>()?;
@@ -64,12 +77,22 @@ pub fn prepare(subject: &Name, sans: &[San], ca: Option<Option<u8>>, public_key:
         values.insert(Any::encode_from(&extensions).map_err(enc)?).map_err(enc)?;
         attributes.insert(Attribute { oid: oid::EXTENSION_REQUEST, values }).map_err(enc)?;
     }
-    let info = CertReqInfo { version: Version::V1, subject: subject.clone(), public_key: public_key.spki().clone(), attributes };
+    let info = CertReqInfo {
+        version: Version::V1,
+        subject: subject.clone(),
+        public_key: public_key.spki().clone(),
+        attributes,
+    };
     Ok(ToBeSigned::new(info.to_der().map_err(enc)?, alg, public_key.clone()))
 }
 
 /// Builds and signs a CSR with `signer` (whose key the CSR is for); returns DER.
-pub fn build<S: Signer + ?Sized>(subject: &Name, sans: &[San], ca: Option<Option<u8>>, signer: &mut S) -> Result<Vec<u8>> {
+pub fn build<S: Signer + ?Sized>(
+    subject: &Name,
+    sans: &[San],
+    ca: Option<Option<u8>>,
+    signer: &mut S,
+) -> Result<Vec<u8>> {
     let key = signer.public_key().clone();
     prepare(subject, sans, ca, &key, signer.signature_algorithm())?.sign_with(signer)
 }
@@ -113,37 +136,69 @@ impl Csr {
     pub fn from_der(der: &[u8], what: &str) -> Result<Csr> {
         let raw = crate::signer::split_signed(der, what)?;
         let alg = SignatureAlgorithm::from_identifier(&raw.alg)?;
-        // Only the key is read before the signature is checked.
-        let info = CertReqInfo::from_der(&raw.tbs).map_err(|e| Error::Der { what: what.to_string(), detail: e.to_string() })?;
+        // The request info is decoded structurally (DER only, no meaning
+        // taken from it) so the key can be read; nothing else is used until
+        // the signature over the exact bytes has verified.
+        let info = CertReqInfo::from_der(&raw.tbs)
+            .map_err(|e| Error::Der { what: what.to_string(), detail: e.to_string() })?;
         let public_key = PublicKey::from_spki(&info.public_key, what)?;
-        public_key
-            .verify(alg, &raw.tbs, &raw.sig)
-            .map_err(|_| Error::CsrSignature { what: what.to_string() })?;
+        public_key.verify(alg, &raw.tbs, &raw.sig).map_err(|_| Error::CsrSignature { what: what.to_string() })?;
         if info.version != Version::V1 {
             return Err(Error::Csr { what: what.to_string(), detail: "the CSR version is not v1 (0)".into() });
         }
         let mut extensions: Vec<Extension> = Vec::new();
+        let mut seen_request = false;
         for attr in info.attributes.iter() {
             if attr.oid != oid::EXTENSION_REQUEST {
                 continue;
             }
-            if !extensions.is_empty() || attr.values.len() != 1 {
-                return Err(Error::Csr { what: what.to_string(), detail: "the CSR has more than one extensionRequest; make it again".into() });
+            if seen_request || attr.values.len() != 1 {
+                return Err(Error::Csr {
+                    what: what.to_string(),
+                    detail: "the CSR has more than one extensionRequest; make it again".into(),
+                });
             }
+            seen_request = true;
             for v in attr.values.iter() {
-                extensions = v.decode_as::<Vec<Extension>>().map_err(|e| Error::Der { what: what.to_string(), detail: alloc::format!("extensionRequest: {e}") })?;
+                extensions = v.decode_as::<Vec<Extension>>().map_err(|e| Error::Der {
+                    what: what.to_string(),
+                    detail: alloc::format!("extensionRequest: {e}"),
+                })?;
             }
+        }
+        if extensions.len() > MAX_EXTENSIONS {
+            return Err(Error::Csr {
+                what: what.to_string(),
+                detail: alloc::format!(
+                    "the CSR requests {} extensions; at most {MAX_EXTENSIONS} are accepted",
+                    extensions.len()
+                ),
+            });
         }
         let mut sans = Vec::new();
         let mut basic_constraints = None;
-        for (i, ext) in extensions.iter().enumerate() {
-            if extensions[..i].iter().any(|e| e.extn_id == ext.extn_id) {
+        let mut seen = alloc::collections::BTreeSet::new();
+        for ext in extensions.iter() {
+            if !seen.insert(ext.extn_id) {
                 return Err(Error::DuplicateExtension { what: what.to_string(), oid: ext.extn_id.to_string() });
             }
-            let bad = |e: der::Error| Error::Der { what: what.to_string(), detail: alloc::format!("extension {}: {e}", ext.extn_id) };
+            let bad = |e: der::Error| Error::Der {
+                what: what.to_string(),
+                detail: alloc::format!("extension {}: {e}", ext.extn_id),
+            };
             match ext.extn_id {
                 o if o == oid::SAN => {
                     let san = SubjectAltName::from_der(ext.extn_value.as_bytes()).map_err(bad)?;
+                    if san.0.len() > crate::san::MAX_SANS {
+                        return Err(Error::Csr {
+                            what: what.to_string(),
+                            detail: alloc::format!(
+                                "the CSR names {} SANs; at most {} are accepted",
+                                san.0.len(),
+                                crate::san::MAX_SANS
+                            ),
+                        });
+                    }
                     for (j, gn) in san.0.iter().enumerate() {
                         let s = San::from_general_name(gn).ok_or_else(|| Error::Csr {
                             what: what.to_string(),
@@ -154,7 +209,13 @@ impl Csr {
                             detail: alloc::format!("the CSR's subjectAltName: {e}"),
                         })?;
                         if checked != s {
-                            return Err(Error::Csr { what: what.to_string(), detail: alloc::format!("subjectAltName[{j}] `{}` is encoded as the wrong type", s.value()) });
+                            return Err(Error::Csr {
+                                what: what.to_string(),
+                                detail: alloc::format!(
+                                    "subjectAltName[{j}] `{}` is encoded as the wrong type",
+                                    s.value()
+                                ),
+                            });
                         }
                         sans.push(s);
                     }

@@ -55,7 +55,8 @@ pub fn parse(value: &str, field: &str) -> Result<Duration> {
         if frac_part.contains('.') || (int_part.is_empty() && frac_part.is_empty()) {
             return Err(err("a number is malformed"));
         }
-        let int: u128 = if int_part.is_empty() { 0 } else { int_part.parse().map_err(|_| err("a number is too large"))? };
+        let int: u128 =
+            if int_part.is_empty() { 0 } else { int_part.parse().map_err(|_| err("a number is too large"))? };
         let mut nanos = int.checked_mul(unit_nanos).ok_or_else(|| err("it is too large"))?;
         // Fraction: at most 18 digits matter at nanosecond resolution.
         let mut scale: u128 = 1;

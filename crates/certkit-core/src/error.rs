@@ -256,27 +256,23 @@ impl fmt::Display for Error {
                 "{what} is {len} bytes, more than the {max}-byte limit for PKI files; check you gave the right file"
             ),
             Error::Pem { what, detail } => write!(f, "{what}: {detail}"),
-            Error::PemLabel { what, found, expected } => write!(
-                f,
-                "{what} holds {found}, not a `{expected}` block; give the right file"
-            ),
-            Error::Der { what, detail } => write!(
-                f,
-                "{what} is not valid DER ({detail}); the file is corrupt, truncated or of another kind"
-            ),
+            Error::PemLabel { what, found, expected } => {
+                write!(f, "{what} holds {found}, not a `{expected}` block; give the right file")
+            }
+            Error::Der { what, detail } => {
+                write!(f, "{what} is not valid DER ({detail}); the file is corrupt, truncated or of another kind")
+            }
             Error::Json { what, detail } => write!(f, "{what} is not valid: {detail}"),
-            Error::KeyAlgo { algo } => write!(
-                f,
-                "key.algo `{algo}` is not supported; use \"ecdsa\", \"rsa\" or \"ed25519\""
-            ),
-            Error::KeySize { algo, size, allowed } => write!(
-                f,
-                "key.size {size} is not valid for {algo}; use {allowed}"
-            ),
+            Error::KeyAlgo { algo } => {
+                write!(f, "key.algo `{algo}` is not supported; use \"ecdsa\", \"rsa\" or \"ed25519\"")
+            }
+            Error::KeySize { algo, size, allowed } => {
+                write!(f, "key.size {size} is not valid for {algo}; use {allowed}")
+            }
             Error::UnsupportedKey { what, detail } => write!(f, "{what}: unsupported key: {detail}"),
             Error::RsaKeySize { what, bits } => write!(
                 f,
-                "{what}: RSA key of {bits} bits is not accepted; RSA keys must be 2048 to 8192 bits (make a new key of at least 2048 bits)"
+                "{what}: RSA key of {bits} bits is not accepted; RSA keys must be 2048 to 8192 bits, a multiple of 8 (make a new key of at least 2048 bits)"
             ),
             Error::BadKey { what, detail } => write!(f, "{what}: the private or public key is malformed ({detail})"),
             Error::NoPrivateKey { what, found } => write!(
@@ -296,28 +292,25 @@ impl fmt::Display for Error {
                 "the passphrase does not decrypt {what}; check the passphrase (and that the file is not corrupt)"
             ),
             Error::EmptyPassphrase => write!(f, "the passphrase is empty; give a non-empty passphrase"),
-            Error::Host { index, value, reason } => write!(
-                f,
-                "hosts[{index}] `{value}` is not a valid DNS name, IP address, email or URI: {reason}"
-            ),
+            Error::Host { index, value, reason } => {
+                write!(f, "hosts[{index}] `{value}` is not a valid DNS name, IP address, email or URI: {reason}")
+            }
             Error::Name { field, reason } => write!(f, "{field}: {reason}"),
             Error::BadSignature => write!(f, "the signature does not verify"),
             Error::CsrSignature { what } => write!(
                 f,
                 "{what}: the CSR's signature does not verify, so it was altered or not made by the key it carries; make a new CSR"
             ),
-            Error::WeakSignatureAlgorithm { name } => write!(
-                f,
-                "signature algorithm {name} is broken or obsolete; make the CSR again with SHA-256 or better"
-            ),
+            Error::WeakSignatureAlgorithm { name } => {
+                write!(f, "signature algorithm {name} is broken or obsolete; make the CSR again with SHA-256 or better")
+            }
             Error::UnsupportedSignatureAlgorithm { oid } => write!(
                 f,
                 "signature algorithm {oid} is not supported; use RSA PKCS#1 v1.5 or ECDSA with SHA-2, or Ed25519"
             ),
-            Error::SignatureKeyMismatch { key, alg } => write!(
-                f,
-                "signature algorithm {alg} cannot be made by a {key} key"
-            ),
+            Error::SignatureKeyMismatch { key, alg } => {
+                write!(f, "signature algorithm {alg} cannot be made by a {key} key")
+            }
             Error::DuplicateExtension { what, oid } => write!(
                 f,
                 "{what}: extension {oid} appears more than once (RFC 5280 §4.2 forbids it); make the CSR again"
@@ -336,10 +329,9 @@ impl fmt::Display for Error {
                 "{field} `{usage}` is not a usage certkit knows; use one of: {}",
                 crate::profile::USAGE_NAMES.join(", ")
             ),
-            Error::UnknownProfile { name, available } => write!(
-                f,
-                "profile `{name}` is not in the signing config; available: {available}"
-            ),
+            Error::UnknownProfile { name, available } => {
+                write!(f, "profile `{name}` is not in the signing config; available: {available}")
+            }
             Error::Config { field, reason } => write!(f, "{field}: {reason}"),
             Error::CaKeyMismatch => write!(
                 f,
@@ -362,11 +354,12 @@ impl fmt::Display for Error {
                 f,
                 "`{name}` does not match the profile's name_whitelist `{pattern}`; request a permitted name or change the profile"
             ),
-            Error::EmptySubject => write!(
-                f,
-                "the certificate would have neither a subject nor any SAN; give a CN or hosts"
-            ),
-            Error::TimeOutOfRange { secs } => write!(f, "time {secs} (seconds since 1970) cannot be encoded in a certificate"),
+            Error::EmptySubject => {
+                write!(f, "the certificate would have neither a subject nor any SAN; give a CN or hosts")
+            }
+            Error::TimeOutOfRange { secs } => {
+                write!(f, "time {secs} (seconds since 1970) cannot be encoded in a certificate")
+            }
             Error::Validity { reason } => write!(f, "validity: {reason}"),
             Error::Crypto { op, detail } => write!(f, "{op} failed: {detail}"),
         }

@@ -8,6 +8,7 @@ use alloc::vec::Vec;
 use rand_core::CryptoRng;
 use zeroize::Zeroizing;
 
+use crate::Result;
 use crate::csr;
 use crate::issue::{self, Issued, Issuer, Subject};
 use crate::key::PrivateKey;
@@ -16,7 +17,6 @@ use crate::profile::Policy;
 use crate::request::Validated;
 use crate::signer::KeySigner;
 use crate::time::UnixTime;
-use crate::Result;
 
 /// A new key and its CSR.
 #[derive(Debug)]
@@ -54,7 +54,12 @@ pub fn csr_for_key<R: CryptoRng + ?Sized>(req: &Validated, key: PrivateKey, rng:
 
 /// `gencert -initca`: a self-signed CA from a validated CA request
 /// (cfssl's CA policy: `cert sign` + `crl sign`, 43800h unless `ca.expiry`).
-pub fn self_signed_ca<R: CryptoRng + ?Sized>(req: &Validated, generated: &Generated, now: UnixTime, rng: &mut R) -> Result<Issued> {
+pub fn self_signed_ca<R: CryptoRng + ?Sized>(
+    req: &Validated,
+    generated: &Generated,
+    now: UnixTime,
+    rng: &mut R,
+) -> Result<Issued> {
     let ca = req.ca.clone().unwrap_or(crate::request::CaParams {
         path_len: None,
         expiry: crate::request::DEFAULT_CA_EXPIRY,

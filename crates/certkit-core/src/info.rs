@@ -170,10 +170,10 @@ pub fn certificate(input: &[u8], what: &str) -> Result<CertInfo> {
                 if let Ok(a) = AuthorityKeyIdentifier::from_der(bytes) {
                     aki = a.key_identifier.map(|k| colon_hex(k.as_bytes())).unwrap_or_default();
                 }
-            } else if e.extn_id == oid::SKI {
-                if let Ok(s) = SubjectKeyIdentifier::from_der(bytes) {
-                    ski = colon_hex(s.0.as_bytes());
-                }
+            } else if e.extn_id == oid::SKI
+                && let Ok(s) = SubjectKeyIdentifier::from_der(bytes)
+            {
+                ski = colon_hex(s.0.as_bytes());
             }
         }
     }

@@ -18,13 +18,16 @@
 //!    if keyUsage is present), valid now, and its key must match.
 //! 2. A CSR that asks to be a CA is refused unless the profile has
 //!    `ca_constraint.is_ca`; a CA is refused where the issuer's
-//!    pathLenConstraint forbids it. CA certificates carry no SANs.
+//!    pathLenConstraint is 0, and below an issuer with pathLenConstraint n
+//!    it gets at most n−1. CA certificates carry no SANs.
 //! 3. Every CN, DNS name, email and URI must match the profile's `name_whitelist`.
 //! 4. The serial number is 20 random octets with the top bit cleared and the
 //!    next one set: positive, 159 bits of which 158 are random, never over
 //!    20 octets (RFC 5280 §4.1.2.2; BR §7.1 asks for 64 bits of entropy).
 //! 5. Validity runs from `now − backdate` (5 minutes by default) to
-//!    `now + expiry`, or the profile's fixed `not_before`/`not_after`.
+//!    `notBefore + expiry`, as cfssl counts it, so a certificate never lives
+//!    longer than the profile says (CA/B Forum BR 6.3.2); or the profile's
+//!    fixed `not_before`/`not_after`.
 //!    It never starts before, or ends after, the CA's own validity: an
 //!    expiry past the CA's notAfter is capped with a warning.
 //! 6. Key usages the subject key cannot have are dropped with a warning:
@@ -51,8 +54,8 @@ use x509_cert::ext::Extension;
 use x509_cert::ext::pkix::crl::dp::DistributionPoint;
 use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
 use x509_cert::ext::pkix::{
-    AccessDescription, AuthorityInfoAccessSyntax, AuthorityKeyIdentifier, BasicConstraints, CrlDistributionPoints, ExtendedKeyUsage,
-    KeyUsage, KeyUsages, SubjectAltName,
+    AccessDescription, AuthorityInfoAccessSyntax, AuthorityKeyIdentifier, BasicConstraints, CrlDistributionPoints,
+    ExtendedKeyUsage, KeyUsage, KeyUsages, SubjectAltName,
 };
 use x509_cert::name::Name;
 use x509_cert::serial_number::SerialNumber;
@@ -114,17 +117,18 @@ impl CaCert {
     /// issue: basicConstraints cA=TRUE, and keyCertSign if keyUsage is present.
     pub fn parse(input: &[u8], what: &str) -> Result<CaCert> {
         let der = first_certificate(input, what)?;
-        let cert = Certificate::from_der(&der).map_err(|e| Error::Der { what: what.to_string(), detail: e.to_string() })?;
+        let cert =
+            Certificate::from_der(&der).map_err(|e| Error::Der { what: what.to_string(), detail: e.to_string() })?;
         let tbs = cert.tbs_certificate();
         let public_key = PublicKey::from_spki(tbs.subject_public_key_info(), what)?;
         let bc: Option<BasicConstraints> = ext(&cert, oid::BASIC_CONSTRAINTS, what)?;
         let Some(bc) = bc.filter(|b| b.ca) else {
             return Err(Error::NotACa { reason: "it has no basicConstraints with cA=TRUE" });
         };
-        if let Some(ku) = ext::<KeyUsage>(&cert, oid::KEY_USAGE, what)? {
-            if !ku.key_cert_sign() {
-                return Err(Error::NotACa { reason: "its keyUsage lacks keyCertSign" });
-            }
+        if let Some(ku) = ext::<KeyUsage>(&cert, oid::KEY_USAGE, what)?
+            && !ku.key_cert_sign()
+        {
+            return Err(Error::NotACa { reason: "its keyUsage lacks keyCertSign" });
         }
         let key_id = match ext::<x509_cert::ext::pkix::SubjectKeyIdentifier>(&cert, oid::SKI, what)? {
             Some(ski) => ski.0.as_bytes().to_vec(),
@@ -173,14 +177,20 @@ impl CaCert {
     }
 }
 
-fn ext<'a, T: Decode<'a, Error = der::Error>>(cert: &'a Certificate, id: const_oid::ObjectIdentifier, what: &str) -> Result<Option<T>> {
+fn ext<'a, T: Decode<'a, Error = der::Error>>(
+    cert: &'a Certificate,
+    id: const_oid::ObjectIdentifier,
+    what: &str,
+) -> Result<Option<T>> {
     let Some(exts) = cert.tbs_certificate().extensions() else { return Ok(None) };
     let mut found = exts.iter().filter(|e| e.extn_id == id);
     let Some(e) = found.next() else { return Ok(None) };
     if found.next().is_some() {
         return Err(Error::DuplicateExtension { what: what.to_string(), oid: id.to_string() });
     }
-    T::from_der(e.extn_value.as_bytes()).map(Some).map_err(|err| Error::Der { what: what.to_string(), detail: alloc::format!("extension {id}: {err}") })
+    T::from_der(e.extn_value.as_bytes())
+        .map(Some)
+        .map_err(|err| Error::Der { what: what.to_string(), detail: alloc::format!("extension {id}: {err}") })
 }
 
 /// DER of the first `CERTIFICATE` in PEM input, or the input if it is DER.
@@ -300,7 +310,10 @@ pub fn prepare<R: CryptoRng + ?Sized>(
         Issuer::Ca(ca) => {
             ca.check_key(signer_key)?;
             if now < ca.not_before || now > ca.not_after {
-                return Err(Error::CaNotValid { not_before: ca.not_before.rfc3339(), not_after: ca.not_after.rfc3339() });
+                return Err(Error::CaNotValid {
+                    not_before: ca.not_before.rfc3339(),
+                    not_after: ca.not_after.rfc3339(),
+                });
             }
             (ca.subject().clone(), ca.key_id.clone(), Some((ca.not_before, ca.not_after, ca.path_len)))
         }
@@ -316,17 +329,16 @@ pub fn prepare<R: CryptoRng + ?Sized>(
     if subject.requested_ca.is_some() && !policy.is_ca {
         return Err(Error::CsrWantsCa);
     }
-    if policy.is_ca {
-        if let Some((_, _, Some(ca_path_len))) = ca_window {
-            if ca_path_len == 0 {
-                return Err(Error::PathLen);
-            }
-            if let Some(p) = policy.path_len {
-                if p >= ca_path_len {
-                    return Err(Error::PathLen);
-                }
-            }
+    // A CA below an issuer with pathLenConstraint n gets at most n-1: the
+    // profile's value if it is smaller, else n-1 (RFC 5280 6.1.4 (l), (m)).
+    let mut path_len = policy.path_len;
+    if policy.is_ca
+        && let Some((_, _, Some(ca_path_len))) = ca_window
+    {
+        if ca_path_len == 0 {
+            return Err(Error::PathLen);
         }
+        path_len = Some(policy.path_len.map_or(ca_path_len - 1, |p| p.min(ca_path_len - 1)));
     }
     let sans: Vec<San> = if policy.is_ca && !subject.sans.is_empty() {
         warnings.push(Warning::DroppedCaSans);
@@ -338,10 +350,9 @@ pub fn prepare<R: CryptoRng + ?Sized>(
         return Err(Error::EmptySubject);
     }
 
-    // 3. Names.
-    let fields = crate::name::fields(&subject.name);
-    if !fields.common_name.is_empty() {
-        policy.check_name(&fields.common_name)?;
+    // 3. Names: every CN (a subject may hold several), then the SANs.
+    for atv in subject.name.iter().filter(|a| a.oid == oid::CN) {
+        policy.check_name(&crate::name::value_string(&atv.value))?;
     }
     for s in &sans {
         if !matches!(s, San::Ip(_)) {
@@ -351,7 +362,7 @@ pub fn prepare<R: CryptoRng + ?Sized>(
 
     // 5. Validity.
     let mut not_before = policy.not_before.unwrap_or_else(|| now.saturating_sub(policy.backdate));
-    let mut not_after = policy.not_after.unwrap_or_else(|| now.saturating_add(policy.expiry));
+    let mut not_after = policy.not_after.unwrap_or_else(|| not_before.saturating_add(policy.expiry));
     if let Some((ca_nb, ca_na, _)) = ca_window {
         if not_before < ca_nb {
             not_before = ca_nb;
@@ -362,7 +373,9 @@ pub fn prepare<R: CryptoRng + ?Sized>(
         }
     }
     if not_after <= not_before {
-        return Err(Error::Validity { reason: alloc::format!("notAfter {not_after} is not after notBefore {not_before}") });
+        return Err(Error::Validity {
+            reason: alloc::format!("notAfter {not_after} is not after notBefore {not_before}"),
+        });
     }
 
     // 6. Key usages.
@@ -388,7 +401,9 @@ pub fn prepare<R: CryptoRng + ?Sized>(
     if ku.is_empty() && policy.ext_key_usage.is_empty() {
         return Err(Error::Config {
             field: alloc::format!("signing.{}.usages", policy.name),
-            reason: "the profile leaves no usage for this key; add usages such as \"digital signature\" and \"server auth\"".into(),
+            reason:
+                "the profile leaves no usage for this key; add usages such as \"digital signature\" and \"server auth\""
+                    .into(),
         });
     }
 
@@ -405,18 +420,27 @@ pub fn prepare<R: CryptoRng + ?Sized>(
     if !policy.ext_key_usage.is_empty() {
         push(oid::EXT_KEY_USAGE, false, ExtendedKeyUsage(policy.ext_key_usage.clone()).to_der().map_err(enc)?)?;
     }
-    let bc = BasicConstraints { ca: policy.is_ca, path_len_constraint: if policy.is_ca { policy.path_len } else { None } };
+    let bc = BasicConstraints { ca: policy.is_ca, path_len_constraint: if policy.is_ca { path_len } else { None } };
     push(oid::BASIC_CONSTRAINTS, true, bc.to_der().map_err(enc)?)?;
     push(oid::SKI, false, OctetString::new(subject.public_key.key_id()).map_err(enc)?.to_der().map_err(enc)?)?;
-    let aki = AuthorityKeyIdentifier { key_identifier: Some(OctetString::new(issuer_key_id).map_err(enc)?), ..Default::default() };
+    let aki = AuthorityKeyIdentifier {
+        key_identifier: Some(OctetString::new(issuer_key_id).map_err(enc)?),
+        ..Default::default()
+    };
     push(oid::AKI, false, aki.to_der().map_err(enc)?)?;
     let ia5 = |s: &str| Ia5String::new(s).map_err(enc);
     let mut aia = Vec::new();
     if let Some(ocsp) = &policy.ocsp_url {
-        aia.push(AccessDescription { access_method: oid::AD_OCSP, access_location: GeneralName::UniformResourceIdentifier(ia5(ocsp)?) });
+        aia.push(AccessDescription {
+            access_method: oid::AD_OCSP,
+            access_location: GeneralName::UniformResourceIdentifier(ia5(ocsp)?),
+        });
     }
     for u in &policy.issuer_urls {
-        aia.push(AccessDescription { access_method: oid::AD_CA_ISSUERS, access_location: GeneralName::UniformResourceIdentifier(ia5(u)?) });
+        aia.push(AccessDescription {
+            access_method: oid::AD_CA_ISSUERS,
+            access_location: GeneralName::UniformResourceIdentifier(ia5(u)?),
+        });
     }
     if !aia.is_empty() {
         push(oid::AIA, false, AuthorityInfoAccessSyntax(aia).to_der().map_err(enc)?)?;
@@ -427,7 +451,9 @@ pub fn prepare<R: CryptoRng + ?Sized>(
     }
     if let Some(crl) = &policy.crl_url {
         let dp = DistributionPoint {
-            distribution_point: Some(DistributionPointName::FullName(alloc::vec![GeneralName::UniformResourceIdentifier(ia5(crl)?)])),
+            distribution_point: Some(DistributionPointName::FullName(alloc::vec![
+                GeneralName::UniformResourceIdentifier(ia5(crl)?)
+            ])),
             reasons: None,
             crl_issuer: None,
         };
@@ -470,4 +496,156 @@ pub fn verify_signature(der: &[u8], issuer: &PublicKey) -> Result<()> {
     let raw = crate::signer::split_signed(der, "certificate")?;
     let alg = crate::key::SignatureAlgorithm::from_identifier(&raw.alg)?;
     issuer.verify(alg, &raw.tbs, &raw.sig)
+}
+
+#[cfg(test)]
+mod tests {
+    use core::time::Duration;
+
+    use super::*;
+    use crate::generate;
+    use crate::key::PrivateKey;
+    use crate::profile::SigningConfig;
+    use crate::request::CsrRequest;
+    use crate::signer::KeySigner;
+
+    fn rng() -> rand_core::UnwrapErr<getrandom::SysRng> {
+        rand_core::UnwrapErr(getrandom::SysRng)
+    }
+
+    const NOW: UnixTime = UnixTime(1_795_000_000);
+
+    fn ca(json: &str) -> (CaCert, PrivateKey) {
+        let req = CsrRequest::from_json(json.as_bytes(), "ca.json").unwrap().validate(true).unwrap();
+        let g = generate::key_and_csr(&req, &mut rng()).unwrap();
+        let issued = generate::self_signed_ca(&req, &g, NOW, &mut rng()).unwrap();
+        (CaCert::parse(&issued.der, "ca.pem").unwrap(), g.key)
+    }
+
+    fn subject(json: &str) -> Subject {
+        let req = CsrRequest::from_json(json.as_bytes(), "csr.json").unwrap().validate(false).unwrap();
+        let key = PrivateKey::generate(req.key, &mut rng()).unwrap();
+        Subject { name: req.subject, sans: req.sans, public_key: key.public_key().clone(), requested_ca: None }
+    }
+
+    fn sign(
+        s: &Subject,
+        config: &str,
+        profile: Option<&str>,
+        ca: &CaCert,
+        key: &PrivateKey,
+    ) -> Result<(Certificate, Vec<Warning>)> {
+        let cfg = SigningConfig::from_json(config.as_bytes(), "config.json")?;
+        let mut r = rng();
+        let issued =
+            issue(s, cfg.profile(profile)?, Issuer::Ca(ca), &mut KeySigner::new(key, &mut r), NOW, &mut rng())?;
+        verify_signature(&issued.der, ca.public_key())?;
+        Ok((Certificate::from_der(&issued.der).unwrap(), issued.warnings))
+    }
+
+    const LEAF_CFG: &str =
+        r#"{"signing":{"default":{"usages":["digital signature","key encipherment","server auth"],"expiry":"24h"}}}"#;
+
+    #[test]
+    fn validity_counts_from_not_before_and_is_capped_by_the_ca() {
+        let (ca, key) = ca(r#"{"CN":"CA","ca":{"expiry":"48h"}}"#);
+        let (cert, _) = sign(&subject(r#"{"CN":"web","hosts":["web.example"]}"#), LEAF_CFG, None, &ca, &key).unwrap();
+        let v = cert.tbs_certificate().validity();
+        let nb = UnixTime::from_x509(&v.not_before);
+        let na = UnixTime::from_x509(&v.not_after);
+        assert_eq!(nb, NOW.saturating_sub(Duration::from_secs(300)));
+        assert_eq!(na.0 - nb.0, 24 * 3600);
+        let (cert, warnings) = sign(
+            &subject(r#"{"CN":"web","hosts":["web.example"]}"#),
+            r#"{"signing":{"default":{"usages":["server auth"],"expiry":"876000h"}}}"#,
+            None,
+            &ca,
+            &key,
+        )
+        .unwrap();
+        assert_eq!(UnixTime::from_x509(&cert.tbs_certificate().validity().not_after), ca.not_after());
+        assert!(warnings.iter().any(|w| matches!(w, Warning::CappedToCa { .. })));
+    }
+
+    #[test]
+    fn ec_keys_lose_key_encipherment_rsa_keeps_it() {
+        let (ca, key) = ca(r#"{"CN":"CA"}"#);
+        let (cert, warnings) =
+            sign(&subject(r#"{"CN":"ec","hosts":["ec.example"]}"#), LEAF_CFG, None, &ca, &key).unwrap();
+        let ku: KeyUsage = ext(&cert, oid::KEY_USAGE, "t").unwrap().unwrap();
+        assert!(ku.digital_signature() && !ku.key_encipherment());
+        assert_eq!(warnings, [Warning::DroppedUsage { usage: "key encipherment", key: KeyAlgorithm::EcdsaP256 }]);
+        let (cert, warnings) = sign(
+            &subject(r#"{"CN":"r","hosts":["r.example"],"key":{"algo":"rsa","size":2048}}"#),
+            LEAF_CFG,
+            None,
+            &ca,
+            &key,
+        )
+        .unwrap();
+        let ku: KeyUsage = ext(&cert, oid::KEY_USAGE, "t").unwrap().unwrap();
+        assert!(ku.key_encipherment());
+        assert!(warnings.is_empty());
+    }
+
+    #[test]
+    fn ca_requests_and_path_lengths() {
+        let (root, root_key) = ca(r#"{"CN":"Root","ca":{"pathlen":2}}"#);
+        let mut s = subject(r#"{"CN":"Int"}"#);
+        s.requested_ca = Some(BasicConstraints { ca: true, path_len_constraint: None });
+        let e = sign(&s, LEAF_CFG, None, &root, &root_key).unwrap_err();
+        assert_eq!(e, Error::CsrWantsCa);
+        let cfg = r#"{"signing":{"profiles":{"ca":{"usages":["cert sign","crl sign"],"expiry":"24h","ca_constraint":{"is_ca":true}}}}}"#;
+        let (cert, _) = sign(&s, cfg, Some("ca"), &root, &root_key).unwrap();
+        let bc: BasicConstraints = ext(&cert, oid::BASIC_CONSTRAINTS, "t").unwrap().unwrap();
+        assert!(bc.ca);
+        assert_eq!(bc.path_len_constraint, Some(1), "inherits the root's 2 minus one");
+    }
+
+    #[test]
+    fn whitelist_checks_every_cn_and_san() {
+        let (ca, key) = ca(r#"{"CN":"CA"}"#);
+        let cfg =
+            r#"{"signing":{"default":{"usages":["server auth"],"expiry":"1h","name_whitelist":"\\.example\\.com$"}}}"#;
+        assert!(
+            sign(&subject(r#"{"CN":"a.example.com","hosts":["b.example.com","10.0.0.1"]}"#), cfg, None, &ca, &key)
+                .is_ok()
+        );
+        let e = sign(&subject(r#"{"CN":"a.example.com","hosts":["evil.org"]}"#), cfg, None, &ca, &key).unwrap_err();
+        assert!(matches!(e, Error::NameNotAllowed { .. }), "{e}");
+        // Two CNs: the first one is checked too.
+        let mut s = subject(r#"{"CN":"a.example.com"}"#);
+        s.name = "CN=a.example.com,CN=evil.org".parse().unwrap();
+        assert!(matches!(sign(&s, cfg, None, &ca, &key).unwrap_err(), Error::NameNotAllowed { .. }));
+    }
+
+    #[test]
+    fn mismatched_ca_key_and_expired_ca_are_refused() {
+        let (ca1, _) = ca(r#"{"CN":"CA1"}"#);
+        let (_, key2) = ca(r#"{"CN":"CA2"}"#);
+        assert_eq!(sign(&subject(r#"{"CN":"x"}"#), LEAF_CFG, None, &ca1, &key2).unwrap_err(), Error::CaKeyMismatch);
+        let (ca, key) = ca(r#"{"CN":"CA","ca":{"expiry":"1h"}}"#);
+        let cfg = SigningConfig::from_json(LEAF_CFG.as_bytes(), "c").unwrap();
+        let mut r = rng();
+        let later = NOW.saturating_add(Duration::from_secs(7200));
+        let e = issue(
+            &subject(r#"{"CN":"x"}"#),
+            cfg.profile(None).unwrap(),
+            Issuer::Ca(&ca),
+            &mut KeySigner::new(&key, &mut r),
+            later,
+            &mut rng(),
+        )
+        .unwrap_err();
+        assert!(matches!(e, Error::CaNotValid { .. }), "{e}");
+    }
+
+    #[test]
+    fn serials_are_positive_twenty_octets() {
+        for _ in 0..100 {
+            let s = serial(&mut rng()).unwrap();
+            assert_eq!(s.as_bytes().len(), 20);
+            assert_eq!(s.as_bytes()[0] & 0xc0, 0x40);
+        }
+    }
 }

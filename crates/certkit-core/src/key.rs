@@ -68,11 +68,7 @@ impl KeyAlgorithm {
             "ecdsa" | "ec" | "" => match size {
                 0 | 256 => Ok(KeyAlgorithm::EcdsaP256),
                 384 => Ok(KeyAlgorithm::EcdsaP384),
-                _ => Err(Error::KeySize {
-                    algo: "ecdsa".into(),
-                    size,
-                    allowed: "256 or 384 (P-521 is not supported)",
-                }),
+                _ => Err(Error::KeySize { algo: "ecdsa".into(), size, allowed: "256 or 384 (P-521 is not supported)" }),
             },
             "rsa" => match size {
                 0 => Ok(KeyAlgorithm::Rsa(2048)),
@@ -293,7 +289,7 @@ impl PrivateKey {
             Inner::P256(k) => (KeyAlgorithm::EcdsaP256, spki::EncodePublicKey::to_public_key_der(k.verifying_key())),
             Inner::P384(k) => (KeyAlgorithm::EcdsaP384, spki::EncodePublicKey::to_public_key_der(k.verifying_key())),
             Inner::Rsa(k) => {
-                let bits = rsa::traits::PublicKeyParts::n_bits_precision(k.as_ref());
+                let bits = rsa::traits::PublicKeyParts::n(k.as_ref()).bit_width();
                 (KeyAlgorithm::Rsa(bits), spki::EncodePublicKey::to_public_key_der(k.as_public_key()))
             }
             Inner::Ed25519(k) => (KeyAlgorithm::Ed25519, spki::EncodePublicKey::to_public_key_der(&k.verifying_key())),
@@ -313,7 +309,11 @@ impl PrivateKey {
     pub fn from_bytes(input: &[u8], passphrase: Option<&[u8]>, what: &str) -> Result<Self> {
         if !pem::is_pem(input) {
             if input.len() > crate::MAX_INPUT_LEN {
-                return Err(Error::InputTooLarge { what: what.to_string(), len: input.len(), max: crate::MAX_INPUT_LEN });
+                return Err(Error::InputTooLarge {
+                    what: what.to_string(),
+                    len: input.len(),
+                    max: crate::MAX_INPUT_LEN,
+                });
             }
             return Self::from_any_der(input, passphrase, what);
         }
@@ -364,12 +364,18 @@ impl PrivateKey {
             } else if curve == rfc5912::SECP_384_R_1 {
                 Inner::P384(p384::ecdsa::SigningKey::from_pkcs8_der(der).map_err(|e| bad(&e))?)
             } else {
-                return Err(Error::UnsupportedKey { what: what.to_string(), detail: alloc::format!("EC curve {curve}; use P-256 or P-384") });
+                return Err(Error::UnsupportedKey {
+                    what: what.to_string(),
+                    detail: alloc::format!("EC curve {curve}; use P-256 or P-384"),
+                });
             }
         } else if oid == rfc8410::ID_ED_25519 {
             Inner::Ed25519(ed25519_dalek::SigningKey::from_pkcs8_der(der).map_err(|e| bad(&e))?)
         } else {
-            return Err(Error::UnsupportedKey { what: what.to_string(), detail: alloc::format!("algorithm {oid}; use ECDSA P-256/P-384, RSA or Ed25519") });
+            return Err(Error::UnsupportedKey {
+                what: what.to_string(),
+                detail: alloc::format!("algorithm {oid}; use ECDSA P-256/P-384, RSA or Ed25519"),
+            });
         };
         Self::checked(inner, what)
     }
@@ -387,7 +393,10 @@ impl PrivateKey {
         } else if curve == rfc5912::SECP_384_R_1 {
             Inner::P384(p384::SecretKey::from_sec1_der(der).map_err(|e| bad(&e))?.into())
         } else {
-            return Err(Error::UnsupportedKey { what: what.to_string(), detail: alloc::format!("EC curve {curve}; use P-256 or P-384") });
+            return Err(Error::UnsupportedKey {
+                what: what.to_string(),
+                detail: alloc::format!("EC curve {curve}; use P-256 or P-384"),
+            });
         };
         Self::checked(inner, what)
     }
@@ -413,10 +422,10 @@ impl PrivateKey {
 
     fn checked(inner: Inner, what: &str) -> Result<Self> {
         let key = Self::from_inner(inner)?;
-        if let KeyAlgorithm::Rsa(bits) = key.public.algorithm {
-            if !(RSA_MIN_BITS..=RSA_MAX_BITS).contains(&bits) {
-                return Err(Error::RsaKeySize { what: what.to_string(), bits });
-            }
+        if let KeyAlgorithm::Rsa(bits) = key.public.algorithm
+            && (!(RSA_MIN_BITS..=RSA_MAX_BITS).contains(&bits) || bits % 8 != 0)
+        {
+            return Err(Error::RsaKeySize { what: what.to_string(), bits });
         }
         Ok(key)
     }
@@ -442,7 +451,9 @@ impl PrivateKey {
             Inner::Ed25519(k) => {
                 let fail = |e: der::Error| Error::Crypto { op: "PKCS#8 encoding", detail: e.to_string() };
                 let seed = Zeroizing::new(k.to_bytes());
-                let inner = Zeroizing::new(der::asn1::OctetStringRef::new(seed.as_ref()).map_err(fail)?.to_der().map_err(fail)?);
+                let inner = Zeroizing::new(
+                    der::asn1::OctetStringRef::new(seed.as_ref()).map_err(fail)?.to_der().map_err(fail)?,
+                );
                 let info = pkcs8::PrivateKeyInfoRef::new(
                     spki::AlgorithmIdentifierRef { oid: rfc8410::ID_ED_25519, parameters: None },
                     der::asn1::OctetStringRef::new(&inner).map_err(fail)?,
@@ -491,17 +502,26 @@ impl PrivateKey {
 
     /// Signs `msg` with the key's signature algorithm and returns the bytes
     /// that go into the signature BIT STRING (DER `Ecdsa-Sig-Value` for ECDSA).
-    /// `rng` blinds the RSA private-key operation.
+    ///
+    /// ECDSA signatures are hedged: RFC 6979 nonces with `rng`'s entropy
+    /// mixed in (RFC 6979 §3.6), so neither a weak generator nor a fault
+    /// makes nonces repeat. RSA uses `rsa` 0.10's constant-time
+    /// (crypto-bigint) private-key operation without its optional base,
+    /// exponent and modulus blinding, which would double the cost of a
+    /// signature; the timing defence is the constant-time arithmetic, and
+    /// every signature is verified before it is used
+    /// ([`crate::signer::ToBeSigned::assemble`]), which defeats RSA-CRT
+    /// fault attacks. Ed25519 is deterministic (RFC 8032).
     pub fn sign<R: CryptoRng + ?Sized>(&self, msg: &[u8], rng: &mut R) -> Result<Vec<u8>> {
-        use signature::Signer;
+        use signature::{RandomizedSigner, Signer};
         let fail = |e: &dyn fmt::Display| Error::Crypto { op: "signing", detail: e.to_string() };
         Ok(match &self.inner {
             Inner::P256(k) => {
-                let sig: p256::ecdsa::DerSignature = k.try_sign(msg).map_err(|e| fail(&e))?;
+                let sig: p256::ecdsa::DerSignature = k.try_sign_with_rng(rng, msg).map_err(|e| fail(&e))?;
                 sig.as_bytes().to_vec()
             }
             Inner::P384(k) => {
-                let sig: p384::ecdsa::DerSignature = k.try_sign(msg).map_err(|e| fail(&e))?;
+                let sig: p384::ecdsa::DerSignature = k.try_sign_with_rng(rng, msg).map_err(|e| fail(&e))?;
                 sig.as_bytes().to_vec()
             }
             Inner::Rsa(k) => {
@@ -510,7 +530,7 @@ impl PrivateKey {
                     SignatureAlgorithm::RsaSha384 => (rsa::Pkcs1v15Sign::new::<Sha384>(), Sha384::digest(msg).to_vec()),
                     _ => (rsa::Pkcs1v15Sign::new::<Sha256>(), Sha256::digest(msg).to_vec()),
                 };
-                k.sign_with_rng(rng, scheme, &digest).map_err(|e| fail(&e))?
+                k.sign(scheme, &digest).map_err(|e| fail(&e))?
             }
             Inner::Ed25519(k) => k.try_sign(msg).map_err(|e| fail(&e))?.to_bytes().to_vec(),
         })
@@ -534,14 +554,26 @@ impl PublicKey {
         let spki_ref = SubjectPublicKeyInfoRef::from_der(&der).map_err(|e| bad(&e))?;
         let algorithm = if oid == rfc5912::RSA_ENCRYPTION {
             let key = rsa::PublicKey::try_from(spki_ref).map_err(|e| bad(&e))?;
-            let bits = rsa::traits::PublicKeyParts::n_bits_precision(&key);
-            if !(RSA_MIN_BITS..=RSA_MAX_BITS).contains(&bits) {
+            let bits = rsa::traits::PublicKeyParts::n(&key).bit_width();
+            if !(RSA_MIN_BITS..=RSA_MAX_BITS).contains(&bits) || bits % 8 != 0 {
                 return Err(Error::RsaKeySize { what: what.to_string(), bits });
+            }
+            if spki.algorithm.parameters.as_ref().is_none_or(|p| der::Tagged::tag(p) != der::Tag::Null) {
+                return Err(Error::BadKey {
+                    what: what.to_string(),
+                    detail: "rsaEncryption parameters must be NULL (RFC 3279 2.3.1)".into(),
+                });
             }
             KeyAlgorithm::Rsa(bits)
         } else if oid == rfc5912::ID_EC_PUBLIC_KEY {
             let curve = spki.algorithm.parameters.as_ref().and_then(|p| p.decode_as::<ObjectIdentifier>().ok());
             let point = spki.subject_public_key.raw_bytes();
+            if point.first() != Some(&0x04) {
+                return Err(Error::BadKey {
+                    what: what.to_string(),
+                    detail: "the EC public key must be an uncompressed point (RFC 5480 2.2)".into(),
+                });
+            }
             match curve {
                 Some(c) if c == rfc5912::SECP_256_R_1 => {
                     p256::ecdsa::VerifyingKey::from_sec1_bytes(point).map_err(|e| bad(&e))?;
@@ -552,11 +584,25 @@ impl PublicKey {
                     KeyAlgorithm::EcdsaP384
                 }
                 Some(c) => {
-                    return Err(Error::UnsupportedKey { what: what.to_string(), detail: alloc::format!("EC curve {c}; use P-256 or P-384") });
+                    return Err(Error::UnsupportedKey {
+                        what: what.to_string(),
+                        detail: alloc::format!("EC curve {c}; use P-256 or P-384"),
+                    });
                 }
-                None => return Err(Error::BadKey { what: what.to_string(), detail: "the EC key does not name its curve".into() }),
+                None => {
+                    return Err(Error::BadKey {
+                        what: what.to_string(),
+                        detail: "the EC key does not name its curve".into(),
+                    });
+                }
             }
         } else if oid == rfc8410::ID_ED_25519 {
+            if spki.algorithm.parameters.is_some() {
+                return Err(Error::BadKey {
+                    what: what.to_string(),
+                    detail: "Ed25519 parameters must be absent (RFC 8410 3)".into(),
+                });
+            }
             let bytes: [u8; 32] = spki.subject_public_key.raw_bytes().try_into().map_err(|_| Error::BadKey {
                 what: what.to_string(),
                 detail: "an Ed25519 public key must be 32 bytes".into(),
@@ -564,9 +610,15 @@ impl PublicKey {
             ed25519_dalek::VerifyingKey::from_bytes(&bytes).map_err(|e| bad(&e))?;
             KeyAlgorithm::Ed25519
         } else if oid == rfc5912::ID_DSA {
-            return Err(Error::UnsupportedKey { what: what.to_string(), detail: "DSA keys are obsolete; use ECDSA P-256".into() });
+            return Err(Error::UnsupportedKey {
+                what: what.to_string(),
+                detail: "DSA keys are obsolete; use ECDSA P-256".into(),
+            });
         } else {
-            return Err(Error::UnsupportedKey { what: what.to_string(), detail: alloc::format!("key algorithm {oid}; use ECDSA P-256/P-384, RSA or Ed25519") });
+            return Err(Error::UnsupportedKey {
+                what: what.to_string(),
+                detail: alloc::format!("key algorithm {oid}; use ECDSA P-256/P-384, RSA or Ed25519"),
+            });
         };
         Ok(PublicKey { spki: spki.clone(), algorithm })
     }
@@ -608,7 +660,10 @@ impl PublicKey {
             }
         };
         match (self.algorithm, alg) {
-            (KeyAlgorithm::Rsa(_), SignatureAlgorithm::RsaSha256 | SignatureAlgorithm::RsaSha384 | SignatureAlgorithm::RsaSha512) => {
+            (
+                KeyAlgorithm::Rsa(_),
+                SignatureAlgorithm::RsaSha256 | SignatureAlgorithm::RsaSha384 | SignatureAlgorithm::RsaSha512,
+            ) => {
                 let der = self.spki.to_der().map_err(|_| invalid())?;
                 let spki_ref = SubjectPublicKeyInfoRef::from_der(&der).map_err(|_| invalid())?;
                 let key = rsa::PublicKey::try_from(spki_ref).map_err(|_| invalid())?;
@@ -619,12 +674,18 @@ impl PublicKey {
                 };
                 key.verify(scheme, &hash(alg), sig).map_err(|_| invalid())
             }
-            (KeyAlgorithm::EcdsaP256, SignatureAlgorithm::EcdsaSha256 | SignatureAlgorithm::EcdsaSha384 | SignatureAlgorithm::EcdsaSha512) => {
+            (
+                KeyAlgorithm::EcdsaP256,
+                SignatureAlgorithm::EcdsaSha256 | SignatureAlgorithm::EcdsaSha384 | SignatureAlgorithm::EcdsaSha512,
+            ) => {
                 let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(point).map_err(|_| invalid())?;
                 let s = p256::ecdsa::Signature::from_der(sig).map_err(|_| invalid())?;
                 key.verify_prehash(&hash(alg), &s).map_err(|_| invalid())
             }
-            (KeyAlgorithm::EcdsaP384, SignatureAlgorithm::EcdsaSha256 | SignatureAlgorithm::EcdsaSha384 | SignatureAlgorithm::EcdsaSha512) => {
+            (
+                KeyAlgorithm::EcdsaP384,
+                SignatureAlgorithm::EcdsaSha256 | SignatureAlgorithm::EcdsaSha384 | SignatureAlgorithm::EcdsaSha512,
+            ) => {
                 let key = p384::ecdsa::VerifyingKey::from_sec1_bytes(point).map_err(|_| invalid())?;
                 let s = p384::ecdsa::Signature::from_der(sig).map_err(|_| invalid())?;
                 key.verify_prehash(&hash(alg), &s).map_err(|_| invalid())
@@ -721,7 +782,8 @@ mod tests {
 
     #[test]
     fn garbage_is_an_error() {
-        for input in [&b""[..], b"\x30\x03\x02\x01", b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"] {
+        for input in [&b""[..], b"\x30\x03\x02\x01", b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"]
+        {
             assert!(PrivateKey::from_bytes(input, None, "x").is_err());
         }
     }

@@ -24,6 +24,7 @@
 #![no_std]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+#![warn(clippy::std_instead_of_core, clippy::std_instead_of_alloc, clippy::alloc_instead_of_core)]
 
 extern crate alloc;
 
@@ -33,6 +34,7 @@ pub mod error;
 pub mod generate;
 pub mod info;
 pub mod issue;
+pub mod json;
 pub mod key;
 pub mod name;
 pub mod oid;

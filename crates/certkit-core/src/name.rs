@@ -56,17 +56,18 @@ pub struct NameEntry {
 /// serial number.
 pub fn build(cn: &str, names: &[NameEntry], serial_number: &str) -> Result<Name> {
     let mut rdns: Vec<RelativeDistinguishedName> = Vec::new();
-    let mut push = |field: String, oid: const_oid::ObjectIdentifier, value: &str, kind: Kind, max: usize| -> Result<()> {
-        if value.is_empty() {
-            return Ok(());
-        }
-        let any = encode_value(&field, value, kind, max)?;
-        let atv = AttributeTypeAndValue { oid, value: any };
-        let rdn = RelativeDistinguishedName::try_from(alloc::vec![atv])
-            .map_err(|e| Error::Name { field, reason: e.to_string() })?;
-        rdns.push(rdn);
-        Ok(())
-    };
+    let mut push =
+        |field: String, oid: const_oid::ObjectIdentifier, value: &str, kind: Kind, max: usize| -> Result<()> {
+            if value.is_empty() {
+                return Ok(());
+            }
+            let any = encode_value(&field, value, kind, max)?;
+            let atv = AttributeTypeAndValue { oid, value: any };
+            let rdn = RelativeDistinguishedName::try_from(alloc::vec![atv])
+                .map_err(|e| Error::Name { field, reason: e.to_string() })?;
+            rdns.push(rdn);
+            Ok(())
+        };
     let each = |f: fn(&NameEntry) -> &String| names.iter().enumerate().map(move |(i, n)| (i, f(n)));
     for (i, v) in each(|n| &n.country) {
         push(alloc::format!("names[{i}].C"), oid::C, v, Kind::Country, 2)?;
@@ -125,12 +126,13 @@ fn encode_value(field: &str, value: &str, kind: Kind, max: usize) -> Result<Any>
             }
             Any::encode_from(&PrintableStringRef::new(value).map_err(|e| err(e.to_string()))?)
         }
-        Kind::Printable => Any::encode_from(&PrintableStringRef::new(value).map_err(|_| {
-            err(alloc::format!("`{value}` may hold only letters, digits, spaces and '()+,-./:=?"))
-        })?),
-        Kind::Ia5 => Any::encode_from(
-            &Ia5StringRef::new(value).map_err(|_| err(alloc::format!("`{value}` must be ASCII")))?,
+        Kind::Printable => Any::encode_from(
+            &PrintableStringRef::new(value)
+                .map_err(|_| err(alloc::format!("`{value}` may hold only letters, digits, spaces and '()+,-./:=?")))?,
         ),
+        Kind::Ia5 => {
+            Any::encode_from(&Ia5StringRef::new(value).map_err(|_| err(alloc::format!("`{value}` must be ASCII")))?)
+        }
         Kind::Utf8 => Any::encode_from(&Utf8StringRef::new(value).map_err(|e| err(e.to_string()))?),
     };
     any.map_err(|e| err(e.to_string()))

@@ -67,10 +67,8 @@ pub fn blocks(input: &[u8], what: &str) -> Result<Vec<Block>> {
             what: what.to_string(),
             detail: "a `-----BEGIN` line is not closed by `-----`".to_string(),
         })?;
-        let label = core::str::from_utf8(&from_begin[11..11 + label_end]).map_err(|_| Error::Pem {
-            what: what.to_string(),
-            detail: "the PEM label is not UTF-8".to_string(),
-        })?;
+        let label = core::str::from_utf8(&from_begin[11..11 + label_end])
+            .map_err(|_| Error::Pem { what: what.to_string(), detail: "the PEM label is not UTF-8".to_string() })?;
         let mut end_marker = Vec::with_capacity(label.len() + 14);
         end_marker.extend_from_slice(b"-----END ");
         end_marker.extend_from_slice(label.as_bytes());
@@ -86,7 +84,9 @@ pub fn blocks(input: &[u8], what: &str) -> Result<Vec<Block>> {
         } else {
             let (_, der) = der::pem::decode_vec(block_text).map_err(|e| Error::Pem {
                 what: what.to_string(),
-                detail: alloc::format!("the `{label}` block is not valid PEM ({e}); re-export it, or check the file was not edited or cut"),
+                detail: alloc::format!(
+                    "the `{label}` block is not valid PEM ({e}); re-export it, or check the file was not edited or cut"
+                ),
             })?;
             out.push(Block { label: label.to_string(), der, legacy_encrypted });
         }

@@ -233,8 +233,8 @@ pub struct Policy {
     pub is_ca: bool,
     /// pathLenConstraint for CA certificates.
     pub path_len: Option<u8>,
-    /// The whitelist's source text.
-    pub name_whitelist: Option<String>,
+    /// The whitelist, compiled once when the config is loaded.
+    pub name_whitelist: Option<NameWhitelist>,
     /// CRL distribution point URL.
     pub crl_url: Option<String>,
     /// OCSP responder URL.
@@ -256,12 +256,11 @@ impl Policy {
 
     /// Checks `name` against `name_whitelist` (unanchored, like Go's `regexp.Find`).
     pub fn check_name(&self, name: &str) -> Result<()> {
-        let Some(pattern) = &self.name_whitelist else { return Ok(()) };
-        let re = compile(pattern, &self.name)?;
-        if re.is_match(name) {
+        let Some(w) = &self.name_whitelist else { return Ok(()) };
+        if w.regex.is_match(name) {
             Ok(())
         } else {
-            Err(Error::NameNotAllowed { name: name.to_string(), pattern: pattern.clone() })
+            Err(Error::NameNotAllowed { name: name.to_string(), pattern: w.pattern.clone() })
         }
     }
 
@@ -287,12 +286,53 @@ impl Policy {
     }
 }
 
+/// A compiled `name_whitelist`.
+#[derive(Clone, Debug)]
+pub struct NameWhitelist {
+    /// The source text.
+    pub pattern: String,
+    regex: regex_automata::meta::Regex,
+}
+
 fn compile(pattern: &str, profile: &str) -> Result<regex_automata::meta::Regex> {
     regex_automata::meta::Regex::new(pattern).map_err(|e| Error::Config {
         field: alloc::format!("signing.{profile}.name_whitelist"),
         reason: alloc::format!("`{pattern}` is not a valid regular expression ({e})"),
     })
 }
+
+/// Every field name of the signing config, for cfssl's case-insensitive matching.
+const FIELDS: &[&str] = &[
+    "signing",
+    "auth_keys",
+    "remotes",
+    "ocsp",
+    "default",
+    "profiles",
+    "usages",
+    "expiry",
+    "backdate",
+    "not_before",
+    "not_after",
+    "ca_constraint",
+    "name_whitelist",
+    "crl_url",
+    "ocsp_url",
+    "issuer_urls",
+    "ocsp_no_check",
+    "auth_key",
+    "prev_auth_key",
+    "remote",
+    "auth_remote",
+    "ct_log_servers",
+    "cert_store",
+    "lint_error_level",
+    "ignored_lints",
+    "ignored_lint_sources",
+    "is_ca",
+    "max_path_len",
+    "max_path_len_zero",
+];
 
 /// A loaded signing config.
 #[derive(Clone, Debug)]
@@ -306,13 +346,17 @@ impl Default for SigningConfig {
     /// `key encipherment`, `server auth`, `client auth`, 8760h.
     fn default() -> Self {
         let json = ProfileJson {
-            usages: ["signing", "key encipherment", "server auth", "client auth"].iter().map(|s| s.to_string()).collect(),
+            usages: ["signing", "key encipherment", "server auth", "client auth"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
             expiry: "8760h".into(),
             ..Default::default()
         };
         // The built-in profile is valid by construction; an error here would
         // be a bug, so fall back to an empty policy rather than panic.
-        let default = resolve("default", &json, None).unwrap_or_else(|_| Policy::root_ca(DEFAULT_EXPIRY, DEFAULT_BACKDATE, None));
+        let default =
+            resolve("default", &json, None).unwrap_or_else(|_| Policy::root_ca(DEFAULT_EXPIRY, DEFAULT_BACKDATE, None));
         SigningConfig { default, profiles: BTreeMap::new() }
     }
 }
@@ -320,16 +364,16 @@ impl Default for SigningConfig {
 impl SigningConfig {
     /// Parses and checks a signing config; `what` names the input in errors.
     pub fn from_json(json: &[u8], what: &str) -> Result<Self> {
-        if json.len() > crate::MAX_INPUT_LEN {
-            return Err(Error::InputTooLarge { what: what.to_string(), len: json.len(), max: crate::MAX_INPUT_LEN });
-        }
-        let cfg: ConfigJson = serde_json::from_slice(json).map_err(|e| Error::Json { what: what.to_string(), detail: e.to_string() })?;
+        let cfg: ConfigJson = crate::json::parse(json, what, FIELDS, &["profiles", "auth_keys", "remotes"])?;
         let signing = cfg.signing.ok_or_else(|| Error::Config {
             field: alloc::format!("{what}: signing"),
             reason: "the config has no \"signing\" section; see `certkit print-defaults config`".into(),
         })?;
         let default_json = signing.default.unwrap_or_else(|| ProfileJson {
-            usages: ["signing", "key encipherment", "server auth", "client auth"].iter().map(|s| s.to_string()).collect(),
+            usages: ["signing", "key encipherment", "server auth", "client auth"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
             expiry: "8760h".into(),
             ..Default::default()
         });
@@ -357,7 +401,10 @@ impl SigningConfig {
                 None if n == "default" => Ok(&self.default),
                 None => Err(Error::UnknownProfile {
                     name: n.to_string(),
-                    available: core::iter::once("default").chain(self.profiles.keys().map(String::as_str)).collect::<Vec<_>>().join(", "),
+                    available: core::iter::once("default")
+                        .chain(self.profiles.keys().map(String::as_str))
+                        .collect::<Vec<_>>()
+                        .join(", "),
                 }),
             },
         }
@@ -378,7 +425,12 @@ fn resolve(name: &str, p: &ProfileJson, default: Option<&Policy>) -> Result<Poli
             Some(Usage::Key(k)) if !key_usage.contains(&k) => key_usage.push(k),
             Some(Usage::Ext(o)) if !ext_key_usage.contains(&o) => ext_key_usage.push(o),
             Some(_) => {}
-            None => return Err(Error::UnknownUsage { field: alloc::format!("{}[{i}]", field("usages")), usage: u.clone() }),
+            None => {
+                return Err(Error::UnknownUsage {
+                    field: alloc::format!("{}[{i}]", field("usages")),
+                    usage: u.clone(),
+                });
+            }
         }
     }
     let expiry = if !p.expiry.is_empty() {
@@ -387,15 +439,22 @@ fn resolve(name: &str, p: &ProfileJson, default: Option<&Policy>) -> Result<Poli
         default.map(|d| d.expiry).unwrap_or(DEFAULT_EXPIRY)
     };
     if expiry.is_zero() {
-        return Err(Error::Config { field: field("expiry"), reason: "the expiry is zero; give a lifetime such as \"8760h\"".into() });
+        return Err(Error::Config {
+            field: field("expiry"),
+            reason: "the expiry is zero; give a lifetime such as \"8760h\"".into(),
+        });
     }
-    let backdate = if p.backdate.is_empty() { DEFAULT_BACKDATE } else { duration::parse(&p.backdate, &field("backdate"))? };
+    let backdate =
+        if p.backdate.is_empty() { DEFAULT_BACKDATE } else { duration::parse(&p.backdate, &field("backdate"))? };
     let not_before = p.not_before.as_deref().map(|t| parse_rfc3339(t, &field("not_before"))).transpose()?;
     let not_after = p.not_after.as_deref().map(|t| parse_rfc3339(t, &field("not_after"))).transpose()?;
-    if let (Some(nb), Some(na)) = (not_before, not_after) {
-        if na <= nb {
-            return Err(Error::Config { field: field("not_after"), reason: "not_after must be later than not_before".into() });
-        }
+    if let (Some(nb), Some(na)) = (not_before, not_after)
+        && na <= nb
+    {
+        return Err(Error::Config {
+            field: field("not_after"),
+            reason: "not_after must be later than not_before".into(),
+        });
     }
     let cc = p.ca_constraint.clone().unwrap_or_default();
     let path_len = if !cc.is_ca {
@@ -406,15 +465,25 @@ fn resolve(name: &str, p: &ProfileJson, default: Option<&Policy>) -> Result<Poli
             reason: "max_path_len must be between 0 and 255".into(),
         })?)
     } else if cc.max_path_len < 0 {
-        return Err(Error::Config { field: field("ca_constraint.max_path_len"), reason: "max_path_len cannot be negative".into() });
+        return Err(Error::Config {
+            field: field("ca_constraint.max_path_len"),
+            reason: "max_path_len cannot be negative".into(),
+        });
     } else if cc.max_path_len_zero {
         Some(0)
     } else {
         None
     };
-    let whitelist = if p.name_whitelist.is_empty() { None } else { Some(p.name_whitelist.clone()) };
-    if let Some(w) = &whitelist {
-        compile(w, name)?;
+    let whitelist = if p.name_whitelist.is_empty() {
+        None
+    } else {
+        Some(NameWhitelist { pattern: p.name_whitelist.clone(), regex: compile(&p.name_whitelist, name)? })
+    };
+    if key_usage.contains(&KeyUsages::KeyCertSign) && !cc.is_ca {
+        return Err(Error::Config {
+            field: field("usages"),
+            reason: "\"cert sign\" needs \"ca_constraint\": {\"is_ca\": true} (RFC 5280 4.2.1.9 forbids keyCertSign without cA); remove it or make the profile a CA profile".into(),
+        });
     }
     let url = |own: &str, inherited: Option<&Option<String>>, f: &str| -> Result<Option<String>> {
         if own.is_empty() {
@@ -458,15 +527,27 @@ fn check_url(u: &str, field: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::Config { field: field.to_string(), reason: alloc::format!("`{u}` is not an http(s) or ldap URL without spaces") })
+        Err(Error::Config {
+            field: field.to_string(),
+            reason: alloc::format!("`{u}` is not an http(s) or ldap URL without spaces"),
+        })
     }
 }
 
 /// Parses an RFC 3339 UTC or offset time (`2030-01-02T03:04:05Z`).
 pub fn parse_rfc3339(s: &str, field: &str) -> Result<UnixTime> {
-    let err = || Error::Config { field: field.to_string(), reason: alloc::format!("`{s}` is not an RFC 3339 time like \"2030-01-02T03:04:05Z\"") };
+    let err = || Error::Config {
+        field: field.to_string(),
+        reason: alloc::format!("`{s}` is not an RFC 3339 time like \"2030-01-02T03:04:05Z\""),
+    };
     let b = s.as_bytes();
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b't') || b[13] != b':' || b[16] != b':' {
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !(b[10] == b'T' || b[10] == b't')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
         return Err(err());
     }
     let num = |r: core::ops::Range<usize>| -> Result<u64> {
@@ -482,13 +563,12 @@ pub fn parse_rfc3339(s: &str, field: &str) -> Result<UnixTime> {
         let n = frac.bytes().take_while(u8::is_ascii_digit).count();
         rest = &frac[n..];
     }
-    let offset: i64 = match rest {
-        "Z" | "z" => 0,
-        o if o.len() == 6 && (o.starts_with('+') || o.starts_with('-')) && &o[3..4] == ":" => {
-            let oh: i64 = o[1..3].parse().map_err(|_| err())?;
-            let om: i64 = o[4..6].parse().map_err(|_| err())?;
-            let v = oh * 3600 + om * 60;
-            if o.starts_with('+') { v } else { -v }
+    let ob = rest.as_bytes();
+    let offset: i64 = match ob {
+        b"Z" | b"z" => 0,
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] if [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit()) => {
+            let v = i64::from((h1 - b'0') * 10 + (h2 - b'0')) * 3600 + i64::from((m1 - b'0') * 10 + (m2 - b'0')) * 60;
+            if *sign == b'+' { v } else { -v }
         }
         _ => return Err(err()),
     };
@@ -523,16 +603,24 @@ mod tests {
 
     #[test]
     fn unknown_usage_profile_and_expiry_are_errors() {
-        let e = SigningConfig::from_json(br#"{"signing":{"default":{"usages":["server auth","bogus"],"expiry":"1h"}}}"#, "c.json")
-            .unwrap_err()
-            .to_string();
+        let e = SigningConfig::from_json(
+            br#"{"signing":{"default":{"usages":["server auth","bogus"],"expiry":"1h"}}}"#,
+            "c.json",
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.starts_with("signing.default.usages[1] `bogus`"), "{e}");
         let cfg = SigningConfig::from_json(SEED, "c").unwrap();
         let e = cfg.profile(Some("www")).unwrap_err().to_string();
         assert!(e.contains("`www`") && e.contains("default"), "{e}");
-        let e = SigningConfig::from_json(br#"{"signing":{"default":{"usages":["signing"],"expiry":"1 year"}}}"#, "c").unwrap_err();
+        let e = SigningConfig::from_json(br#"{"signing":{"default":{"usages":["signing"],"expiry":"1 year"}}}"#, "c")
+            .unwrap_err();
         assert!(e.to_string().starts_with("signing.default.expiry"), "{e}");
-        let e = SigningConfig::from_json(br#"{"signing":{"default":{"usages":["signing"],"expiry":"1h","expiri":"2h"}}}"#, "c.json").unwrap_err();
+        let e = SigningConfig::from_json(
+            br#"{"signing":{"default":{"usages":["signing"],"expiry":"1h","expiri":"2h"}}}"#,
+            "c.json",
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("expiri"), "{e}");
     }
 
@@ -556,11 +644,20 @@ mod tests {
     }
 
     #[test]
+    fn cert_sign_needs_a_ca_profile() {
+        let e = SigningConfig::from_json(br#"{"signing":{"default":{"usages":["cert sign"],"expiry":"1h"}}}"#, "c")
+            .unwrap_err();
+        assert!(e.to_string().contains("is_ca"), "{e}");
+    }
+
+    #[test]
     fn rfc3339() {
         assert_eq!(parse_rfc3339("2030-01-02T03:04:05Z", "f").unwrap().rfc3339(), "2030-01-02T03:04:05Z");
         assert_eq!(parse_rfc3339("2030-01-02T05:04:05+02:00", "f").unwrap().rfc3339(), "2030-01-02T03:04:05Z");
         assert!(parse_rfc3339("2030-13-02T03:04:05Z", "f").is_err());
         assert!(parse_rfc3339("yesterday", "f").is_err());
+        assert!(parse_rfc3339("2030-01-02T03:04:05+€00", "f").is_err());
+        assert!(parse_rfc3339("2030-01-02T03:04:05€", "f").is_err());
     }
 
     #[test]

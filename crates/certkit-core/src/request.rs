@@ -14,7 +14,7 @@
 //! validated before any work, and every `hosts` entry is checked
 //! ([`crate::san`]). `ca` is only accepted for a CA request (`-initca`).
 
-use alloc::string::{String, ToString};
+use alloc::string::String;
 use alloc::vec::Vec;
 use core::time::Duration;
 
@@ -107,6 +107,30 @@ pub struct CaParams {
     pub backdate: Duration,
 }
 
+/// Every field name of the CSR JSON, for cfssl's case-insensitive matching.
+const FIELDS: &[&str] = &[
+    "CN",
+    "names",
+    "hosts",
+    "key",
+    "ca",
+    "serialnumber",
+    "crl_url",
+    "C",
+    "ST",
+    "L",
+    "O",
+    "OU",
+    "E",
+    "SerialNumber",
+    "algo",
+    "size",
+    "pathlen",
+    "pathlenzero",
+    "expiry",
+    "backdate",
+];
+
 /// cfssl's default CA lifetime: 43800h (five years of 365 days).
 pub const DEFAULT_CA_EXPIRY: Duration = Duration::from_secs(43_800 * 3600);
 /// cfssl's default backdate: five minutes.
@@ -115,10 +139,7 @@ pub const DEFAULT_BACKDATE: Duration = Duration::from_secs(300);
 impl CsrRequest {
     /// Parses cfssl CSR JSON; `what` names the input in errors.
     pub fn from_json(json: &[u8], what: &str) -> Result<Self> {
-        if json.len() > crate::MAX_INPUT_LEN {
-            return Err(Error::InputTooLarge { what: what.to_string(), len: json.len(), max: crate::MAX_INPUT_LEN });
-        }
-        serde_json::from_slice(json).map_err(|e| Error::Json { what: what.to_string(), detail: e.to_string() })
+        crate::json::parse(json, what, FIELDS, &[])
     }
 
     /// Checks every field. `initca` says whether this is a CA request:
@@ -147,7 +168,11 @@ impl CsrRequest {
             Some(CaParams {
                 path_len: if c.pathlen > 0 || c.pathlenzero { Some(c.pathlen) } else { None },
                 expiry: if c.expiry.is_empty() { DEFAULT_CA_EXPIRY } else { duration::parse(&c.expiry, "ca.expiry")? },
-                backdate: if c.backdate.is_empty() { DEFAULT_BACKDATE } else { duration::parse(&c.backdate, "ca.backdate")? },
+                backdate: if c.backdate.is_empty() {
+                    DEFAULT_BACKDATE
+                } else {
+                    duration::parse(&c.backdate, "ca.backdate")?
+                },
             })
         } else {
             if self.ca.is_some() {
@@ -183,6 +208,8 @@ impl CsrRequest {
 
 #[cfg(test)]
 mod tests {
+    use alloc::string::ToString;
+
     use super::*;
 
     #[test]
@@ -211,9 +238,13 @@ mod tests {
     fn typos_and_misplaced_sections_are_errors() {
         let e = CsrRequest::from_json(br#"{"CN":"x","host":["a"]}"#, "csr.json").unwrap_err().to_string();
         assert!(e.contains("csr.json") && e.contains("host"), "{e}");
-        let e = CsrRequest::from_json(br#"{"CN":"x","ca":{"expiry":"1h"}}"#, "csr.json").unwrap().validate(false).unwrap_err();
+        let e = CsrRequest::from_json(br#"{"CN":"x","ca":{"expiry":"1h"}}"#, "csr.json")
+            .unwrap()
+            .validate(false)
+            .unwrap_err();
         assert!(e.to_string().contains("-initca"), "{e}");
-        let e = CsrRequest::from_json(br#"{"CN":"x","ca":{"expiry":"forever"}}"#, "c").unwrap().validate(true).unwrap_err();
+        let e =
+            CsrRequest::from_json(br#"{"CN":"x","ca":{"expiry":"forever"}}"#, "c").unwrap().validate(true).unwrap_err();
         assert!(e.to_string().starts_with("ca.expiry"), "{e}");
         let e = CsrRequest::from_json(b"{not json", "csr.json").unwrap_err().to_string();
         assert!(e.contains("line 1"), "{e}");
@@ -221,7 +252,10 @@ mod tests {
 
     #[test]
     fn pathlen() {
-        let v = CsrRequest::from_json(br#"{"CN":"x","ca":{"pathlen":0,"pathlenzero":true}}"#, "c").unwrap().validate(true).unwrap();
+        let v = CsrRequest::from_json(br#"{"CN":"x","ca":{"pathlen":0,"pathlenzero":true}}"#, "c")
+            .unwrap()
+            .validate(true)
+            .unwrap();
         assert_eq!(v.ca.unwrap().path_len, Some(0));
         let v = CsrRequest::from_json(br#"{"CN":"x","ca":{"pathlen":2}}"#, "c").unwrap().validate(true).unwrap();
         assert_eq!(v.ca.unwrap().path_len, Some(2));

@@ -54,24 +54,21 @@ impl San {
         if let Ok(ip) = IpAddr::from_str(h) {
             return Ok(San::Ip(ip));
         }
-        if let Some(ip) = h.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
-            if let Ok(ip) = IpAddr::from_str(ip) {
-                return Ok(San::Ip(ip));
-            }
+        if let Some(ip) = h.strip_prefix('[').and_then(|r| r.strip_suffix(']'))
+            && let Ok(ip) = IpAddr::from_str(ip)
+        {
+            return Ok(San::Ip(ip));
+        }
+        if h.contains("://") || h.starts_with("urn:") || h.starts_with("mailto:") {
+            validate_uri(h).map_err(err)?;
+            return Ok(San::Uri(h.to_string()));
         }
         if let Some((local, domain)) = h.rsplit_once('@') {
-            if h.contains("://") {
-                return validate_uri(h).map(|_| San::Uri(h.to_string())).map_err(err);
-            }
             if local.is_empty() || !local.bytes().all(|b| b.is_ascii_graphic() && b != b'@') {
                 return Err(err("the mail address's local part must be non-empty printable ASCII"));
             }
             validate_dns(domain, false).map_err(err)?;
             return Ok(San::Email(h.to_string()));
-        }
-        if h.contains("://") || h.starts_with("urn:") {
-            validate_uri(h).map_err(err)?;
-            return Ok(San::Uri(h.to_string()));
         }
         validate_dns(h, true).map_err(err)?;
         Ok(San::Dns(h.to_string()))
@@ -89,18 +86,18 @@ impl San {
 
     /// The GeneralName that encodes it.
     pub fn to_general_name(&self) -> Result<GeneralName> {
-        let ia5 = |s: &str| {
-            Ia5String::new(s).map_err(|e| Error::Crypto { op: "SAN encoding", detail: e.to_string() })
-        };
+        let ia5 = |s: &str| Ia5String::new(s).map_err(|e| Error::Crypto { op: "SAN encoding", detail: e.to_string() });
         Ok(match self {
             San::Dns(d) => GeneralName::DnsName(ia5(d)?),
             San::Email(e) => GeneralName::Rfc822Name(ia5(e)?),
             San::Uri(u) => GeneralName::UniformResourceIdentifier(ia5(u)?),
             San::Ip(IpAddr::V4(v4)) => GeneralName::IpAddress(
-                OctetString::new(v4.octets().to_vec()).map_err(|e| Error::Crypto { op: "SAN encoding", detail: e.to_string() })?,
+                OctetString::new(v4.octets().to_vec())
+                    .map_err(|e| Error::Crypto { op: "SAN encoding", detail: e.to_string() })?,
             ),
             San::Ip(IpAddr::V6(v6)) => GeneralName::IpAddress(
-                OctetString::new(v6.octets().to_vec()).map_err(|e| Error::Crypto { op: "SAN encoding", detail: e.to_string() })?,
+                OctetString::new(v6.octets().to_vec())
+                    .map_err(|e| Error::Crypto { op: "SAN encoding", detail: e.to_string() })?,
             ),
         })
     }
@@ -142,8 +139,18 @@ impl core::fmt::Display for San {
     }
 }
 
+/// Most SANs certkit puts in one certificate.
+pub const MAX_SANS: usize = 1000;
+
 /// Sorts and validates every entry of `hosts`, dropping exact duplicates.
 pub fn from_hosts<S: AsRef<str>>(hosts: &[S]) -> Result<Vec<San>> {
+    if hosts.len() > MAX_SANS {
+        return Err(Error::Host {
+            index: MAX_SANS,
+            value: alloc::format!("({} entries)", hosts.len()),
+            reason: "at most 1000 hosts are accepted",
+        });
+    }
     let mut out: Vec<San> = Vec::with_capacity(hosts.len());
     for (i, h) in hosts.iter().enumerate() {
         let san = San::from_host(i, h.as_ref())?;
@@ -177,7 +184,9 @@ pub fn validate_dns(name: &str, wildcard: bool) -> core::result::Result<(), &'st
         return Err("a wildcard is only allowed as the whole leftmost label, as in `*.example.com`");
     }
     if body.rsplit('.').next().is_some_and(|last| !last.is_empty() && last.bytes().all(|b| b.is_ascii_digit())) {
-        return Err("the last label is all digits, so this is neither a host name nor a valid IP address (RFC 1123 2.1)");
+        return Err(
+            "the last label is all digits, so this is neither a host name nor a valid IP address (RFC 1123 2.1)",
+        );
     }
     for label in body.split('.') {
         if label.is_empty() {
@@ -232,6 +241,8 @@ mod tests {
             "spiffe://cluster.local/ns/default/sa/web",
             "*.example.com",
             "localhost",
+            "urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66",
+            "mailto:ops@example.com",
         ])
         .unwrap();
         assert_eq!(sans[0], San::Dns("my-svc.my-namespace.svc.cluster.local".into()));
@@ -240,7 +251,9 @@ mod tests {
         assert_eq!(sans[3], San::Email("admin@example.com".into()));
         assert_eq!(sans[4], San::Uri("spiffe://cluster.local/ns/default/sa/web".into()));
         assert_eq!(sans[5].kind(), "DNS");
-        assert_eq!(sans.len(), 7);
+        assert_eq!(sans[7].kind(), "URI");
+        assert_eq!(sans[8].kind(), "URI");
+        assert_eq!(sans.len(), 9);
     }
 
     #[test]

@@ -107,7 +107,10 @@ impl ToBeSigned {
             op: "signing",
             detail: "the signer's signature does not verify with its public key (wrong key or faulty signer)".into(),
         })?;
-        let enc = |e: der::Error| Error::Crypto { op: "encoding the signed structure", detail: alloc::string::ToString::to_string(&e) };
+        let enc = |e: der::Error| Error::Crypto {
+            op: "encoding the signed structure",
+            detail: alloc::string::ToString::to_string(&e),
+        };
         let signed = Signed {
             tbs: AnyRef::from_der(&self.tbs).map_err(enc)?,
             alg: self.alg.identifier(),
@@ -135,7 +138,10 @@ pub(crate) struct RawSigned {
 /// encoding per value, so the to-be-signed element re-encodes to exactly the
 /// bytes of the input.
 pub(crate) fn split_signed(der: &[u8], what: &str) -> Result<RawSigned> {
-    let bad = |e: der::Error| Error::Der { what: alloc::string::ToString::to_string(what), detail: alloc::string::ToString::to_string(&e) };
+    let bad = |e: der::Error| Error::Der {
+        what: alloc::string::ToString::to_string(what),
+        detail: alloc::string::ToString::to_string(&e),
+    };
     let signed = Signed::from_der(der).map_err(bad)?;
     let sig = signed.sig.as_bytes().ok_or_else(|| Error::Der {
         what: alloc::string::ToString::to_string(what),

@@ -37,9 +37,7 @@ impl UnixTime {
     pub fn to_x509(self) -> Result<Time> {
         let dt = self.date_time()?;
         if dt.year() < 2050 {
-            Ok(Time::UtcTime(
-                UtcTime::from_date_time(dt).map_err(|_| Error::TimeOutOfRange { secs: self.0 })?,
-            ))
+            Ok(Time::UtcTime(UtcTime::from_date_time(dt).map_err(|_| Error::TimeOutOfRange { secs: self.0 })?))
         } else {
             Ok(Time::GeneralTime(GeneralizedTime::from_date_time(dt)))
         }
@@ -51,8 +49,7 @@ impl UnixTime {
     }
 
     fn date_time(self) -> Result<DateTime> {
-        DateTime::from_unix_duration(Duration::from_secs(self.0))
-            .map_err(|_| Error::TimeOutOfRange { secs: self.0 })
+        DateTime::from_unix_duration(Duration::from_secs(self.0)).map_err(|_| Error::TimeOutOfRange { secs: self.0 })
     }
 
     /// RFC 3339 in UTC (`2026-11-27T02:42:19Z`), the form cfssl prints.

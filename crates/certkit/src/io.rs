@@ -68,11 +68,13 @@ impl Output {
     }
 }
 
-/// Writes every output atomically: each goes to a temporary file in the
-/// same directory (created 0600 for secrets, 0644 otherwise, before any byte
-/// is written), is flushed to disk, then linked into place. Without `force`
-/// an existing file is never replaced, and all paths are checked before the
-/// first is written, so a refusal leaves nothing half-done.
+/// Writes every output atomically, as a unit: each goes first to a
+/// temporary file in its directory (created 0600 for secrets, 0644
+/// otherwise, before any byte is written) and is flushed to disk; only when
+/// all are written are they linked into place, and the directories are
+/// flushed. Without `force` an existing file is never replaced (link(2)
+/// refuses to), and if any step fails the files already placed are removed,
+/// so a failure leaves nothing behind.
 pub fn write_all(outputs: &[Output], force: bool) -> Result<()> {
     if !force {
         for o in outputs {
@@ -81,19 +83,60 @@ pub fn write_all(outputs: &[Output], force: bool) -> Result<()> {
             }
         }
     }
+    let mut temps: Vec<PathBuf> = Vec::new();
+    let cleanup = |temps: &[PathBuf]| {
+        for t in temps {
+            let _ = fs::remove_file(t);
+        }
+    };
     for o in outputs {
-        write_atomic(&o.path, &o.contents, o.secret, force)?;
+        match write_temp(&o.path, &o.contents, o.secret) {
+            Ok(t) => temps.push(t),
+            Err(e) => {
+                cleanup(&temps);
+                return Err(e);
+            }
+        }
+    }
+    let mut placed: Vec<&Path> = Vec::new();
+    for (o, tmp) in outputs.iter().zip(&temps) {
+        let r = if force {
+            fs::rename(tmp, &o.path)
+        } else {
+            fs::hard_link(tmp, &o.path).and_then(|()| fs::remove_file(tmp))
+        };
+        if let Err(e) = r {
+            cleanup(&temps);
+            if !force {
+                for p in &placed {
+                    let _ = fs::remove_file(p);
+                }
+            }
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                bail!("{} already exists; remove it or pass --force to replace it", o.path.display());
+            }
+            return Err(e).with_context(|| format!("cannot write {}", o.path.display()));
+        }
+        placed.push(&o.path);
+    }
+    for o in outputs {
+        if let Ok(d) = File::open(parent(&o.path)) {
+            let _ = d.sync_all();
+        }
     }
     Ok(())
 }
 
-fn write_atomic(path: &Path, contents: &[u8], secret: bool, force: bool) -> Result<()> {
-    let dir = match path.parent() {
+fn parent(path: &Path) -> PathBuf {
+    match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
-    };
+    }
+}
+
+fn write_temp(path: &Path, contents: &[u8], secret: bool) -> Result<PathBuf> {
+    let dir = parent(path);
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut tmp = None;
     for i in 0..100u32 {
         let candidate = dir.join(format!(".{name}.certkit-{}-{i}.tmp", std::process::id()));
         let mut opts = OpenOptions::new();
@@ -104,38 +147,19 @@ fn write_atomic(path: &Path, contents: &[u8], secret: bool, force: bool) -> Resu
             opts.mode(if secret { 0o600 } else { 0o644 });
         }
         match opts.open(&candidate) {
-            Ok(f) => {
-                tmp = Some((candidate, f));
-                break;
+            Ok(mut f) => {
+                let r = f.write_all(contents).and_then(|()| f.sync_all());
+                if let Err(e) = r {
+                    let _ = fs::remove_file(&candidate);
+                    return Err(e).with_context(|| format!("cannot write {}", path.display()));
+                }
+                return Ok(candidate);
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(e).with_context(|| format!("cannot create a file in {}", dir.display())),
         }
     }
-    let Some((tmp_path, mut f)) = tmp else { bail!("cannot create a temporary file in {}", dir.display()) };
-    let result = (|| -> Result<()> {
-        f.write_all(contents)?;
-        f.sync_all()?;
-        drop(f);
-        if force {
-            fs::rename(&tmp_path, path)?;
-        } else {
-            // link(2) fails if the target exists: no race can overwrite it.
-            fs::hard_link(&tmp_path, path).map_err(|e| {
-                if e.kind() == std::io::ErrorKind::AlreadyExists {
-                    anyhow::anyhow!("{} already exists; remove it or pass --force to replace it", path.display())
-                } else {
-                    anyhow::Error::from(e)
-                }
-            })?;
-            fs::remove_file(&tmp_path)?;
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp_path);
-    }
-    result.with_context(|| format!("cannot write {}", path.display()))
+    bail!("cannot create a temporary file in {}", dir.display())
 }
 
 /// Where a passphrase for an encrypted CA key comes from.
@@ -164,7 +188,9 @@ pub fn read_ca_key(path: &str, pass: &PassphraseArgs) -> Result<PrivateKey> {
 fn passphrase(pass: &PassphraseArgs, what: &str) -> Result<Zeroizing<String>> {
     if let Some(file) = &pass.ca_key_passphrase_file {
         let raw = Zeroizing::new(fs::read(file).with_context(|| format!("cannot read the passphrase file {file}"))?);
-        let text = Zeroizing::new(String::from_utf8(raw.to_vec()).map_err(|_| anyhow::anyhow!("the passphrase file {file} is not UTF-8"))?);
+        let text = Zeroizing::new(
+            String::from_utf8(raw.to_vec()).map_err(|_| anyhow::anyhow!("the passphrase file {file} is not UTF-8"))?,
+        );
         let line = text.lines().next().unwrap_or("");
         return Ok(Zeroizing::new(line.to_string()));
     }
@@ -179,22 +205,24 @@ fn passphrase(pass: &PassphraseArgs, what: &str) -> Result<Zeroizing<String>> {
 }
 
 /// Prints cfssl's output object: compact JSON, keys `cert`, `csr`, `key`
-/// in that order, one trailing newline.
+/// in that order, one trailing newline. The text is built in one
+/// pre-sized buffer that is wiped afterwards, since it may hold a key.
 pub fn print_cfssl_json(cert: Option<&str>, csr: Option<&str>, key: Option<&str>) -> Result<()> {
-    let mut map = serde_json::Map::new();
-    if let Some(c) = cert {
-        map.insert("cert".into(), c.into());
+    #[derive(serde::Serialize)]
+    struct CfsslOut<'a> {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        cert: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        csr: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        key: Option<&'a str>,
     }
-    if let Some(c) = csr {
-        map.insert("csr".into(), c.into());
-    }
-    if let Some(k) = key {
-        map.insert("key".into(), k.into());
-    }
-    let mut text = Zeroizing::new(serde_json::to_string(&serde_json::Value::Object(map))?);
-    text.push('\n');
+    let len = [cert, csr, key].iter().map(|s| s.map_or(0, |s| s.len() + s.len() / 8)).sum::<usize>() + 64;
+    let mut text = Zeroizing::new(Vec::with_capacity(len));
+    serde_json::to_writer(&mut *text, &CfsslOut { cert, csr, key })?;
+    text.push(b'\n');
     let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
+    out.write_all(&text)?;
     out.flush()?;
     Ok(())
 }

@@ -16,8 +16,10 @@ use clap::{CommandFactory, Parser, Subcommand};
 /// An offline CA that speaks cfssl: keys, CSRs and certificates for TLS in Kubernetes.
 #[derive(Parser, Debug)]
 #[command(name = "certkit", version, about, long_about = None, propagate_version = true)]
-#[command(after_help = "cfssl's single-dash long flags work too: `certkit sign -ca ca.pem -ca-key ca-key.pem csr.pem`.\n\
-Exit codes: 0 success, 1 error (one line on stderr, starting with `certkit:`), 2 bad usage.")]
+#[command(
+    after_help = "cfssl's single-dash long flags work too: `certkit sign -ca ca.pem -ca-key ca-key.pem csr.pem`.\n\
+Exit codes: 0 success, 1 error (one line on stderr, starting with `certkit:`), 2 bad usage."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -120,7 +122,10 @@ mod tests {
     use super::*;
 
     fn norm(args: &[&str]) -> Vec<String> {
-        normalize_args(args.iter().map(Into::into).collect()).into_iter().map(|a| a.to_string_lossy().into_owned()).collect()
+        normalize_args(args.iter().map(Into::into).collect())
+            .into_iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect()
     }
 
     #[test]

@@ -18,8 +18,12 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<()> {
     let json = match (&a.cert, &a.csr) {
-        (Some(c), None) => serde_json::to_string_pretty(&certkit_core::info::certificate(&io::read_input(c)?, &io::display_name(c))?)?,
-        (None, Some(c)) => serde_json::to_string_pretty(&certkit_core::info::csr(&io::read_input(c)?, &io::display_name(c))?)?,
+        (Some(c), None) => {
+            serde_json::to_string_pretty(&certkit_core::info::certificate(&io::read_input(c)?, &io::display_name(c))?)?
+        }
+        (None, Some(c)) => {
+            serde_json::to_string_pretty(&certkit_core::info::csr(&io::read_input(c)?, &io::display_name(c))?)?
+        }
         _ => bail!("give exactly one of -cert FILE or -csr FILE"),
     };
     println!("{json}");

@@ -2,6 +2,8 @@
 
 use anyhow::{Context, Result, bail};
 
+use zeroize::Zeroizing;
+
 use crate::io::{self, Output};
 
 /// Split cfssl JSON ({"cert","csr","key"}) into files: NAME.pem, NAME-key.pem (0600), NAME.csr.
@@ -25,33 +27,36 @@ pub struct Args {
     pub name: String,
 }
 
+/// What cfssl's commands print (and cfssl's API `result` object).
+#[derive(serde::Deserialize)]
+struct CfsslJson {
+    #[serde(alias = "certificate")]
+    cert: Option<String>,
+    #[serde(alias = "private_key")]
+    key: Option<Zeroizing<String>>,
+    #[serde(alias = "certificate_request")]
+    csr: Option<String>,
+    result: Option<Box<CfsslJson>>,
+}
+
 pub fn run(a: Args) -> Result<()> {
-    let input = zeroize::Zeroizing::new(io::read_input(&a.file)?);
+    let input = Zeroizing::new(io::read_input(&a.file)?);
     let what = io::display_name(&a.file);
-    let value: serde_json::Value = serde_json::from_slice(&input).with_context(|| format!("{what} is not JSON from certkit or cfssl"))?;
-    let obj = match value.get("result") {
-        Some(r) if !a.bare => r.clone(),
-        _ => value,
-    };
-    let Some(obj) = obj.as_object() else { bail!("{what} is not a JSON object with cert/csr/key fields") };
-    let field = |names: &[&str]| -> Result<Option<String>> {
-        for n in names {
-            match obj.get(*n) {
-                Some(serde_json::Value::String(s)) if !s.is_empty() => return Ok(Some(s.clone())),
-                Some(serde_json::Value::String(_)) | None => {}
-                Some(_) => bail!("{what}: field `{n}` is not a string"),
-            }
-        }
-        Ok(None)
+    let parsed: CfsslJson = serde_json::from_slice(&input).with_context(|| {
+        format!("{what} is not JSON from certkit or cfssl (an object with cert, csr and key strings)")
+    })?;
+    let parsed = match parsed.result {
+        Some(r) if !a.bare => *r,
+        _ => parsed,
     };
     let mut outs = Vec::new();
-    if let Some(c) = field(&["cert", "certificate"])? {
+    if let Some(c) = parsed.cert.filter(|c| !c.is_empty()) {
         outs.push(Output::public(format!("{}.pem", a.name), c));
     }
-    if let Some(k) = field(&["key", "private_key"])? {
-        outs.push(Output::secret(format!("{}-key.pem", a.name), k));
+    if let Some(k) = parsed.key.filter(|k| !k.is_empty()) {
+        outs.push(Output::secret(format!("{}-key.pem", a.name), k.as_bytes()));
     }
-    if let Some(c) = field(&["csr", "certificate_request"])? {
+    if let Some(c) = parsed.csr.filter(|c| !c.is_empty()) {
         outs.push(Output::public(format!("{}.csr", a.name), c));
     }
     if outs.is_empty() {

@@ -68,8 +68,14 @@ pub fn run(a: Args) -> Result<()> {
         out: OutArgs { out: Some(p("ca")), force: false },
     })?;
     step("2. A server key and CSR: certkit genkey server-csr.json -o server");
-    super::genkey::run(super::genkey::Args { initca: false, csrjson: p("server-csr.json"), out: OutArgs { out: Some(p("server")), force: false } })?;
-    step("3. Signing: certkit sign -ca ca.pem -ca-key ca-key.pem -config server-signing-config.json server.csr -o ca-signed-server");
+    super::genkey::run(super::genkey::Args {
+        initca: false,
+        csrjson: p("server-csr.json"),
+        out: OutArgs { out: Some(p("server")), force: false },
+    })?;
+    step(
+        "3. Signing: certkit sign -ca ca.pem -ca-key ca-key.pem -config server-signing-config.json server.csr -o ca-signed-server",
+    );
     super::sign::run(super::sign::Args {
         ca: CaArgs {
             ca: Some(p("ca.pem")),
@@ -85,14 +91,16 @@ pub fn run(a: Args) -> Result<()> {
     step("4. Verification");
     let ca = certkit_core::issue::CaCert::parse(&std::fs::read(p("ca.pem"))?, "ca.pem")?;
     let leaf = std::fs::read(p("ca-signed-server.pem"))?;
-    certkit_core::issue::verify_signature(&certkit_core::issue::first_certificate(&leaf, "ca-signed-server.pem")?, ca.public_key())?;
+    certkit_core::issue::verify_signature(
+        &certkit_core::issue::first_certificate(&leaf, "ca-signed-server.pem")?,
+        ca.public_key(),
+    )?;
     println!("certkit: ca-signed-server.pem is signed by ca.pem");
     openssl_verify(dir);
     let info = certkit_core::info::certificate(&leaf, "ca-signed-server.pem")?;
     println!(
-        "\nMade in {}:\n  ca.pem, ca-key.pem (0600), ca.csr          the CA \"{}\"\n  server-key.pem (0600), server.csr          the server's key and CSR\n  ca-signed-server.pem                       the server certificate: {}\n                                             valid {} .. {}",
+        "\nMade in {}:\n  ca.pem, ca-key.pem (0600), ca.csr          the CA \"My Example Signer\"\n  server-key.pem (0600), server.csr          the server's key and CSR\n  ca-signed-server.pem                       the server certificate: {}\n                                             valid {} .. {}",
         dir.display(),
-        "My Example Signer",
         info.sans.join(", "),
         info.not_before,
         info.not_after

@@ -13,7 +13,9 @@ use crate::io;
 /// Make a key, a CSR and a certificate: a new root CA with -initca, or a
 /// certificate signed by -ca/-ca-key.
 #[derive(clap::Args, Debug)]
-#[command(after_help = "Examples:\n  echo '{\"CN\":\"My Example Signer\",\"key\":{\"algo\":\"rsa\",\"size\":2048}}' | certkit gencert -initca - | certkit cfssljson -bare ca\n  certkit gencert -ca ca.pem -ca-key ca-key.pem -config config.json -profile www -hostname web.example.com csr.json -o web")]
+#[command(
+    after_help = "Examples:\n  echo '{\"CN\":\"My Example Signer\",\"key\":{\"algo\":\"rsa\",\"size\":2048}}' | certkit gencert -initca - | certkit cfssljson -bare ca\n  certkit gencert -ca ca.pem -ca-key ca-key.pem -config config.json -profile www -hostname web.example.com csr.json -o web"
+)]
 pub struct Args {
     /// Make a self-signed CA (cfssl's CA policy; `ca` section of the JSON honoured).
     #[arg(long)]
@@ -39,7 +41,8 @@ pub fn run(a: Args) -> Result<()> {
             bail!("-initca makes a new self-signed CA; drop -ca/-ca-key (or drop -initca to sign with that CA)");
         }
         let req = request.validate(true)?;
-        let generated = io::with_spinner(&format!("generating a {} key", req.key), || generate::key_and_csr(&req, &mut rng))?;
+        let generated =
+            io::with_spinner(&format!("generating a {} key", req.key), || generate::key_and_csr(&req, &mut rng))?;
         let issued = generate::self_signed_ca(&req, &generated, io::now(), &mut rng)?;
         io::warn(&issued.warnings);
         return a.out.emit(Some(&issued.to_pem()), Some(&generated.csr_pem()), Some(&generated.key_pem()?));
@@ -47,10 +50,23 @@ pub fn run(a: Args) -> Result<()> {
     let ca = a.ca.load()?;
     let policy = ca.config.profile(a.ca.profile.as_deref())?;
     let req = request.validate(false)?;
-    let generated = io::with_spinner(&format!("generating a {} key", req.key), || generate::key_and_csr(&req, &mut rng))?;
-    let subject = Subject { name: req.subject.clone(), sans: req.sans.clone(), public_key: generated.key.public_key().clone(), requested_ca: None };
+    let generated =
+        io::with_spinner(&format!("generating a {} key", req.key), || generate::key_and_csr(&req, &mut rng))?;
+    let subject = Subject {
+        name: req.subject.clone(),
+        sans: req.sans.clone(),
+        public_key: generated.key.public_key().clone(),
+        requested_ca: None,
+    };
     let mut signer_rng = io::rng();
-    let issued = issue::issue(&subject, policy, Issuer::Ca(&ca.cert), &mut KeySigner::new(&ca.key, &mut signer_rng), io::now(), &mut rng)?;
+    let issued = issue::issue(
+        &subject,
+        policy,
+        Issuer::Ca(&ca.cert),
+        &mut KeySigner::new(&ca.key, &mut signer_rng),
+        io::now(),
+        &mut rng,
+    )?;
     io::warn(&issued.warnings);
     a.out.emit(Some(&issued.to_pem()), Some(&generated.csr_pem()), Some(&generated.key_pem()?))
 }

@@ -11,7 +11,9 @@ use crate::io;
 ///
 /// Example: echo '{"CN":"web","hosts":["web.example.com"]}' | certkit genkey - | certkit cfssljson -bare web
 #[derive(clap::Args, Debug)]
-#[command(after_help = "Example:\n  echo '{\"CN\":\"web\",\"hosts\":[\"web.example.com\"],\"key\":{\"algo\":\"ecdsa\",\"size\":256}}' \\\n    | certkit genkey - | certkit cfssljson -bare web")]
+#[command(
+    after_help = "Example:\n  echo '{\"CN\":\"web\",\"hosts\":[\"web.example.com\"],\"key\":{\"algo\":\"ecdsa\",\"size\":256}}' \\\n    | certkit genkey - | certkit cfssljson -bare web"
+)]
 pub struct Args {
     /// Also self-sign a CA certificate (like `gencert -initca`).
     #[arg(long)]
@@ -27,7 +29,8 @@ pub fn run(a: Args) -> Result<()> {
     let what = io::display_name(&a.csrjson);
     let req = CsrRequest::from_json(&io::read_input(&a.csrjson)?, &what)?.validate(a.initca)?;
     let mut rng = io::rng();
-    let generated = io::with_spinner(&format!("generating a {} key", req.key), || generate::key_and_csr(&req, &mut rng))?;
+    let generated =
+        io::with_spinner(&format!("generating a {} key", req.key), || generate::key_and_csr(&req, &mut rng))?;
     let key_pem = generated.key_pem()?;
     let csr_pem = generated.csr_pem();
     if a.initca {

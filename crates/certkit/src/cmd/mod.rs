@@ -68,7 +68,8 @@ pub struct CaArgs {
     /// Profile of the signing config to use (default: `default`).
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
-    /// Replace the SANs with these comma-separated hosts.
+    /// Replace the SANs with these comma-separated hosts (spaces around
+    /// entries are trimmed; an empty value keeps the CSR's SANs, as in cfssl).
     #[arg(long, value_name = "a,b,...")]
     pub hostname: Option<String>,
     #[command(flatten)]
@@ -85,7 +86,9 @@ pub struct LoadedCa {
 impl CaArgs {
     pub fn load(&self) -> Result<LoadedCa> {
         let (Some(ca), Some(ca_key)) = (&self.ca, &self.ca_key) else {
-            anyhow::bail!("signing needs the CA: give -ca ca.pem and -ca-key ca-key.pem (make them with `certkit gencert -initca`)");
+            anyhow::bail!(
+                "signing needs the CA: give -ca ca.pem and -ca-key ca-key.pem (make them with `certkit gencert -initca`)"
+            );
         };
         let config = self.config()?;
         // Check the profile name before any secret is touched.
@@ -104,6 +107,9 @@ impl CaArgs {
     }
 
     pub fn hosts(&self) -> Option<Vec<String>> {
-        self.hostname.as_ref().map(|h| h.split(',').map(str::to_string).collect())
+        self.hostname
+            .as_ref()
+            .filter(|h| !h.trim().is_empty())
+            .map(|h| h.split(',').map(|s| s.trim().to_string()).collect())
     }
 }

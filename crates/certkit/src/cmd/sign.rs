@@ -11,13 +11,16 @@ use super::{CaArgs, LoadedCa};
 use crate::io::{self, Output};
 
 /// Sign CSRs (PEM or DER) with a CA. One CSR: cfssl's {"cert","csr"} JSON
-/// (or -o NAME). Several CSRs or a directory: NAME.pem beside each CSR, or in --out-dir.
+/// (or -o NAME). Several CSRs or a directory of *.csr / *.der files: NAME.pem
+/// beside each CSR, or in --out-dir, signed on every core.
 #[derive(clap::Args, Debug)]
-#[command(after_help = "Examples:\n  kubectl get csr my-svc -o jsonpath='{.spec.request}' | base64 --decode \\\n    | certkit sign -ca ca.pem -ca-key ca-key.pem -config server-signing-config.json - | certkit cfssljson -bare ca-signed-server\n  certkit sign -ca ca.pem -ca-key ca-key.pem --out-dir signed/ requests/")]
+#[command(
+    after_help = "Examples:\n  kubectl get csr my-svc -o jsonpath='{.spec.request}' | base64 --decode \\\n    | certkit sign -ca ca.pem -ca-key ca-key.pem -config server-signing-config.json - | certkit cfssljson -bare ca-signed-server\n  certkit sign -ca ca.pem -ca-key ca-key.pem --out-dir signed/ requests/"
+)]
 pub struct Args {
     #[command(flatten)]
     pub ca: CaArgs,
-    /// CSR files or directories of *.csr / *.pem files; - for standard input.
+    /// CSR files, or directories of *.csr / *.der files; - for standard input.
     #[arg(value_name = "CSR", required = true)]
     pub csrs: Vec<String>,
     /// With one CSR: write NAME.pem instead of printing JSON.
@@ -32,6 +35,12 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<()> {
+    if a.csrs.len() == 2 && a.csrs[1].ends_with(".json") {
+        bail!(
+            "{} looks like cfssl's SUBJECT file, which certkit does not take; put the subject in the CSR, or give only CSR files",
+            a.csrs[1]
+        );
+    }
     let inputs = expand(&a.csrs)?;
     let ca = a.ca.load()?;
     let hosts = a.ca.hosts();
@@ -43,7 +52,7 @@ pub fn run(a: Args) -> Result<()> {
         return match &a.out {
             Some(name) => {
                 let out = Output::public(format!("{name}.pem"), pem);
-                io::write_all(std::slice::from_ref(&out), a.force)?;
+                io::write_all(core::slice::from_ref(&out), a.force)?;
                 eprintln!("certkit: wrote {}", out.path.display());
                 Ok(())
             }
@@ -56,23 +65,51 @@ pub fn run(a: Args) -> Result<()> {
     if let Some(dir) = &a.out_dir {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    let mut failed = 0usize;
+    // Every destination must be new, distinct, and not one of the inputs.
+    let mut dests = std::collections::BTreeSet::new();
     for path in &inputs {
         if path == "-" {
             bail!("standard input cannot be one of several CSRs; give files");
         }
-        let p = Path::new(path);
-        let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "cert".into());
-        let dir = a.out_dir.clone().unwrap_or_else(|| p.parent().map(Path::to_path_buf).unwrap_or_default());
-        let dest = dir.join(format!("{stem}.pem"));
-        let result = io::read_input(path)
-            .and_then(|bytes| sign_one(&ca, &a.ca, hosts.as_deref(), &bytes, path))
-            .and_then(|pem| io::write_all(&[Output::public(&dest, pem)], a.force));
-        match result {
-            Ok(()) => eprintln!("certkit: {path} -> {}", dest.display()),
-            Err(e) => {
+        let dest = destination(&a, path);
+        if inputs.iter().any(|i| Path::new(i) == dest) {
+            bail!("the certificate for {path} would replace the input {}; use --out-dir DIR", dest.display());
+        }
+        if !dests.insert(dest.clone()) {
+            bail!("two CSRs would both be signed into {}; rename one or use separate runs", dest.display());
+        }
+    }
+    // Each CSR is independent: sign them on every core. Results are
+    // reported in input order.
+    let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(inputs.len()).max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<Option<Result<PathBuf>>> = (0..inputs.len()).map(|_| None).collect();
+    let slots = std::sync::Mutex::new(&mut results);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(path) = inputs.get(i) else { break };
+                    let r = sign_to_file(&ca, &a, hosts.as_deref(), path);
+                    if let Ok(mut s) = slots.lock() {
+                        s[i] = Some(r);
+                    }
+                }
+            });
+        }
+    });
+    let mut failed = 0usize;
+    for (path, r) in inputs.iter().zip(results) {
+        match r {
+            Some(Ok(dest)) => eprintln!("certkit: {path} -> {}", dest.display()),
+            Some(Err(e)) => {
                 failed += 1;
                 eprintln!("certkit: {path}: {e:#}");
+            }
+            None => {
+                failed += 1;
+                eprintln!("certkit: {path}: not signed (a worker stopped)");
             }
         }
     }
@@ -80,6 +117,20 @@ pub fn run(a: Args) -> Result<()> {
         bail!("{failed} of {} CSRs were not signed (see above); the others were", inputs.len());
     }
     Ok(())
+}
+
+fn destination(a: &Args, path: &str) -> PathBuf {
+    let p = Path::new(path);
+    let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "cert".into());
+    let dir = a.out_dir.clone().unwrap_or_else(|| p.parent().map(Path::to_path_buf).unwrap_or_default());
+    dir.join(format!("{stem}.pem"))
+}
+
+fn sign_to_file(ca: &LoadedCa, a: &Args, hosts: Option<&[String]>, path: &str) -> Result<PathBuf> {
+    let dest = destination(a, path);
+    let pem = sign_one(ca, &a.ca, hosts, &io::read_input(path)?, path)?;
+    io::write_all(&[Output::public(&dest, pem)], a.force)?;
+    Ok(dest)
 }
 
 fn sign_one(ca: &LoadedCa, args: &CaArgs, hosts: Option<&[String]>, bytes: &[u8], what: &str) -> Result<String> {
@@ -91,8 +142,15 @@ fn sign_one(ca: &LoadedCa, args: &CaArgs, hosts: Option<&[String]>, bytes: &[u8]
     let policy = ca.config.profile(args.profile.as_deref())?;
     let mut rng = io::rng();
     let mut signer_rng = io::rng();
-    let issued = issue::issue(&subject, policy, Issuer::Ca(&ca.cert), &mut KeySigner::new(&ca.key, &mut signer_rng), io::now(), &mut rng)
-        .with_context(|| what.to_string())?;
+    let issued = issue::issue(
+        &subject,
+        policy,
+        Issuer::Ca(&ca.cert),
+        &mut KeySigner::new(&ca.key, &mut signer_rng),
+        io::now(),
+        &mut rng,
+    )
+    .with_context(|| what.to_string())?;
     io::warn(&issued.warnings);
     Ok(issued.to_pem())
 }
