@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every check and test of certkit. Installs what it needs on a fresh
+# machine (the Rust targets, clippy/rustfmt, OpenSSL) before it starts.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "prerequisites"
+if ! command -v openssl >/dev/null 2>&1; then
+  apt-get update -qq && apt-get install -y -qq openssl
+fi
+rustup component add clippy rustfmt >/dev/null 2>&1 || true
+rustup target add wasm32-unknown-unknown thumbv7em-none-eabihf >/dev/null
+openssl version
+cargo --version
+
+step "rustfmt"
+cargo fmt --all --check
+
+step "clippy (native, all targets)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "clippy (certkit-core for wasm32-unknown-unknown)"
+cargo clippy -p certkit-core --target wasm32-unknown-unknown --locked -- -D warnings
+
+step "no_std build of certkit-core for a bare-metal target (thumbv7em-none-eabihf)"
+cargo build -p certkit-core --target thumbv7em-none-eabihf --locked
+
+step "tests (unit tests, and whole flows judged by OpenSSL)"
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+cargo test --workspace --locked 2>&1 | tee "$log"
+awk '/^test result:/ { p += $4; f += $6 } END { printf "\ntests: %d passed, %d failed\n", p, f; exit (f > 0 || p == 0) }' "$log"
