@@ -239,6 +239,8 @@ pub enum Error {
         /// Why.
         reason: String,
     },
+    /// Two RSA primes that cannot make a key; make new ones.
+    RsaPrimes,
     /// An internal encoding or cryptographic failure.
     Crypto {
         /// The operation.
@@ -361,6 +363,7 @@ impl fmt::Display for Error {
                 write!(f, "time {secs} (seconds since 1970) cannot be encoded in a certificate")
             }
             Error::Validity { reason } => write!(f, "validity: {reason}"),
+            Error::RsaPrimes => write!(f, "these two RSA primes cannot make a key; generate new ones"),
             Error::Crypto { op, detail } => write!(f, "{op} failed: {detail}"),
         }
     }

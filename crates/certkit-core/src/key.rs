@@ -267,14 +267,14 @@ impl PrivateKey {
         let inner = match algorithm {
             KeyAlgorithm::EcdsaP256 => Inner::P256(p256::ecdsa::SigningKey::generate_from_rng(rng)),
             KeyAlgorithm::EcdsaP384 => Inner::P384(p384::ecdsa::SigningKey::generate_from_rng(rng)),
-            KeyAlgorithm::Rsa(bits) => {
-                if !RSA_SIZES.contains(&bits) {
-                    return Err(Error::KeySize { algo: "rsa".into(), size: bits, allowed: "2048, 3072 or 4096" });
+            KeyAlgorithm::Rsa(bits) => loop {
+                let p = RsaPrime::generate(bits, rng)?;
+                let q = RsaPrime::generate(bits, rng)?;
+                match Self::from_rsa_primes(p, q, bits) {
+                    Err(Error::RsaPrimes) => continue,
+                    other => return other,
                 }
-                let key = rsa::PrivateKey::new(rng, bits as usize)
-                    .map_err(|e| Error::Crypto { op: "RSA key generation", detail: e.to_string() })?;
-                Inner::Rsa(Box::new(key))
-            }
+            },
             KeyAlgorithm::Ed25519 => {
                 let mut seed = Zeroizing::new([0u8; 32]);
                 rng.fill_bytes(seed.as_mut());
@@ -282,6 +282,32 @@ impl PrivateKey {
             }
         };
         Self::from_inner(inner)
+    }
+
+    /// Makes an RSA key of `bits` bits from two primes made by
+    /// [`RsaPrime::generate`] (possibly on two threads: the primes are
+    /// independent). `Err(Error::RsaPrimes)` means this pair cannot make a
+    /// key (equal or too close, or e = 65537 not invertible): make two new
+    /// primes and try again.
+    ///
+    /// FIPS 186-5 A.1.3: the modulus must have exactly `bits` bits and
+    /// |p − q| > 2^(bits/2 − 100); e = 65537.
+    pub fn from_rsa_primes(p: RsaPrime, q: RsaPrime, bits: u32) -> Result<Self> {
+        if !RSA_SIZES.contains(&bits) {
+            return Err(Error::KeySize { algo: "rsa".into(), size: bits, allowed: "2048, 3072 or 4096" });
+        }
+        let (a, b) = if p.0 > q.0 { (&p.0, &q.0) } else { (&q.0, &p.0) };
+        let diff = a.wrapping_sub(b);
+        if diff.bit_width() <= bits / 2 - 100 {
+            return Err(Error::RsaPrimes);
+        }
+        let key = rsa::PrivateKey::from_p_q(p.0.clone(), q.0.clone(), rsa::BoxedUint::from(65_537u64))
+            .map_err(|_| Error::RsaPrimes)?;
+        let key = Self::from_inner(Inner::Rsa(Box::new(key)))?;
+        if key.algorithm() != KeyAlgorithm::Rsa(bits) {
+            return Err(Error::RsaPrimes);
+        }
+        Ok(key)
     }
 
     fn from_inner(inner: Inner) -> Result<Self> {
@@ -534,6 +560,48 @@ impl PrivateKey {
             }
             Inner::Ed25519(k) => k.try_sign(msg).map_err(|e| fail(&e))?.to_bytes().to_vec(),
         })
+    }
+}
+
+/// One prime factor for an RSA modulus. Wiped on drop; `Debug` hides it.
+pub struct RsaPrime(rsa::BoxedUint);
+
+impl fmt::Debug for RsaPrime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RsaPrime(redacted)")
+    }
+}
+
+impl Drop for RsaPrime {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
+
+impl RsaPrime {
+    /// A random probable prime of half of `modulus_bits` bits with its top two
+    /// bits set (so two of them make a modulus of exactly `modulus_bits`),
+    /// found by a small-factor sieve and the Baillie–PSW test (crypto-primes,
+    /// as the `rsa` crate's own generator does).
+    pub fn generate<R: CryptoRng + ?Sized>(modulus_bits: u32, rng: &mut R) -> Result<RsaPrime> {
+        use crypto_bigint::{BitOps, RandomBits};
+        use crypto_primes::hazmat::SmallFactorsSieve;
+        if !RSA_SIZES.contains(&modulus_bits) {
+            return Err(Error::KeySize { algo: "rsa".into(), size: modulus_bits, allowed: "2048, 3072 or 4096" });
+        }
+        let bits = modulus_bits / 2;
+        let nz = core::num::NonZeroU32::new(bits).ok_or(Error::RsaPrimes)?;
+        loop {
+            let mut start = rsa::BoxedUint::random_bits(rng, bits);
+            start.set_bit_vartime(0, true);
+            start.set_bit_vartime(bits - 1, true);
+            start.set_bit_vartime(bits - 2, true);
+            let mut sieve = SmallFactorsSieve::new(start, nz, false)
+                .map_err(|e| Error::Crypto { op: "RSA key generation", detail: alloc::format!("{e:?}") })?;
+            if let Some(prime) = sieve.find(|c| crypto_primes::is_prime(crypto_primes::Flavor::Any, c)) {
+                return Ok(RsaPrime(prime));
+            }
+        }
     }
 }
 

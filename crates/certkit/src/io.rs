@@ -76,6 +76,23 @@ impl Output {
 /// refuses to), and if any step fails the files already placed are removed,
 /// so a failure leaves nothing behind.
 pub fn write_all(outputs: &[Output], force: bool) -> Result<()> {
+    write_files(outputs, force)?;
+    for o in outputs {
+        sync_dir(&parent(&o.path));
+    }
+    Ok(())
+}
+
+/// Flushes a directory's entries to disk (after files were linked into it).
+pub fn sync_dir(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// [`write_all`] without the directory flush, for callers that write many
+/// files into one directory and flush it once with [`sync_dir`].
+pub fn write_files(outputs: &[Output], force: bool) -> Result<()> {
     if !force {
         for o in outputs {
             if o.path.exists() {
@@ -119,15 +136,11 @@ pub fn write_all(outputs: &[Output], force: bool) -> Result<()> {
         }
         placed.push(&o.path);
     }
-    for o in outputs {
-        if let Ok(d) = File::open(parent(&o.path)) {
-            let _ = d.sync_all();
-        }
-    }
     Ok(())
 }
 
-fn parent(path: &Path) -> PathBuf {
+/// The directory a path is in (`.` for a bare file name).
+pub fn parent(path: &Path) -> PathBuf {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),

@@ -41,8 +41,7 @@ pub fn run(a: Args) -> Result<()> {
             bail!("-initca makes a new self-signed CA; drop -ca/-ca-key (or drop -initca to sign with that CA)");
         }
         let req = request.validate(true)?;
-        let generated =
-            io::with_spinner(&format!("generating a {} key", req.key), || generate::key_and_csr(&req, &mut rng))?;
+        let generated = super::make_key(&req)?;
         let issued = generate::self_signed_ca(&req, &generated, io::now(), &mut rng)?;
         io::warn(&issued.warnings);
         return a.out.emit(Some(&issued.to_pem()), Some(&generated.csr_pem()), Some(&generated.key_pem()?));
@@ -50,8 +49,7 @@ pub fn run(a: Args) -> Result<()> {
     let ca = a.ca.load()?;
     let policy = ca.config.profile(a.ca.profile.as_deref())?;
     let req = request.validate(false)?;
-    let generated =
-        io::with_spinner(&format!("generating a {} key", req.key), || generate::key_and_csr(&req, &mut rng))?;
+    let generated = super::make_key(&req)?;
     let subject = Subject {
         name: req.subject.clone(),
         sans: req.sans.clone(),

@@ -29,8 +29,7 @@ pub fn run(a: Args) -> Result<()> {
     let what = io::display_name(&a.csrjson);
     let req = CsrRequest::from_json(&io::read_input(&a.csrjson)?, &what)?.validate(a.initca)?;
     let mut rng = io::rng();
-    let generated =
-        io::with_spinner(&format!("generating a {} key", req.key), || generate::key_and_csr(&req, &mut rng))?;
+    let generated = super::make_key(&req)?;
     let key_pem = generated.key_pem()?;
     let csr_pem = generated.csr_pem();
     if a.initca {

@@ -15,6 +15,31 @@ use certkit_core::profile::SigningConfig;
 
 use crate::io::{self, Output, PassphraseArgs};
 
+/// Makes the key a request asks for, with a spinner on a terminal. An RSA
+/// key's two primes are searched for on two threads: the search is the whole
+/// cost, and the primes are independent.
+pub fn make_key(req: &certkit_core::request::Validated) -> Result<certkit_core::generate::Generated> {
+    use certkit_core::key::{KeyAlgorithm, RsaPrime};
+    let key = io::with_spinner(&format!("generating a {} key", req.key), || -> Result<PrivateKey> {
+        let KeyAlgorithm::Rsa(bits) = req.key else {
+            return Ok(PrivateKey::generate(req.key, &mut io::rng())?);
+        };
+        loop {
+            let (p, q) = std::thread::scope(|s| {
+                let other = s.spawn(|| RsaPrime::generate(bits, &mut io::rng()));
+                let p = RsaPrime::generate(bits, &mut io::rng());
+                (p, other.join())
+            });
+            let q = q.map_err(|_| anyhow::anyhow!("the RSA prime search stopped unexpectedly"))??;
+            match PrivateKey::from_rsa_primes(p?, q, bits) {
+                Err(certkit_core::Error::RsaPrimes) => continue,
+                other => return Ok(other?),
+            }
+        }
+    })?;
+    Ok(certkit_core::generate::csr_for_key(req, key, &mut io::rng())?)
+}
+
 /// `-o/--out NAME` and `--force`, for commands that can write files directly.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct OutArgs {
