@@ -7,8 +7,11 @@ cd "$(dirname "$0")/.."
 step() { printf '\n==> %s\n' "$*"; }
 
 step "prerequisites"
-if ! command -v openssl >/dev/null 2>&1; then
-  apt-get update -qq && apt-get install -y -qq openssl
+missing=()
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v script >/dev/null 2>&1 || missing+=(bsdutils)   # script(1): a terminal for the spinner test
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update -qq && apt-get install -y -qq "${missing[@]}"
 fi
 rustup component add clippy rustfmt >/dev/null 2>&1 || true
 rustup target add wasm32-unknown-unknown thumbv7em-none-eabihf >/dev/null

@@ -9,4 +9,5 @@ mod bad_input;
 mod common;
 mod interop;
 mod seed;
+mod terminal;
 mod tls;

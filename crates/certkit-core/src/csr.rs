@@ -312,6 +312,74 @@ mod tests {
         assert!(matches!(e, Error::CsrSignature { .. }), "{e}");
     }
 
+    /// Signs a hand-made CertificationRequestInfo with `key`.
+    fn sign_info(info: &CertReqInfo, key: &PrivateKey) -> Vec<u8> {
+        let tbs = ToBeSigned::new(info.to_der().unwrap(), key.signature_algorithm(), key.public_key().clone());
+        let mut r = rng();
+        tbs.sign_with(&mut KeySigner::new(key, &mut r)).unwrap()
+    }
+
+    #[test]
+    fn duplicate_extensions_are_refused() {
+        let key = PrivateKey::generate(KeyAlgorithm::EcdsaP256, &mut rng()).unwrap();
+        let san = |h: &str| {
+            let v =
+                SubjectAltName(alloc::vec![San::from_host(0, h).unwrap().to_general_name().unwrap()]).to_der().unwrap();
+            Extension { extn_id: oid::SAN, critical: false, extn_value: der::asn1::OctetString::new(v).unwrap() }
+        };
+        let mut values = SetOfVec::new();
+        values.insert(Any::encode_from(&alloc::vec![san("a.example"), san("b.example")]).unwrap()).unwrap();
+        let mut attributes = SetOfVec::new();
+        attributes.insert(Attribute { oid: oid::EXTENSION_REQUEST, values }).unwrap();
+        let info = CertReqInfo {
+            version: Version::V1,
+            subject: crate::name::build("dup", &[], "").unwrap(),
+            public_key: key.public_key().spki().clone(),
+            attributes,
+        };
+        let e = Csr::from_der(&sign_info(&info, &key), "dup.csr").unwrap_err();
+        assert!(matches!(e, Error::DuplicateExtension { .. }), "{e}");
+    }
+
+    #[test]
+    fn mutated_csrs_never_panic_and_never_verify_wrongly() {
+        let key = PrivateKey::generate(KeyAlgorithm::EcdsaP256, &mut rng()).unwrap();
+        let subject = crate::name::build("web", &[], "").unwrap();
+        let sans = crate::san::from_hosts(&["web.example.com", "10.0.0.1"]).unwrap();
+        let mut r = rng();
+        let der = build(&subject, &sans, None, &mut KeySigner::new(&key, &mut r)).unwrap();
+        // A small xorshift generator: reproducible mutations without a dependency.
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut accepted = 0;
+        for _ in 0..3000 {
+            let mut m = der.clone();
+            for _ in 0..1 + next() % 3 {
+                let i = (next() as usize) % m.len();
+                match next() % 3 {
+                    0 => m[i] ^= 1 << (next() % 8),
+                    1 => m[i] = next() as u8,
+                    _ => m.truncate(i),
+                }
+                if m.is_empty() {
+                    break;
+                }
+            }
+            if let Ok(csr) = Csr::from_der(&m, "mutant") {
+                // Only a mutation that leaves the signed bytes and the key intact may pass.
+                accepted += 1;
+                assert_eq!(csr.public_key(), key.public_key());
+                assert_eq!(csr.subject(), &subject);
+            }
+        }
+        assert!(accepted < 3000);
+    }
+
     #[test]
     fn trailing_garbage_and_wrong_label_are_refused() {
         let key = PrivateKey::generate(KeyAlgorithm::EcdsaP256, &mut rng()).unwrap();

@@ -20,7 +20,7 @@ use crate::io::{self, Output, PassphraseArgs};
 /// cost, and the primes are independent.
 pub fn make_key(req: &certkit_core::request::Validated) -> Result<certkit_core::generate::Generated> {
     use certkit_core::key::{KeyAlgorithm, RsaPrime};
-    let key = io::with_spinner(&format!("generating a {} key", req.key), || -> Result<PrivateKey> {
+    let key = io::with_spinner(&format!("generating an {} key", req.key), || -> Result<PrivateKey> {
         let KeyAlgorithm::Rsa(bits) = req.key else {
             return Ok(PrivateKey::generate(req.key, &mut io::rng())?);
         };
