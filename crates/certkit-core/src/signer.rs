@@ -161,11 +161,13 @@ mod tests {
         rand_core::UnwrapErr(getrandom::SysRng)
     }
 
+    type SignFn = alloc::boxed::Box<dyn FnMut(&[u8]) -> Vec<u8>>;
+
     /// A signer whose key certkit never sees: only bytes go in and out, as
     /// with an HSM, a cloud KMS or Web Crypto.
     struct Hsm {
         public: PublicKey,
-        sign: alloc::boxed::Box<dyn FnMut(&[u8]) -> Vec<u8>>,
+        sign: SignFn,
     }
 
     impl Signer for Hsm {
