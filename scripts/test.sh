@@ -15,6 +15,13 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 rustup component add clippy rustfmt >/dev/null 2>&1 || true
 rustup target add wasm32-unknown-unknown thumbv7em-none-eabihf >/dev/null
+# The official Kubernetes OpenAPI schemas, offline, to validate the manifests certkit writes.
+kv="$PWD/target/kubernetes-validate"
+if [ ! -x "$kv/bin/kubernetes-validate" ]; then
+  python3 -m venv "$kv"
+  "$kv/bin/pip" install -q kubernetes-validate==1.37.0
+fi
+export CERTKIT_KUBERNETES_VALIDATE="$kv/bin/kubernetes-validate"
 openssl version
 cargo --version
 

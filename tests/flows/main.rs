@@ -8,6 +8,7 @@
 mod bad_input;
 mod common;
 mod interop;
+mod k8s;
 mod seed;
 mod terminal;
 mod tls;

@@ -36,6 +36,7 @@ pub mod info;
 pub mod issue;
 pub mod json;
 pub mod key;
+pub mod kube;
 pub mod name;
 pub mod oid;
 pub mod pem;

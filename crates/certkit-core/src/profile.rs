@@ -178,6 +178,9 @@ pub struct ProfileJson {
     pub issuer_urls: Vec<String>,
     #[serde(default, skip_serializing_if = "core::ops::Not::not")]
     pub ocsp_no_check: bool,
+    /// certkit's extension: the Kubernetes signerName this profile serves.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub signer_name: String,
     // Accepted for compatibility with cfssl configs; meaningless offline.
     #[serde(default, skip_serializing)]
     pub auth_key: Option<serde_json::Value>,
@@ -243,6 +246,8 @@ pub struct Policy {
     pub issuer_urls: Vec<String>,
     /// Add id-pkix-ocsp-nocheck.
     pub ocsp_no_check: bool,
+    /// The Kubernetes signerName this profile serves (certkit's `signer_name`).
+    pub signer_name: Option<String>,
 }
 
 /// cfssl's default lifetime for leaf certificates: 8760h (one year).
@@ -282,6 +287,7 @@ impl Policy {
             ocsp_url: None,
             issuer_urls: Vec::new(),
             ocsp_no_check: false,
+            signer_name: None,
         }
     }
 }
@@ -410,6 +416,14 @@ impl SigningConfig {
         }
     }
 
+    /// The profiles that serve the Kubernetes signer `signer`, `default` first.
+    pub fn profiles_for_signer(&self, signer: &str) -> Vec<&Policy> {
+        core::iter::once(&self.default)
+            .chain(self.profiles.values())
+            .filter(|p| p.signer_name.as_deref() == Some(signer))
+            .collect()
+    }
+
     /// The profile names, `default` first.
     pub fn names(&self) -> Vec<&str> {
         core::iter::once("default").chain(self.profiles.keys().map(String::as_str)).collect()
@@ -492,6 +506,13 @@ fn resolve(name: &str, p: &ProfileJson, default: Option<&Policy>) -> Result<Poli
         check_url(own, &field(f))?;
         Ok(Some(own.to_string()))
     };
+    let signer_name = if p.signer_name.is_empty() {
+        None
+    } else {
+        crate::kube::validate_signer_name(&p.signer_name)
+            .map_err(|reason| Error::Config { field: field("signer_name"), reason })?;
+        Some(p.signer_name.clone())
+    };
     let crl_url = url(&p.crl_url, default.map(|d| &d.crl_url), "crl_url")?;
     let ocsp_url = url(&p.ocsp_url, default.map(|d| &d.ocsp_url), "ocsp_url")?;
     let issuer_urls = if p.issuer_urls.is_empty() {
@@ -517,6 +538,7 @@ fn resolve(name: &str, p: &ProfileJson, default: Option<&Policy>) -> Result<Poli
         ocsp_url,
         issuer_urls,
         ocsp_no_check: p.ocsp_no_check,
+        signer_name,
     })
 }
 

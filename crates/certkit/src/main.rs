@@ -34,6 +34,8 @@ enum Command {
     Cfssljson(cmd::cfssljson::Args),
     PrintDefaults(cmd::print_defaults::Args),
     Demo(cmd::demo::Args),
+    K8s(cmd::k8s::Args),
+    /// Print certkit's version.
     Version,
 }
 
@@ -55,6 +57,7 @@ fn main() -> ExitCode {
         Command::Cfssljson(a) => cmd::cfssljson::run(a),
         Command::PrintDefaults(a) => cmd::print_defaults::run(a),
         Command::Demo(a) => cmd::demo::run(a),
+        Command::K8s(a) => cmd::k8s::run(a),
         Command::Version => {
             println!("certkit {}", certkit_core::VERSION);
             Ok(())
@@ -80,12 +83,25 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 /// ones, for the flags the chosen subcommand defines. Anything else — `-`,
 /// short flags, values — is left alone.
 fn normalize_args(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
-    let command = Cli::command();
-    let Some(pos) = args.iter().skip(1).position(|a| !a.to_string_lossy().starts_with('-')).map(|p| p + 1) else {
+    // Walk down the subcommands named by the leading words (`k8s sign`).
+    let mut sub = Cli::command();
+    let mut pos = 0;
+    for (i, a) in args.iter().enumerate().skip(1) {
+        let s = a.to_string_lossy();
+        if s.starts_with('-') {
+            break;
+        }
+        match sub.find_subcommand(s.as_ref()) {
+            Some(next) => {
+                sub = next.clone();
+                pos = i;
+            }
+            None => break,
+        }
+    }
+    if pos == 0 {
         return args;
-    };
-    let sub_name = args[pos].to_string_lossy().into_owned();
-    let Some(sub) = command.find_subcommand(&sub_name) else { return args };
+    }
     let longs: Vec<String> = sub
         .get_arguments()
         .flat_map(|a| a.get_long_and_visible_aliases().unwrap_or_default())
@@ -136,6 +152,7 @@ mod tests {
         );
         assert_eq!(norm(&["certkit", "gencert", "-initca", "-"]), ["certkit", "gencert", "--initca", "-"]);
         assert_eq!(norm(&["certkit", "cfssljson", "-bare", "ca"]), ["certkit", "cfssljson", "--bare", "ca"]);
+        assert_eq!(norm(&["certkit", "k8s", "sign", "-ca", "c", "-"]), ["certkit", "k8s", "sign", "--ca", "c", "-"]);
         // Unknown words and short flags are left for clap to judge.
         assert_eq!(norm(&["certkit", "sign", "-xyz", "-o", "n"]), ["certkit", "sign", "-xyz", "-o", "n"]);
     }

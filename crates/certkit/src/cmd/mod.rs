@@ -5,6 +5,7 @@ pub mod cfssljson;
 pub mod demo;
 pub mod gencert;
 pub mod genkey;
+pub mod k8s;
 pub mod print_defaults;
 pub mod sign;
 

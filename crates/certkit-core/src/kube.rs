@@ -1,0 +1,835 @@
+//! Kubernetes CertificateSigningRequest objects, `certificates.k8s.io/v1`.
+//!
+//! ```text
+//! apiVersion: certificates.k8s.io/v1
+//! kind: CertificateSigningRequest
+//! metadata: { name }
+//! spec:   { request: base64(PEM CSR), signerName, usages: [...], expirationSeconds (>= 600) }
+//! status: { conditions: [{ type: Approved|Denied|Failed, status: "True", reason, message }],
+//!           certificate: base64(PEM chain, leaf first) }
+//! ```
+//!
+//! Three jobs, shared by the CLI, the npm package and the web page:
+//!
+//! * [`manifest`] writes the object a user submits with `kubectl apply`.
+//! * [`check_signer_rules`] applies the rules of Kubernetes' built-in signers
+//!   (docs "Certificate Signing Requests", `pkg/apis/certificates/v1`):
+//!   - `kubernetes.io/kube-apiserver-client`: usages must include
+//!     `client auth` and hold nothing beyond `digital signature`,
+//!     `key encipherment` and `client auth`; any subject but O
+//!     `system:masters` (refused at creation by Kubernetes' admission).
+//!   - `kubernetes.io/kube-apiserver-client-kubelet`: subject O exactly
+//!     `["system:nodes"]`; no DNS, email, IP or URI SANs; CN beginning
+//!     `system:node:`; usages exactly `{digital signature, client auth}` or
+//!     `{digital signature, key encipherment, client auth}`.
+//!   - `kubernetes.io/kubelet-serving`: O exactly `["system:nodes"]`; at
+//!     least one DNS or IP SAN; no email or URI SANs; usages exactly
+//!     `{digital signature, server auth}` or
+//!     `{digital signature, key encipherment, server auth}`; CN beginning
+//!     `system:node:`.
+//!   - `kubernetes.io/legacy-unknown`: not allowed in v1.
+//!
+//!   The checks run in Kubernetes' order and give its messages, so the
+//!   first fault reported is the one the cluster would report.
+//!
+//!   Other signers follow the signing profile that names them (certkit's
+//!   `signer_name` profile field), whose usages must cover `spec.usages`.
+//! * [`sign`] signs one object read from `kubectl get csr -o json`: only an
+//!   approved one (an `Approved` condition with status `True`, and no
+//!   `Denied` or `Failed`), unless the caller allows unapproved ones for the
+//!   air-gapped flow; the certificate takes its usages from `spec.usages` and
+//!   its lifetime from `expirationSeconds`, capped by the profile; the object
+//!   comes back unchanged but for `status.certificate`.
+
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::fmt;
+use core::time::Duration;
+
+use base64ct::{Base64, Encoding};
+use rand_core::CryptoRng;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::csr::Csr;
+use crate::issue::{self, CaCert, Issuer, Subject};
+use crate::key::KeyAlgorithm;
+use crate::profile::{Policy, SigningConfig, Usage};
+use crate::san::San;
+use crate::signer::Signer;
+use crate::time::UnixTime;
+use crate::{Error, Result, pem};
+
+/// The API group and version of CertificateSigningRequest.
+pub const API_VERSION: &str = "certificates.k8s.io/v1";
+/// The kind.
+pub const KIND: &str = "CertificateSigningRequest";
+/// Signer of client certificates for the API server.
+pub const KUBE_APISERVER_CLIENT: &str = "kubernetes.io/kube-apiserver-client";
+/// Signer of kubelets' client certificates.
+pub const KUBE_APISERVER_CLIENT_KUBELET: &str = "kubernetes.io/kube-apiserver-client-kubelet";
+/// Signer of kubelets' serving certificates.
+pub const KUBELET_SERVING: &str = "kubernetes.io/kubelet-serving";
+/// The signer that never signs.
+pub const LEGACY_UNKNOWN: &str = "kubernetes.io/legacy-unknown";
+/// The shortest `expirationSeconds` Kubernetes accepts.
+pub const MIN_EXPIRATION_SECONDS: u32 = 600;
+
+/// Checks a signerName: `<fully qualified domain>/<path>`, as the API server
+/// requires (a DNS-1123 subdomain of at most 253 characters, a slash, and a
+/// path of at most 253 characters in total).
+pub fn validate_signer_name(name: &str) -> core::result::Result<(), String> {
+    let fix = "write it as DOMAIN/NAME, like \"example.com/serving\"";
+    let Some((domain, path)) = name.split_once('/') else {
+        return Err(alloc::format!("signerName `{name}` has no `/`; {fix}"));
+    };
+    if path.is_empty() || name.len() > 571 || path.len() > 317 {
+        return Err(alloc::format!("signerName `{name}` has an empty or too long name after `/`; {fix}"));
+    }
+    if !domain.contains('.')
+        || crate::san::validate_dns(domain, false).is_err()
+        || domain.bytes().any(|b| b.is_ascii_uppercase())
+    {
+        return Err(alloc::format!("signerName `{name}` must start with a lowercase fully qualified domain; {fix}"));
+    }
+    if !path.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(alloc::format!("signerName `{name}` contains spaces or non-ASCII characters; {fix}"));
+    }
+    Ok(())
+}
+
+/// Checks an object name: a DNS-1123 subdomain (lowercase letters, digits,
+/// `-` and `.`, at most 253 characters).
+pub fn validate_object_name(name: &str) -> core::result::Result<(), String> {
+    let ok = !name.is_empty()
+        && name.len() <= 253
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+        && name.split('.').all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(alloc::format!(
+            "name `{name}` is not a valid object name: use lowercase letters, digits, `-` and `.` (at most 253), like \"my-svc.my-namespace\""
+        ))
+    }
+}
+
+/// The usages Kubernetes' own signer would ask for, by signer and key.
+pub fn default_usages(signer: &str, key: KeyAlgorithm) -> Vec<String> {
+    let mut u: Vec<&str> = alloc::vec!["digital signature"];
+    if key.can_encipher() {
+        u.push("key encipherment");
+    }
+    u.push(match signer {
+        KUBE_APISERVER_CLIENT | KUBE_APISERVER_CLIENT_KUBELET => "client auth",
+        _ => "server auth",
+    });
+    u.into_iter().map(String::from).collect()
+}
+
+/// Why an object cannot be signed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Refusal {
+    /// The object was denied.
+    Denied {
+        /// The condition's reason and message.
+        why: String,
+    },
+    /// The object failed.
+    Failed {
+        /// The condition's reason and message.
+        why: String,
+    },
+    /// The object is not approved.
+    NotApproved,
+    /// The object already has a certificate.
+    AlreadySigned,
+    /// The signer never signs (`kubernetes.io/legacy-unknown`).
+    LegacyUnknown,
+    /// No profile serves the object's signer.
+    NoProfile {
+        /// The signer.
+        signer: String,
+        /// The profile asked for, if any.
+        profile: Option<String>,
+    },
+    /// The CSR breaks the signer's rules.
+    SignerRule {
+        /// The signer.
+        signer: String,
+        /// The rule broken.
+        rule: String,
+    },
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Refusal::Denied { why } => write!(f, "it was denied ({why}); it will not be signed"),
+            Refusal::Failed { why } => write!(f, "it has failed ({why}); create a new request"),
+            Refusal::NotApproved => write!(
+                f,
+                "it is not approved; approve it with `kubectl certificate approve NAME`, or pass --allow-unapproved if it was approved elsewhere"
+            ),
+            Refusal::AlreadySigned => write!(f, "it already has a certificate in status.certificate"),
+            Refusal::LegacyUnknown => write!(
+                f,
+                "the legacy signerName {LEGACY_UNKNOWN} is not allowed via certificates.k8s.io/v1; use another signerName"
+            ),
+            Refusal::NoProfile { signer, profile: Some(p) } => write!(
+                f,
+                "profile `{p}` does not serve signerName `{signer}`; add \"signer_name\": \"{signer}\" to it in the signing config"
+            ),
+            Refusal::NoProfile { signer, profile: None } => write!(
+                f,
+                "no profile of the signing config serves signerName `{signer}`; add \"signer_name\": \"{signer}\" to one"
+            ),
+            Refusal::SignerRule { signer, rule } => write!(f, "it breaks the rules of {signer}: {rule}"),
+        }
+    }
+}
+
+/// The object `kubectl apply -f -` takes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct Manifest {
+    pub api_version: String,
+    pub kind: String,
+    pub metadata: ManifestMetadata,
+    pub spec: ManifestSpec,
+}
+
+/// `metadata` of a [`Manifest`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[allow(missing_docs)]
+pub struct ManifestMetadata {
+    pub name: String,
+}
+
+/// `spec` of a [`Manifest`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct ManifestSpec {
+    pub request: String,
+    pub signer_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expiration_seconds: Option<u32>,
+    pub usages: Vec<String>,
+}
+
+/// What a manifest should say.
+#[derive(Clone, Debug, Default)]
+pub struct ManifestParams {
+    /// metadata.name.
+    pub name: String,
+    /// spec.signerName.
+    pub signer_name: String,
+    /// spec.usages; empty takes the signer's defaults ([`default_usages`]).
+    pub usages: Vec<String>,
+    /// spec.expirationSeconds (at least 600).
+    pub expiration_seconds: Option<u32>,
+}
+
+/// Writes the CertificateSigningRequest for `csr_pem`, after checking the
+/// CSR, the name, the signer, the usages and, for built-in signers, the
+/// signer's rules, so a request Kubernetes would refuse is caught here.
+pub fn manifest(csr_pem: &[u8], params: &ManifestParams, what: &str) -> Result<Manifest> {
+    let csr = Csr::parse(csr_pem, what)?;
+    validate_object_name(&params.name).map_err(|reason| Error::Config { field: "name".into(), reason })?;
+    validate_signer_name(&params.signer_name).map_err(|reason| Error::Config { field: "signerName".into(), reason })?;
+    if params.signer_name == LEGACY_UNKNOWN {
+        return Err(Error::Config { field: "signerName".into(), reason: Refusal::LegacyUnknown.to_string() });
+    }
+    if let Some(s) = params.expiration_seconds
+        && s < MIN_EXPIRATION_SECONDS
+    {
+        return Err(Error::Config {
+            field: "expirationSeconds".into(),
+            reason: alloc::format!("{s} is less than Kubernetes' minimum of {MIN_EXPIRATION_SECONDS}"),
+        });
+    }
+    let usages = if params.usages.is_empty() {
+        default_usages(&params.signer_name, csr.public_key().algorithm())
+    } else {
+        params.usages.clone()
+    };
+    check_usages(&usages, "usages")?;
+    check_signer_rules(&params.signer_name, &csr, &usages)
+        .map_err(|rule| Error::Config { field: "signerName".into(), reason: rule.to_string() })?;
+    Ok(Manifest {
+        api_version: API_VERSION.into(),
+        kind: KIND.into(),
+        metadata: ManifestMetadata { name: params.name.clone() },
+        spec: ManifestSpec {
+            request: Base64::encode_string(csr.to_pem().as_bytes()),
+            signer_name: params.signer_name.clone(),
+            expiration_seconds: params.expiration_seconds,
+            usages,
+        },
+    })
+}
+
+fn check_usages(usages: &[String], field: &str) -> Result<Vec<Usage>> {
+    usages
+        .iter()
+        .enumerate()
+        .map(|(i, u)| {
+            Usage::from_cfssl(u)
+                .ok_or_else(|| Error::UnknownUsage { field: alloc::format!("{field}[{i}]"), usage: u.clone() })
+        })
+        .collect()
+}
+
+/// Applies the rules of the built-in signer `signer` to `csr` and `usages`
+/// (see the module documentation). Other signers pass.
+pub fn check_signer_rules(signer: &str, csr: &Csr, usages: &[String]) -> core::result::Result<(), Refusal> {
+    // Kubernetes' own checks and messages (pkg/apis/certificates/v1
+    // helpers.go, pkg/controller/certificates/signer), in its order.
+    let rule = |r: &str| Refusal::SignerRule { signer: signer.to_string(), rule: r.to_string() };
+    let set: Vec<&str> = usages.iter().map(String::as_str).collect();
+    let same = |want: &[&str]| {
+        let mut unique: Vec<&str> = set.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        unique.len() == want.len() && want.iter().all(|w| unique.contains(w))
+    };
+    let f = crate::name::fields(csr.subject());
+    let organization_is_nodes = f.organization == ["system:nodes"];
+    let cn_is_node = f.common_name.starts_with("system:node:");
+    let has = |pred: fn(&San) -> bool| csr.sans().iter().any(pred);
+    match signer {
+        LEGACY_UNKNOWN => Err(Refusal::LegacyUnknown),
+        KUBE_APISERVER_CLIENT => {
+            if f.organization.iter().any(|o| o == "system:masters") {
+                return Err(rule(
+                    "use of kubernetes.io/kube-apiserver-client signer with system:masters group is not allowed",
+                ));
+            }
+            for u in &set {
+                if !["digital signature", "key encipherment", "client auth"].contains(u) {
+                    return Err(rule(&alloc::format!("invalid usage for client certificate: {u}")));
+                }
+            }
+            if !set.contains(&"client auth") {
+                return Err(rule("missing required usage for client certificate: client auth"));
+            }
+            Ok(())
+        }
+        KUBE_APISERVER_CLIENT_KUBELET => {
+            if !organization_is_nodes {
+                return Err(rule("subject organization is not system:nodes"));
+            }
+            if has(|s| matches!(s, San::Dns(_))) {
+                return Err(rule("DNS subjectAltNames are not allowed"));
+            }
+            if has(|s| matches!(s, San::Email(_))) {
+                return Err(rule("Email subjectAltNames are not allowed"));
+            }
+            if has(|s| matches!(s, San::Ip(_))) {
+                return Err(rule("IP subjectAltNames are not allowed"));
+            }
+            if has(|s| matches!(s, San::Uri(_))) {
+                return Err(rule("URI subjectAltNames are not allowed"));
+            }
+            if !cn_is_node {
+                return Err(rule("subject common name does not begin with system:node:"));
+            }
+            if !(same(&["digital signature", "client auth"])
+                || same(&["digital signature", "key encipherment", "client auth"]))
+            {
+                return Err(rule("usages did not match [client auth digital signature key encipherment]"));
+            }
+            Ok(())
+        }
+        KUBELET_SERVING => {
+            if !organization_is_nodes {
+                return Err(rule("subject organization is not system:nodes"));
+            }
+            if !has(|s| matches!(s, San::Dns(_) | San::Ip(_))) {
+                return Err(rule("DNS or IP subjectAltName is required"));
+            }
+            if has(|s| matches!(s, San::Email(_))) {
+                return Err(rule("Email subjectAltNames are not allowed"));
+            }
+            if has(|s| matches!(s, San::Uri(_))) {
+                return Err(rule("URI subjectAltNames are not allowed"));
+            }
+            if !(same(&["digital signature", "server auth"])
+                || same(&["digital signature", "key encipherment", "server auth"]))
+            {
+                return Err(rule("usages did not match [digital signature key encipherment server auth]"));
+            }
+            if !cn_is_node {
+                return Err(rule("subject common name does not begin with system:node:"));
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The fields of an object that signing reads; everything else is kept as is.
+#[derive(Clone, Debug, Default, Deserialize)]
+struct ObjectView {
+    #[serde(default)]
+    spec: SpecView,
+    #[serde(default)]
+    status: StatusView,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SpecView {
+    #[serde(default)]
+    request: String,
+    #[serde(default)]
+    signer_name: String,
+    #[serde(default)]
+    usages: Vec<String>,
+    #[serde(default)]
+    expiration_seconds: Option<i64>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+struct StatusView {
+    #[serde(default)]
+    conditions: Vec<Condition>,
+    #[serde(default)]
+    certificate: String,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+struct Condition {
+    #[serde(rename = "type", default)]
+    kind: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    message: String,
+}
+
+/// The objects in `kubectl get csr -o json` output: one object, or the
+/// items of a `List` (the flag says which). Each item is checked to be a v1
+/// CertificateSigningRequest; `what` names the input in errors.
+pub fn objects(input: Value, what: &str) -> Result<(Vec<Value>, bool)> {
+    let kind = input.get("kind").and_then(Value::as_str).unwrap_or_default().to_string();
+    let is_list = kind == "List" || kind == "CertificateSigningRequestList";
+    let items = if is_list {
+        match input {
+            Value::Object(mut m) => match m.remove("items") {
+                Some(Value::Array(items)) => items,
+                _ => {
+                    return Err(Error::Config {
+                        field: alloc::format!("{what}: items"),
+                        reason: "a List must have an items array".into(),
+                    });
+                }
+            },
+            _ => Vec::new(),
+        }
+    } else {
+        alloc::vec![input]
+    };
+    for (i, item) in items.iter().enumerate() {
+        let k = item.get("kind").and_then(Value::as_str).unwrap_or_default();
+        let v = item.get("apiVersion").and_then(Value::as_str).unwrap_or_default();
+        if k != KIND || v != API_VERSION {
+            return Err(Error::Config {
+                field: alloc::format!("{what}: item {i}"),
+                reason: alloc::format!(
+                    "is a {k} of {v}, not a {KIND} of {API_VERSION}; give the output of `kubectl get csr NAME -o json`"
+                ),
+            });
+        }
+    }
+    Ok((items, is_list))
+}
+
+/// The name of an object (for messages).
+pub fn object_name(object: &Value) -> String {
+    object.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("(unnamed)").to_string()
+}
+
+/// Whether an object may be signed: approved, not denied or failed, not
+/// already signed, not for the legacy signer.
+fn approval(view: &ObjectView, allow_unapproved: bool) -> core::result::Result<(), Refusal> {
+    let why = |c: &Condition| {
+        let mut s = c.reason.clone();
+        if !c.message.is_empty() {
+            if !s.is_empty() {
+                s.push_str(": ");
+            }
+            s.push_str(&c.message);
+        }
+        if s.is_empty() { "no reason given".to_string() } else { s }
+    };
+    let active = |c: &&Condition| c.status == "True";
+    if let Some(c) = view.status.conditions.iter().filter(active).find(|c| c.kind == "Denied") {
+        return Err(Refusal::Denied { why: why(c) });
+    }
+    if let Some(c) = view.status.conditions.iter().filter(active).find(|c| c.kind == "Failed") {
+        return Err(Refusal::Failed { why: why(c) });
+    }
+    if !view.status.certificate.is_empty() {
+        return Err(Refusal::AlreadySigned);
+    }
+    if view.spec.signer_name == LEGACY_UNKNOWN {
+        return Err(Refusal::LegacyUnknown);
+    }
+    if !allow_unapproved && !view.status.conditions.iter().filter(active).any(|c| c.kind == "Approved") {
+        return Err(Refusal::NotApproved);
+    }
+    Ok(())
+}
+
+/// How to sign objects.
+#[derive(Debug)]
+pub struct SignParams<'a> {
+    /// The CA.
+    pub ca: &'a CaCert,
+    /// Certificates to append after the leaf in `status.certificate`
+    /// (intermediates, DER), leaf-most first.
+    pub chain: &'a [Vec<u8>],
+    /// The signing config.
+    pub config: &'a SigningConfig,
+    /// The profile asked for (`-profile`); else the one naming the signer.
+    pub profile: Option<&'a str>,
+    /// Sign objects that carry no Approved condition.
+    pub allow_unapproved: bool,
+}
+
+/// The outcome for one object.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Signed: the object with `status.certificate` set, and warnings.
+    Signed(Value, Vec<issue::Warning>),
+    /// Refused, with the reason.
+    Refused(Refusal),
+}
+
+/// Signs one object (see the module documentation). Errors are problems with
+/// the object's contents (an invalid CSR, bad usages); [`Outcome::Refused`]
+/// is a decision not to sign.
+pub fn sign<S: Signer + ?Sized, R: CryptoRng + ?Sized>(
+    mut object: Value,
+    params: &SignParams<'_>,
+    signer: &mut S,
+    now: UnixTime,
+    rng: &mut R,
+) -> Result<Outcome> {
+    let name = object_name(&object);
+    let what = alloc::format!("CertificateSigningRequest {name}");
+    let view: ObjectView = serde_json::from_value(object.clone())
+        .map_err(|e| Error::Json { what: what.clone(), detail: e.to_string() })?;
+    if let Err(r) = approval(&view, params.allow_unapproved) {
+        return Ok(Outcome::Refused(r));
+    }
+    let signer_name = view.spec.signer_name.as_str();
+    let base = match params.profile {
+        Some(p) => {
+            let policy = params.config.profile(Some(p))?;
+            if policy.signer_name.as_deref() != Some(signer_name) {
+                return Ok(Outcome::Refused(Refusal::NoProfile {
+                    signer: signer_name.into(),
+                    profile: Some(p.into()),
+                }));
+            }
+            policy
+        }
+        None => match params.config.profiles_for_signer(signer_name).first() {
+            Some(p) => p,
+            None => return Ok(Outcome::Refused(Refusal::NoProfile { signer: signer_name.into(), profile: None })),
+        },
+    };
+    let pem_bytes = Base64::decode_vec(view.spec.request.trim()).map_err(|_| Error::Config {
+        field: alloc::format!("{what}: spec.request"),
+        reason: "is not base64; it must be the base64 of the PEM CSR".into(),
+    })?;
+    let csr = Csr::parse(&pem_bytes, &alloc::format!("{what}: spec.request"))?;
+    let usages = check_usages(&view.spec.usages, &alloc::format!("{what}: spec.usages"))?;
+    if usages.is_empty() {
+        return Err(Error::Config { field: alloc::format!("{what}: spec.usages"), reason: "is empty".into() });
+    }
+    if let Err(r) = check_signer_rules(signer_name, &csr, &view.spec.usages) {
+        return Ok(Outcome::Refused(r));
+    }
+    let policy = narrow(base, &usages, &view.spec.usages, view.spec.expiration_seconds, &what)?;
+    let issued = issue::issue(&Subject::from_csr(&csr), &policy, Issuer::Ca(params.ca), signer, now, rng)?;
+    let mut chain = issued.to_pem();
+    for der in params.chain {
+        chain.push_str(&pem::encode(pem::CERTIFICATE, der));
+    }
+    let cert = Base64::encode_string(chain.as_bytes());
+    match object.as_object_mut() {
+        Some(obj) => {
+            let status = obj.entry("status").or_insert_with(|| Value::Object(serde_json::Map::new()));
+            if !status.is_object() {
+                *status = Value::Object(serde_json::Map::new());
+            }
+            if let Some(s) = status.as_object_mut() {
+                s.insert("certificate".into(), Value::String(cert));
+            }
+        }
+        None => return Err(Error::Config { field: what, reason: "is not a JSON object".into() }),
+    }
+    Ok(Outcome::Signed(object, issued.warnings))
+}
+
+/// The profile, restricted to the object's usages (which the profile must
+/// cover) and to its `expirationSeconds`.
+fn narrow(base: &Policy, usages: &[Usage], names: &[String], expiration: Option<i64>, what: &str) -> Result<Policy> {
+    let mut p = base.clone();
+    p.key_usage.clear();
+    p.ext_key_usage.clear();
+    for (u, n) in usages.iter().zip(names) {
+        let covered = match u {
+            Usage::Key(k) => base.key_usage.contains(k),
+            Usage::Ext(o) => base.ext_key_usage.contains(o),
+        };
+        if !covered {
+            return Err(Error::Config {
+                field: alloc::format!("{what}: spec.usages"),
+                reason: alloc::format!(
+                    "\"{n}\" is not among the usages of profile `{}`; add it to the profile or drop it from the request",
+                    base.name
+                ),
+            });
+        }
+        match u {
+            Usage::Key(k) if !p.key_usage.contains(k) => p.key_usage.push(*k),
+            Usage::Ext(o) if !p.ext_key_usage.contains(o) => p.ext_key_usage.push(*o),
+            _ => {}
+        }
+    }
+    if let Some(secs) = expiration {
+        if secs < i64::from(MIN_EXPIRATION_SECONDS) {
+            return Err(Error::Config {
+                field: alloc::format!("{what}: spec.expirationSeconds"),
+                reason: alloc::format!("{secs} is less than Kubernetes' minimum of {MIN_EXPIRATION_SECONDS}"),
+            });
+        }
+        let asked = Duration::from_secs(secs.unsigned_abs());
+        if asked < p.expiry {
+            p.expiry = asked;
+        }
+    }
+    Ok(p)
+}
+
+/// The intermediates to send after the leaf: every certificate in the CA
+/// file that is not self-signed, in file order (a root is never sent).
+pub fn chain(ca_file: &[u8], what: &str) -> Result<Vec<Vec<u8>>> {
+    if !pem::is_pem(ca_file) {
+        let cert = <x509_cert::Certificate as der::Decode>::from_der(ca_file)
+            .map_err(|e| Error::Der { what: what.to_string(), detail: e.to_string() })?;
+        let t = cert.tbs_certificate();
+        return Ok(if t.issuer() == t.subject() { Vec::new() } else { alloc::vec![ca_file.to_vec()] });
+    }
+    let mut out = Vec::new();
+    for b in pem::blocks(ca_file, what)?.iter().filter(|b| b.label == pem::CERTIFICATE) {
+        let cert = <x509_cert::Certificate as der::Decode>::from_der(&b.der)
+            .map_err(|e| Error::Der { what: what.to_string(), detail: e.to_string() })?;
+        let t = cert.tbs_certificate();
+        if t.issuer() != t.subject() {
+            out.push(b.der.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// A `kubernetes.io/tls` Secret.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct TlsSecret {
+    pub api_version: String,
+    pub kind: String,
+    pub metadata: ManifestMetadata,
+    #[serde(rename = "type")]
+    pub kind_of_secret: String,
+    pub data: alloc::collections::BTreeMap<String, String>,
+}
+
+/// The Secret that holds a certificate (with its chain), its key and
+/// optionally the CA certificate; refuses a key that does not match the
+/// certificate.
+pub fn tls_secret(name: &str, cert_pem: &[u8], key_pem: &[u8], ca_pem: Option<&[u8]>) -> Result<TlsSecret> {
+    validate_object_name(name).map_err(|reason| Error::Config { field: "name".into(), reason })?;
+    let leaf_der = issue::first_certificate(cert_pem, "the certificate")?;
+    let leaf = crate::info::certificate(&leaf_der, "the certificate")?;
+    let key = crate::key::PrivateKey::from_bytes(key_pem, None, "the key")?;
+    let cert = <x509_cert::Certificate as der::Decode>::from_der(&leaf_der)
+        .map_err(|e| Error::Der { what: "the certificate".into(), detail: e.to_string() })?;
+    let spki = crate::key::PublicKey::from_spki(cert.tbs_certificate().subject_public_key_info(), "the certificate")?;
+    if &spki != key.public_key() {
+        return Err(Error::Config {
+            field: "key".into(),
+            reason: alloc::format!(
+                "the key does not belong to the certificate for `{}`; give the key made with its CSR",
+                leaf.subject.common_name
+            ),
+        });
+    }
+    let mut data = alloc::collections::BTreeMap::new();
+    data.insert("tls.crt".to_string(), Base64::encode_string(cert_pem));
+    data.insert("tls.key".to_string(), Base64::encode_string(key_pem));
+    if let Some(ca) = ca_pem {
+        issue::first_certificate(ca, "the CA certificate")?;
+        data.insert("ca.crt".to_string(), Base64::encode_string(ca));
+    }
+    Ok(TlsSecret {
+        api_version: "v1".into(),
+        kind: "Secret".into(),
+        metadata: ManifestMetadata { name: name.to_string() },
+        kind_of_secret: "kubernetes.io/tls".into(),
+        data,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use alloc::string::ToString;
+
+    use super::*;
+    use crate::key::PrivateKey;
+    use crate::name::NameEntry;
+    use crate::signer::KeySigner;
+
+    fn rng() -> rand_core::UnwrapErr<getrandom::SysRng> {
+        rand_core::UnwrapErr(getrandom::SysRng)
+    }
+
+    fn csr(cn: &str, o: &[&str], hosts: &[&str]) -> Csr {
+        let key = PrivateKey::generate(KeyAlgorithm::EcdsaP256, &mut rng()).unwrap();
+        let names: Vec<NameEntry> =
+            o.iter().map(|o| NameEntry { organization: o.to_string(), ..Default::default() }).collect();
+        let subject = crate::name::build(cn, &names, "").unwrap();
+        let sans = crate::san::from_hosts(hosts).unwrap();
+        let mut r = rng();
+        Csr::from_der(&crate::csr::build(&subject, &sans, None, &mut KeySigner::new(&key, &mut r)).unwrap(), "csr")
+            .unwrap()
+    }
+
+    fn usages(u: &[&str]) -> Vec<String> {
+        u.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn rule_of(r: core::result::Result<(), Refusal>) -> String {
+        match r {
+            Err(Refusal::SignerRule { rule, .. }) => rule,
+            other => panic!("expected a signer rule, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn kubelet_serving() {
+        let good = csr("system:node:n1", &["system:nodes"], &["n1.example", "10.0.0.5"]);
+        let u = usages(&["digital signature", "server auth"]);
+        assert!(check_signer_rules(KUBELET_SERVING, &good, &u).is_ok());
+        assert!(
+            check_signer_rules(
+                KUBELET_SERVING,
+                &good,
+                &usages(&["key encipherment", "digital signature", "server auth"])
+            )
+            .is_ok()
+        );
+        let cases = [
+            (csr("system:node:n1", &["other"], &["n1.example"]), u.clone(), "subject organization is not system:nodes"),
+            (csr("system:node:n1", &["system:nodes"], &[]), u.clone(), "DNS or IP subjectAltName is required"),
+            (
+                csr("system:node:n1", &["system:nodes"], &["n1.example", "a@b.example"]),
+                u.clone(),
+                "Email subjectAltNames",
+            ),
+            (
+                csr("system:node:n1", &["system:nodes"], &["n1.example", "spiffe://x/y"]),
+                u.clone(),
+                "URI subjectAltNames",
+            ),
+            (good.clone(), usages(&["server auth"]), "usages did not match"),
+            (csr("n1", &["system:nodes"], &["n1.example"]), u.clone(), "common name does not begin with system:node:"),
+        ];
+        for (c, u, want) in cases {
+            let got = rule_of(check_signer_rules(KUBELET_SERVING, &c, &u));
+            assert!(got.contains(want), "{got} vs {want}");
+        }
+    }
+
+    #[test]
+    fn kubelet_client() {
+        let good = csr("system:node:n1", &["system:nodes"], &[]);
+        let u = usages(&["digital signature", "client auth"]);
+        assert!(check_signer_rules(KUBE_APISERVER_CLIENT_KUBELET, &good, &u).is_ok());
+        let cases = [
+            (csr("system:node:n1", &[], &[]), u.clone(), "subject organization is not system:nodes"),
+            (
+                csr("system:node:n1", &["system:nodes"], &["n1.example"]),
+                u.clone(),
+                "DNS subjectAltNames are not allowed",
+            ),
+            (csr("system:node:n1", &["system:nodes"], &["10.0.0.1"]), u.clone(), "IP subjectAltNames are not allowed"),
+            (csr("node1", &["system:nodes"], &[]), u.clone(), "common name does not begin"),
+            (
+                good.clone(),
+                usages(&["client auth"]),
+                "usages did not match [client auth digital signature key encipherment]",
+            ),
+        ];
+        for (c, u, want) in cases {
+            let got = rule_of(check_signer_rules(KUBE_APISERVER_CLIENT_KUBELET, &c, &u));
+            assert!(got.contains(want), "{got} vs {want}");
+        }
+    }
+
+    #[test]
+    fn apiserver_client_and_legacy() {
+        let alice = csr("alice", &["devs"], &[]);
+        assert!(check_signer_rules(KUBE_APISERVER_CLIENT, &alice, &usages(&["client auth"])).is_ok());
+        let got = rule_of(check_signer_rules(KUBE_APISERVER_CLIENT, &alice, &usages(&["client auth", "server auth"])));
+        assert_eq!(got, "invalid usage for client certificate: server auth");
+        let got = rule_of(check_signer_rules(KUBE_APISERVER_CLIENT, &alice, &usages(&["digital signature"])));
+        assert_eq!(got, "missing required usage for client certificate: client auth");
+        let root = csr("eve", &["system:masters"], &[]);
+        assert!(
+            rule_of(check_signer_rules(KUBE_APISERVER_CLIENT, &root, &usages(&["client auth"])))
+                .contains("system:masters")
+        );
+        assert_eq!(check_signer_rules(LEGACY_UNKNOWN, &alice, &usages(&["client auth"])), Err(Refusal::LegacyUnknown));
+        // Custom signers follow the profile, not these rules.
+        assert!(check_signer_rules("example.com/serving", &alice, &usages(&["server auth"])).is_ok());
+    }
+
+    #[test]
+    fn names_and_signers() {
+        assert!(validate_signer_name("example.com/serving").is_ok());
+        assert!(validate_signer_name("kubernetes.io/kubelet-serving").is_ok());
+        for bad in ["serving", "example/serving", "Example.com/x", "example.com/", "exa mple.com/x"] {
+            assert!(validate_signer_name(bad).is_err(), "{bad}");
+        }
+        assert!(validate_object_name("my-svc.my-namespace").is_ok());
+        for bad in ["", "My-Svc", "a..b", "-a", "a_b"] {
+            assert!(validate_object_name(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn manifest_round_trips_and_checks_rules_early() {
+        let c = csr("system:node:n1", &["system:nodes"], &["n1.example"]);
+        let p = ManifestParams { name: "n1-serving".into(), signer_name: KUBELET_SERVING.into(), ..Default::default() };
+        let m = manifest(c.to_pem().as_bytes(), &p, "csr").unwrap();
+        assert_eq!(m.spec.usages, ["digital signature", "server auth"]);
+        let back = Base64::decode_vec(&m.spec.request).unwrap();
+        assert_eq!(Csr::parse(&back, "x").unwrap().der(), c.der());
+        let wrong = csr("web", &[], &["web.example"]);
+        let e = manifest(wrong.to_pem().as_bytes(), &p, "csr").unwrap_err().to_string();
+        assert!(e.contains("system:nodes"), "{e}");
+        let short = ManifestParams { expiration_seconds: Some(60), ..p };
+        assert!(manifest(c.to_pem().as_bytes(), &short, "csr").unwrap_err().to_string().contains("600"));
+    }
+}

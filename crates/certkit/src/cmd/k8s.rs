@@ -1,0 +1,301 @@
+//! `certkit k8s`: Kubernetes CertificateSigningRequest objects without jq,
+//! base64 or hand-written YAML.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use certkit_core::kube::{self, ManifestParams, Outcome, SignParams};
+use certkit_core::signer::KeySigner;
+use serde_json::Value;
+
+use super::CaArgs;
+use crate::io::{self, Output};
+
+/// Kubernetes CertificateSigningRequest objects: write them, check them, sign them.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum Command {
+    Request(RequestArgs),
+    Check(CheckArgs),
+    Sign(SignArgs),
+    Secret(SecretArgs),
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, Default)]
+enum Format {
+    #[default]
+    Yaml,
+    Json,
+}
+
+/// Write the CertificateSigningRequest manifest for a CSR, ready for `kubectl apply -f -`.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Example:\n  certkit k8s request --name my-svc.my-namespace --signer example.com/serving server.csr | kubectl apply -f -"
+)]
+struct RequestArgs {
+    /// metadata.name of the object.
+    #[arg(long)]
+    name: String,
+    /// spec.signerName, like kubernetes.io/kubelet-serving or example.com/serving.
+    #[arg(long = "signer", alias = "signer-name")]
+    signer: String,
+    /// spec.usages, comma-separated (default: what the signer expects for the key).
+    #[arg(long, value_delimiter = ',')]
+    usages: Vec<String>,
+    /// spec.expirationSeconds (at least 600).
+    #[arg(long)]
+    expiration_seconds: Option<u32>,
+    /// yaml or json.
+    #[arg(long, value_enum, default_value_t)]
+    output: Format,
+    /// The CSR (PEM or DER), or - for standard input.
+    #[arg(value_name = "CSR")]
+    csr: String,
+}
+
+/// Check objects (or a CSR for --signer) against their signer's rules, without signing.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  kubectl get csr my-svc -o json | certkit k8s check -\n  certkit k8s check --signer kubernetes.io/kubelet-serving --usages 'digital signature,server auth' node.csr"
+)]
+struct CheckArgs {
+    /// Check a bare CSR for this signer instead of objects.
+    #[arg(long = "signer")]
+    signer: Option<String>,
+    /// With --signer: the usages to check (default: the signer's).
+    #[arg(long, value_delimiter = ',')]
+    usages: Vec<String>,
+    /// Objects (`kubectl get csr -o json` or -o yaml, one or a List) or, with --signer, a CSR; - for standard input.
+    #[arg(value_name = "FILE")]
+    input: String,
+}
+
+/// Sign approved CertificateSigningRequest objects and print them with status.certificate set,
+/// ready for `kubectl replace --raw /apis/certificates.k8s.io/v1/certificatesigningrequests/NAME/status -f -`.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Example:\n  kubectl get csr my-svc -o json | certkit k8s sign -ca ca.pem -ca-key ca-key.pem -config config.json - \\\n    | kubectl replace --raw /apis/certificates.k8s.io/v1/certificatesigningrequests/my-svc/status -f -"
+)]
+struct SignArgs {
+    #[command(flatten)]
+    ca: CaArgs,
+    /// Sign objects that carry no Approved condition (approved CSRs are
+    /// garbage-collected after an hour; for the air-gapped flow).
+    #[arg(long)]
+    allow_unapproved: bool,
+    /// Write each signed object to DIR/NAME.json instead of printing.
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<PathBuf>,
+    /// Replace files that already exist (with --out-dir).
+    #[arg(long)]
+    force: bool,
+    /// `kubectl get csr NAME -o json` (or -o yaml) output, one object or a List; - for standard input.
+    #[arg(value_name = "OBJECT")]
+    input: String,
+}
+
+/// Write a kubernetes.io/tls Secret manifest from a certificate and its key.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Example:\n  certkit k8s secret --name my-svc-tls --cert server.pem --key server-key.pem --ca ca.pem | kubectl apply -f -"
+)]
+struct SecretArgs {
+    /// metadata.name of the Secret.
+    #[arg(long)]
+    name: String,
+    /// The certificate (and any chain after it), PEM.
+    #[arg(long, value_name = "FILE")]
+    cert: String,
+    /// Its private key (unencrypted PEM).
+    #[arg(long, value_name = "FILE")]
+    key: String,
+    /// Add the CA certificate as ca.crt.
+    #[arg(long = "ca", value_name = "FILE")]
+    ca: Option<String>,
+    /// yaml or json.
+    #[arg(long, value_enum, default_value_t)]
+    output: Format,
+}
+
+pub fn run(a: Args) -> Result<()> {
+    match a.command {
+        Command::Request(r) => request(r),
+        Command::Check(c) => check(c),
+        Command::Sign(s) => sign(s),
+        Command::Secret(s) => secret(s),
+    }
+}
+
+fn print<T: serde::Serialize>(value: &T, format: Format) -> Result<()> {
+    let text = match format {
+        Format::Json => format!("{}\n", serde_json::to_string_pretty(value)?),
+        Format::Yaml => serde_saphyr::to_string(value).context("writing YAML")?,
+    };
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+fn request(a: RequestArgs) -> Result<()> {
+    let what = io::display_name(&a.csr);
+    let params = ManifestParams {
+        name: a.name,
+        signer_name: a.signer,
+        usages: a.usages,
+        expiration_seconds: a.expiration_seconds,
+    };
+    let manifest = kube::manifest(&io::read_input(&a.csr)?, &params, &what)?;
+    print(&manifest, a.output)
+}
+
+/// Reads `kubectl get csr` output in JSON or YAML: the objects, and whether
+/// they came as a List.
+fn read_objects(path: &str) -> Result<(Vec<Value>, bool)> {
+    let bytes = io::read_input(path)?;
+    let what = io::display_name(path);
+    let value: Value = match serde_json::from_slice(&bytes) {
+        Ok(v) => v,
+        Err(json_err) => {
+            let text =
+                std::str::from_utf8(&bytes).map_err(|_| anyhow::anyhow!("{what} is neither JSON nor YAML text"))?;
+            if text.trim_start().starts_with('{') {
+                bail!("{what} is not valid JSON: {json_err}");
+            }
+            serde_saphyr::from_str(text).map_err(|e| anyhow::anyhow!("{what} is neither JSON nor valid YAML: {e}"))?
+        }
+    };
+    Ok(kube::objects(value, &what)?)
+}
+
+fn check(a: CheckArgs) -> Result<()> {
+    if let Some(signer) = a.signer {
+        let what = io::display_name(&a.input);
+        let bytes = io::read_input(&a.input)?;
+        let csr = certkit_core::csr::Csr::parse(&bytes, &what)?;
+        let usages =
+            if a.usages.is_empty() { kube::default_usages(&signer, csr.public_key().algorithm()) } else { a.usages };
+        kube::validate_signer_name(&signer).map_err(anyhow::Error::msg)?;
+        kube::check_signer_rules(&signer, &csr, &usages).map_err(|r| anyhow::anyhow!("{what}: {r}"))?;
+        println!("{what}: meets the rules of {signer} with usages {usages:?}");
+        return Ok(());
+    }
+    let (objects, _) = read_objects(&a.input)?;
+    let mut bad = 0;
+    for o in &objects {
+        let name = kube::object_name(o);
+        let signer = o.pointer("/spec/signerName").and_then(Value::as_str).unwrap_or_default();
+        let usages: Vec<String> = o
+            .pointer("/spec/usages")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).map(String::from).collect())
+            .unwrap_or_default();
+        let result = o
+            .pointer("/spec/request")
+            .and_then(Value::as_str)
+            .ok_or_else(|| anyhow::anyhow!("spec.request is missing"))
+            .and_then(|r| {
+                use base64ct::Encoding;
+                base64ct::Base64::decode_vec(r.trim()).map_err(|_| anyhow::anyhow!("spec.request is not base64"))
+            })
+            .and_then(|pem| Ok(certkit_core::csr::Csr::parse(&pem, &format!("{name}: spec.request"))?))
+            .and_then(|csr| kube::check_signer_rules(signer, &csr, &usages).map_err(|r| anyhow::anyhow!("{r}")));
+        match result {
+            Ok(()) => println!("{name}: meets the rules of {signer}"),
+            Err(e) => {
+                bad += 1;
+                eprintln!("certkit: {name}: {e:#}");
+            }
+        }
+    }
+    if bad > 0 {
+        bail!("{bad} of {} objects break their signer's rules (see above)", objects.len());
+    }
+    Ok(())
+}
+
+fn sign(a: SignArgs) -> Result<()> {
+    let (objects, was_list) = read_objects(&a.input)?;
+    let ca = a.ca.load()?;
+    let chain = kube::chain(&io::read_input(a.ca.ca.as_deref().unwrap_or_default())?, "the CA file")?;
+    let params = SignParams {
+        ca: &ca.cert,
+        chain: &chain,
+        config: &ca.config,
+        profile: a.ca.profile.as_deref(),
+        allow_unapproved: a.allow_unapproved,
+    };
+    let mut signed = Vec::new();
+    let mut refused = 0usize;
+    for o in objects {
+        let name = kube::object_name(&o);
+        let mut rng = io::rng();
+        let mut signer_rng = io::rng();
+        match kube::sign(o, &params, &mut KeySigner::new(&ca.key, &mut signer_rng), io::now(), &mut rng) {
+            Ok(Outcome::Signed(obj, warnings)) => {
+                io::warn(&warnings);
+                eprintln!("certkit: signed {name}");
+                signed.push((name, obj));
+            }
+            Ok(Outcome::Refused(r)) => {
+                refused += 1;
+                eprintln!("certkit: {name}: not signed: {r}");
+            }
+            Err(e) => {
+                refused += 1;
+                eprintln!("certkit: {name}: not signed: {e}");
+            }
+        }
+    }
+    if let Some(dir) = &a.out_dir {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let outs: Vec<Output> = signed
+            .iter()
+            .map(|(name, obj)| -> Result<Output> {
+                Ok(Output::public(
+                    dir.join(format!("{name}.json")),
+                    format!("{}\n", serde_json::to_string_pretty(obj)?),
+                ))
+            })
+            .collect::<Result<_>>()?;
+        io::write_all(&outs, a.force)?;
+        for o in &outs {
+            eprintln!("certkit: wrote {}", o.path.display());
+        }
+    } else if !signed.is_empty() {
+        let out = if was_list {
+            serde_json::json!({
+                "apiVersion": "v1",
+                "kind": "List",
+                "metadata": { "resourceVersion": "" },
+                "items": signed.iter().map(|(_, o)| o.clone()).collect::<Vec<_>>(),
+            })
+        } else {
+            signed.remove(0).1
+        };
+        print(&out, Format::Json)?;
+    }
+    if refused > 0 {
+        bail!(
+            "{refused} of {} objects were not signed (see above){}",
+            refused + signed.len(),
+            if signed.is_empty() { "" } else { "; the others were" }
+        );
+    }
+    Ok(())
+}
+
+fn secret(a: SecretArgs) -> Result<()> {
+    let cert = io::read_input(&a.cert)?;
+    let key = zeroize::Zeroizing::new(io::read_input(&a.key)?);
+    let ca = a.ca.as_deref().map(io::read_input).transpose()?;
+    let secret = kube::tls_secret(&a.name, &cert, &key, ca.as_deref())?;
+    print(&secret, a.output)
+}

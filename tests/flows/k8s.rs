@@ -1,0 +1,267 @@
+//! Kubernetes CertificateSigningRequest objects: manifests validated against
+//! the official OpenAPI schema (PyPI's kubernetes-validate), objects in the
+//! shapes `kubectl get csr -o json` prints (tests/data/k8s), certificates
+//! judged by OpenSSL.
+
+use base64ct::{Base64, Encoding};
+use serde_json::Value;
+
+use crate::common::*;
+
+/// The schema validator scripts/test.sh installs. Required in CI; a local
+/// `cargo test` without it says so and checks everything else.
+fn validate_manifest(d: &Dir, file: &str) {
+    let validator = std::env::var("CERTKIT_KUBERNETES_VALIDATE").ok();
+    let Some(v) = validator else {
+        assert!(std::env::var("CI").is_err(), "CI must set CERTKIT_KUBERNETES_VALIDATE (scripts/test.sh does)");
+        eprintln!("kubernetes-validate not installed (run scripts/test.sh); schema check of {file} skipped");
+        return;
+    };
+    let out = run_in(d, &v, &["--strict", file], b"");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success() && text.contains("passed"), "{file} does not validate:\n{text}");
+}
+
+/// A CSR PEM made by certkit for `json`.
+fn csr_pem(d: &Dir, json: &str) -> String {
+    let out = ok(d, &["genkey", "-"], json.as_bytes());
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    v["csr"].as_str().unwrap().to_string()
+}
+
+/// A fixture with its placeholder request replaced by `pem`.
+fn fixture_with(name: &str, pem: &str) -> Vec<u8> {
+    let text = std::fs::read_to_string(fixture(&format!("k8s/{name}"))).unwrap();
+    text.replace("REQUEST_PLACEHOLDER", &Base64::encode_string(pem.as_bytes())).into_bytes()
+}
+
+const CONFIG: &str = r#"{"signing":{"default":{"usages":["digital signature","server auth"],"expiry":"8760h"},
+  "profiles":{
+    "clients":{"usages":["digital signature","key encipherment","client auth"],"expiry":"720h","signer_name":"kubernetes.io/kube-apiserver-client"},
+    "kubelet-serving":{"usages":["digital signature","key encipherment","server auth"],"expiry":"720h","signer_name":"kubernetes.io/kubelet-serving"},
+    "kubelet-client":{"usages":["digital signature","key encipherment","client auth"],"expiry":"720h","signer_name":"kubernetes.io/kube-apiserver-client-kubelet"},
+    "serving":{"usages":["digital signature","key encipherment","server auth"],"expiry":"8760h","signer_name":"example.com/serving"}}}}"#;
+
+fn setup(name: &str) -> Dir {
+    let d = Dir::new(name);
+    make_ca(&d, "ecdsa", 256);
+    d.write("config.json", CONFIG);
+    d
+}
+
+fn sign_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let mut v = vec!["k8s", "sign", "-ca", "ca.pem", "-ca-key", "ca-key.pem", "-config", "config.json"];
+    v.extend_from_slice(extra);
+    v
+}
+
+fn certificate_of(d: &Dir, obj: &Value, file: &str) -> String {
+    let b64 = obj["status"]["certificate"].as_str().expect("status.certificate");
+    let pem = String::from_utf8(Base64::decode_vec(b64).unwrap()).unwrap();
+    d.write(file, &pem);
+    pem
+}
+
+#[test]
+fn the_seed_flow_manifest_then_sign() {
+    let d = setup("k8s-seed");
+    let pem = csr_pem(
+        &d,
+        r#"{"CN":"my-pod.my-namespace.pod.cluster.local","hosts":["my-svc.my-namespace.svc.cluster.local","10.0.34.2"]}"#,
+    );
+    d.write("server.csr", &pem);
+    // certkit k8s request … | kubectl apply -f -
+    let yaml = ok(
+        &d,
+        &[
+            "k8s",
+            "request",
+            "--name",
+            "my-svc.my-namespace",
+            "--signer",
+            "example.com/serving",
+            "--expiration-seconds",
+            "86400",
+            "server.csr",
+        ],
+        b"",
+    );
+    d.write("csr.yaml", &yaml);
+    validate_manifest(&d, "csr.yaml");
+    let manifest: Value = serde_saphyr::from_slice(&yaml).unwrap();
+    assert_eq!(manifest["apiVersion"], "certificates.k8s.io/v1");
+    assert_eq!(manifest["spec"]["usages"], serde_json::json!(["digital signature", "server auth"]));
+    let request = Base64::decode_vec(manifest["spec"]["request"].as_str().unwrap()).unwrap();
+    assert_eq!(String::from_utf8(request).unwrap(), pem, "spec.request round-trips to the same CSR");
+    let json_out = ok(
+        &d,
+        &[
+            "k8s",
+            "request",
+            "--name",
+            "my-svc.my-namespace",
+            "--signer",
+            "example.com/serving",
+            "--output",
+            "json",
+            "server.csr",
+        ],
+        b"",
+    );
+    d.write("csr.json", &json_out);
+    validate_manifest(&d, "csr.json");
+
+    // What the API server would hold after `kubectl certificate approve`.
+    let mut object = manifest.clone();
+    object["metadata"]["resourceVersion"] = "4242".into();
+    object["metadata"]["uid"] = "0b9b5a1e-1111-2222-3333-444455556666".into();
+    object["status"] = serde_json::json!({"conditions":[{"type":"Approved","status":"True","reason":"KubectlApprove","message":"approved","lastUpdateTime":"2026-11-27T00:00:00Z"}]});
+    let out = ok(&d, &sign_args(&["-"]), object.to_string().as_bytes());
+    let signed: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(signed["metadata"]["resourceVersion"], "4242", "resourceVersion is kept for kubectl replace");
+    assert_eq!(signed["spec"], object["spec"], "nothing but status.certificate changes");
+    certificate_of(&d, &signed, "leaf.pem");
+    let v = openssl(&d, &["verify", "-x509_strict", "-purpose", "sslserver", "-CAfile", "ca.pem", "leaf.pem"]);
+    assert!(v.contains("leaf.pem: OK"), "{v}");
+    let start = openssl(
+        &d,
+        &["x509", "-in", "leaf.pem", "-noout", "-startdate", "-enddate", "-ext", "keyUsage,extendedKeyUsage"],
+    );
+    assert!(start.contains("TLS Web Server Authentication") && start.contains("Digital Signature"), "{start}");
+    // expirationSeconds 86400 caps the profile's 8760h.
+    let out = run_in(&d, "openssl", &["x509", "-in", "leaf.pem", "-noout", "-checkend", "86401"], b"");
+    assert!(!out.status.success(), "the certificate must end within a day: {start}");
+    let out = run_in(&d, "openssl", &["x509", "-in", "leaf.pem", "-noout", "-checkend", "86000"], b"");
+    assert!(out.status.success(), "…but not much sooner: {start}");
+}
+
+#[test]
+fn approved_client_certificate_from_a_kubectl_object() {
+    let d = setup("k8s-approved");
+    let pem = csr_pem(&d, r#"{"CN":"alice","names":[{"O":"devs"}]}"#);
+    let object = fixture_with("approved.json", &pem);
+    let out = ok(&d, &sign_args(&["-"]), &object);
+    let signed: Value = serde_json::from_slice(&out).unwrap();
+    let original: Value = serde_json::from_slice(&object).unwrap();
+    assert_eq!(signed["metadata"], original["metadata"]);
+    assert_eq!(signed["status"]["conditions"], original["status"]["conditions"]);
+    certificate_of(&d, &signed, "alice.pem");
+    let v = openssl(&d, &["verify", "-x509_strict", "-purpose", "sslclient", "-CAfile", "ca.pem", "alice.pem"]);
+    assert!(v.contains("alice.pem: OK"), "{v}");
+    let text = openssl(&d, &["x509", "-in", "alice.pem", "-noout", "-text"]);
+    assert!(text.contains("TLS Web Client Authentication") && !text.contains("Server Authentication"), "{text}");
+
+    // `kubectl get csr -o yaml` output works too.
+    let yaml = serde_saphyr::to_string(&original).unwrap();
+    let out = ok(&d, &sign_args(&["-"]), yaml.as_bytes());
+    let signed: Value = serde_json::from_slice(&out).unwrap();
+    assert!(signed["status"]["certificate"].is_string());
+
+    // Not a CertificateSigningRequest.
+    let out = certkit(&d, &sign_args(&["-"]), br#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"}}"#);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is a Pod of v1, not a CertificateSigningRequest"));
+}
+
+#[test]
+fn refusals_carry_their_reasons() {
+    let d = setup("k8s-refuse");
+    let client = csr_pem(&d, r#"{"CN":"mallory"}"#);
+    let node = csr_pem(
+        &d,
+        r#"{"CN":"system:node:worker-1","names":[{"O":"system:nodes"}],"hosts":["worker-1.example","10.0.0.11"]}"#,
+    );
+    for (fixture, pem, want) in [
+        ("denied.json", &client, "denied (KubectlDeny"),
+        ("failed.json", &client, "has failed (SignerValidationFailure"),
+        ("pending.json", &node, "not approved; approve it with `kubectl certificate approve NAME`"),
+        ("signed.json", &node, "already has a certificate"),
+    ] {
+        let out = certkit(&d, &sign_args(&["-"]), &fixture_with(fixture, pem));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{fixture}: {err}");
+        assert!(out.stdout.is_empty(), "{fixture}");
+        assert!(err.contains(want), "{fixture}: expected `{want}` in {err}");
+    }
+    // The air-gapped flow: approval happened elsewhere.
+    let out = ok(&d, &sign_args(&["--allow-unapproved", "-"]), &fixture_with("pending.json", &node));
+    let signed: Value = serde_json::from_slice(&out).unwrap();
+    certificate_of(&d, &signed, "node.pem");
+    let v = openssl(&d, &["verify", "-x509_strict", "-purpose", "sslserver", "-CAfile", "ca.pem", "node.pem"]);
+    assert!(v.contains("node.pem: OK"), "{v}");
+    // A CSR that breaks the signer's rules is refused even when approved.
+    let out = certkit(&d, &sign_args(&["--allow-unapproved", "-"]), &fixture_with("pending.json", &client));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("subject organization is not system:nodes"));
+    // A signer no profile serves.
+    let text = String::from_utf8(fixture_with("approved.json", &client))
+        .unwrap()
+        .replace("kubernetes.io/kube-apiserver-client", "example.com/other");
+    let out = certkit(&d, &sign_args(&["-"]), text.as_bytes());
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("no profile of the signing config serves signerName `example.com/other`")
+    );
+}
+
+#[test]
+fn a_list_signs_what_it_can_and_reports_the_rest() {
+    let d = setup("k8s-list");
+    let node_serving =
+        csr_pem(&d, r#"{"CN":"system:node:worker-1","names":[{"O":"system:nodes"}],"hosts":["worker-1.example"]}"#);
+    let node_client = csr_pem(&d, r#"{"CN":"system:node:worker-1","names":[{"O":"system:nodes"}]}"#);
+    let text = std::fs::read_to_string(fixture("k8s/list.json")).unwrap();
+    // The first item (pending, kubelet-serving) gets the serving CSR, the second (approved client) the client CSR.
+    let text = text.replacen("REQUEST_PLACEHOLDER", &Base64::encode_string(node_serving.as_bytes()), 1);
+    let text = text.replacen("REQUEST_PLACEHOLDER", &Base64::encode_string(node_client.as_bytes()), 1);
+    let out = certkit(&d, &sign_args(&["-"]), text.as_bytes());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("csr-7x2kq: not signed") && err.contains("1 of 2 objects were not signed"), "{err}");
+    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list["kind"], "List");
+    let items = list["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    certificate_of(&d, &items[0], "kubelet-client.pem");
+    let v =
+        openssl(&d, &["verify", "-x509_strict", "-purpose", "sslclient", "-CAfile", "ca.pem", "kubelet-client.pem"]);
+    assert!(v.contains(": OK"), "{v}");
+
+    // --out-dir writes one object per file, ready for kubectl replace --raw.
+    let out = certkit(&d, &sign_args(&["--allow-unapproved", "--out-dir", "signed", "-"]), text.as_bytes());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(d.path("signed/csr-7x2kq.json").exists());
+}
+
+#[test]
+fn check_and_secret() {
+    let d = setup("k8s-check");
+    let node =
+        csr_pem(&d, r#"{"CN":"system:node:worker-1","names":[{"O":"system:nodes"}],"hosts":["worker-1.example"]}"#);
+    d.write("node.csr", &node);
+    ok(&d, &["k8s", "check", "--signer", "kubernetes.io/kubelet-serving", "node.csr"], b"");
+    let out =
+        certkit(&d, &["k8s", "check", "--signer", "kubernetes.io/kube-apiserver-client-kubelet", "node.csr"], b"");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("DNS subjectAltNames are not allowed"));
+    ok(&d, &["k8s", "check", "-"], &fixture_with("pending.json", &node));
+
+    let out = ok(
+        &d,
+        &["gencert", "-ca", "ca.pem", "-ca-key", "ca-key.pem", "-"],
+        br#"{"CN":"web","hosts":["web.example.com"]}"#,
+    );
+    split(&d, &out, "web");
+    let yaml = ok(
+        &d,
+        &["k8s", "secret", "--name", "web-tls", "--cert", "web.pem", "--key", "web-key.pem", "--ca", "ca.pem"],
+        b"",
+    );
+    d.write("secret.yaml", &yaml);
+    validate_manifest(&d, "secret.yaml");
+    let secret: Value = serde_saphyr::from_slice(&yaml).unwrap();
+    assert_eq!(secret["type"], "kubernetes.io/tls");
+    let crt = Base64::decode_vec(secret["data"]["tls.crt"].as_str().unwrap()).unwrap();
+    assert_eq!(crt, std::fs::read(d.path("web.pem")).unwrap());
+    // A key that does not belong to the certificate is refused.
+    let out = certkit(&d, &["k8s", "secret", "--name", "web-tls", "--cert", "web.pem", "--key", "ca-key.pem"], b"");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not belong to the certificate"));
+}
