@@ -9,6 +9,7 @@ mod bad_input;
 mod common;
 mod interop;
 mod k8s;
+mod ledger;
 mod seed;
 mod terminal;
 mod tls;

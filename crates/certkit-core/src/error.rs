@@ -239,6 +239,13 @@ pub enum Error {
         /// Why.
         reason: String,
     },
+    /// A ledger line is damaged.
+    LedgerCorrupt {
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong.
+        detail: String,
+    },
     /// Two RSA primes that cannot make a key; make new ones.
     RsaPrimes,
     /// An internal encoding or cryptographic failure.
@@ -363,6 +370,10 @@ impl fmt::Display for Error {
                 write!(f, "time {secs} (seconds since 1970) cannot be encoded in a certificate")
             }
             Error::Validity { reason } => write!(f, "validity: {reason}"),
+            Error::LedgerCorrupt { line, detail } => write!(
+                f,
+                "the CA's ledger is damaged at line {line}: {detail}; nothing will be signed until it is fixed (see `certkit ca check` and `certkit ca repair`)"
+            ),
             Error::RsaPrimes => write!(f, "these two RSA primes cannot make a key; generate new ones"),
             Error::Crypto { op, detail } => write!(f, "{op} failed: {detail}"),
         }

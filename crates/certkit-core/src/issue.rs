@@ -108,6 +108,7 @@ pub struct CaCert {
     public_key: PublicKey,
     key_id: Vec<u8>,
     path_len: Option<u8>,
+    crl_sign: bool,
     not_before: UnixTime,
     not_after: UnixTime,
 }
@@ -125,11 +126,11 @@ impl CaCert {
         let Some(bc) = bc.filter(|b| b.ca) else {
             return Err(Error::NotACa { reason: "it has no basicConstraints with cA=TRUE" });
         };
-        if let Some(ku) = ext::<KeyUsage>(&cert, oid::KEY_USAGE, what)?
-            && !ku.key_cert_sign()
-        {
+        let ku = ext::<KeyUsage>(&cert, oid::KEY_USAGE, what)?;
+        if ku.is_some_and(|ku| !ku.key_cert_sign()) {
             return Err(Error::NotACa { reason: "its keyUsage lacks keyCertSign" });
         }
+        let crl_sign = ku.is_none_or(|ku| ku.crl_sign());
         let key_id = match ext::<x509_cert::ext::pkix::SubjectKeyIdentifier>(&cert, oid::SKI, what)? {
             Some(ski) => ski.0.as_bytes().to_vec(),
             None => public_key.key_id(),
@@ -139,6 +140,7 @@ impl CaCert {
             not_before: UnixTime::from_x509(&v.not_before),
             not_after: UnixTime::from_x509(&v.not_after),
             path_len: bc.path_len_constraint,
+            crl_sign,
             cert,
             der,
             public_key,
@@ -169,6 +171,16 @@ impl CaCert {
     /// The CA's notAfter.
     pub fn not_after(&self) -> UnixTime {
         self.not_after
+    }
+
+    /// The CA's key identifier (its subjectKeyIdentifier).
+    pub fn key_id(&self) -> &[u8] {
+        &self.key_id
+    }
+
+    /// Whether the CA may sign CRLs (keyUsage absent, or with cRLSign).
+    pub fn can_sign_crls(&self) -> bool {
+        self.crl_sign
     }
 
     /// Refuses a key that does not belong to this certificate.

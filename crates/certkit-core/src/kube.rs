@@ -506,8 +506,19 @@ pub struct SignParams<'a> {
 /// The outcome for one object.
 #[derive(Debug)]
 pub enum Outcome {
-    /// Signed: the object with `status.certificate` set, and warnings.
-    Signed(Value, Vec<issue::Warning>),
+    /// Signed.
+    Signed {
+        /// The object with `status.certificate` set.
+        object: Value,
+        /// The certificate's DER (for the CA's ledger).
+        cert_der: Vec<u8>,
+        /// The CSR's DER.
+        csr_der: Vec<u8>,
+        /// The profile used.
+        profile: String,
+        /// What certkit changed.
+        warnings: Vec<issue::Warning>,
+    },
     /// Refused, with the reason.
     Refused(Refusal),
 }
@@ -577,7 +588,13 @@ pub fn sign<S: Signer + ?Sized, R: CryptoRng + ?Sized>(
         }
         None => return Err(Error::Config { field: what, reason: "is not a JSON object".into() }),
     }
-    Ok(Outcome::Signed(object, issued.warnings))
+    Ok(Outcome::Signed {
+        object,
+        cert_der: issued.der,
+        csr_der: csr.der().to_vec(),
+        profile: base.name.clone(),
+        warnings: issued.warnings,
+    })
 }
 
 /// The profile, restricted to the object's usages (which the profile must

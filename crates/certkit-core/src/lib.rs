@@ -28,6 +28,7 @@
 
 extern crate alloc;
 
+pub mod crl;
 pub mod csr;
 pub mod duration;
 pub mod error;
@@ -37,6 +38,7 @@ pub mod issue;
 pub mod json;
 pub mod key;
 pub mod kube;
+pub mod ledger;
 pub mod name;
 pub mod oid;
 pub mod pem;

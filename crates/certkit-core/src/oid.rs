@@ -76,3 +76,7 @@ pub const EKU_OCSP_SIGNING: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.3.9");
 pub const EKU_MICROSOFT_SGC: Oid = Oid::new_unwrap("1.3.6.1.4.1.311.10.3.3");
 /// Netscape Server Gated Crypto.
 pub const EKU_NETSCAPE_SGC: Oid = Oid::new_unwrap("2.16.840.1.113730.4.1");
+/// id-ce-cRLNumber, RFC 5280 §5.2.3.
+pub const CRL_NUMBER: Oid = Oid::new_unwrap("2.5.29.20");
+/// id-ce-cRLReasons, RFC 5280 §5.3.1.
+pub const CRL_REASON: Oid = Oid::new_unwrap("2.5.29.21");

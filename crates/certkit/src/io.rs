@@ -217,6 +217,31 @@ fn passphrase(pass: &PassphraseArgs, what: &str) -> Result<Zeroizing<String>> {
     Err(certkit_core::Error::PassphraseNeeded { what: what.to_string() }.into())
 }
 
+/// A new passphrase, for encrypting a key: from the passphrase file, the
+/// variable, or asked twice on the terminal.
+pub fn new_passphrase(pass: &PassphraseArgs, what: &str) -> Result<Zeroizing<String>> {
+    let p = if pass.ca_key_passphrase_file.is_some() || std::env::var(PASSPHRASE_ENV).is_ok() {
+        passphrase(pass, what)?
+    } else if std::io::stderr().is_terminal() {
+        let p = Zeroizing::new(
+            rpassword::prompt_password(format!("New passphrase for {what}: ")).context("reading the passphrase")?,
+        );
+        let again = Zeroizing::new(rpassword::prompt_password("Again: ").context("reading the passphrase")?);
+        if *p != *again {
+            bail!("the two passphrases differ; try again");
+        }
+        p
+    } else {
+        bail!(
+            "{what} is encrypted by default: give a passphrase with --ca-key-passphrase-file FILE or {PASSPHRASE_ENV}, or pass --no-encrypt"
+        );
+    };
+    if p.is_empty() {
+        bail!("the passphrase is empty; give a non-empty passphrase");
+    }
+    Ok(p)
+}
+
 /// Prints cfssl's output object: compact JSON, keys `cert`, `csr`, `key`
 /// in that order, one trailing newline. The text is built in one
 /// pre-sized buffer that is wiped afterwards, since it may hold a key.

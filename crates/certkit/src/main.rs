@@ -5,6 +5,7 @@
 //! writes files atomically, and prints cfssl's JSON. Every decision about
 //! what goes into a key, CSR or certificate is made in the core.
 
+mod cadir;
 mod cmd;
 mod io;
 
@@ -35,6 +36,10 @@ enum Command {
     PrintDefaults(cmd::print_defaults::Args),
     Demo(cmd::demo::Args),
     K8s(cmd::k8s::Args),
+    Ca(cmd::ca::Args),
+    Revoke(cmd::revoke::Args),
+    Gencrl(cmd::gencrl::Args),
+    List(cmd::list::Args),
     /// Print certkit's version.
     Version,
 }
@@ -58,6 +63,10 @@ fn main() -> ExitCode {
         Command::PrintDefaults(a) => cmd::print_defaults::run(a),
         Command::Demo(a) => cmd::demo::run(a),
         Command::K8s(a) => cmd::k8s::run(a),
+        Command::Ca(a) => cmd::ca::run(a),
+        Command::Revoke(a) => cmd::revoke::run(a),
+        Command::Gencrl(a) => cmd::gencrl::run(a),
+        Command::List(a) => cmd::list::run(a),
         Command::Version => {
             println!("certkit {}", certkit_core::VERSION);
             Ok(())

@@ -65,6 +65,7 @@ pub fn run(a: Args) -> Result<()> {
         io::now(),
         &mut rng,
     )?;
+    ca.record(&issued.der, Some(&generated.csr_der), &policy.name)?;
     io::warn(&issued.warnings);
     a.out.emit(Some(&issued.to_pem()), Some(&generated.csr_pem()), Some(&generated.key_pem()?))
 }

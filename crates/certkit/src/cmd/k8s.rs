@@ -224,7 +224,7 @@ fn check(a: CheckArgs) -> Result<()> {
 fn sign(a: SignArgs) -> Result<()> {
     let (objects, was_list) = read_objects(&a.input)?;
     let ca = a.ca.load()?;
-    let chain = kube::chain(&io::read_input(a.ca.ca.as_deref().unwrap_or_default())?, "the CA file")?;
+    let chain = kube::chain(&io::read_input(&ca.cert_path)?, &ca.cert_path)?;
     let params = SignParams {
         ca: &ca.cert,
         chain: &chain,
@@ -239,10 +239,15 @@ fn sign(a: SignArgs) -> Result<()> {
         let mut rng = io::rng();
         let mut signer_rng = io::rng();
         match kube::sign(o, &params, &mut KeySigner::new(&ca.key, &mut signer_rng), io::now(), &mut rng) {
-            Ok(Outcome::Signed(obj, warnings)) => {
+            Ok(Outcome::Signed { object, cert_der, csr_der, profile, warnings }) => {
+                if let Err(e) = ca.record(&cert_der, Some(&csr_der), &profile) {
+                    refused += 1;
+                    eprintln!("certkit: {name}: not signed: {e:#}");
+                    continue;
+                }
                 io::warn(&warnings);
                 eprintln!("certkit: signed {name}");
-                signed.push((name, obj));
+                signed.push((name, object));
             }
             Ok(Outcome::Refused(r)) => {
                 refused += 1;

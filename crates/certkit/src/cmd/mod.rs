@@ -1,12 +1,16 @@
 //! One module per subcommand: parse → core call → write.
 
+pub mod ca;
 pub mod certinfo;
 pub mod cfssljson;
 pub mod demo;
 pub mod gencert;
+pub mod gencrl;
 pub mod genkey;
 pub mod k8s;
+pub mod list;
 pub mod print_defaults;
+pub mod revoke;
 pub mod sign;
 
 use anyhow::Result;
@@ -81,6 +85,10 @@ impl OutArgs {
 /// The CA and policy flags shared by `gencert` and `sign`.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct CaArgs {
+    /// A CA directory (`certkit ca init`): its certificate, key and config,
+    /// and its ledger, where every certificate signed is recorded first.
+    #[arg(long, value_name = "DIR")]
+    pub ca_dir: Option<std::path::PathBuf>,
     /// CA certificate (PEM or DER).
     #[arg(long, value_name = "FILE")]
     pub ca: Option<String>,
@@ -102,34 +110,71 @@ pub struct CaArgs {
     pub passphrase: PassphraseArgs,
 }
 
-/// A CA ready to sign: its certificate, its key, and the signing config.
+/// A CA ready to sign: its certificate, its key, the signing config, and
+/// its locked ledger when it is a CA directory.
 pub struct LoadedCa {
     pub cert: CaCert,
     pub key: PrivateKey,
     pub config: SigningConfig,
+    /// The path of the CA certificate file (for the chain).
+    pub cert_path: String,
+    pub ledger: Option<std::sync::Mutex<crate::cadir::LockedLedger>>,
+}
+
+impl LoadedCa {
+    /// Records an issued certificate in the ledger, if there is one, and
+    /// flushes it to disk; call before the certificate is printed or written.
+    /// A serial the ledger already holds is refused (never printed).
+    pub fn record(&self, cert_der: &[u8], csr_der: Option<&[u8]>, profile: &str) -> Result<()> {
+        let Some(ledger) = &self.ledger else { return Ok(()) };
+        let issued = certkit_core::ledger::Issued::new(cert_der, csr_der, profile, io::now())?;
+        let mut l = ledger.lock().map_err(|_| anyhow::anyhow!("the ledger lock was poisoned by a failed worker"))?;
+        if l.ledger.find(&issued.serial).is_some() {
+            anyhow::bail!(
+                "serial {} is already in the ledger; sign again (a new serial is drawn each time)",
+                issued.serial
+            );
+        }
+        l.append(&certkit_core::ledger::Record::Issued(issued))
+    }
 }
 
 impl CaArgs {
-    pub fn load(&self) -> Result<LoadedCa> {
+    /// The CA certificate, key and config files, from the flags or the CA directory.
+    fn files(&self) -> Result<(String, String, Option<String>)> {
+        if let Some(dir) = &self.ca_dir {
+            if self.ca.is_some() || self.ca_key.is_some() {
+                anyhow::bail!("give either --ca-dir or -ca/-ca-key, not both");
+            }
+            let d = crate::cadir::CaDir::new(dir);
+            let config =
+                self.config.clone().or_else(|| d.config().is_file().then(|| d.config().to_string_lossy().into_owned()));
+            return Ok((d.cert().to_string_lossy().into_owned(), d.key().to_string_lossy().into_owned(), config));
+        }
         let (Some(ca), Some(ca_key)) = (&self.ca, &self.ca_key) else {
             anyhow::bail!(
-                "signing needs the CA: give -ca ca.pem and -ca-key ca-key.pem (make them with `certkit gencert -initca`)"
+                "signing needs the CA: give -ca ca.pem and -ca-key ca-key.pem (make them with `certkit gencert -initca`), or --ca-dir DIR"
             );
         };
-        let config = self.config()?;
-        // Check the profile name before any secret is touched.
-        config.profile(self.profile.as_deref())?;
-        let cert = CaCert::parse(&io::read_input(ca)?, ca)?;
-        let key = io::read_ca_key(ca_key, &self.passphrase)?;
-        cert.check_key(key.public_key())?;
-        Ok(LoadedCa { cert, key, config })
+        Ok((ca.clone(), ca_key.clone(), self.config.clone()))
     }
 
-    pub fn config(&self) -> Result<SigningConfig> {
-        Ok(match &self.config {
+    pub fn load(&self) -> Result<LoadedCa> {
+        let (ca, ca_key, config_path) = self.files()?;
+        let config = match &config_path {
             Some(path) => SigningConfig::from_json(&io::read_input(path)?, path)?,
             None => SigningConfig::default(),
-        })
+        };
+        // Check the profile name before any secret is touched.
+        config.profile(self.profile.as_deref())?;
+        let ledger = match &self.ca_dir {
+            Some(dir) => Some(std::sync::Mutex::new(crate::cadir::CaDir::new(dir).open_ledger()?)),
+            None => None,
+        };
+        let cert = CaCert::parse(&io::read_input(&ca)?, &ca)?;
+        let key = io::read_ca_key(&ca_key, &self.passphrase)?;
+        cert.check_key(key.public_key())?;
+        Ok(LoadedCa { cert, key, config, cert_path: ca, ledger })
     }
 
     pub fn hosts(&self) -> Option<Vec<String>> {

@@ -157,6 +157,8 @@ fn sign_one(ca: &LoadedCa, args: &CaArgs, hosts: Option<&[String]>, bytes: &[u8]
         &mut rng,
     )
     .with_context(|| what.to_string())?;
+    // The ledger holds it before anyone sees it.
+    ca.record(&issued.der, Some(csr.der()), &policy.name)?;
     io::warn(&issued.warnings);
     Ok(issued.to_pem())
 }

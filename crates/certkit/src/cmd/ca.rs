@@ -1,0 +1,185 @@
+//! `certkit ca`: make, check and repair a CA directory.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use certkit_core::generate;
+use certkit_core::key::Kdf;
+use certkit_core::ledger::Ledger;
+use certkit_core::request::CsrRequest;
+
+use crate::cadir::{self, CaDir};
+use crate::io::{self, Output, PassphraseArgs};
+
+/// The CA directory: make one, check its ledger, repair a damaged ledger.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum Command {
+    Init(InitArgs),
+    Check(DirArgs),
+    Repair(DirArgs),
+}
+
+/// Make a CA directory: a self-signed CA (key encrypted by default), a signing config and an empty ledger.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Example:\n  echo '{\"CN\":\"Cluster CA\",\"key\":{\"algo\":\"ecdsa\",\"size\":384}}' | certkit ca init ca/ -\n  certkit sign --ca-dir ca/ server.csr"
+)]
+struct InitArgs {
+    /// The directory to make (must not exist, or be empty).
+    #[arg(value_name = "DIR")]
+    dir: PathBuf,
+    /// cfssl CSR JSON for the CA (default: {"CN":"certkit CA"}, ECDSA P-256); - for standard input.
+    #[arg(value_name = "CSRJSON")]
+    csrjson: Option<String>,
+    /// Signing config to copy into the directory (default: cfssl's default profile).
+    #[arg(long, value_name = "FILE")]
+    config: Option<String>,
+    /// Leave the CA key unencrypted (not recommended).
+    #[arg(long)]
+    no_encrypt: bool,
+    /// Encrypt with PBKDF2-SHA256 instead of scrypt (for old readers).
+    #[arg(long)]
+    pbkdf2: bool,
+    #[command(flatten)]
+    passphrase: PassphraseArgs,
+}
+
+/// A CA directory.
+#[derive(clap::Args, Debug)]
+struct DirArgs {
+    /// The CA directory.
+    #[arg(value_name = "DIR")]
+    dir: PathBuf,
+}
+
+pub fn run(a: Args) -> Result<()> {
+    match a.command {
+        Command::Init(i) => init(i),
+        Command::Check(d) => check(d),
+        Command::Repair(d) => repair(d),
+    }
+}
+
+const DEFAULT_CONFIG: &str = r#"{
+    "signing": {
+        "default": {
+            "usages": ["digital signature", "key encipherment", "server auth", "client auth"],
+            "expiry": "8760h"
+        }
+    }
+}
+"#;
+
+fn init(a: InitArgs) -> Result<()> {
+    if a.dir.exists() && std::fs::read_dir(&a.dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
+        bail!("{} already exists and is not empty; give a new directory", a.dir.display());
+    }
+    let json = match &a.csrjson {
+        Some(p) => io::read_input(p)?,
+        None => br#"{"CN":"certkit CA"}"#.to_vec(),
+    };
+    let what = a.csrjson.as_deref().map(io::display_name).unwrap_or_else(|| "the default CA request".into());
+    let req = CsrRequest::from_json(&json, &what)?.validate(true)?;
+    let config = match &a.config {
+        Some(p) => {
+            let bytes = io::read_input(p)?;
+            certkit_core::profile::SigningConfig::from_json(&bytes, p)?;
+            bytes
+        }
+        None => DEFAULT_CONFIG.as_bytes().to_vec(),
+    };
+    let passphrase = if a.no_encrypt { None } else { Some(io::new_passphrase(&a.passphrase, "the CA key")?) };
+    let generated = super::make_key(&req)?;
+    let mut rng = io::rng();
+    let issued = generate::self_signed_ca(&req, &generated, io::now(), &mut rng)?;
+    io::warn(&issued.warnings);
+    let key_pem = match &passphrase {
+        Some(p) => zeroize::Zeroizing::new(io::with_spinner("encrypting the CA key", || {
+            generated.key.to_encrypted_pem(p.as_bytes(), if a.pbkdf2 { Kdf::Pbkdf2 } else { Kdf::Scrypt }, &mut rng)
+        })?),
+        None => generated.key_pem()?,
+    };
+    std::fs::create_dir_all(&a.dir).with_context(|| format!("cannot create {}", a.dir.display()))?;
+    let d = CaDir::new(&a.dir);
+    io::write_all(
+        &[
+            Output::public(d.cert(), issued.to_pem()),
+            Output::secret(d.key(), key_pem.as_bytes()),
+            Output::public(d.config(), config),
+        ],
+        false,
+    )?;
+    cadir::new_ledger(&d.ledger())?;
+    io::sync_dir(&a.dir);
+    let info = certkit_core::info::certificate(&issued.der, "ca.pem")?;
+    println!(
+        "certkit: made the CA \"{}\" in {} (valid until {}); key {}",
+        info.subject.common_name,
+        a.dir.display(),
+        info.not_after,
+        if passphrase.is_some() { "encrypted" } else { "NOT encrypted" }
+    );
+    Ok(())
+}
+
+fn check(a: DirArgs) -> Result<()> {
+    let d = CaDir::new(&a.dir);
+    let bytes = cadir::read_ledger(&d)?;
+    let (ledger, corrupt) = Ledger::scan(&bytes);
+    for c in &corrupt {
+        eprintln!("certkit: {} line {}: {}", d.ledger().display(), c.line, c.detail);
+    }
+    if !corrupt.is_empty() {
+        bail!(
+            "{} damaged line(s) in {}; `certkit ca repair {}` moves them to ledger.quarantine and keeps the rest",
+            corrupt.len(),
+            d.ledger().display(),
+            a.dir.display()
+        );
+    }
+    println!(
+        "certkit: {} is intact: {} certificates, next CRL number {}{}",
+        d.ledger().display(),
+        ledger.issued().len(),
+        ledger.next_crl_number(),
+        if ledger.torn_tail.is_some() { " (an unfinished last record will be cut off on next use)" } else { "" }
+    );
+    Ok(())
+}
+
+fn repair(a: DirArgs) -> Result<()> {
+    let d = CaDir::new(&a.dir);
+    let bytes = cadir::read_ledger(&d)?;
+    let (_, corrupt) = Ledger::scan(&bytes);
+    if corrupt.is_empty() {
+        println!("certkit: {} is intact; nothing to repair", d.ledger().display());
+        return Ok(());
+    }
+    let bad: std::collections::BTreeSet<usize> = corrupt.iter().map(|c| c.line).collect();
+    let mut kept = Vec::new();
+    let mut moved = Vec::new();
+    for (i, line) in bytes.split_inclusive(|b| *b == b'\n').enumerate() {
+        if bad.contains(&(i + 1)) && i > 0 {
+            moved.extend_from_slice(format!("# line {} of {}: ", i + 1, d.ledger().display()).as_bytes());
+            moved.extend_from_slice(line);
+        } else if i == 0 && bad.contains(&1) {
+            kept.extend_from_slice(format!("{}\n", certkit_core::ledger::HEADER).as_bytes());
+        } else {
+            kept.extend_from_slice(line);
+        }
+    }
+    // The quarantine keeps every damaged line; the ledger is replaced atomically.
+    let quarantine = a.dir.join("ledger.quarantine");
+    let mut old = std::fs::read(&quarantine).unwrap_or_default();
+    old.extend_from_slice(&moved);
+    io::write_all(&[Output::public(&quarantine, old)], true)?;
+    io::write_all(&[Output::public(d.ledger(), kept)], true)?;
+    println!("certkit: moved {} damaged line(s) to {}; the ledger holds the rest", bad.len(), quarantine.display());
+    Ok(())
+}

@@ -1,0 +1,128 @@
+//! `certkit gencrl`: a CRL from a CA directory's ledger, or cfssl's form
+//! (a file of serial numbers, the CA certificate and key, a lifetime).
+
+use std::path::PathBuf;
+
+use anyhow::{Result, bail};
+use certkit_core::crl::{self, Reason, Revoked};
+use certkit_core::issue::CaCert;
+use certkit_core::ledger::Record;
+use certkit_core::signer::KeySigner;
+
+use crate::cadir::CaDir;
+use crate::io::{self, Output, PassphraseArgs};
+
+/// Write a signed CRL (v2): from a CA directory's revocations (--ca-dir), or
+/// cfssl's form `certkit gencrl SERIALS CA_CERT CA_KEY [LIFETIME]`.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  certkit gencrl --ca-dir ca/ --next-update 7d -o ca/crl     # ca/crl.crl (DER) and ca/crl.pem\n  certkit gencrl serials.txt ca.pem ca-key.pem 604800         # cfssl's form: base64 DER on stdout"
+)]
+pub struct Args {
+    /// The CA directory whose ledger lists the revocations.
+    #[arg(long, value_name = "DIR")]
+    ca_dir: Option<PathBuf>,
+    /// How long until the next CRL is due (default 7d).
+    #[arg(long, value_name = "DURATION")]
+    next_update: Option<String>,
+    /// Write NAME.crl (DER) and NAME.pem instead of printing PEM.
+    #[arg(short = 'o', long = "out", value_name = "NAME")]
+    out: Option<String>,
+    /// Replace files that already exist.
+    #[arg(long)]
+    force: bool,
+    #[command(flatten)]
+    passphrase: PassphraseArgs,
+    /// cfssl's form: SERIALS (one decimal serial a line) CA_CERT CA_KEY [LIFETIME in seconds, or a duration].
+    #[arg(value_name = "ARGS", num_args = 0..=4)]
+    cfssl: Vec<String>,
+}
+
+pub fn run(a: Args) -> Result<()> {
+    match (&a.ca_dir, a.cfssl.len()) {
+        (Some(dir), 0) => from_ledger(&a, dir),
+        (None, 3 | 4) => cfssl_form(&a),
+        (Some(_), _) => bail!("give either --ca-dir or cfssl's SERIALS CA_CERT CA_KEY [LIFETIME], not both"),
+        (None, _) => bail!("give --ca-dir DIR, or cfssl's form: certkit gencrl SERIALS CA_CERT CA_KEY [LIFETIME]"),
+    }
+}
+
+fn lifetime(text: Option<&str>) -> Result<std::time::Duration> {
+    Ok(match text {
+        None => std::time::Duration::from_secs(7 * 86_400),
+        Some(t) if t.bytes().all(|b| b.is_ascii_digit()) => std::time::Duration::from_secs(t.parse()?),
+        Some(t) => certkit_core::duration::parse(t, "the CRL lifetime")?,
+    })
+}
+
+fn from_ledger(a: &Args, dir: &std::path::Path) -> Result<()> {
+    let d = CaDir::new(dir);
+    let mut locked = d.open_ledger()?;
+    let ca_path = d.cert().to_string_lossy().into_owned();
+    let ca = CaCert::parse(&io::read_input(&ca_path)?, &ca_path)?;
+    let key = io::read_ca_key(&d.key().to_string_lossy(), &a.passphrase)?;
+    ca.check_key(key.public_key())?;
+    let now = io::now();
+    let next = now.saturating_add(lifetime(a.next_update.as_deref())?);
+    let number = locked.ledger.next_crl_number();
+    let revoked = locked.ledger.revocations()?;
+    let mut signer_rng = io::rng();
+    let der = crl::prepare(&ca, &revoked, number, now, next)?.sign_with(&mut KeySigner::new(&key, &mut signer_rng))?;
+    locked.append(&Record::Crl { time: now.rfc3339(), number, next_update: next.rfc3339() })?;
+    emit(a, &der)?;
+    eprintln!(
+        "certkit: CRL number {number} with {} revoked certificate(s), next update {}",
+        revoked.len(),
+        next.rfc3339()
+    );
+    Ok(())
+}
+
+fn cfssl_form(a: &Args) -> Result<()> {
+    let serials =
+        String::from_utf8(io::read_input(&a.cfssl[0])?).map_err(|_| anyhow::anyhow!("{} is not text", a.cfssl[0]))?;
+    let ca = CaCert::parse(&io::read_input(&a.cfssl[1])?, &a.cfssl[1])?;
+    let key = io::read_ca_key(&a.cfssl[2], &a.passphrase)?;
+    ca.check_key(key.public_key())?;
+    let now = io::now();
+    let revoked = serials
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .map(|(i, l)| {
+            crl::parse_serial(l)
+                .map(|serial| Revoked { serial, time: now, reason: Reason::Unspecified })
+                .map_err(|e| anyhow::anyhow!("{} line {}: {e}", a.cfssl[0], i + 1))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let next = now.saturating_add(lifetime(a.cfssl.get(3).map(String::as_str))?);
+    // No ledger here: the CRL number is the time, so successive CRLs still increase.
+    let mut signer_rng = io::rng();
+    let der = crl::prepare(&ca, &revoked, now.0, now, next)?.sign_with(&mut KeySigner::new(&key, &mut signer_rng))?;
+    if a.out.is_some() {
+        return emit(a, &der);
+    }
+    use base64ct::Encoding;
+    println!("{}", base64ct::Base64::encode_string(&der));
+    Ok(())
+}
+
+fn emit(a: &Args, der: &[u8]) -> Result<()> {
+    match &a.out {
+        Some(name) => {
+            let outs = [
+                Output::public(format!("{name}.crl"), der.to_vec()),
+                Output::public(format!("{name}.pem"), crl::to_pem(der)),
+            ];
+            io::write_all(&outs, a.force)?;
+            for o in &outs {
+                eprintln!("certkit: wrote {}", o.path.display());
+            }
+            Ok(())
+        }
+        None => {
+            print!("{}", crl::to_pem(der));
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,57 @@
+//! `certkit revoke`: record a revocation in a CA directory's ledger.
+
+use std::path::PathBuf;
+
+use anyhow::{Result, bail};
+use certkit_core::crl::{Reason, parse_serial};
+use certkit_core::info::decimal;
+use certkit_core::ledger::Record;
+
+use crate::cadir::CaDir;
+use crate::io;
+
+/// Revoke a certificate the CA directory issued (it appears on the next CRL).
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Example:\n  certkit revoke --ca-dir ca/ --serial 0x4a3f... --reason keyCompromise\n  certkit gencrl --ca-dir ca/ -o ca/crl"
+)]
+pub struct Args {
+    /// The CA directory.
+    #[arg(long, value_name = "DIR")]
+    ca_dir: PathBuf,
+    /// The serial number: decimal (as certinfo and `certkit list` print it) or hex (0x… or AB:CD:…, as OpenSSL prints it).
+    #[arg(long)]
+    serial: String,
+    /// keyCompromise, cACompromise, affiliationChanged, superseded, cessationOfOperation, certificateHold, privilegeWithdrawn, aACompromise or unspecified.
+    #[arg(long, default_value = "unspecified")]
+    reason: String,
+}
+
+pub fn run(a: Args) -> Result<()> {
+    let reason = Reason::from_name(&a.reason)?;
+    let serial = decimal(&parse_serial(&a.serial)?);
+    let d = CaDir::new(&a.ca_dir);
+    let mut locked = d.open_ledger()?;
+    let Some(issued) = locked.ledger.find(&serial) else {
+        bail!(
+            "serial {serial} is not in {}'s ledger; check the number with `certkit list --ca-dir {}`",
+            a.ca_dir.display(),
+            a.ca_dir.display()
+        );
+    };
+    let subject = issued.subject.clone();
+    if let Some((when, why)) = locked.ledger.revocation(&serial) {
+        bail!("serial {serial} ({subject}) was already revoked at {when} ({why})");
+    }
+    locked.append(&Record::Revoked {
+        time: io::now().rfc3339(),
+        serial: serial.clone(),
+        reason: reason.name().into(),
+    })?;
+    println!(
+        "certkit: revoked {serial} ({subject}), reason {}; publish it with `certkit gencrl --ca-dir {}`",
+        reason.name(),
+        a.ca_dir.display()
+    );
+    Ok(())
+}

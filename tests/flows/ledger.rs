@@ -1,0 +1,215 @@
+//! The CA directory: ledger, revocation and CRLs, judged by OpenSSL; and
+//! the ledger's durability under SIGKILL, corruption and concurrency.
+
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use crate::common::*;
+
+fn init(d: &Dir) {
+    d.write("pass.txt", "correct horse battery staple\n");
+    ok(d, &["ca", "init", "ca", "--ca-key-passphrase-file", "pass.txt"], br#"{}"#);
+}
+
+fn csr(d: &Dir, name: &str) -> String {
+    let json = format!(r#"{{"CN":"{name}","hosts":["{name}.example.com"]}}"#);
+    let out = ok(d, &["genkey", "-"], json.as_bytes());
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    v["csr"].as_str().unwrap().to_string()
+}
+
+fn serial_hex(d: &Dir, cert: &str) -> String {
+    openssl(d, &["x509", "-in", cert, "-noout", "-serial"]).trim().trim_start_matches("serial=").to_string()
+}
+
+fn ledger_lines(d: &Dir) -> Vec<String> {
+    d.read("ca/ledger.log").lines().map(String::from).collect()
+}
+
+#[test]
+fn fifty_issued_three_revoked_and_openssl_rejects_exactly_those() {
+    let d = Dir::new("ledger-crl");
+    init(&d);
+    let key = d.read("ca/ca-key.pem");
+    assert!(key.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"), "the CA key is encrypted by default");
+    openssl(&d, &["pkey", "-in", "ca/ca-key.pem", "-passin", "pass:correct horse battery staple", "-noout"]);
+    std::fs::create_dir(d.path("reqs")).unwrap();
+    for i in 0..50 {
+        d.write(&format!("reqs/s{i:02}.csr"), csr(&d, &format!("s{i:02}")));
+    }
+    ok(&d, &["sign", "--ca-dir", "ca", "--ca-key-passphrase-file", "pass.txt", "--out-dir", "certs", "reqs"], b"");
+    let list = String::from_utf8(ok(&d, &["list", "--ca-dir", "ca", "--json"], b"")).unwrap();
+    assert_eq!(list.lines().count(), 50, "{list}");
+
+    let revoked = ["s07", "s23", "s42"];
+    for (n, reason) in revoked.iter().zip(["keyCompromise", "superseded", "cessationOfOperation"]) {
+        let hex = serial_hex(&d, &format!("certs/{n}.pem"));
+        ok(&d, &["revoke", "--ca-dir", "ca", "--serial", &format!("0x{hex}"), "--reason", reason], b"");
+    }
+    // Revoking twice, or a serial the CA never issued, is refused.
+    let hex = serial_hex(&d, "certs/s07.pem");
+    assert!(!certkit(&d, &["revoke", "--ca-dir", "ca", "--serial", &format!("0x{hex}")], b"").status.success());
+    assert!(!certkit(&d, &["revoke", "--ca-dir", "ca", "--serial", "12345"], b"").status.success());
+
+    ok(
+        &d,
+        &["gencrl", "--ca-dir", "ca", "--ca-key-passphrase-file", "pass.txt", "--next-update", "7d", "-o", "crl"],
+        b"",
+    );
+    let crl = openssl(&d, &["crl", "-in", "crl.pem", "-CAfile", "ca/ca.pem", "-noout", "-text"]);
+    assert!(crl.contains("verify OK") && crl.contains("X509v3 CRL Number") && crl.contains("Key Compromise"), "{crl}");
+    openssl(&d, &["crl", "-in", "crl.crl", "-inform", "DER", "-CAfile", "ca/ca.pem", "-noout"]);
+    for i in 0..50 {
+        let name = format!("s{i:02}");
+        let out = run_in(
+            &d,
+            "openssl",
+            &["verify", "-crl_check", "-CAfile", "ca/ca.pem", "-CRLfile", "crl.pem", &format!("certs/{name}.pem")],
+            b"",
+        );
+        let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+        if revoked.contains(&name.as_str()) {
+            assert!(!out.status.success() && text.contains("certificate revoked"), "{name}: {text}");
+        } else {
+            assert!(out.status.success(), "{name}: {text}");
+        }
+    }
+    let listed = String::from_utf8(ok(&d, &["list", "--ca-dir", "ca", "--revoked"], b"")).unwrap();
+    assert_eq!(listed.lines().filter(|l| l.contains("revoked")).count(), 3, "{listed}");
+    // A second CRL has a higher number.
+    ok(&d, &["gencrl", "--ca-dir", "ca", "--ca-key-passphrase-file", "pass.txt", "-o", "crl2"], b"");
+    assert!(openssl(&d, &["crl", "-in", "crl2.pem", "-noout", "-crlnumber"]).contains("crlNumber=0x02"));
+}
+
+#[test]
+fn killed_mid_write_the_ledger_keeps_every_printed_certificate() {
+    let d = Dir::new("ledger-kill");
+    ok(&d, &["ca", "init", "ca", "--no-encrypt"], br#"{}"#);
+    d.write("s.csr", csr(&d, "svc"));
+    let mut printed = Vec::new();
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    for _ in 0..200 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_certkit"))
+            .args(["sign", "--ca-dir", "ca", "s.csr"])
+            .current_dir(&d.0)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_micros(state % 25_000));
+        let _ = child.kill(); // SIGKILL
+        let out = child.wait_with_output().unwrap();
+        if let Ok(v) = serde_json::from_slice::<serde_json::Value>(&out.stdout) {
+            printed.push(v["cert"].as_str().unwrap().to_string());
+        }
+    }
+    // The ledger is intact (a torn last record is cut off on next use).
+    ok(&d, &["ca", "check", "ca"], b"");
+    let list = String::from_utf8(ok(&d, &["list", "--ca-dir", "ca", "--json"], b"")).unwrap();
+    let serials: Vec<String> = list
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["serial"].as_str().unwrap().to_string())
+        .collect();
+    let unique: std::collections::BTreeSet<_> = serials.iter().collect();
+    assert_eq!(unique.len(), serials.len(), "no serial repeats");
+    assert!(!printed.is_empty() && printed.len() < 200, "some runs finished and some were killed: {}", printed.len());
+    for (i, pem) in printed.iter().enumerate() {
+        let file = format!("printed{i}.pem");
+        d.write(&file, pem);
+        let hex = serial_hex(&d, &file);
+        let dec = hex_to_dec(&hex);
+        assert!(serials.contains(&dec), "printed certificate {dec} is missing from the ledger");
+    }
+    // And the CA goes on working.
+    ok(&d, &["sign", "--ca-dir", "ca", "s.csr"], b"");
+}
+
+#[test]
+fn a_damaged_ledger_is_reported_by_line_and_repaired_without_loss() {
+    let d = Dir::new("ledger-corrupt");
+    ok(&d, &["ca", "init", "ca", "--no-encrypt"], br#"{}"#);
+    d.write("s.csr", csr(&d, "svc"));
+    for _ in 0..3 {
+        ok(&d, &["sign", "--ca-dir", "ca", "s.csr"], b"");
+    }
+    let mut lines = ledger_lines(&d);
+    assert_eq!(lines.len(), 4);
+    lines[2] = lines[2].replacen("\"profile\":\"default\"", "\"profile\":\"defaulT\"", 1);
+    d.write("ca/ledger.log", lines.join("\n") + "\n");
+    let out = certkit(&d, &["sign", "--ca-dir", "ca", "s.csr"], b"");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && out.stdout.is_empty(), "signing must stop");
+    assert!(err.contains("line 3") && err.contains("certkit ca repair"), "{err}");
+    let out = certkit(&d, &["ca", "check", "ca"], b"");
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("line 3"));
+    ok(&d, &["ca", "repair", "ca"], b"");
+    assert!(d.read("ca/ledger.quarantine").contains("defaulT"), "the damaged line is kept aside");
+    assert_eq!(ledger_lines(&d).len(), 3, "the two intact records stay");
+    ok(&d, &["sign", "--ca-dir", "ca", "s.csr"], b"");
+    let list = String::from_utf8(ok(&d, &["list", "--ca-dir", "ca", "--json"], b"")).unwrap();
+    assert_eq!(list.lines().count(), 3);
+}
+
+#[test]
+fn concurrent_signers_never_interleave() {
+    let d = Dir::new("ledger-concurrent");
+    ok(&d, &["ca", "init", "ca", "--no-encrypt"], br#"{}"#);
+    d.write("s.csr", csr(&d, "svc"));
+    let children: Vec<_> = (0..8)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_certkit"))
+                .args(["sign", "--ca-dir", "ca", "s.csr"])
+                .current_dir(&d.0)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut c in children {
+        assert!(c.wait().unwrap().success());
+    }
+    ok(&d, &["ca", "check", "ca"], b"");
+    assert_eq!(ledger_lines(&d).len(), 9, "eight records and the header");
+}
+
+#[test]
+fn encrypted_by_default_and_cfssl_gencrl_form() {
+    let d = Dir::new("ledger-misc");
+    let out = certkit(&d, &["ca", "init", "ca"], br#"{}"#);
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("--no-encrypt"));
+    assert!(!d.path("ca/ca-key.pem").exists());
+    make_ca(&d, "rsa", 2048);
+    let out =
+        ok(&d, &["gencert", "-ca", "ca.pem", "-ca-key", "ca-key.pem", "-"], br#"{"CN":"x","hosts":["x.example"]}"#);
+    split(&d, &out, "x");
+    d.write("serials.txt", format!("# revoked\n{}\n", hex_to_dec(&serial_hex(&d, "x.pem"))));
+    let b64 = ok(&d, &["gencrl", "serials.txt", "ca.pem", "ca-key.pem", "3600"], b"");
+    d.write("crl.b64", &b64);
+    openssl(&d, &["base64", "-d", "-in", "crl.b64", "-out", "crl.der"]);
+    let text = openssl(&d, &["crl", "-in", "crl.der", "-inform", "DER", "-CAfile", "ca.pem", "-noout", "-text"]);
+    assert!(text.contains("verify OK") && text.contains("Revoked Certificates"), "{text}");
+}
+
+fn hex_to_dec(hex: &str) -> String {
+    let mut digits: Vec<u32> = vec![0];
+    for c in hex.chars() {
+        let mut carry = c.to_digit(16).unwrap();
+        for d in digits.iter_mut() {
+            let v = *d * 16 + carry;
+            *d = v % 10;
+            carry = v / 10;
+        }
+        while carry > 0 {
+            digits.push(carry % 10);
+            carry /= 10;
+        }
+    }
+    while digits.len() > 1 && *digits.last().unwrap() == 0 {
+        digits.pop();
+    }
+    digits.iter().rev().map(|d| char::from_digit(*d, 10).unwrap()).collect()
+}
