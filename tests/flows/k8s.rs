@@ -265,3 +265,175 @@ fn check_and_secret() {
     let out = certkit(&d, &["k8s", "secret", "--name", "web-tls", "--cert", "web.pem", "--key", "ca-key.pem"], b"");
     assert!(String::from_utf8_lossy(&out.stderr).contains("does not belong to the certificate"));
 }
+
+/// An object for `signer` holding `pem`, with `conditions` and `usages`.
+fn object(name: &str, signer: &str, pem: &str, usages: &[&str], conditions: Value, expiration: Option<i64>) -> Value {
+    let mut o = serde_json::json!({
+        "apiVersion": "certificates.k8s.io/v1",
+        "kind": "CertificateSigningRequest",
+        "metadata": { "name": name, "resourceVersion": "7" },
+        "spec": { "request": Base64::encode_string(pem.as_bytes()), "signerName": signer, "usages": usages },
+        "status": { "conditions": conditions },
+    });
+    if let Some(e) = expiration {
+        o["spec"]["expirationSeconds"] = e.into();
+    }
+    o
+}
+
+fn approved() -> Value {
+    serde_json::json!([{ "type": "Approved", "status": "True", "reason": "KubectlApprove" }])
+}
+
+#[test]
+fn hostile_and_tricky_objects() {
+    let d = setup("k8s-tricky");
+    let pem = csr_pem(&d, r#"{"CN":"svc","hosts":["svc.example.com"]}"#);
+    let refused = |o: &Value, extra: &[&str], want: &str| {
+        let mut args = sign_args(extra);
+        args.push("-");
+        let out = certkit(&d, &args, o.to_string().as_bytes());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{want}: {err}");
+        assert!(err.contains(want), "expected `{want}` in {err}");
+    };
+    // Denied counts whatever its status; Failed with an empty status too.
+    let conds = serde_json::json!([{ "type": "Approved", "status": "True" }, { "type": "Denied", "status": "False", "reason": "Nope" }]);
+    refused(&object("a", "example.com/serving", &pem, &["server auth"], conds, None), &[], "denied (Nope");
+    let conds = serde_json::json!([{ "type": "Approved", "status": "True" }, { "type": "Failed", "reason": "Broken" }]);
+    refused(&object("a", "example.com/serving", &pem, &["server auth"], conds, None), &[], "has failed (Broken");
+    // Approved must be "True".
+    let conds = serde_json::json!([{ "type": "Approved", "status": "False" }]);
+    refused(&object("a", "example.com/serving", &pem, &["server auth"], conds, None), &[], "not approved");
+    // Names that would leave --out-dir.
+    refused(
+        &object("../escape", "example.com/serving", &pem, &["server auth"], approved(), None),
+        &["--out-dir", "out"],
+        "cannot be used as a file name",
+    );
+    assert!(!d.path("escape.json").exists());
+    // Duplicated usages, a usage the profile lacks.
+    refused(
+        &object("a", "example.com/serving", &pem, &["server auth", "server auth"], approved(), None),
+        &[],
+        "listed twice",
+    );
+    refused(
+        &object("a", "example.com/serving", &pem, &["code signing"], approved(), None),
+        &[],
+        "\"code signing\" is not among the usages",
+    );
+    // spec.request must start with the CSR.
+    let cert_then_csr = d.read("ca.pem") + &pem;
+    refused(
+        &object("a", "example.com/serving", &cert_then_csr, &["server auth"], approved(), None),
+        &[],
+        "first block is a CERTIFICATE REQUEST",
+    );
+
+    // A short expirationSeconds runs from now, not from the backdated notBefore.
+    let out = ok(
+        &d,
+        &sign_args(&["-"]),
+        object("short", "example.com/serving", &pem, &["server auth"], approved(), Some(600)).to_string().as_bytes(),
+    );
+    let signed: Value = serde_json::from_slice(&out).unwrap();
+    certificate_of(&d, &signed, "short.pem");
+    assert!(run_in(&d, "openssl", &["x509", "-in", "short.pem", "-noout", "-checkend", "590"], b"").status.success());
+    assert!(!run_in(&d, "openssl", &["x509", "-in", "short.pem", "-noout", "-checkend", "610"], b"").status.success());
+
+    // A CA profile still yields a leaf: Kubernetes' signers never issue CAs.
+    d.write(
+        "ca-profile.json",
+        r#"{"signing":{"profiles":{"p":{"usages":["cert sign","client auth"],"expiry":"24h","signer_name":"kubernetes.io/kube-apiserver-client","ca_constraint":{"is_ca":true}}}}}"#,
+    );
+    let client = csr_pem(&d, r#"{"CN":"bob"}"#);
+    let o = object("bob", "kubernetes.io/kube-apiserver-client", &client, &["client auth"], approved(), None);
+    let out = ok(
+        &d,
+        &["k8s", "sign", "-ca", "ca.pem", "-ca-key", "ca-key.pem", "-config", "ca-profile.json", "-"],
+        o.to_string().as_bytes(),
+    );
+    let signed: Value = serde_json::from_slice(&out).unwrap();
+    certificate_of(&d, &signed, "bob.pem");
+    let text = openssl(&d, &["x509", "-in", "bob.pem", "-noout", "-text"]);
+    assert!(text.contains("CA:FALSE") && !text.contains("Certificate Sign"), "{text}");
+
+    // The raw API's list leaves kind and apiVersion off its items.
+    let mut item = object("raw", "example.com/serving", &pem, &["server auth"], approved(), None);
+    item.as_object_mut().unwrap().remove("kind");
+    item.as_object_mut().unwrap().remove("apiVersion");
+    let list = serde_json::json!({ "kind": "CertificateSigningRequestList", "apiVersion": "certificates.k8s.io/v1", "items": [item] });
+    let out = ok(&d, &sign_args(&["-"]), list.to_string().as_bytes());
+    assert!(serde_json::from_slice::<Value>(&out).unwrap()["items"][0]["status"]["certificate"].is_string());
+
+    // Manifests Kubernetes would refuse are refused here.
+    d.write("svc.csr", &pem);
+    for (args, want) in [
+        (vec!["--signer", "example.com/x/y"], "more than one `/`"),
+        (vec!["--signer", "example.com/Serving"], "lowercase"),
+        (vec!["--signer", "example.com/serving", "--usages", "server auth,server auth"], "listed twice"),
+        (vec!["--signer", "example.com/serving", "--usages", "content committment"], "content committment"),
+        (vec!["--signer", "example.com/serving", "--expiration-seconds", "4000000000"], "outside Kubernetes' range"),
+    ] {
+        let mut full = vec!["k8s", "request", "--name", "svc"];
+        full.extend(args);
+        full.push("svc.csr");
+        let out = certkit(&d, &full, b"");
+        assert!(
+            !out.status.success() && String::from_utf8_lossy(&out.stderr).contains(want),
+            "{want}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn chains_and_secrets_are_re_encoded() {
+    let d = setup("k8s-chain");
+    d.write(
+        "int.json",
+        r#"{"signing":{"profiles":{"int":{"usages":["cert sign","crl sign"],"expiry":"720h","ca_constraint":{"is_ca":true,"max_path_len":0,"max_path_len_zero":true}},
+            "serving":{"usages":["digital signature","server auth"],"expiry":"24h","signer_name":"example.com/serving"}}}}"#,
+    );
+    let out = ok(
+        &d,
+        &["gencert", "-ca", "ca.pem", "-ca-key", "ca-key.pem", "-config", "int.json", "-profile", "int", "-"],
+        br#"{"CN":"Intermediate"}"#,
+    );
+    split(&d, &out, "int");
+    // The intermediate's file also holds the root, as bundles often do.
+    d.write("int-bundle.pem", d.read("int.pem") + &d.read("ca.pem"));
+    let pem = csr_pem(&d, r#"{"CN":"svc","hosts":["svc.example.com"]}"#);
+    let o = object("svc", "example.com/serving", &pem, &["digital signature", "server auth"], approved(), None);
+    let out = ok(
+        &d,
+        &["k8s", "sign", "-ca", "int-bundle.pem", "-ca-key", "int-key.pem", "-config", "int.json", "-"],
+        o.to_string().as_bytes(),
+    );
+    let signed: Value = serde_json::from_slice(&out).unwrap();
+    let chain = certificate_of(&d, &signed, "chain.pem");
+    assert_eq!(chain.matches("BEGIN CERTIFICATE").count(), 2, "leaf then the intermediate, never the root");
+    let v = openssl(&d, &["verify", "-x509_strict", "-CAfile", "ca.pem", "-untrusted", "chain.pem", "chain.pem"]);
+    assert!(v.contains("chain.pem: OK"), "{v}");
+
+    // Secrets take only certificates into tls.crt, and PEM even from DER.
+    let out = ok(
+        &d,
+        &["gencert", "-ca", "ca.pem", "-ca-key", "ca-key.pem", "-"],
+        br#"{"CN":"web","hosts":["web.example.com"]}"#,
+    );
+    split(&d, &out, "web");
+    d.write("combined.pem", d.read("web.pem") + &d.read("web-key.pem"));
+    let bad = certkit(&d, &["k8s", "secret", "--name", "web", "--cert", "combined.pem", "--key", "web-key.pem"], b"");
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("holds a private key"));
+    openssl(&d, &["x509", "-in", "web.pem", "-outform", "DER", "-out", "web.der"]);
+    let yaml = ok(
+        &d,
+        &["k8s", "secret", "--name", "web", "--cert", "web.der", "--key", "web-key.pem", "--output", "json"],
+        b"",
+    );
+    let secret: Value = serde_json::from_slice(&yaml).unwrap();
+    let crt = String::from_utf8(Base64::decode_vec(secret["data"]["tls.crt"].as_str().unwrap()).unwrap()).unwrap();
+    assert_eq!(crt, d.read("web.pem"));
+}

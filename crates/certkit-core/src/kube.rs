@@ -79,21 +79,54 @@ pub const MIN_EXPIRATION_SECONDS: u32 = 600;
 /// requires (a DNS-1123 subdomain of at most 253 characters, a slash, and a
 /// path of at most 253 characters in total).
 pub fn validate_signer_name(name: &str) -> core::result::Result<(), String> {
+    // Kubernetes' ValidateSignerName: DOMAIN/PATH with exactly one `/`; the
+    // domain a DNS-1123 subdomain with a dot; each `.`-separated part of the
+    // path a DNS-1123 subdomain too.
     let fix = "write it as DOMAIN/NAME, like \"example.com/serving\"";
     let Some((domain, path)) = name.split_once('/') else {
         return Err(alloc::format!("signerName `{name}` has no `/`; {fix}"));
     };
-    if path.is_empty() || name.len() > 571 || path.len() > 317 {
+    if path.contains('/') {
+        return Err(alloc::format!("signerName `{name}` has more than one `/`; {fix}"));
+    }
+    if path.is_empty() || domain.len() > 253 || path.len() > 317 {
         return Err(alloc::format!("signerName `{name}` has an empty or too long name after `/`; {fix}"));
     }
-    if !domain.contains('.')
-        || crate::san::validate_dns(domain, false).is_err()
-        || domain.bytes().any(|b| b.is_ascii_uppercase())
-    {
+    if !domain.contains('.') || !is_subdomain(domain) {
         return Err(alloc::format!("signerName `{name}` must start with a lowercase fully qualified domain; {fix}"));
     }
-    if !path.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(alloc::format!("signerName `{name}` contains spaces or non-ASCII characters; {fix}"));
+    if !is_subdomain(path) {
+        return Err(alloc::format!(
+            "signerName `{name}`: the part after `/` may hold only lowercase letters, digits, `-` and `.`; {fix}"
+        ));
+    }
+    Ok(())
+}
+
+/// A DNS-1123 subdomain: lowercase alphanumeric labels with inner `-`, joined by `.`.
+fn is_subdomain(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 253
+        && s.split('.').all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && l.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+        })
+}
+
+/// Checks that a name can be a file name and a URL path segment (Kubernetes
+/// requires no more of a CertificateSigningRequest's name): not empty, not
+/// `.` or `..`, no `/`, `\\`, `%` or control characters.
+pub fn validate_path_name(name: &str) -> core::result::Result<(), String> {
+    if name.is_empty()
+        || name == "."
+        || name == ".."
+        || name.len() > 253
+        || name.chars().any(|c| matches!(c, '/' | '\\' | '%') || c.is_control())
+    {
+        return Err(alloc::format!("metadata.name `{name}` cannot be used as a file name or URL path segment"));
     }
     Ok(())
 }
@@ -244,11 +277,11 @@ pub fn manifest(csr_pem: &[u8], params: &ManifestParams, what: &str) -> Result<M
         return Err(Error::Config { field: "signerName".into(), reason: Refusal::LegacyUnknown.to_string() });
     }
     if let Some(s) = params.expiration_seconds
-        && s < MIN_EXPIRATION_SECONDS
+        && (s < MIN_EXPIRATION_SECONDS || s > i32::MAX as u32)
     {
         return Err(Error::Config {
             field: "expirationSeconds".into(),
-            reason: alloc::format!("{s} is less than Kubernetes' minimum of {MIN_EXPIRATION_SECONDS}"),
+            reason: alloc::format!("{s} is outside Kubernetes' range of {MIN_EXPIRATION_SECONDS} to {}", i32::MAX),
         });
     }
     let usages = if params.usages.is_empty() {
@@ -273,14 +306,21 @@ pub fn manifest(csr_pem: &[u8], params: &ManifestParams, what: &str) -> Result<M
 }
 
 fn check_usages(usages: &[String], field: &str) -> Result<Vec<Usage>> {
-    usages
-        .iter()
-        .enumerate()
-        .map(|(i, u)| {
-            Usage::from_cfssl(u)
-                .ok_or_else(|| Error::UnknownUsage { field: alloc::format!("{field}[{i}]"), usage: u.clone() })
-        })
-        .collect()
+    let mut out = Vec::with_capacity(usages.len());
+    for (i, u) in usages.iter().enumerate() {
+        // cfssl's misspelling is not one of Kubernetes' usages.
+        let usage = Usage::from_cfssl(u)
+            .filter(|_| u != "content committment")
+            .ok_or_else(|| Error::UnknownUsage { field: alloc::format!("{field}[{i}]"), usage: u.clone() })?;
+        if usages[..i].contains(u) {
+            return Err(Error::Config {
+                field: alloc::format!("{field}[{i}]"),
+                reason: alloc::format!("\"{u}\" is listed twice"),
+            });
+        }
+        out.push(usage);
+    }
+    Ok(out)
 }
 
 /// Applies the rules of the built-in signer `signer` to `csr` and `usages`
@@ -371,6 +411,19 @@ pub fn check_signer_rules(signer: &str, csr: &Csr, usages: &[String]) -> core::r
     }
 }
 
+/// Everything the API server and the signer check of a request, without
+/// signing: the signerName's form, the usages (known, none twice, at least
+/// one), and the built-in signer's rules.
+pub fn check_object(signer: &str, csr: &Csr, usages: &[String]) -> Result<()> {
+    validate_signer_name(signer).map_err(|reason| Error::Config { field: "signerName".into(), reason })?;
+    if usages.is_empty() {
+        return Err(Error::Config { field: "usages".into(), reason: "is empty; list at least one usage".into() });
+    }
+    check_usages(usages, "usages")?;
+    check_signer_rules(signer, csr, usages)
+        .map_err(|r| Error::Config { field: "signerName".into(), reason: r.to_string() })
+}
+
 /// The fields of an object that signing reads; everything else is kept as is.
 #[derive(Clone, Debug, Default, Deserialize)]
 struct ObjectView {
@@ -435,6 +488,16 @@ pub fn objects(input: Value, what: &str) -> Result<(Vec<Value>, bool)> {
     } else {
         alloc::vec![input]
     };
+    let mut items = items;
+    if kind == "CertificateSigningRequestList" {
+        // The raw API's list leaves kind and apiVersion off its items.
+        for item in items.iter_mut() {
+            if let Some(o) = item.as_object_mut() {
+                o.entry("kind").or_insert_with(|| Value::String(KIND.into()));
+                o.entry("apiVersion").or_insert_with(|| Value::String(API_VERSION.into()));
+            }
+        }
+    }
     for (i, item) in items.iter().enumerate() {
         let k = item.get("kind").and_then(Value::as_str).unwrap_or_default();
         let v = item.get("apiVersion").and_then(Value::as_str).unwrap_or_default();
@@ -468,11 +531,15 @@ fn approval(view: &ObjectView, allow_unapproved: bool) -> core::result::Result<(
         }
         if s.is_empty() { "no reason given".to_string() } else { s }
     };
-    let active = |c: &&Condition| c.status == "True";
-    if let Some(c) = view.status.conditions.iter().filter(active).find(|c| c.kind == "Denied") {
+    // As Kubernetes reads conditions: a Denied condition denies whatever its
+    // status; Failed counts when its status is "True" or empty; Approved
+    // only when it is "True".
+    if let Some(c) = view.status.conditions.iter().find(|c| c.kind == "Denied") {
         return Err(Refusal::Denied { why: why(c) });
     }
-    if let Some(c) = view.status.conditions.iter().filter(active).find(|c| c.kind == "Failed") {
+    if let Some(c) =
+        view.status.conditions.iter().find(|c| c.kind == "Failed" && (c.status.is_empty() || c.status == "True"))
+    {
         return Err(Refusal::Failed { why: why(c) });
     }
     if !view.status.certificate.is_empty() {
@@ -481,7 +548,7 @@ fn approval(view: &ObjectView, allow_unapproved: bool) -> core::result::Result<(
     if view.spec.signer_name == LEGACY_UNKNOWN {
         return Err(Refusal::LegacyUnknown);
     }
-    if !allow_unapproved && !view.status.conditions.iter().filter(active).any(|c| c.kind == "Approved") {
+    if !allow_unapproved && !view.status.conditions.iter().any(|c| c.kind == "Approved" && c.status == "True") {
         return Err(Refusal::NotApproved);
     }
     Ok(())
@@ -561,7 +628,16 @@ pub fn sign<S: Signer + ?Sized, R: CryptoRng + ?Sized>(
         field: alloc::format!("{what}: spec.request"),
         reason: "is not base64; it must be the base64 of the PEM CSR".into(),
     })?;
-    let csr = Csr::parse(&pem_bytes, &alloc::format!("{what}: spec.request"))?;
+    let request_what = alloc::format!("{what}: spec.request");
+    // Kubernetes' ParseCSR: PEM whose first block is a CERTIFICATE REQUEST.
+    let first = pem::blocks(&pem_bytes, &request_what)?;
+    if first.first().map(|b| b.label.as_str()) != Some(pem::CERTIFICATE_REQUEST) {
+        return Err(Error::Config {
+            field: request_what,
+            reason: "must be PEM whose first block is a CERTIFICATE REQUEST, as Kubernetes requires".into(),
+        });
+    }
+    let csr = Csr::from_der(&first[0].der, &request_what)?;
     let usages = check_usages(&view.spec.usages, &alloc::format!("{what}: spec.usages"))?;
     if usages.is_empty() {
         return Err(Error::Config { field: alloc::format!("{what}: spec.usages"), reason: "is empty".into() });
@@ -569,7 +645,7 @@ pub fn sign<S: Signer + ?Sized, R: CryptoRng + ?Sized>(
     if let Err(r) = check_signer_rules(signer_name, &csr, &view.spec.usages) {
         return Ok(Outcome::Refused(r));
     }
-    let policy = narrow(base, &usages, &view.spec.usages, view.spec.expiration_seconds, &what)?;
+    let policy = narrow(base, &usages, &view.spec.usages, view.spec.expiration_seconds, now, &what)?;
     let issued = issue::issue(&Subject::from_csr(&csr), &policy, Issuer::Ca(params.ca), signer, now, rng)?;
     let mut chain = issued.to_pem();
     for der in params.chain {
@@ -598,11 +674,23 @@ pub fn sign<S: Signer + ?Sized, R: CryptoRng + ?Sized>(
 }
 
 /// The profile, restricted to the object's usages (which the profile must
-/// cover) and to its `expirationSeconds`.
-fn narrow(base: &Policy, usages: &[Usage], names: &[String], expiration: Option<i64>, what: &str) -> Result<Policy> {
+/// cover) and to its `expirationSeconds`. Kubernetes' signers never issue CA
+/// certificates, so neither does this path. As Kubernetes' signer does, a
+/// lifetime under 8 hours runs from now (the backdate is added on top), a
+/// longer one from the backdated notBefore.
+fn narrow(
+    base: &Policy,
+    usages: &[Usage],
+    names: &[String],
+    expiration: Option<i64>,
+    now: UnixTime,
+    what: &str,
+) -> Result<Policy> {
     let mut p = base.clone();
     p.key_usage.clear();
     p.ext_key_usage.clear();
+    p.is_ca = false;
+    p.path_len = None;
     for (u, n) in usages.iter().zip(names) {
         let covered = match u {
             Usage::Key(k) => base.key_usage.contains(k),
@@ -630,30 +718,46 @@ fn narrow(base: &Policy, usages: &[Usage], names: &[String], expiration: Option<
                 reason: alloc::format!("{secs} is less than Kubernetes' minimum of {MIN_EXPIRATION_SECONDS}"),
             });
         }
+        if secs > i64::from(i32::MAX) {
+            return Err(Error::Config {
+                field: alloc::format!("{what}: spec.expirationSeconds"),
+                reason: alloc::format!("{secs} does not fit Kubernetes' int32 field"),
+            });
+        }
         let asked = Duration::from_secs(secs.unsigned_abs());
-        if asked < p.expiry {
-            p.expiry = asked;
+        let lifetime = if asked < Duration::from_secs(8 * 3600) { asked + p.backdate } else { asked };
+        if lifetime < p.expiry {
+            p.expiry = lifetime;
+        }
+        if let Some(na) = p.not_after {
+            p.not_after = Some(na.min(now.saturating_add(asked)));
         }
     }
     Ok(p)
 }
 
-/// The intermediates to send after the leaf: every certificate in the CA
-/// file that is not self-signed, in file order (a root is never sent).
-pub fn chain(ca_file: &[u8], what: &str) -> Result<Vec<Vec<u8>>> {
-    if !pem::is_pem(ca_file) {
-        let cert = <x509_cert::Certificate as der::Decode>::from_der(ca_file)
-            .map_err(|e| Error::Der { what: what.to_string(), detail: e.to_string() })?;
-        let t = cert.tbs_certificate();
-        return Ok(if t.issuer() == t.subject() { Vec::new() } else { alloc::vec![ca_file.to_vec()] });
+/// The intermediates to send after the leaf: starting from the signing CA,
+/// each certificate of the CA file that issued the previous one, until a
+/// self-signed root (which is never sent) or a gap.
+pub fn chain(ca: &CaCert, ca_file: &[u8], what: &str) -> Result<Vec<Vec<u8>>> {
+    let decode = |der: &[u8]| {
+        <x509_cert::Certificate as der::Decode>::from_der(der)
+            .map_err(|e| Error::Der { what: what.to_string(), detail: e.to_string() })
+    };
+    let mut pool = Vec::new();
+    if pem::is_pem(ca_file) {
+        for b in pem::blocks(ca_file, what)?.iter().filter(|b| b.label == pem::CERTIFICATE) {
+            pool.push((b.der.clone(), decode(&b.der)?));
+        }
     }
     let mut out = Vec::new();
-    for b in pem::blocks(ca_file, what)?.iter().filter(|b| b.label == pem::CERTIFICATE) {
-        let cert = <x509_cert::Certificate as der::Decode>::from_der(&b.der)
-            .map_err(|e| Error::Der { what: what.to_string(), detail: e.to_string() })?;
-        let t = cert.tbs_certificate();
-        if t.issuer() != t.subject() {
-            out.push(b.der.clone());
+    let mut current = (ca.der().to_vec(), decode(ca.der())?);
+    while current.1.tbs_certificate().issuer() != current.1.tbs_certificate().subject() && out.len() < 8 {
+        out.push(current.0.clone());
+        let issuer = current.1.tbs_certificate().issuer().clone();
+        match pool.iter().find(|(_, c)| c.tbs_certificate().subject() == &issuer) {
+            Some(next) => current = next.clone(),
+            None => break,
         }
     }
     Ok(out)
@@ -677,27 +781,31 @@ pub struct TlsSecret {
 /// certificate.
 pub fn tls_secret(name: &str, cert_pem: &[u8], key_pem: &[u8], ca_pem: Option<&[u8]>) -> Result<TlsSecret> {
     validate_object_name(name).map_err(|reason| Error::Config { field: "name".into(), reason })?;
+    let certs = certificates_pem(cert_pem, "the certificate")?;
     let leaf_der = issue::first_certificate(cert_pem, "the certificate")?;
-    let leaf = crate::info::certificate(&leaf_der, "the certificate")?;
-    let key = crate::key::PrivateKey::from_bytes(key_pem, None, "the key")?;
     let cert = <x509_cert::Certificate as der::Decode>::from_der(&leaf_der)
         .map_err(|e| Error::Der { what: "the certificate".into(), detail: e.to_string() })?;
+    let key = crate::key::PrivateKey::from_bytes(key_pem, None, "the key")?;
     let spki = crate::key::PublicKey::from_spki(cert.tbs_certificate().subject_public_key_info(), "the certificate")?;
     if &spki != key.public_key() {
         return Err(Error::Config {
             field: "key".into(),
             reason: alloc::format!(
                 "the key does not belong to the certificate for `{}`; give the key made with its CSR",
-                leaf.subject.common_name
+                crate::name::fields(cert.tbs_certificate().subject()).common_name
             ),
         });
     }
+    // Re-encoded, so only certificates go into tls.crt and ca.crt, as PEM,
+    // and the key as PKCS#8 PEM, whatever form the files had.
     let mut data = alloc::collections::BTreeMap::new();
-    data.insert("tls.crt".to_string(), Base64::encode_string(cert_pem));
-    data.insert("tls.key".to_string(), Base64::encode_string(key_pem));
+    data.insert("tls.crt".to_string(), Base64::encode_string(certs.as_bytes()));
+    data.insert("tls.key".to_string(), Base64::encode_string(key.to_pkcs8_pem()?.as_bytes()));
     if let Some(ca) = ca_pem {
-        issue::first_certificate(ca, "the CA certificate")?;
-        data.insert("ca.crt".to_string(), Base64::encode_string(ca));
+        data.insert(
+            "ca.crt".to_string(),
+            Base64::encode_string(certificates_pem(ca, "the CA certificate")?.as_bytes()),
+        );
     }
     Ok(TlsSecret {
         api_version: "v1".into(),
@@ -706,6 +814,39 @@ pub fn tls_secret(name: &str, cert_pem: &[u8], key_pem: &[u8], ca_pem: Option<&[
         kind_of_secret: "kubernetes.io/tls".into(),
         data,
     })
+}
+
+/// Every certificate of a PEM or DER file, as PEM; refuses a file that
+/// holds a private key, or no certificate.
+fn certificates_pem(input: &[u8], what: &str) -> Result<String> {
+    if !pem::is_pem(input) {
+        let der = issue::first_certificate(input, what)?;
+        <x509_cert::Certificate as der::Decode>::from_der(&der)
+            .map_err(|e| Error::Der { what: what.to_string(), detail: e.to_string() })?;
+        return Ok(pem::encode(pem::CERTIFICATE, &der));
+    }
+    let mut out = String::new();
+    for b in pem::blocks(input, what)?.iter() {
+        if b.label.contains("PRIVATE KEY") {
+            return Err(Error::Config {
+                field: what.to_string(),
+                reason: "the file holds a private key; give a file with only certificates".into(),
+            });
+        }
+        if b.label == pem::CERTIFICATE {
+            <x509_cert::Certificate as der::Decode>::from_der(&b.der)
+                .map_err(|e| Error::Der { what: what.to_string(), detail: e.to_string() })?;
+            out.push_str(&pem::encode(pem::CERTIFICATE, &b.der));
+        }
+    }
+    if out.is_empty() {
+        return Err(Error::PemLabel {
+            what: what.to_string(),
+            found: "no certificate".into(),
+            expected: pem::CERTIFICATE,
+        });
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

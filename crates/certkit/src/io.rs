@@ -26,7 +26,12 @@ pub fn now() -> UnixTime {
 
 /// Reads a file, or standard input for `-`, refusing anything over the core's limit.
 pub fn read_input(path: &str) -> Result<Vec<u8>> {
-    let limit = certkit_core::MAX_INPUT_LEN as u64 + 1;
+    read_input_limited(path, certkit_core::MAX_INPUT_LEN)
+}
+
+/// [`read_input`] with another limit (Kubernetes Lists hold many CSRs).
+pub fn read_input_limited(path: &str, max: usize) -> Result<Vec<u8>> {
+    let limit = max as u64 + 1;
     let mut buf = Vec::new();
     if path == "-" {
         std::io::stdin().lock().take(limit).read_to_end(&mut buf).context("reading standard input")?;
@@ -39,9 +44,8 @@ pub fn read_input(path: &str) -> Result<Vec<u8>> {
     }
     if buf.len() as u64 >= limit {
         bail!(
-            "{} is larger than the {}-byte limit for PKI files; check you gave the right file",
-            display_name(path),
-            certkit_core::MAX_INPUT_LEN
+            "{} is larger than the {max}-byte limit for this input; check you gave the right file",
+            display_name(path)
         );
     }
     Ok(buf)

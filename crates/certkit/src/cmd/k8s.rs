@@ -77,7 +77,8 @@ struct CheckArgs {
 }
 
 /// Sign approved CertificateSigningRequest objects and print them with status.certificate set,
-/// ready for `kubectl replace --raw /apis/certificates.k8s.io/v1/certificatesigningrequests/NAME/status -f -`.
+/// ready for `kubectl replace --raw /apis/certificates.k8s.io/v1/certificatesigningrequests/NAME/status -f -`
+/// (one object per call: for a List, use --out-dir and replace each NAME.json).
 #[derive(clap::Args, Debug)]
 #[command(
     after_help = "Example:\n  kubectl get csr my-svc -o json | certkit k8s sign -ca ca.pem -ca-key ca-key.pem -config config.json - \\\n    | kubectl replace --raw /apis/certificates.k8s.io/v1/certificatesigningrequests/my-svc/status -f -"
@@ -159,7 +160,9 @@ fn request(a: RequestArgs) -> Result<()> {
 /// Reads `kubectl get csr` output in JSON or YAML: the objects, and whether
 /// they came as a List.
 fn read_objects(path: &str) -> Result<(Vec<Value>, bool)> {
-    let bytes = io::read_input(path)?;
+    // A busy cluster's `kubectl get csr -o json` is larger than one PKI file;
+    // each request in it is still held to the core's limit.
+    let bytes = io::read_input_limited(path, 64 * 1024 * 1024)?;
     let what = io::display_name(path);
     let value: Value = match serde_json::from_slice(&bytes) {
         Ok(v) => v,
@@ -192,11 +195,17 @@ fn check(a: CheckArgs) -> Result<()> {
     for o in &objects {
         let name = kube::object_name(o);
         let signer = o.pointer("/spec/signerName").and_then(Value::as_str).unwrap_or_default();
-        let usages: Vec<String> = o
+        let usages: Result<Vec<String>> = o
             .pointer("/spec/usages")
             .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).map(String::from).collect())
-            .unwrap_or_default();
+            .map(|a| {
+                a.iter()
+                    .map(|u| {
+                        u.as_str().map(String::from).ok_or_else(|| anyhow::anyhow!("spec.usages holds a non-string"))
+                    })
+                    .collect()
+            })
+            .unwrap_or_else(|| Ok(Vec::new()));
         let result = o
             .pointer("/spec/request")
             .and_then(Value::as_str)
@@ -206,7 +215,7 @@ fn check(a: CheckArgs) -> Result<()> {
                 base64ct::Base64::decode_vec(r.trim()).map_err(|_| anyhow::anyhow!("spec.request is not base64"))
             })
             .and_then(|pem| Ok(certkit_core::csr::Csr::parse(&pem, &format!("{name}: spec.request"))?))
-            .and_then(|csr| kube::check_signer_rules(signer, &csr, &usages).map_err(|r| anyhow::anyhow!("{r}")));
+            .and_then(|csr| Ok(kube::check_object(signer, &csr, &usages?)?));
         match result {
             Ok(()) => println!("{name}: meets the rules of {signer}"),
             Err(e) => {
@@ -223,8 +232,19 @@ fn check(a: CheckArgs) -> Result<()> {
 
 fn sign(a: SignArgs) -> Result<()> {
     let (objects, was_list) = read_objects(&a.input)?;
+    if a.out_dir.is_some() {
+        // Names become file names: refuse any that could leave the folder, and duplicates.
+        let mut seen = std::collections::BTreeSet::new();
+        for o in &objects {
+            let name = kube::object_name(o);
+            kube::validate_path_name(&name).map_err(anyhow::Error::msg)?;
+            if !seen.insert(name.clone()) {
+                bail!("two objects are both named `{name}`; sign them separately");
+            }
+        }
+    }
     let ca = a.ca.load()?;
-    let chain = kube::chain(&io::read_input(&ca.cert_path)?, &ca.cert_path)?;
+    let chain = kube::chain(&ca.cert, &ca.cert_file, "the CA file")?;
     let params = SignParams {
         ca: &ca.cert,
         chain: &chain,
@@ -274,7 +294,7 @@ fn sign(a: SignArgs) -> Result<()> {
         for o in &outs {
             eprintln!("certkit: wrote {}", o.path.display());
         }
-    } else if !signed.is_empty() {
+    } else if was_list || !signed.is_empty() {
         let out = if was_list {
             serde_json::json!({
                 "apiVersion": "v1",

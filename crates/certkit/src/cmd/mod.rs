@@ -116,8 +116,8 @@ pub struct LoadedCa {
     pub cert: CaCert,
     pub key: PrivateKey,
     pub config: SigningConfig,
-    /// The path of the CA certificate file (for the chain).
-    pub cert_path: String,
+    /// The CA certificate file as read (for the chain).
+    pub cert_file: Vec<u8>,
     pub ledger: Option<std::sync::Mutex<crate::cadir::LockedLedger>>,
 }
 
@@ -171,10 +171,11 @@ impl CaArgs {
             Some(dir) => Some(std::sync::Mutex::new(crate::cadir::CaDir::new(dir).open_ledger()?)),
             None => None,
         };
-        let cert = CaCert::parse(&io::read_input(&ca)?, &ca)?;
+        let cert_file = io::read_input(&ca)?;
+        let cert = CaCert::parse(&cert_file, &io::display_name(&ca))?;
         let key = io::read_ca_key(&ca_key, &self.passphrase)?;
         cert.check_key(key.public_key())?;
-        Ok(LoadedCa { cert, key, config, cert_path: ca, ledger })
+        Ok(LoadedCa { cert, key, config, cert_file, ledger })
     }
 
     pub fn hosts(&self) -> Option<Vec<String>> {
