@@ -213,3 +213,35 @@ fn hex_to_dec(hex: &str) -> String {
     }
     digits.iter().rev().map(|d| char::from_digit(*d, 10).unwrap()).collect()
 }
+
+#[test]
+fn expiry_finds_certificates_in_files_bundles_and_kubeconfigs() {
+    let d = Dir::new("expiry");
+    make_ca(&d, "ecdsa", 256);
+    d.write("short.json", r#"{"signing":{"default":{"usages":["digital signature","client auth"],"expiry":"240h"}}}"#);
+    let out = ok(
+        &d,
+        &["gencert", "-ca", "ca.pem", "-ca-key", "ca-key.pem", "-config", "short.json", "-"],
+        br#"{"CN":"admin"}"#,
+    );
+    split(&d, &out, "admin");
+    use base64ct::Encoding;
+    let kubeconfig = format!(
+        "apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    certificate-authority-data: {}\n    server: https://127.0.0.1:6443\n  name: c\nusers:\n- name: admin\n  user:\n    client-certificate-data: {}\n    client-key-data: {}\n",
+        base64ct::Base64::encode_string(d.read("ca.pem").as_bytes()),
+        base64ct::Base64::encode_string(d.read("admin.pem").as_bytes()),
+        base64ct::Base64::encode_string(d.read("admin-key.pem").as_bytes()),
+    );
+    std::fs::create_dir(d.path("kube")).unwrap();
+    d.write("kube/config", kubeconfig);
+    // The 10-day client certificate expires within 30 days: exit 1 and say which.
+    let out = certkit(&d, &["expiry", "--within", "30d", "kube"], b"");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("expiring") && text.contains("CN=admin") && text.contains("kube/config"), "{text}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 of 2 certificates"));
+    // Within 5 days nothing is due.
+    let out = certkit(&d, &["expiry", "--within", "5d", "--json", "kube/config", "ca.pem"], b"");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 3);
+}

@@ -32,6 +32,7 @@ pub mod crl;
 pub mod csr;
 pub mod duration;
 pub mod error;
+pub mod expiry;
 pub mod generate;
 pub mod info;
 pub mod issue;

@@ -40,6 +40,7 @@ enum Command {
     Revoke(cmd::revoke::Args),
     Gencrl(cmd::gencrl::Args),
     List(cmd::list::Args),
+    Expiry(cmd::expiry::Args),
     /// Print certkit's version.
     Version,
 }
@@ -67,6 +68,7 @@ fn main() -> ExitCode {
         Command::Revoke(a) => cmd::revoke::run(a),
         Command::Gencrl(a) => cmd::gencrl::run(a),
         Command::List(a) => cmd::list::run(a),
+        Command::Expiry(a) => cmd::expiry::run(a),
         Command::Version => {
             println!("certkit {}", certkit_core::VERSION);
             Ok(())

@@ -4,6 +4,7 @@ pub mod ca;
 pub mod certinfo;
 pub mod cfssljson;
 pub mod demo;
+pub mod expiry;
 pub mod gencert;
 pub mod gencrl;
 pub mod genkey;

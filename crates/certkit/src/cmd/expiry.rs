@@ -1,0 +1,105 @@
+//! `certkit expiry`: find certificates that expire soon, anywhere on disk.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, bail};
+use certkit_core::expiry::{self, Found};
+
+use crate::io;
+
+/// Report certificates that expire within a window: PEM/DER files, bundles,
+/// kubeconfigs (embedded base64 certificates), or folders of them. Exits 1
+/// when one expires within the window — for cron and CI.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  certkit expiry --within 30d /etc/kubernetes/pki ~/.kube/config\n  certkit expiry --json certs/ | jq ."
+)]
+pub struct Args {
+    /// The window (30d, 720h).
+    #[arg(long, value_name = "DURATION", default_value = "30d")]
+    within: String,
+    /// JSON lines for scripts.
+    #[arg(long)]
+    json: bool,
+    /// Files or folders (searched recursively).
+    #[arg(value_name = "PATH", required = true)]
+    paths: Vec<PathBuf>,
+}
+
+pub fn run(a: Args) -> Result<()> {
+    let window = certkit_core::duration::parse(&a.within, "--within")?;
+    let now = io::now();
+    let mut files = Vec::new();
+    for p in &a.paths {
+        collect(p, &mut files, 0)?;
+    }
+    let mut found: Vec<(PathBuf, Found)> = Vec::new();
+    for f in &files {
+        // Unreadable or foreign files are skipped quietly: a folder holds keys, configs, scripts.
+        let Ok(bytes) = std::fs::read(f) else { continue };
+        if bytes.len() > 16 * 1024 * 1024 {
+            continue;
+        }
+        for c in expiry::certificates(&bytes) {
+            found.push((f.clone(), c));
+        }
+    }
+    found.sort_by_key(|(_, c)| c.not_after);
+    let mut soon = 0usize;
+    let mut out = String::new();
+    if !a.json {
+        out.push_str(&format!("{:<21} {:<9} {:<40} {}\n", "NOT AFTER", "STATUS", "SUBJECT", "FILE"));
+    }
+    for (file, c) in &found {
+        let status = expiry::status(c, now, window);
+        if status != "valid" {
+            soon += 1;
+        }
+        if a.json {
+            out.push_str(&serde_json::to_string(&serde_json::json!({
+                "file": file.display().to_string(),
+                "subject": c.subject,
+                "serial": c.serial,
+                "not_after": c.not_after.rfc3339(),
+                "status": status,
+            }))?);
+            out.push('\n');
+        } else {
+            out.push_str(&format!(
+                "{:<21} {:<9} {:<40} {}\n",
+                c.not_after.rfc3339(),
+                status,
+                c.subject,
+                file.display()
+            ));
+        }
+    }
+    use std::io::Write;
+    std::io::stdout().lock().write_all(out.as_bytes())?;
+    if found.is_empty() {
+        bail!(
+            "no certificates found in {}",
+            a.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+        );
+    }
+    if soon > 0 {
+        bail!("{soon} of {} certificates expire within {} or have expired", found.len(), a.within);
+    }
+    Ok(())
+}
+
+fn collect(p: &Path, files: &mut Vec<PathBuf>, depth: usize) -> Result<()> {
+    let meta = std::fs::metadata(p).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", p.display()))?;
+    if meta.is_file() {
+        files.push(p.to_path_buf());
+    } else if meta.is_dir() && depth < 16 {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(p)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        entries.sort();
+        for e in entries {
+            if e.is_dir() || e.is_file() {
+                collect(&e, files, depth + 1)?;
+            }
+        }
+    }
+    Ok(())
+}
