@@ -245,3 +245,47 @@ fn expiry_finds_certificates_in_files_bundles_and_kubeconfigs() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 3);
 }
+
+#[test]
+fn intermediate_ca_directory_and_its_chain() {
+    let d = Dir::new("ledger-intermediate");
+    ok(&d, &["ca", "init", "root", "--no-encrypt", "-"], br#"{"CN":"Root CA","ca":{"pathlen":1}}"#);
+    ok(
+        &d,
+        &["ca", "init", "int", "--no-encrypt", "--intermediate", "--parent", "root", "-"],
+        br#"{"CN":"Issuing CA"}"#,
+    );
+    let text = openssl(&d, &["x509", "-in", "int/ca.pem", "-noout", "-text"]);
+    assert!(text.contains("CA:TRUE, pathlen:0") && text.contains("Issuer: CN = Root CA"), "{text}");
+    let root_list = String::from_utf8(ok(&d, &["list", "--ca-dir", "root", "--json"], b"")).unwrap();
+    assert!(root_list.contains("CN=Issuing CA"), "the parent's ledger records the intermediate: {root_list}");
+
+    d.write("s.csr", csr(&d, "svc"));
+    ok(&d, &["sign", "--ca-dir", "int", "s.csr", "-o", "svc"], b"");
+    let pem = d.read("svc.pem");
+    assert_eq!(pem.matches("BEGIN CERTIFICATE").count(), 2, "leaf and intermediate, not the root");
+    let v = openssl(
+        &d,
+        &[
+            "verify",
+            "-x509_strict",
+            "-purpose",
+            "sslserver",
+            "-CAfile",
+            "root/ca.pem",
+            "-untrusted",
+            "svc.pem",
+            "svc.pem",
+        ],
+    );
+    assert!(v.contains("svc.pem: OK"), "{v}");
+
+    // pathlen 0 below the intermediate: no further CA.
+    let out = certkit(
+        &d,
+        &["ca", "init", "sub", "--no-encrypt", "--intermediate", "--parent", "int", "-"],
+        br#"{"CN":"Sub CA"}"#,
+    );
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("pathLenConstraint"));
+    assert!(!d.path("sub/ca-key.pem").exists());
+}

@@ -736,33 +736,6 @@ fn narrow(
     Ok(p)
 }
 
-/// The intermediates to send after the leaf: starting from the signing CA,
-/// each certificate of the CA file that issued the previous one, until a
-/// self-signed root (which is never sent) or a gap.
-pub fn chain(ca: &CaCert, ca_file: &[u8], what: &str) -> Result<Vec<Vec<u8>>> {
-    let decode = |der: &[u8]| {
-        <x509_cert::Certificate as der::Decode>::from_der(der)
-            .map_err(|e| Error::Der { what: what.to_string(), detail: e.to_string() })
-    };
-    let mut pool = Vec::new();
-    if pem::is_pem(ca_file) {
-        for b in pem::blocks(ca_file, what)?.iter().filter(|b| b.label == pem::CERTIFICATE) {
-            pool.push((b.der.clone(), decode(&b.der)?));
-        }
-    }
-    let mut out = Vec::new();
-    let mut current = (ca.der().to_vec(), decode(ca.der())?);
-    while current.1.tbs_certificate().issuer() != current.1.tbs_certificate().subject() && out.len() < 8 {
-        out.push(current.0.clone());
-        let issuer = current.1.tbs_certificate().issuer().clone();
-        match pool.iter().find(|(_, c)| c.tbs_certificate().subject() == &issuer) {
-            Some(next) => current = next.clone(),
-            None => break,
-        }
-    }
-    Ok(out)
-}
-
 /// A `kubernetes.io/tls` Secret.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]

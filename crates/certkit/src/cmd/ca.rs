@@ -48,6 +48,15 @@ struct InitArgs {
     pbkdf2: bool,
     #[command(flatten)]
     passphrase: PassphraseArgs,
+    /// Make an intermediate CA signed by the CA directory --parent (recorded in its ledger).
+    #[arg(long, requires = "parent")]
+    intermediate: bool,
+    /// The parent CA directory of an --intermediate.
+    #[arg(long, value_name = "DIR")]
+    parent: Option<PathBuf>,
+    /// The parent CA key's passphrase file (else CERTKIT_CA_KEY_PASSPHRASE or the prompt).
+    #[arg(long, value_name = "FILE")]
+    parent_passphrase_file: Option<String>,
 }
 
 /// A CA directory.
@@ -97,7 +106,52 @@ fn init(a: InitArgs) -> Result<()> {
     let passphrase = if a.no_encrypt { None } else { Some(io::new_passphrase(&a.passphrase, "the CA key")?) };
     let generated = super::make_key(&req)?;
     let mut rng = io::rng();
-    let issued = generate::self_signed_ca(&req, &generated, io::now(), &mut rng)?;
+    let (issued, cert_pem) = match (&a.intermediate, &a.parent) {
+        (true, Some(parent)) => {
+            // Signed by the parent, recorded in the parent's ledger first.
+            let parent_args = super::CaArgs {
+                ca_dir: Some(parent.clone()),
+                passphrase: PassphraseArgs { ca_key_passphrase_file: a.parent_passphrase_file.clone() },
+                ..Default::default()
+            };
+            let p = parent_args.load()?;
+            let ca = req.ca.clone().unwrap_or(certkit_core::request::CaParams {
+                path_len: None,
+                expiry: certkit_core::request::DEFAULT_CA_EXPIRY,
+                backdate: certkit_core::request::DEFAULT_BACKDATE,
+            });
+            let policy = certkit_core::profile::Policy {
+                name: "intermediate".into(),
+                ..certkit_core::profile::Policy::root_ca(ca.expiry, ca.backdate, ca.path_len)
+            };
+            let subject = certkit_core::issue::Subject {
+                name: req.subject.clone(),
+                sans: Vec::new(),
+                public_key: generated.key.public_key().clone(),
+                requested_ca: None,
+            };
+            let mut signer_rng = io::rng();
+            let issued = certkit_core::issue::issue(
+                &subject,
+                &policy,
+                certkit_core::issue::Issuer::Ca(&p.cert),
+                &mut certkit_core::signer::KeySigner::new(&p.key, &mut signer_rng),
+                io::now(),
+                &mut rng,
+            )?;
+            p.record(&issued.der, Some(&generated.csr_der), &policy.name)?;
+            // The directory's ca.pem holds the intermediate, then the parent's own file (its chain).
+            let mut pem = issued.to_pem();
+            pem.push_str(&String::from_utf8_lossy(&p.cert_file));
+            (issued, pem)
+        }
+        (true, None) => bail!("--intermediate needs --parent DIR"),
+        (false, _) => {
+            let issued = generate::self_signed_ca(&req, &generated, io::now(), &mut rng)?;
+            let pem = issued.to_pem();
+            (issued, pem)
+        }
+    };
     io::warn(&issued.warnings);
     let key_pem = match &passphrase {
         Some(p) => zeroize::Zeroizing::new(io::with_spinner("encrypting the CA key", || {
@@ -109,7 +163,7 @@ fn init(a: InitArgs) -> Result<()> {
     let d = CaDir::new(&a.dir);
     io::write_all(
         &[
-            Output::public(d.cert(), issued.to_pem()),
+            Output::public(d.cert(), cert_pem),
             Output::secret(d.key(), key_pem.as_bytes()),
             Output::public(d.config(), config),
         ],

@@ -67,5 +67,5 @@ pub fn run(a: Args) -> Result<()> {
     )?;
     ca.record(&issued.der, Some(&generated.csr_der), &policy.name)?;
     io::warn(&issued.warnings);
-    a.out.emit(Some(&issued.to_pem()), Some(&generated.csr_pem()), Some(&generated.key_pem()?))
+    a.out.emit(Some(&ca.with_chain(issued.to_pem())?), Some(&generated.csr_pem()), Some(&generated.key_pem()?))
 }

@@ -244,7 +244,7 @@ fn sign(a: SignArgs) -> Result<()> {
         }
     }
     let ca = a.ca.load()?;
-    let chain = kube::chain(&ca.cert, &ca.cert_file, "the CA file")?;
+    let chain = certkit_core::issue::chain(&ca.cert, &ca.cert_file, "the CA file")?;
     let params = SignParams {
         ca: &ca.cert,
         chain: &chain,

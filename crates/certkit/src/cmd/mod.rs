@@ -123,6 +123,20 @@ pub struct LoadedCa {
 }
 
 impl LoadedCa {
+    /// A certificate as handed out: for a CA directory whose CA is an
+    /// intermediate, the leaf followed by the chain up to (not including)
+    /// the root; otherwise the leaf alone, as cfssl prints it.
+    pub fn with_chain(&self, leaf_pem: String) -> Result<String> {
+        if self.ledger.is_none() {
+            return Ok(leaf_pem);
+        }
+        let mut out = leaf_pem;
+        for der in certkit_core::issue::chain(&self.cert, &self.cert_file, "the CA file")? {
+            out.push_str(&certkit_core::pem::encode(certkit_core::pem::CERTIFICATE, &der));
+        }
+        Ok(out)
+    }
+
     /// Records an issued certificate in the ledger, if there is one, and
     /// flushes it to disk; call before the certificate is printed or written.
     /// A serial the ledger already holds is refused (never printed).

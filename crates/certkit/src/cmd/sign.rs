@@ -160,7 +160,7 @@ fn sign_one(ca: &LoadedCa, args: &CaArgs, hosts: Option<&[String]>, bytes: &[u8]
     // The ledger holds it before anyone sees it.
     ca.record(&issued.der, Some(csr.der()), &policy.name)?;
     io::warn(&issued.warnings);
-    Ok(issued.to_pem())
+    ca.with_chain(issued.to_pem())
 }
 
 /// Files as given; directories expanded to their *.csr, *.pem and *.der files, sorted.
