@@ -289,3 +289,34 @@ fn intermediate_ca_directory_and_its_chain() {
     assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("pathLenConstraint"));
     assert!(!d.path("sub/ca-key.pem").exists());
 }
+
+#[test]
+fn renew_with_the_same_key_or_a_new_one() {
+    let d = Dir::new("ledger-renew");
+    ok(&d, &["ca", "init", "ca", "--no-encrypt"], br#"{}"#);
+    let out = ok(&d, &["gencert", "--ca-dir", "ca", "-"], br#"{"CN":"web","hosts":["web.example.com","10.0.0.7"]}"#);
+    split(&d, &out, "web");
+    // Same key: the recorded CSR.
+    ok(&d, &["renew", "--ca-dir", "ca", "web.pem", "-o", "web2"], b"");
+    let v = openssl(&d, &["verify", "-x509_strict", "-purpose", "sslserver", "-CAfile", "ca/ca.pem", "web2.pem"]);
+    assert!(v.contains("web2.pem: OK"), "{v}");
+    let pub1 = openssl(&d, &["x509", "-in", "web.pem", "-noout", "-pubkey"]);
+    assert_eq!(pub1, openssl(&d, &["x509", "-in", "web2.pem", "-noout", "-pubkey"]), "same key");
+    assert_ne!(serial_hex(&d, "web.pem"), serial_hex(&d, "web2.pem"));
+    let sans = openssl(&d, &["x509", "-in", "web2.pem", "-noout", "-ext", "subjectAltName"]);
+    assert!(sans.contains("DNS:web.example.com") && sans.contains("IP Address:10.0.0.7"), "{sans}");
+    // A new key, and the old certificate revoked as superseded.
+    ok(&d, &["renew", "--ca-dir", "ca", "--new-key", "--revoke", "web2.pem", "-o", "web3"], b"");
+    assert_ne!(pub1, openssl(&d, &["x509", "-in", "web3.pem", "-noout", "-pubkey"]), "new key");
+    assert_eq!(
+        openssl(&d, &["x509", "-in", "web3.pem", "-noout", "-pubkey"]),
+        openssl(&d, &["pkey", "-in", "web3-key.pem", "-pubout"])
+    );
+    let revoked = String::from_utf8(ok(&d, &["list", "--ca-dir", "ca", "--revoked", "--json"], b"")).unwrap();
+    assert_eq!(revoked.lines().count(), 1);
+    assert!(revoked.contains("superseded"), "{revoked}");
+    // Something this CA never issued cannot be renewed.
+    make_ca(&d, "ecdsa", 256);
+    let out = certkit(&d, &["renew", "--ca-dir", "ca", "ca.pem"], b"");
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("not in ca's ledger"));
+}

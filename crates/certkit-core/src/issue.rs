@@ -93,6 +93,19 @@ impl Subject {
         }
     }
 
+    /// Takes subject, SANs and key from an issued certificate (for renewal).
+    pub fn from_certificate(der: &[u8], what: &str) -> Result<Subject> {
+        let cert =
+            Certificate::from_der(der).map_err(|e| Error::Der { what: what.to_string(), detail: e.to_string() })?;
+        let tbs = cert.tbs_certificate();
+        let public_key = PublicKey::from_spki(tbs.subject_public_key_info(), what)?;
+        let sans = match ext::<SubjectAltName>(&cert, oid::SAN, what)? {
+            Some(san) => san.0.iter().filter_map(San::from_general_name).collect(),
+            None => Vec::new(),
+        };
+        Ok(Subject { name: tbs.subject().clone(), sans, public_key, requested_ca: None })
+    }
+
     /// Replaces the SANs, as cfssl's `-hostname` does.
     pub fn with_hosts<S: AsRef<str>>(mut self, hosts: &[S]) -> Result<Subject> {
         self.sans = crate::san::from_hosts(hosts)?;

@@ -41,6 +41,7 @@ enum Command {
     Gencrl(cmd::gencrl::Args),
     List(cmd::list::Args),
     Expiry(cmd::expiry::Args),
+    Renew(cmd::renew::Args),
     /// Print certkit's version.
     Version,
 }
@@ -69,6 +70,7 @@ fn main() -> ExitCode {
         Command::Gencrl(a) => cmd::gencrl::run(a),
         Command::List(a) => cmd::list::run(a),
         Command::Expiry(a) => cmd::expiry::run(a),
+        Command::Renew(a) => cmd::renew::run(a),
         Command::Version => {
             println!("certkit {}", certkit_core::VERSION);
             Ok(())

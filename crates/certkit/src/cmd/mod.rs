@@ -11,6 +11,7 @@ pub mod genkey;
 pub mod k8s;
 pub mod list;
 pub mod print_defaults;
+pub mod renew;
 pub mod revoke;
 pub mod sign;
 
