@@ -320,3 +320,34 @@ fn renew_with_the_same_key_or_a_new_one() {
     let out = certkit(&d, &["renew", "--ca-dir", "ca", "ca.pem"], b"");
     assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("not in ca's ledger"));
 }
+
+#[test]
+fn rotation_keeps_old_and_new_leaves_valid_through_the_bundle() {
+    let d = Dir::new("ledger-rotate");
+    init(&d);
+    let pass = ["--ca-key-passphrase-file", "pass.txt"];
+    d.write("s.csr", csr(&d, "svc"));
+    ok(&d, &[&["sign", "--ca-dir", "ca", "s.csr", "-o", "old-leaf"][..], &pass].concat(), b"");
+    let old_root = d.read("ca/ca.pem");
+    ok(&d, &[&["ca", "rotate", "ca"][..], &pass].concat(), b"");
+    assert_ne!(d.read("ca/ca.pem"), old_root);
+    assert!(
+        d.read("ca/ca-key.pem").starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"),
+        "the new key stays encrypted"
+    );
+    ok(&d, &[&["sign", "--ca-dir", "ca", "s.csr", "-o", "new-leaf"][..], &pass].concat(), b"");
+    let bundle = ok(&d, &["ca", "bundle", "ca"], b"");
+    d.write("bundle.pem", &bundle);
+    assert_eq!(String::from_utf8_lossy(&bundle).matches("BEGIN CERTIFICATE").count(), 2);
+    for leaf in ["old-leaf.pem", "new-leaf.pem"] {
+        let v = openssl(&d, &["verify", "-x509_strict", "-CAfile", "bundle.pem", leaf]);
+        assert!(v.contains(": OK"), "{leaf}: {v}");
+    }
+    // A client that still trusts only the old CA accepts the new leaf through cross.pem.
+    d.write("old-root.pem", &old_root);
+    let v = openssl(&d, &["verify", "-CAfile", "old-root.pem", "-untrusted", "ca/cross.pem", "new-leaf.pem"]);
+    assert!(v.contains("new-leaf.pem: OK"), "{v}");
+    // The old key is kept, not deleted.
+    let prev: Vec<_> = std::fs::read_dir(d.path("ca/previous")).unwrap().collect();
+    assert_eq!(prev.len(), 1);
+}

@@ -23,6 +23,26 @@ enum Command {
     Init(InitArgs),
     Check(DirArgs),
     Repair(DirArgs),
+    Rotate(RotateArgs),
+    Bundle(DirArgs),
+}
+
+/// Replace the CA's key and certificate: a new self-signed CA with the same
+/// subject, and a certificate for the new key signed by the old one
+/// (cross.pem), so clients that trust only the old CA keep working through
+/// the overlap. The old files move to DIR/previous/.
+#[derive(clap::Args, Debug)]
+#[command(after_help = "Example:
+  certkit ca rotate ca/ && certkit ca bundle ca/ > trust-bundle.pem")]
+struct RotateArgs {
+    /// The CA directory.
+    #[arg(value_name = "DIR")]
+    dir: PathBuf,
+    /// Lifetime of the new CA (default 43800h).
+    #[arg(long, value_name = "DURATION")]
+    expiry: Option<String>,
+    #[command(flatten)]
+    passphrase: PassphraseArgs,
 }
 
 /// Make a CA directory: a self-signed CA (key encrypted by default), a signing config and an empty ledger.
@@ -72,6 +92,8 @@ pub fn run(a: Args) -> Result<()> {
         Command::Init(i) => init(i),
         Command::Check(d) => check(d),
         Command::Repair(d) => repair(d),
+        Command::Rotate(r) => rotate(r),
+        Command::Bundle(d) => bundle(d),
     }
 }
 
@@ -235,5 +257,114 @@ fn repair(a: DirArgs) -> Result<()> {
     io::write_all(&[Output::public(&quarantine, old)], true)?;
     io::write_all(&[Output::public(d.ledger(), kept)], true)?;
     println!("certkit: moved {} damaged line(s) to {}; the ledger holds the rest", bad.len(), quarantine.display());
+    Ok(())
+}
+
+fn rotate(a: RotateArgs) -> Result<()> {
+    use certkit_core::issue::{self, Issuer, Subject};
+    use certkit_core::signer::KeySigner;
+    let d = CaDir::new(&a.dir);
+    let old_key_file = io::read_input(&d.key().to_string_lossy())?;
+    let encrypted = certkit_core::pem::is_pem(&old_key_file)
+        && String::from_utf8_lossy(&old_key_file).contains(certkit_core::pem::ENCRYPTED_PRIVATE_KEY);
+    let old =
+        super::CaArgs { ca_dir: Some(a.dir.clone()), passphrase: a.passphrase.clone(), ..Default::default() }.load()?;
+    let expiry = match &a.expiry {
+        Some(e) => certkit_core::duration::parse(e, "--expiry")?,
+        None => certkit_core::request::DEFAULT_CA_EXPIRY,
+    };
+    // The new CA: same subject, same key type, a fresh key.
+    let old_subject = Subject::from_certificate(old.cert.der(), "ca.pem")?;
+    let req = certkit_core::request::Validated {
+        subject: old.cert.subject().clone(),
+        sans: Vec::new(),
+        key: old_subject.public_key.algorithm(),
+        ca: Some(certkit_core::request::CaParams {
+            path_len: None,
+            expiry,
+            backdate: certkit_core::request::DEFAULT_BACKDATE,
+        }),
+    };
+    let generated = super::make_key(&req)?;
+    let mut rng = io::rng();
+    let new_root = generate::self_signed_ca(&req, &generated, io::now(), &mut rng)?;
+    // The cross certificate: the new key, certified by the old CA (RFC 4210 4.4 "new with old").
+    let policy = certkit_core::profile::Policy {
+        name: "cross".into(),
+        ..certkit_core::profile::Policy::root_ca(expiry, certkit_core::request::DEFAULT_BACKDATE, None)
+    };
+    let subject = Subject {
+        name: old.cert.subject().clone(),
+        sans: Vec::new(),
+        public_key: generated.key.public_key().clone(),
+        requested_ca: None,
+    };
+    let mut signer_rng = io::rng();
+    let cross = issue::issue(
+        &subject,
+        &policy,
+        Issuer::Ca(&old.cert),
+        &mut KeySigner::new(&old.key, &mut signer_rng),
+        io::now(),
+        &mut rng,
+    )?;
+    old.record(&cross.der, Some(&generated.csr_der), "cross")?;
+    io::warn(&cross.warnings);
+    let key_pem = if encrypted {
+        // The same passphrase protects the new key.
+        let pass = io::new_passphrase(&a.passphrase, "the new CA key")?;
+        zeroize::Zeroizing::new(generated.key.to_encrypted_pem(pass.as_bytes(), Kdf::Scrypt, &mut rng)?)
+    } else {
+        generated.key_pem()?
+    };
+    // Keep the old CA: previous/<time>/ca.pem and ca-key.pem; nothing is deleted.
+    let stamp = io::now().rfc3339().replace(':', "");
+    let prev = a.dir.join("previous").join(&stamp);
+    std::fs::create_dir_all(&prev).with_context(|| format!("cannot create {}", prev.display()))?;
+    io::write_all(
+        &[
+            Output::public(prev.join("ca.pem"), old.cert_file.clone()),
+            Output::secret(prev.join("ca-key.pem"), old_key_file),
+        ],
+        false,
+    )?;
+    io::write_all(
+        &[
+            Output::public(d.cert(), new_root.to_pem()),
+            Output::secret(d.key(), key_pem.as_bytes()),
+            Output::public(a.dir.join("cross.pem"), cross.to_pem()),
+        ],
+        true,
+    )?;
+    let info = certkit_core::info::certificate(&new_root.der, "ca.pem")?;
+    println!(
+        "certkit: new CA key and certificate in {} (valid until {}); cross.pem certifies it under the old CA; the old CA is in {}",
+        a.dir.display(),
+        info.not_after,
+        prev.display()
+    );
+    Ok(())
+}
+
+/// The trust bundle for the overlap: the current CA and every previous one still valid.
+fn bundle(a: DirArgs) -> Result<()> {
+    let d = CaDir::new(&a.dir);
+    let mut out = String::from_utf8(io::read_input(&d.cert().to_string_lossy())?).context("ca.pem is not text")?;
+    let now = io::now();
+    let prev = a.dir.join("previous");
+    if prev.is_dir() {
+        let mut dirs: Vec<PathBuf> = std::fs::read_dir(&prev)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        dirs.sort();
+        for p in dirs.iter().rev() {
+            let file = p.join("ca.pem");
+            let Ok(bytes) = std::fs::read(&file) else { continue };
+            let info = certkit_core::info::certificate(&bytes, &file.display().to_string())?;
+            let end = certkit_core::profile::parse_rfc3339(&info.not_after, "not_after")?;
+            if end > now {
+                out.push_str(&info.pem);
+            }
+        }
+    }
+    print!("{out}");
     Ok(())
 }
