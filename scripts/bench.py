@@ -15,7 +15,7 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CERTKIT = os.path.join(ROOT, "target", "release", "certkit")
+CERTKIT = os.environ.get("CERTKIT") or os.path.join(ROOT, "target", "release", "certkit")
 OUT = os.path.join(ROOT, "BENCHMARKS.md")
 
 
@@ -111,9 +111,45 @@ def main():
         if have_cfssl:
             rss["cfssl sign"] = peak_rss_kb(d, sign_cmds["cfssl"].split())
             rss["cfssl genkey RSA-2048"] = peak_rss_kb(d, ["cfssl", "genkey", "rsa.json"])
+        results["ledger"] = ledger_bench(d)
         write_report(results, rss, have_cfssl)
     finally:
         shutil.rmtree(d, ignore_errors=True)
+
+
+def ledger_bench(d):
+    """`certkit sign --ca-dir` and `certkit list --expiring` with 100 and with
+    100,000 ledger records. The big ledger is made by copying one real record
+    under fresh random serials (checksums recomputed), which is what the
+    ledger code reads; the certificates themselves are not re-parsed."""
+    import hashlib
+    import random
+    out = {}
+    for n in (100, 100_000):
+        cd = os.path.join(d, f"ledger{n}")
+        sh([CERTKIT, "ca", "init", cd, "--no-encrypt"], d)
+        sh([CERTKIT, "sign", "--ca-dir", cd, "svc.csr"], d)
+        path = os.path.join(cd, "ledger.log")
+        lines = open(path).read().splitlines()
+        record = json.loads(lines[1].rsplit("\t", 1)[0])
+        rnd = random.Random(n)
+        body = [lines[0]]
+        for _ in range(n):
+            r = dict(record)
+            r["serial"] = str(rnd.getrandbits(158) | (1 << 158))
+            j = json.dumps(r, separators=(",", ":"))
+            body.append(j + "\t" + hashlib.sha256(j.encode()).hexdigest()[:16])
+        with open(path, "w") as f:
+            f.write("\n".join(body) + "\n")
+        # The first use after an outside change verifies everything and rebuilds the index.
+        sh([CERTKIT, "ca", "check", cd], d)
+        sh([CERTKIT, "sign", "--ca-dir", cd, "svc.csr"], d)
+        sign, lst = hyperfine(d, [
+            " ".join([CERTKIT, "sign", "--ca-dir", cd, "svc.csr"]),
+            " ".join([CERTKIT, "list", "--ca-dir", cd, "--expiring", "30d"]),
+        ], runs=10, warmup=2)
+        out[n] = {"sign": sign, "list": lst, "size": os.path.getsize(path)}
+    return out
 
 
 def ms(s):
@@ -142,6 +178,10 @@ def write_report(r, rss, have_cfssl):
         checks.append(("RSA-2048 key generation median ≤ 0.5× cfssl's (n = 60)", f"{k:.2f}×", k <= 0.5))
     b = r["batch_per_cert"]["certkit"]
     checks.append(("many CSRs in one process ≤ 1 ms per certificate (RSA-2048 CA)", ms(b), b <= 0.001))
+    lg = r["ledger"]
+    checks.append(("`certkit list --expiring` over a 100,000-certificate ledger < 1 s", ms(lg[100_000]["list"]), lg[100_000]["list"] < 1.0))
+    growth = lg[100_000]["sign"] / lg[100]["sign"]
+    checks.append(("`certkit sign --ca-dir` does not grow with the ledger (100k vs 100 records)", f"{growth:.2f}×", growth < 1.5))
     worst = max(v for k, v in rss.items() if k.startswith("certkit"))
     checks.append(("peak RSS ≤ 8 MB for every certkit command above", f"{worst / 1024:.1f} MB", worst <= 8 * 1024))
 
@@ -152,7 +192,9 @@ def write_report(r, rss, have_cfssl):
         f"{platform.system()} {platform.release()}. Medians of whole processes (hyperfine -N), all tools measured "
         "side by side in one run; peak RSS from GNU time. Core operations alone: `cargo bench -p certkit-core` (criterion).",
         "",
-        f"Tools: {version([CERTKIT, 'version'])}; {version(['openssl', 'version'])}; "
+        "Reproduce with `bash scripts/bench.sh`.",
+        "",
+        f"Tools: {version([CERTKIT, 'version'])} (statically linked release build, scripts/build-release.sh); {version(['openssl', 'version'])}; "
         f"cfssl {version(['cfssl', 'version']) if have_cfssl else 'not installed'}.",
         "",
         "## Targets",
@@ -169,6 +211,9 @@ def write_report(r, rss, have_cfssl):
     bp = r["batch_per_cert"]
     lines.append(f"| per certificate, 500 CSRs in one `certkit sign` vs a shell loop of `cfssl sign` | {ms(bp['certkit'])} | "
                  f"{ms(bp['cfssl (shell loop)']) if 'cfssl (shell loop)' in bp else '—'} | — |")
+    lines += ["", "## Ledger", "", "| records | ledger size | `sign --ca-dir` | `list --expiring 30d` |", "|---|---|---|---|"]
+    for n, v in sorted(r["ledger"].items()):
+        lines.append(f"| {n:,} | {v['size'] / 1e6:.1f} MB | {ms(v['sign'])} | {ms(v['list'])} |")
     lines += ["", "## Peak RSS", "", "| command | peak RSS |", "|---|---|"]
     for k, v in rss.items():
         lines.append(f"| {k} | {v / 1024:.1f} MB |")

@@ -12,5 +12,4 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq && apt-get install -y -qq "${need[@]}"
 fi
-cargo build --release --locked -p certkit
-python3 scripts/bench.py "$@"
+CERTKIT="$(bash scripts/build-release.sh)" python3 scripts/bench.py "$@"

@@ -6,8 +6,8 @@ cd "$(dirname "$0")/.."
 if ! command -v openssl >/dev/null 2>&1; then
   apt-get update -qq && apt-get install -y -qq openssl
 fi
-cargo build --release --locked -p certkit
+certkit="$(bash scripts/build-release.sh)"
 dir="$(mktemp -d)/certkit-demo"
-./target/release/certkit demo --dir "$dir"
+"$certkit" demo --dir "$dir"
 echo
-echo "certkit is at $(pwd)/target/release/certkit; the demo's files are in $dir"
+echo "certkit is at $certkit; the demo's files are in $dir"

@@ -226,6 +226,12 @@ impl Ledger {
         (ledger, corrupt)
     }
 
+    /// Adds a record just appended to the file (keeps an open ledger current).
+    pub fn push(&mut self, r: Record) -> Result<()> {
+        let line = self.issued.len() + 2;
+        self.apply(r).map_err(|detail| Error::LedgerCorrupt { line, detail })
+    }
+
     fn apply(&mut self, r: Record) -> core::result::Result<(), String> {
         match r {
             Record::Issued(i) => {

@@ -64,8 +64,8 @@ fn from_ledger(a: &Args, dir: &std::path::Path) -> Result<()> {
     ca.check_key(key.public_key())?;
     let now = io::now();
     let next = now.saturating_add(lifetime(a.next_update.as_deref())?);
-    let number = locked.ledger.next_crl_number();
-    let revoked = locked.ledger.revocations()?;
+    let number = locked.ledger()?.next_crl_number();
+    let revoked = locked.ledger()?.revocations()?;
     let mut signer_rng = io::rng();
     let der = crl::prepare(&ca, &revoked, number, now, next)?.sign_with(&mut KeySigner::new(&key, &mut signer_rng))?;
     locked.append(&Record::Crl { time: now.rfc3339(), number, next_update: next.rfc3339() })?;

@@ -145,7 +145,7 @@ impl LoadedCa {
         let Some(ledger) = &self.ledger else { return Ok(()) };
         let issued = certkit_core::ledger::Issued::new(cert_der, csr_der, profile, io::now())?;
         let mut l = ledger.lock().map_err(|_| anyhow::anyhow!("the ledger lock was poisoned by a failed worker"))?;
-        if l.ledger.find(&issued.serial).is_some() {
+        if l.has_serial(&issued.serial)? {
             anyhow::bail!(
                 "serial {} is already in the ledger; sign again (a new serial is drawn each time)",
                 issued.serial

@@ -47,9 +47,9 @@ pub fn run(a: Args) -> Result<()> {
     let ca =
         CaArgs { ca_dir: Some(a.ca_dir.clone()), passphrase: a.passphrase.clone(), ..Default::default() }.load()?;
     let record = {
-        let ledger =
+        let mut ledger =
             ca.ledger.as_ref().context("no ledger")?.lock().map_err(|_| anyhow::anyhow!("ledger lock poisoned"))?;
-        match ledger.ledger.find(&old.serial_number) {
+        match ledger.ledger()?.find(&old.serial_number) {
             Some(r) => r.clone(),
             None => bail!(
                 "{what} (serial {}) is not in {}'s ledger; only certificates this CA issued can be renewed",
@@ -96,7 +96,7 @@ pub fn run(a: Args) -> Result<()> {
     if a.revoke {
         let mut ledger =
             ca.ledger.as_ref().context("no ledger")?.lock().map_err(|_| anyhow::anyhow!("ledger lock poisoned"))?;
-        if ledger.ledger.revocation(&record.serial).is_none() {
+        if ledger.ledger()?.revocation(&record.serial).is_none() {
             ledger.append(&Record::Revoked {
                 time: io::now().rfc3339(),
                 serial: record.serial.clone(),

@@ -32,7 +32,7 @@ pub fn run(a: Args) -> Result<()> {
     let serial = decimal(&parse_serial(&a.serial)?);
     let d = CaDir::new(&a.ca_dir);
     let mut locked = d.open_ledger()?;
-    let Some(issued) = locked.ledger.find(&serial) else {
+    let Some(issued) = locked.ledger()?.find(&serial) else {
         bail!(
             "serial {serial} is not in {}'s ledger; check the number with `certkit list --ca-dir {}`",
             a.ca_dir.display(),
@@ -40,7 +40,7 @@ pub fn run(a: Args) -> Result<()> {
         );
     };
     let subject = issued.subject.clone();
-    if let Some((when, why)) = locked.ledger.revocation(&serial) {
+    if let Some((when, why)) = locked.ledger()?.revocation(&serial) {
         bail!("serial {serial} ({subject}) was already revoked at {when} ({why})");
     }
     locked.append(&Record::Revoked {
