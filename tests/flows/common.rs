@@ -88,3 +88,24 @@ pub fn make_ca(dir: &Dir, algo: &str, size: u32) {
 pub fn split(dir: &Dir, json: &[u8], name: &str) {
     ok(dir, &["cfssljson", "-bare", name], json);
 }
+
+/// OpenSSL's hex serial in decimal (as certinfo and the ledger write it).
+pub fn hex_to_dec(hex: &str) -> String {
+    let mut digits: Vec<u32> = vec![0];
+    for c in hex.chars() {
+        let mut carry = c.to_digit(16).unwrap();
+        for d in digits.iter_mut() {
+            let v = *d * 16 + carry;
+            *d = v % 10;
+            carry = v / 10;
+        }
+        while carry > 0 {
+            digits.push(carry % 10);
+            carry /= 10;
+        }
+    }
+    while digits.len() > 1 && *digits.last().unwrap() == 0 {
+        digits.pop();
+    }
+    digits.iter().rev().map(|d| char::from_digit(*d, 10).unwrap()).collect()
+}

@@ -203,23 +203,3 @@ fn certinfo_agrees_with_openssl() {
     let csr_info: serde_json::Value = serde_json::from_slice(&ok(&d, &["certinfo", "-csr", "web.csr"], b"")).unwrap();
     assert_eq!(csr_info["subject"]["common_name"], "web");
 }
-
-fn hex_to_dec(hex: &str) -> String {
-    let mut digits: Vec<u32> = vec![0];
-    for c in hex.chars() {
-        let mut carry = c.to_digit(16).unwrap();
-        for d in digits.iter_mut() {
-            let v = *d * 16 + carry;
-            *d = v % 10;
-            carry = v / 10;
-        }
-        while carry > 0 {
-            digits.push(carry % 10);
-            carry /= 10;
-        }
-    }
-    while digits.len() > 1 && *digits.last().unwrap() == 0 {
-        digits.pop();
-    }
-    digits.iter().rev().map(|d| char::from_digit(*d, 10).unwrap()).collect()
-}

@@ -194,26 +194,6 @@ fn encrypted_by_default_and_cfssl_gencrl_form() {
     assert!(text.contains("verify OK") && text.contains("Revoked Certificates"), "{text}");
 }
 
-fn hex_to_dec(hex: &str) -> String {
-    let mut digits: Vec<u32> = vec![0];
-    for c in hex.chars() {
-        let mut carry = c.to_digit(16).unwrap();
-        for d in digits.iter_mut() {
-            let v = *d * 16 + carry;
-            *d = v % 10;
-            carry = v / 10;
-        }
-        while carry > 0 {
-            digits.push(carry % 10);
-            carry /= 10;
-        }
-    }
-    while digits.len() > 1 && *digits.last().unwrap() == 0 {
-        digits.pop();
-    }
-    digits.iter().rev().map(|d| char::from_digit(*d, 10).unwrap()).collect()
-}
-
 #[test]
 fn expiry_finds_certificates_in_files_bundles_and_kubeconfigs() {
     let d = Dir::new("expiry");

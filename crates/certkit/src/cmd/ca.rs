@@ -152,15 +152,7 @@ fn init(a: InitArgs) -> Result<()> {
                 public_key: generated.key.public_key().clone(),
                 requested_ca: None,
             };
-            let mut signer_rng = io::rng();
-            let issued = certkit_core::issue::issue(
-                &subject,
-                &policy,
-                certkit_core::issue::Issuer::Ca(&p.cert),
-                &mut certkit_core::signer::KeySigner::new(&p.key, &mut signer_rng),
-                io::now(),
-                &mut rng,
-            )?;
+            let issued = p.issue(&subject, &policy)?;
             p.record(&issued.der, Some(&generated.csr_der), &policy.name)?;
             // The directory's ca.pem holds the intermediate, then the parent's own file (its chain).
             let mut pem = issued.to_pem();
@@ -261,8 +253,8 @@ fn repair(a: DirArgs) -> Result<()> {
 }
 
 fn rotate(a: RotateArgs) -> Result<()> {
-    use certkit_core::issue::{self, Issuer, Subject};
-    use certkit_core::signer::KeySigner;
+    use certkit_core::issue::Subject;
+
     let d = CaDir::new(&a.dir);
     let old_key_file = io::read_input(&d.key().to_string_lossy())?;
     let encrypted = certkit_core::pem::is_pem(&old_key_file)
@@ -299,15 +291,7 @@ fn rotate(a: RotateArgs) -> Result<()> {
         public_key: generated.key.public_key().clone(),
         requested_ca: None,
     };
-    let mut signer_rng = io::rng();
-    let cross = issue::issue(
-        &subject,
-        &policy,
-        Issuer::Ca(&old.cert),
-        &mut KeySigner::new(&old.key, &mut signer_rng),
-        io::now(),
-        &mut rng,
-    )?;
+    let cross = old.issue(&subject, &policy)?;
     old.record(&cross.der, Some(&generated.csr_der), "cross")?;
     io::warn(&cross.warnings);
     let key_pem = if encrypted {

@@ -3,9 +3,8 @@
 
 use anyhow::{Result, bail};
 use certkit_core::generate;
-use certkit_core::issue::{self, Issuer, Subject};
+use certkit_core::issue::Subject;
 use certkit_core::request::CsrRequest;
-use certkit_core::signer::KeySigner;
 
 use super::{CaArgs, OutArgs};
 use crate::io;
@@ -56,15 +55,7 @@ pub fn run(a: Args) -> Result<()> {
         public_key: generated.key.public_key().clone(),
         requested_ca: None,
     };
-    let mut signer_rng = io::rng();
-    let issued = issue::issue(
-        &subject,
-        policy,
-        Issuer::Ca(&ca.cert),
-        &mut KeySigner::new(&ca.key, &mut signer_rng),
-        io::now(),
-        &mut rng,
-    )?;
+    let issued = ca.issue(&subject, policy)?;
     ca.record(&issued.der, Some(&generated.csr_der), &policy.name)?;
     io::warn(&issued.warnings);
     a.out.emit(Some(&ca.with_chain(issued.to_pem())?), Some(&generated.csr_pem()), Some(&generated.key_pem()?))

@@ -124,6 +124,19 @@ pub struct LoadedCa {
 }
 
 impl LoadedCa {
+    /// Issues a certificate for `subject` under `policy`, signed by this CA.
+    pub fn issue(
+        &self,
+        subject: &certkit_core::issue::Subject,
+        policy: &certkit_core::profile::Policy,
+    ) -> Result<certkit_core::issue::Issued> {
+        let mut rng = io::rng();
+        let mut signer_rng = io::rng();
+        let mut signer = certkit_core::signer::KeySigner::new(&self.key, &mut signer_rng);
+        let issuer = certkit_core::issue::Issuer::Ca(&self.cert);
+        Ok(certkit_core::issue::issue(subject, policy, issuer, &mut signer, io::now(), &mut rng)?)
+    }
+
     /// A certificate as handed out: for a CA directory whose CA is an
     /// intermediate, the leaf followed by the chain up to (not including)
     /// the root; otherwise the leaf alone, as cfssl prints it.

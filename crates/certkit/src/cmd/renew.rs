@@ -5,9 +5,8 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, bail};
 use base64ct::Encoding;
 use certkit_core::csr::Csr;
-use certkit_core::issue::{self, Issuer, Subject};
+use certkit_core::issue::{self, Subject};
 use certkit_core::ledger::Record;
-use certkit_core::signer::KeySigner;
 
 use super::{CaArgs, OutArgs};
 use crate::io::{self, PassphraseArgs};
@@ -63,7 +62,6 @@ pub fn run(a: Args) -> Result<()> {
         .config
         .profile(Some(&profile))
         .with_context(|| format!("the recorded profile `{profile}`; pass --profile to choose another"))?;
-    let mut rng = io::rng();
     let (subject, csr_der, key_pem) = if a.new_key {
         let old_subject = Subject::from_certificate(&old_der, &what)?;
         let req = certkit_core::request::Validated {
@@ -83,15 +81,7 @@ pub fn run(a: Args) -> Result<()> {
         let csr = Csr::from_der(&csr_der, "the recorded CSR")?;
         (Subject::from_csr(&csr), csr_der, None)
     };
-    let mut signer_rng = io::rng();
-    let issued = issue::issue(
-        &subject,
-        policy,
-        Issuer::Ca(&ca.cert),
-        &mut KeySigner::new(&ca.key, &mut signer_rng),
-        io::now(),
-        &mut rng,
-    )?;
+    let issued = ca.issue(&subject, policy)?;
     ca.record(&issued.der, Some(&csr_der), &policy.name)?;
     if a.revoke {
         let mut ledger =

@@ -4,8 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use certkit_core::csr::Csr;
-use certkit_core::issue::{self, Issuer, Subject};
-use certkit_core::signer::KeySigner;
+use certkit_core::issue::Subject;
 
 use super::{CaArgs, LoadedCa};
 use crate::io::{self, Output};
@@ -146,17 +145,7 @@ fn sign_one(ca: &LoadedCa, args: &CaArgs, hosts: Option<&[String]>, bytes: &[u8]
         subject = subject.with_hosts(h)?;
     }
     let policy = ca.config.profile(args.profile.as_deref())?;
-    let mut rng = io::rng();
-    let mut signer_rng = io::rng();
-    let issued = issue::issue(
-        &subject,
-        policy,
-        Issuer::Ca(&ca.cert),
-        &mut KeySigner::new(&ca.key, &mut signer_rng),
-        io::now(),
-        &mut rng,
-    )
-    .with_context(|| what.to_string())?;
+    let issued = ca.issue(&subject, policy).with_context(|| what.to_string())?;
     // The ledger holds it before anyone sees it.
     ca.record(&issued.der, Some(csr.der()), &policy.name)?;
     io::warn(&issued.warnings);
