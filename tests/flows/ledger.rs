@@ -331,3 +331,33 @@ fn rotation_keeps_old_and_new_leaves_valid_through_the_bundle() {
     let prev: Vec<_> = std::fs::read_dir(d.path("ca/previous")).unwrap().collect();
     assert_eq!(prev.len(), 1);
 }
+
+#[test]
+fn bulk_renewal_of_what_expires_soon() {
+    let d = Dir::new("ledger-bulk");
+    d.write(
+        "config.json",
+        r#"{"signing":{"default":{"usages":["digital signature","server auth"],"expiry":"240h"},"profiles":{"long":{"usages":["digital signature","server auth"],"expiry":"8760h"}}}}"#,
+    );
+    ok(&d, &["ca", "init", "ca", "--no-encrypt", "--config", "config.json"], br#"{}"#);
+    for name in ["a", "b", "c"] {
+        d.write(&format!("{name}.csr"), csr(&d, name));
+        ok(&d, &["sign", "--ca-dir", "ca", &format!("{name}.csr"), "-o", name], b"");
+    }
+    d.write("long.csr", csr(&d, "long"));
+    ok(&d, &["sign", "--ca-dir", "ca", "-profile", "long", "long.csr", "-o", "long"], b"");
+    let out = certkit(&d, &["renew", "--ca-dir", "ca", "--expiring", "15d", "--out-dir", "renewed", "--revoke"], b"");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("3 of 3 due certificates renewed"), "{err}");
+    assert!(!err.contains('\u{1b}'), "no progress bar without a terminal: {err:?}");
+    let renewed: Vec<_> = std::fs::read_dir(d.path("renewed")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(renewed.len(), 3);
+    for p in &renewed {
+        let v = openssl(&d, &["verify", "-x509_strict", "-CAfile", "ca/ca.pem", p.to_str().unwrap()]);
+        assert!(v.contains(": OK"), "{v}");
+    }
+    let revoked = String::from_utf8(ok(&d, &["list", "--ca-dir", "ca", "--revoked", "--json"], b"")).unwrap();
+    assert_eq!(revoked.lines().count(), 3, "the renewed ones were revoked as superseded: {revoked}");
+    assert!(!revoked.contains("CN=long"));
+}

@@ -135,7 +135,8 @@ impl LockedLedger {
         let mut bytes = Vec::new();
         self.file.seek(SeekFrom::Start(0))?;
         self.file.read_to_end(&mut bytes).with_context(|| format!("cannot read {}", path.display()))?;
-        let ledger = Ledger::parse(&bytes).with_context(|| path.display().to_string())?;
+        let ledger = crate::io::with_spinner("verifying the ledger", || Ledger::parse(&bytes))
+            .with_context(|| path.display().to_string())?;
         if let Some(cut) = ledger.torn_tail {
             // A record cut off by a crash: its certificate was never handed out.
             self.file.set_len(cut as u64).context("cutting off an unfinished ledger record")?;

@@ -276,6 +276,44 @@ pub fn warn(warnings: &[certkit_core::issue::Warning]) {
     }
 }
 
+/// Progress over `len` steps: a bar on stderr when stderr is a terminal,
+/// with report lines printed above it; plain report lines otherwise.
+pub struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    pub fn new(len: u64, message: &str) -> Progress {
+        if !std::io::stderr().is_terminal() {
+            return Progress(None);
+        }
+        let bar = indicatif::ProgressBar::new(len);
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} {eta}") {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_message(message.to_string());
+        Progress(Some(bar))
+    }
+
+    /// A report line.
+    pub fn line(&self, text: String) {
+        match &self.0 {
+            Some(bar) => bar.println(text),
+            None => eprintln!("{text}"),
+        }
+    }
+
+    pub fn inc(&self) {
+        if let Some(bar) = &self.0 {
+            bar.inc(1);
+        }
+    }
+
+    pub fn finish(self) {
+        if let Some(bar) = self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
 /// Runs `f` with a spinner on stderr when stderr is a terminal (slow work
 /// such as RSA key generation); prints nothing decorative otherwise.
 pub fn with_spinner<T>(message: &str, f: impl FnOnce() -> T) -> T {

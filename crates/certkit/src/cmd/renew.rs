@@ -32,16 +32,27 @@ pub struct Args {
     profile: Option<String>,
     #[command(flatten)]
     passphrase: PassphraseArgs,
+    /// Renew every valid certificate of the ledger that expires within this
+    /// window (30d, 720h), with its recorded CSR, into --out-dir.
+    #[arg(long, value_name = "DURATION", conflicts_with_all = ["cert", "new_key"], requires = "out_dir")]
+    expiring: Option<String>,
+    /// With --expiring: where to write SERIAL.pem for each renewed certificate.
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<PathBuf>,
     /// The certificate to renew (PEM or DER).
-    #[arg(value_name = "CERT")]
-    cert: String,
+    #[arg(value_name = "CERT", required_unless_present = "expiring")]
+    cert: Option<String>,
     #[command(flatten)]
     out: OutArgs,
 }
 
 pub fn run(a: Args) -> Result<()> {
-    let what = io::display_name(&a.cert);
-    let old_der = issue::first_certificate(&io::read_input(&a.cert)?, &what)?;
+    if let Some(window) = &a.expiring {
+        return bulk(&a, window);
+    }
+    let cert_path = a.cert.clone().unwrap_or_default();
+    let what = io::display_name(&cert_path);
+    let old_der = issue::first_certificate(&io::read_input(&cert_path)?, &what)?;
     let old = certkit_core::info::certificate(&old_der, &what)?;
     let ca =
         CaArgs { ca_dir: Some(a.ca_dir.clone()), passphrase: a.passphrase.clone(), ..Default::default() }.load()?;
@@ -97,4 +108,80 @@ pub fn run(a: Args) -> Result<()> {
     io::warn(&issued.warnings);
     let csr_pem = certkit_core::pem::encode(certkit_core::pem::CERTIFICATE_REQUEST, &csr_der);
     a.out.emit(Some(&ca.with_chain(issued.to_pem())?), Some(&csr_pem), key_pem.as_deref().map(|k| k.as_str()))
+}
+
+/// Renews every certificate due within `window`: the latest one for each
+/// recorded CSR and profile, valid, not revoked. A progress bar shows on a
+/// terminal; each renewal is recorded before its file is written.
+fn bulk(a: &Args, window: &str) -> Result<()> {
+    let window = certkit_core::duration::parse(window, "--expiring")?;
+    let out_dir = a.out_dir.as_ref().context("--expiring needs --out-dir DIR")?;
+    let ca =
+        CaArgs { ca_dir: Some(a.ca_dir.clone()), passphrase: a.passphrase.clone(), ..Default::default() }.load()?;
+    let now = io::now();
+    let due: Vec<certkit_core::ledger::Issued> = {
+        let mut guard =
+            ca.ledger.as_ref().context("no ledger")?.lock().map_err(|_| anyhow::anyhow!("ledger lock poisoned"))?;
+        let ledger = guard.ledger()?;
+        // The newest certificate of each (CSR, profile): older ones were renewed already.
+        let mut latest: std::collections::BTreeMap<(String, String), &certkit_core::ledger::Issued> =
+            std::collections::BTreeMap::new();
+        for i in ledger.issued().iter().filter(|i| !i.csr.is_empty()) {
+            let key = (i.csr.clone(), i.profile.clone());
+            if latest.get(&key).is_none_or(|prev| prev.not_after < i.not_after) {
+                latest.insert(key, i);
+            }
+        }
+        latest
+            .into_values()
+            .filter(|i| ledger.revocation(&i.serial).is_none())
+            .filter(|i| i.not_after_time().is_some_and(|t| t >= now && t <= now.saturating_add(window)))
+            .cloned()
+            .collect()
+    };
+    std::fs::create_dir_all(out_dir).with_context(|| format!("cannot create {}", out_dir.display()))?;
+    let bar = io::Progress::new(due.len() as u64, "renewing");
+    let mut failed = 0usize;
+    for record in &due {
+        let result = (|| -> Result<PathBuf> {
+            let csr_der = base64ct::Base64::decode_vec(&record.csr).context("the recorded CSR is not base64")?;
+            let csr = Csr::from_der(&csr_der, "the recorded CSR")?;
+            let policy = ca.config.profile(Some(&record.profile))?;
+            let issued = ca.issue(&Subject::from_csr(&csr), policy)?;
+            ca.record(&issued.der, Some(&csr_der), &policy.name)?;
+            if a.revoke {
+                let mut guard = ca
+                    .ledger
+                    .as_ref()
+                    .context("no ledger")?
+                    .lock()
+                    .map_err(|_| anyhow::anyhow!("ledger lock poisoned"))?;
+                guard.append(&Record::Revoked {
+                    time: io::now().rfc3339(),
+                    serial: record.serial.clone(),
+                    reason: "superseded".into(),
+                })?;
+            }
+            let serial = certkit_core::info::certificate(&issued.der, "renewed")?.serial_number;
+            let dest = out_dir.join(format!("{serial}.pem"));
+            io::write_all(&[io::Output::public(&dest, ca.with_chain(issued.to_pem())?)], a.out.force)?;
+            Ok(dest)
+        })();
+        match result {
+            Ok(dest) => {
+                bar.line(format!("certkit: renewed {} ({}) -> {}", record.serial, record.subject, dest.display()))
+            }
+            Err(e) => {
+                failed += 1;
+                bar.line(format!("certkit: {} ({}): not renewed: {e:#}", record.serial, record.subject));
+            }
+        }
+        bar.inc();
+    }
+    bar.finish();
+    eprintln!("certkit: {} of {} due certificates renewed", due.len() - failed, due.len());
+    if failed > 0 {
+        bail!("{failed} certificates were not renewed (see above)");
+    }
+    Ok(())
 }

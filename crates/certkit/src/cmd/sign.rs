@@ -86,6 +86,7 @@ pub fn run(a: Args) -> Result<()> {
     let next = std::sync::atomic::AtomicUsize::new(0);
     let mut results: Vec<Option<Result<PathBuf>>> = (0..inputs.len()).map(|_| None).collect();
     let slots = std::sync::Mutex::new(&mut results);
+    let bar = io::Progress::new(inputs.len() as u64, "signing");
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| {
@@ -93,6 +94,7 @@ pub fn run(a: Args) -> Result<()> {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let Some(path) = inputs.get(i) else { break };
                     let r = sign_to_file(&ca, &a, hosts.as_deref(), path);
+                    bar.inc();
                     if let Ok(mut s) = slots.lock() {
                         s[i] = Some(r);
                     }
@@ -100,6 +102,7 @@ pub fn run(a: Args) -> Result<()> {
             });
         }
     });
+    bar.finish();
     // Each certificate was flushed to disk; now flush the directories' entries, once each.
     for dir in dests.iter().map(|d| io::parent(d)).collect::<std::collections::BTreeSet<_>>() {
         io::sync_dir(&dir);
