@@ -361,3 +361,27 @@ fn bulk_renewal_of_what_expires_soon() {
     assert_eq!(revoked.lines().count(), 3, "the renewed ones were revoked as superseded: {revoked}");
     assert!(!revoked.contains("CN=long"));
 }
+
+#[test]
+fn kubernetes_signing_through_a_ca_directory_is_recorded() {
+    let d = Dir::new("ledger-k8s");
+    d.write(
+        "config.json",
+        r#"{"signing":{"default":{"usages":["digital signature","server auth"],"expiry":"720h","signer_name":"example.com/serving"}}}"#,
+    );
+    ok(&d, &["ca", "init", "ca", "--no-encrypt", "--config", "config.json"], br#"{}"#);
+    d.write("svc.csr", csr(&d, "svc"));
+    let manifest = ok(
+        &d,
+        &["k8s", "request", "--name", "svc", "--signer", "example.com/serving", "--output", "json", "svc.csr"],
+        b"",
+    );
+    let mut object: serde_json::Value = serde_json::from_slice(&manifest).unwrap();
+    object["status"] = serde_json::json!({"conditions":[{"type":"Approved","status":"True"}]});
+    let out = ok(&d, &["k8s", "sign", "--ca-dir", "ca", "-"], object.to_string().as_bytes());
+    let signed: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert!(signed["status"]["certificate"].is_string());
+    let list = String::from_utf8(ok(&d, &["list", "--ca-dir", "ca", "--json"], b"")).unwrap();
+    assert_eq!(list.lines().count(), 1, "{list}");
+    assert!(list.contains("CN=svc"));
+}
