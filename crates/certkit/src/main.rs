@@ -42,7 +42,7 @@ enum Command {
     List(cmd::list::Args),
     Expiry(cmd::expiry::Args),
     Renew(cmd::renew::Args),
-    /// Print certkit's version.
+    /// Print certkit's version (`certkit version`).
     Version,
 }
 

@@ -11,8 +11,11 @@ use certkit_core::request::CsrRequest;
 use crate::cadir::{self, CaDir};
 use crate::io::{self, Output, PassphraseArgs};
 
-/// The CA directory: make one, check its ledger, repair a damaged ledger.
+/// The CA directory: make one, check its ledger, repair a damaged ledger, rotate its key.
 #[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Example:\n  certkit ca init ca/ && certkit sign --ca-dir ca/ server.csr -o server && certkit ca check ca/"
+)]
 pub struct Args {
     #[command(subcommand)]
     command: Command,
@@ -21,9 +24,12 @@ pub struct Args {
 #[derive(clap::Subcommand, Debug)]
 enum Command {
     Init(InitArgs),
+    /// Verify every line of the ledger.
     Check(DirArgs),
+    /// Move damaged ledger lines to ledger.quarantine, keeping the rest.
     Repair(DirArgs),
     Rotate(RotateArgs),
+    /// Print the trust bundle: the current CA and every previous one still valid.
     Bundle(DirArgs),
 }
 
@@ -81,6 +87,9 @@ struct InitArgs {
 
 /// A CA directory.
 #[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Example:\n  certkit ca check ca/    # every ledger line verified; damaged ones named by line\n  certkit ca repair ca/   # damaged lines moved to ca/ledger.quarantine\n  certkit ca bundle ca/ > trust-bundle.pem"
+)]
 struct DirArgs {
     /// The CA directory.
     #[arg(value_name = "DIR")]

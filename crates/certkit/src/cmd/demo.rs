@@ -10,6 +10,7 @@ use crate::io;
 /// Run the whole offline-CA recipe in a fresh folder — CA, server key + CSR,
 /// signing, verification — and show what was made and where.
 #[derive(clap::Args, Debug)]
+#[command(after_help = "Example:\n  certkit demo --dir /tmp/certkit-demo && ls /tmp/certkit-demo")]
 pub struct Args {
     /// The folder to create (must not exist yet).
     #[arg(long, value_name = "DIR", default_value = "certkit-demo")]

@@ -13,6 +13,9 @@ use crate::io::{self, Output};
 
 /// Kubernetes CertificateSigningRequest objects: write them, check them, sign them.
 #[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Example:\n  certkit k8s request --name my-svc --signer example.com/serving server.csr | kubectl apply -f -\n  kubectl get csr my-svc -o json | certkit k8s sign --ca-dir ca/ - > signed.json"
+)]
 pub struct Args {
     #[command(subcommand)]
     command: Command,
