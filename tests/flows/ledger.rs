@@ -78,7 +78,11 @@ fn fifty_issued_three_revoked_and_openssl_rejects_exactly_those() {
     assert_eq!(listed.lines().filter(|l| l.contains("revoked")).count(), 3, "{listed}");
     // A second CRL has a higher number.
     ok(&d, &["gencrl", "--ca-dir", "ca", "--ca-key-passphrase-file", "pass.txt", "-o", "crl2"], b"");
-    assert!(openssl(&d, &["crl", "-in", "crl2.pem", "-noout", "-crlnumber"]).contains("crlNumber=0x02"));
+    let number = |f: &str| {
+        let text = openssl(&d, &["crl", "-in", f, "-noout", "-crlnumber"]);
+        u64::from_str_radix(text.trim().trim_start_matches("crlNumber=0x"), 16).unwrap()
+    };
+    assert!(number("crl2.pem") > number("crl.pem"));
 }
 
 #[test]
@@ -147,6 +151,20 @@ fn a_damaged_ledger_is_reported_by_line_and_repaired_without_loss() {
     assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("line 3"));
     ok(&d, &["ca", "repair", "ca"], b"");
     assert!(d.read("ca/ledger.quarantine").contains("defaulT"), "the damaged line is kept aside");
+    // The mtime alone does not vouch for the ledger: a same-length edit with the mtime put back is caught.
+    let before = ledger_lines(&d);
+    let mut edited = before.clone();
+    edited[1] = edited[1].replacen("\"profile\":\"default\"", "\"profile\":\"defaulX\"", 1);
+    let mtime = std::fs::metadata(d.path("ca/ledger.log")).unwrap().modified().unwrap();
+    d.write("ca/ledger.log", edited.join("\n") + "\n");
+    std::fs::File::options().write(true).open(d.path("ca/ledger.log")).unwrap().set_modified(mtime).unwrap();
+    let out = certkit(&d, &["sign", "--ca-dir", "ca", "s.csr"], b"");
+    assert!(
+        !out.status.success() && String::from_utf8_lossy(&out.stderr).contains("line 2"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    d.write("ca/ledger.log", before.join("\n") + "\n");
     assert_eq!(ledger_lines(&d).len(), 3, "the two intact records stay");
     ok(&d, &["sign", "--ca-dir", "ca", "s.csr"], b"");
     let list = String::from_utf8(ok(&d, &["list", "--ca-dir", "ca", "--json"], b"")).unwrap();
@@ -384,4 +402,31 @@ fn kubernetes_signing_through_a_ca_directory_is_recorded() {
     let list = String::from_utf8(ok(&d, &["list", "--ca-dir", "ca", "--json"], b"")).unwrap();
     assert_eq!(list.lines().count(), 1, "{list}");
     assert!(list.contains("CN=svc"));
+}
+
+#[test]
+fn review_findings_stay_fixed() {
+    let d = Dir::new("ledger-review");
+    ok(&d, &["ca", "init", "ca", "--no-encrypt"], br#"{}"#);
+    d.write("s.csr", csr(&d, "svc"));
+    ok(&d, &["sign", "--ca-dir", "ca", "s.csr", "-o", "svc"], b"");
+    // renew --revoke never revokes when the new certificate cannot be written.
+    let out = certkit(&d, &["renew", "--ca-dir", "ca", "--new-key", "--revoke", "svc.pem", "-o", "svc"], b"");
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("already exists"));
+    let revoked = String::from_utf8(ok(&d, &["list", "--ca-dir", "ca", "--revoked"], b"")).unwrap();
+    assert_eq!(revoked.lines().count(), 1, "only the header: nothing was revoked: {revoked}");
+    // A damaged revocation is not dropped without --accept-loss.
+    let hex = serial_hex(&d, "svc.pem");
+    ok(&d, &["revoke", "--ca-dir", "ca", "--serial", &format!("0x{hex}"), "--reason", "keyCompromise"], b"");
+    let mut lines = ledger_lines(&d);
+    let last = lines.len() - 1;
+    lines[last] = lines[last].replacen("keyCompromise", "keyCompromisE", 1);
+    d.write("ca/ledger.log", lines.join("\n") + "\n");
+    let out = certkit(&d, &["ca", "repair", "ca"], b"");
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("--accept-loss"));
+    ok(&d, &["ca", "repair", "ca", "--accept-loss"], b"");
+    // An intermediate is not rotated into a root.
+    ok(&d, &["ca", "init", "int", "--no-encrypt", "--intermediate", "--parent", "ca", "-"], br#"{"CN":"Int"}"#);
+    let out = certkit(&d, &["ca", "rotate", "int"], b"");
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("intermediate"));
 }

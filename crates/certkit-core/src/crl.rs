@@ -185,7 +185,12 @@ pub fn parse_serial(text: &str) -> Result<Vec<u8>> {
     while bytes.len() > 1 && bytes[0] == 0 {
         bytes.remove(0);
     }
-    if bytes.is_empty() || bytes.iter().all(|b| *b == 0) || bytes.len() > 20 {
+    // At most 20 octets once encoded (RFC 5280 4.1.2.2), sign byte included.
+    if bytes.is_empty()
+        || bytes.iter().all(|b| *b == 0)
+        || bytes.len() > 20
+        || (bytes.len() == 20 && bytes[0] & 0x80 != 0)
+    {
         return Err(err());
     }
     Ok(bytes)

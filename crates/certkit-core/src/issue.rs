@@ -191,6 +191,11 @@ impl CaCert {
         &self.key_id
     }
 
+    /// The CA's pathLenConstraint.
+    pub fn path_len(&self) -> Option<u8> {
+        self.path_len
+    }
+
     /// Whether the CA may sign CRLs (keyUsage absent, or with cRLSign).
     pub fn can_sign_crls(&self) -> bool {
         self.crl_sign

@@ -233,6 +233,16 @@ impl Ledger {
     }
 
     fn apply(&mut self, r: Record) -> core::result::Result<(), String> {
+        let serial_ok = |s: &str| !s.is_empty() && s.len() <= 60 && s.bytes().all(|b| b.is_ascii_digit());
+        match &r {
+            Record::Issued(i) if !serial_ok(&i.serial) => {
+                return Err(alloc::format!("serial `{}` is not a decimal number", i.serial));
+            }
+            Record::Revoked { serial, .. } if !serial_ok(serial) => {
+                return Err(alloc::format!("serial `{serial}` is not a decimal number"));
+            }
+            _ => {}
+        }
         match r {
             Record::Issued(i) => {
                 if self.by_serial.contains_key(&i.serial) {

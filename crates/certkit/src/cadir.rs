@@ -53,11 +53,26 @@ impl CaDir {
     /// The index file of a serial: serials are spread over 100 files by
     /// their last two decimal digits, so a lookup reads about 1% of them.
     fn bucket(&self, serial: &str) -> PathBuf {
-        let tail = if serial.len() >= 2 { &serial[serial.len() - 2..] } else { serial };
-        self.index_dir().join(tail)
+        // Ledger serials are decimal (checked when the ledger is read); take
+        // the last two characters only if they are digits.
+        let tail: String = serial.chars().rev().take(2).filter(char::is_ascii_digit).collect();
+        self.index_dir().join(if tail.is_empty() { "x".to_string() } else { tail.chars().rev().collect() })
     }
     fn state_path(&self) -> PathBuf {
         self.dir.join("ledger.state")
+    }
+
+    /// Takes the directory's lock, waiting for other certkit processes; held
+    /// until the returned file is dropped.
+    pub fn lock(&self) -> Result<File> {
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(self.lock_path())
+            .with_context(|| format!("cannot open {}", self.lock_path().display()))?;
+        lock.lock().with_context(|| format!("cannot lock {}", self.lock_path().display()))?;
+        Ok(lock)
     }
 
     /// Takes the directory's lock (waiting for other certkit processes) and
@@ -79,19 +94,14 @@ impl CaDir {
                 self.dir.display()
             );
         }
-        let lock = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(self.lock_path())
-            .with_context(|| format!("cannot open {}", self.lock_path().display()))?;
-        lock.lock().with_context(|| format!("cannot lock {}", self.lock_path().display()))?;
+        let lock = self.lock()?;
         let file = OpenOptions::new()
             .read(true)
             .write(true)
             .open(self.ledger())
             .with_context(|| format!("cannot open {}", self.ledger().display()))?;
-        let mut locked = LockedLedger { file, _lock: lock, dir: self.clone(), serials: HashSet::new(), full: None };
+        let mut locked =
+            LockedLedger { file, _lock: lock, dir: self.clone(), serials: HashSet::new(), full: None, broken: false };
         if !locked.fast_open()? {
             locked.full_open()?;
         }
@@ -109,24 +119,33 @@ pub struct LockedLedger {
     /// Serials issued by this process (the index holds the others).
     serials: HashSet<String>,
     full: Option<Ledger>,
+    /// A write failed: no further appends from this process.
+    broken: bool,
 }
 
-fn stamp(meta: &std::fs::Metadata) -> (u64, u128) {
+/// What identifies the ledger file as certkit left it: length, mtime and,
+/// on Unix, inode and ctime (which `touch` cannot set back).
+fn stamp(meta: &std::fs::Metadata) -> String {
     let mtime = meta
         .modified()
         .ok()
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map(|d| d.as_nanos())
         .unwrap_or(0);
-    (meta.len(), mtime)
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        format!("v2 {} {mtime} {} {}.{}", meta.len(), meta.ino(), meta.ctime(), meta.ctime_nsec())
+    }
+    #[cfg(not(unix))]
+    format!("v2 {} {mtime}", meta.len())
 }
 
 impl LockedLedger {
     /// Uses the index when the ledger is exactly as certkit left it.
     fn fast_open(&mut self) -> Result<bool> {
         let Ok(state) = fs::read_to_string(self.dir.state_path()) else { return Ok(false) };
-        let (len, mtime) = stamp(&self.file.metadata()?);
-        Ok(state.trim() == format!("v1 {len} {mtime}") && self.dir.index_dir().is_dir())
+        Ok(state.trim() == stamp(&self.file.metadata()?) && self.dir.index_dir().is_dir())
     }
 
     /// Reads and verifies everything, cuts off a torn tail, rebuilds the index.
@@ -147,7 +166,9 @@ impl LockedLedger {
             );
         }
         self.file.seek(SeekFrom::End(0))?;
-        // Rebuild the index from the verified ledger.
+        // Rebuild the index from the verified ledger; until it is complete,
+        // no state file vouches for it.
+        let _ = fs::remove_file(self.dir.state_path());
         let mut buckets: std::collections::BTreeMap<PathBuf, String> = std::collections::BTreeMap::new();
         for i in ledger.issued() {
             let b = buckets.entry(self.dir.bucket(&i.serial)).or_default();
@@ -167,9 +188,8 @@ impl LockedLedger {
     }
 
     fn write_state(&self) -> Result<()> {
-        let (len, mtime) = stamp(&self.file.metadata()?);
         let tmp = self.dir.dir.join(".ledger.state.tmp");
-        fs::write(&tmp, format!("v1 {len} {mtime}\n"))?;
+        fs::write(&tmp, format!("{}\n", stamp(&self.file.metadata()?)))?;
         fs::rename(&tmp, self.dir.state_path())?;
         Ok(())
     }
@@ -199,10 +219,18 @@ impl LockedLedger {
 
     /// Appends a record and flushes it to disk, then updates the index.
     pub fn append(&mut self, record: &Record) -> Result<()> {
+        if self.broken {
+            bail!("an earlier write to the ledger failed; nothing more is recorded by this run");
+        }
         let line = ledger::line(record)?;
-        self.file.seek(SeekFrom::End(0))?;
-        self.file.write_all(line.as_bytes()).context("writing the ledger")?;
-        self.file.sync_data().context("flushing the ledger to disk")?;
+        let start = self.file.seek(SeekFrom::End(0))?;
+        let written = self.file.write_all(line.as_bytes()).and_then(|()| self.file.sync_data());
+        if let Err(e) = written {
+            // Take the fragment back, so the next record does not join onto it.
+            self.broken = true;
+            let _ = self.file.set_len(start).and_then(|()| self.file.sync_all());
+            return Err(e).context("writing the ledger (the record was not kept)");
+        }
         if let Record::Issued(i) = record {
             self.serials.insert(i.serial.clone());
             fs::create_dir_all(self.dir.index_dir())?;

@@ -27,10 +27,22 @@ enum Command {
     /// Verify every line of the ledger.
     Check(DirArgs),
     /// Move damaged ledger lines to ledger.quarantine, keeping the rest.
-    Repair(DirArgs),
+    Repair(RepairArgs),
     Rotate(RotateArgs),
     /// Print the trust bundle: the current CA and every previous one still valid.
     Bundle(DirArgs),
+}
+
+/// A CA directory to repair.
+#[derive(clap::Args, Debug)]
+#[command(after_help = "Example:\n  certkit ca repair ca/")]
+struct RepairArgs {
+    /// The CA directory.
+    #[arg(value_name = "DIR")]
+    dir: PathBuf,
+    /// Also move damaged lines that may be revocations or CRL records.
+    #[arg(long)]
+    accept_loss: bool,
 }
 
 /// Replace the CA's key and certificate: a new self-signed CA with the same
@@ -100,7 +112,7 @@ pub fn run(a: Args) -> Result<()> {
     match a.command {
         Command::Init(i) => init(i),
         Command::Check(d) => check(d),
-        Command::Repair(d) => repair(d),
+        Command::Repair(r) => repair(r),
         Command::Rotate(r) => rotate(r),
         Command::Bundle(d) => bundle(d),
     }
@@ -207,6 +219,7 @@ fn init(a: InitArgs) -> Result<()> {
 
 fn check(a: DirArgs) -> Result<()> {
     let d = CaDir::new(&a.dir);
+    let _lock = d.lock()?;
     let bytes = cadir::read_ledger(&d)?;
     let (ledger, corrupt) = Ledger::scan(&bytes);
     for c in &corrupt {
@@ -230,8 +243,11 @@ fn check(a: DirArgs) -> Result<()> {
     Ok(())
 }
 
-fn repair(a: DirArgs) -> Result<()> {
+fn repair(a: RepairArgs) -> Result<()> {
     let d = CaDir::new(&a.dir);
+    // The lock is held until the repaired ledger is in place: no signer can
+    // append to the file being replaced.
+    let _lock = d.lock()?;
     let bytes = cadir::read_ledger(&d)?;
     let (_, corrupt) = Ledger::scan(&bytes);
     if corrupt.is_empty() {
@@ -239,6 +255,24 @@ fn repair(a: DirArgs) -> Result<()> {
         return Ok(());
     }
     let bad: std::collections::BTreeSet<usize> = corrupt.iter().map(|c| c.line).collect();
+    // A damaged revocation or CRL record must not vanish quietly: it would
+    // un-revoke a certificate, or let a CRL number repeat.
+    let lines: Vec<&[u8]> = bytes.split_inclusive(|b| *b == b'\n').collect();
+    let risky: Vec<String> = bad
+        .iter()
+        .filter_map(|n| lines.get(n - 1).map(|l| (n, String::from_utf8_lossy(l).into_owned())))
+        .filter(|(_, l)| !l.contains("\"type\":\"issued\""))
+        .map(|(n, l)| format!("line {n}: {}", l.chars().take(160).collect::<String>().trim_end()))
+        .collect();
+    if !risky.is_empty() && !a.accept_loss {
+        for r in &risky {
+            eprintln!("certkit: {r}");
+        }
+        bail!(
+            "{} damaged line(s) may be revocations or CRL records; moving them would un-revoke certificates or reuse CRL numbers. Re-revoke what they name after repairing, and pass --accept-loss",
+            risky.len()
+        );
+    }
     let mut kept = Vec::new();
     let mut moved = Vec::new();
     for (i, line) in bytes.split_inclusive(|b| *b == b'\n').enumerate() {
@@ -265,11 +299,21 @@ fn rotate(a: RotateArgs) -> Result<()> {
     use certkit_core::issue::Subject;
 
     let d = CaDir::new(&a.dir);
-    let old_key_file = io::read_input(&d.key().to_string_lossy())?;
-    let encrypted = certkit_core::pem::is_pem(&old_key_file)
-        && String::from_utf8_lossy(&old_key_file).contains(certkit_core::pem::ENCRYPTED_PRIVATE_KEY);
+    // load() takes the directory's lock; the key file is read under it.
     let old =
         super::CaArgs { ca_dir: Some(a.dir.clone()), passphrase: a.passphrase.clone(), ..Default::default() }.load()?;
+    let old_key_file = zeroize::Zeroizing::new(io::read_input(&d.key().to_string_lossy())?);
+    let encrypted = matches!(
+        certkit_core::key::PrivateKey::from_bytes(&old_key_file, None, "ca-key.pem"),
+        Err(certkit_core::Error::PassphraseNeeded { .. })
+    );
+    let old_info = certkit_core::info::certificate(old.cert.der(), "ca.pem")?;
+    if old_info.subject != old_info.issuer {
+        bail!(
+            "{} holds an intermediate CA; rotate it by making a new intermediate (`certkit ca init --intermediate --parent`)",
+            a.dir.display()
+        );
+    }
     let expiry = match &a.expiry {
         Some(e) => certkit_core::duration::parse(e, "--expiry")?,
         None => certkit_core::request::DEFAULT_CA_EXPIRY,
@@ -281,7 +325,7 @@ fn rotate(a: RotateArgs) -> Result<()> {
         sans: Vec::new(),
         key: old_subject.public_key.algorithm(),
         ca: Some(certkit_core::request::CaParams {
-            path_len: None,
+            path_len: old.cert.path_len(),
             expiry,
             backdate: certkit_core::request::DEFAULT_BACKDATE,
         }),
@@ -292,7 +336,7 @@ fn rotate(a: RotateArgs) -> Result<()> {
     // The cross certificate: the new key, certified by the old CA (RFC 4210 4.4 "new with old").
     let policy = certkit_core::profile::Policy {
         name: "cross".into(),
-        ..certkit_core::profile::Policy::root_ca(expiry, certkit_core::request::DEFAULT_BACKDATE, None)
+        ..certkit_core::profile::Policy::root_ca(expiry, certkit_core::request::DEFAULT_BACKDATE, old.cert.path_len())
     };
     let subject = Subject {
         name: old.cert.subject().clone(),
@@ -317,7 +361,7 @@ fn rotate(a: RotateArgs) -> Result<()> {
     io::write_all(
         &[
             Output::public(prev.join("ca.pem"), old.cert_file.clone()),
-            Output::secret(prev.join("ca-key.pem"), old_key_file),
+            Output::secret(prev.join("ca-key.pem"), old_key_file.to_vec()),
         ],
         false,
     )?;

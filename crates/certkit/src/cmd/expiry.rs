@@ -35,11 +35,11 @@ pub fn run(a: Args) -> Result<()> {
     }
     let mut found: Vec<(PathBuf, Found)> = Vec::new();
     for f in &files {
-        // Unreadable or foreign files are skipped quietly: a folder holds keys, configs, scripts.
-        let Ok(bytes) = std::fs::read(f) else { continue };
-        if bytes.len() > 16 * 1024 * 1024 {
+        // Unreadable, huge or foreign files are skipped quietly: a folder holds keys, configs, scripts.
+        if std::fs::metadata(f).map(|m| m.len() > 16 * 1024 * 1024).unwrap_or(true) {
             continue;
         }
+        let Ok(bytes) = std::fs::read(f) else { continue };
         for c in expiry::certificates(&bytes) {
             found.push((f.clone(), c));
         }
@@ -96,7 +96,9 @@ fn collect(p: &Path, files: &mut Vec<PathBuf>, depth: usize) -> Result<()> {
         let mut entries: Vec<PathBuf> = std::fs::read_dir(p)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
         entries.sort();
         for e in entries {
-            if e.is_dir() || e.is_file() {
+            // Links to folders are not followed (they can loop); links to files are.
+            let is_link = std::fs::symlink_metadata(&e).map(|m| m.file_type().is_symlink()).unwrap_or(true);
+            if e.is_file() || (e.is_dir() && !is_link) {
                 collect(&e, files, depth + 1)?;
             }
         }

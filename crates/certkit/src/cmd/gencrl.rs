@@ -64,7 +64,9 @@ fn from_ledger(a: &Args, dir: &std::path::Path) -> Result<()> {
     ca.check_key(key.public_key())?;
     let now = io::now();
     let next = now.saturating_add(lifetime(a.next_update.as_deref())?);
-    let number = locked.ledger()?.next_crl_number();
+    // Never below the time: a CRL made in cfssl's form (numbered by the time)
+    // and one made from the ledger must still increase.
+    let number = locked.ledger()?.next_crl_number().max(io::now().0);
     let revoked = locked.ledger()?.revocations()?;
     let mut signer_rng = io::rng();
     let der = crl::prepare(&ca, &revoked, number, now, next)?.sign_with(&mut KeySigner::new(&key, &mut signer_rng))?;

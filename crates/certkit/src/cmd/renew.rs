@@ -94,6 +94,10 @@ pub fn run(a: Args) -> Result<()> {
     };
     let issued = ca.issue(&subject, policy)?;
     ca.record(&issued.der, Some(&csr_der), &policy.name)?;
+    io::warn(&issued.warnings);
+    let csr_pem = certkit_core::pem::encode(certkit_core::pem::CERTIFICATE_REQUEST, &csr_der);
+    a.out.emit(Some(&ca.with_chain(issued.to_pem())?), Some(&csr_pem), key_pem.as_deref().map(|k| k.as_str()))?;
+    // Only once the new certificate is out is the old one revoked.
     if a.revoke {
         let mut ledger =
             ca.ledger.as_ref().context("no ledger")?.lock().map_err(|_| anyhow::anyhow!("ledger lock poisoned"))?;
@@ -105,9 +109,7 @@ pub fn run(a: Args) -> Result<()> {
             })?;
         }
     }
-    io::warn(&issued.warnings);
-    let csr_pem = certkit_core::pem::encode(certkit_core::pem::CERTIFICATE_REQUEST, &csr_der);
-    a.out.emit(Some(&ca.with_chain(issued.to_pem())?), Some(&csr_pem), key_pem.as_deref().map(|k| k.as_str()))
+    Ok(())
 }
 
 /// Renews every certificate due within `window`: the latest one for each
@@ -126,7 +128,9 @@ fn bulk(a: &Args, window: &str) -> Result<()> {
         // The newest certificate of each (CSR, profile): older ones were renewed already.
         let mut latest: std::collections::BTreeMap<(String, String), &certkit_core::ledger::Issued> =
             std::collections::BTreeMap::new();
-        for i in ledger.issued().iter().filter(|i| !i.csr.is_empty()) {
+        // CA certificates (intermediates, cross certificates) are not renewed this way.
+        let internal = ["initca", "intermediate", "cross"];
+        for i in ledger.issued().iter().filter(|i| !i.csr.is_empty() && !internal.contains(&i.profile.as_str())) {
             let key = (i.csr.clone(), i.profile.clone());
             if latest.get(&key).is_none_or(|prev| prev.not_after < i.not_after) {
                 latest.insert(key, i);
@@ -149,6 +153,9 @@ fn bulk(a: &Args, window: &str) -> Result<()> {
             let policy = ca.config.profile(Some(&record.profile))?;
             let issued = ca.issue(&Subject::from_csr(&csr), policy)?;
             ca.record(&issued.der, Some(&csr_der), &policy.name)?;
+            let serial = certkit_core::info::certificate(&issued.der, "renewed")?.serial_number;
+            let dest = out_dir.join(format!("{serial}.pem"));
+            io::write_all(&[io::Output::public(&dest, ca.with_chain(issued.to_pem())?)], a.out.force)?;
             if a.revoke {
                 let mut guard = ca
                     .ledger
@@ -162,9 +169,6 @@ fn bulk(a: &Args, window: &str) -> Result<()> {
                     reason: "superseded".into(),
                 })?;
             }
-            let serial = certkit_core::info::certificate(&issued.der, "renewed")?.serial_number;
-            let dest = out_dir.join(format!("{serial}.pem"));
-            io::write_all(&[io::Output::public(&dest, ca.with_chain(issued.to_pem())?)], a.out.force)?;
             Ok(dest)
         })();
         match result {
