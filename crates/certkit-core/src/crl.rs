@@ -273,9 +273,14 @@ mod tests {
         assert_eq!(parse_serial("0x0100").unwrap(), [1, 0]);
         assert_eq!(parse_serial("01:00").unwrap(), [1, 0]);
         assert_eq!(parse_serial("7FAB").unwrap(), [0x7f, 0xab]);
-        let dec = "1461501637330902918203684832716283019655932542975";
-        assert_eq!(parse_serial(dec).unwrap(), [0xff; 20]);
+        // The largest serial that encodes in 20 octets: 2^159 - 1.
+        let dec = "730750818665451459101842416358141509827966271487";
+        let mut max = [0xff; 20];
+        max[0] = 0x7f;
+        assert_eq!(parse_serial(dec).unwrap(), max);
         assert_eq!(crate::info::decimal(&parse_serial(dec).unwrap()), dec);
+        // 2^160 - 1 would need a 21st octet for its sign.
+        assert!(parse_serial("1461501637330902918203684832716283019655932542975").is_err());
         for bad in ["", "0", "-5", "12z", "0x", "1".repeat(101).as_str()] {
             assert!(parse_serial(bad).is_err(), "{bad}");
         }
