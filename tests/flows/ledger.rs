@@ -346,8 +346,24 @@ fn rotation_keeps_old_and_new_leaves_valid_through_the_bundle() {
     let v = openssl(&d, &["verify", "-CAfile", "old-root.pem", "-untrusted", "ca/cross.pem", "new-leaf.pem"]);
     assert!(v.contains("new-leaf.pem: OK"), "{v}");
     // The old key is kept, not deleted.
-    let prev: Vec<_> = std::fs::read_dir(d.path("ca/previous")).unwrap().collect();
+    let prev: Vec<_> = std::fs::read_dir(d.path("ca/previous")).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(prev.len(), 1);
+    let stamp = prev[0].to_string_lossy().into_owned();
+
+    // Revoking works for leaves of either key: each key signs a CRL for what it signed.
+    for leaf in ["old-leaf.pem", "new-leaf.pem"] {
+        let hex = serial_hex(&d, leaf);
+        ok(&d, &["revoke", "--ca-dir", "ca", "--serial", &format!("0x{hex}"), "--reason", "superseded"], b"");
+    }
+    ok(&d, &[&["gencrl", "--ca-dir", "ca", "-o", "crl"][..], &pass].concat(), b"");
+    let old_crl = format!("crl-previous-{stamp}.pem");
+    for (leaf, root, crl) in
+        [("old-leaf.pem", "old-root.pem", old_crl.as_str()), ("new-leaf.pem", "ca/ca.pem", "crl.pem")]
+    {
+        let out = run_in(&d, "openssl", &["verify", "-crl_check", "-CAfile", root, "-CRLfile", crl, leaf], b"");
+        let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && text.contains("certificate revoked"), "{leaf}: {text}");
+    }
 }
 
 #[test]

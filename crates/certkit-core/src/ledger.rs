@@ -119,6 +119,17 @@ impl Issued {
         })
     }
 
+    /// The key identifier of the CA key that signed it (its
+    /// authorityKeyIdentifier), if the stored certificate says.
+    pub fn authority_key_id(&self) -> Option<Vec<u8>> {
+        let der = Base64::decode_vec(&self.cert).ok()?;
+        let cert = Certificate::from_der(&der).ok()?;
+        let exts = cert.tbs_certificate().extensions()?;
+        let e = exts.iter().find(|e| e.extn_id == crate::oid::AKI)?;
+        let aki = x509_cert::ext::pkix::AuthorityKeyIdentifier::from_der(e.extn_value.as_bytes()).ok()?;
+        aki.key_identifier.map(|k| k.as_bytes().to_vec())
+    }
+
     /// notAfter as a time.
     pub fn not_after_time(&self) -> Option<UnixTime> {
         crate::profile::parse_rfc3339(&self.not_after, "not_after").ok()
@@ -291,6 +302,24 @@ impl Ledger {
                 })
             })
             .collect()
+    }
+
+    /// The entries of the next CRL of the CA key with identifier `key_id`:
+    /// the revocations of certificates that key signed, and, when `current`,
+    /// also those whose issuer the ledger cannot tell. After a key rollover
+    /// each key publishes the revocations of what it signed.
+    pub fn revocations_for(&self, key_id: &[u8], current: bool) -> Result<Vec<Revoked>> {
+        let all = self.revocations()?;
+        Ok(all
+            .into_iter()
+            .filter(|r| {
+                let serial = crate::info::decimal(&r.serial);
+                match self.find(&serial).and_then(Issued::authority_key_id) {
+                    Some(aki) => aki == key_id,
+                    None => current,
+                }
+            })
+            .collect())
     }
 
     /// The number the next CRL must carry.

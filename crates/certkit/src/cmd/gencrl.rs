@@ -67,16 +67,47 @@ fn from_ledger(a: &Args, dir: &std::path::Path) -> Result<()> {
     // Never below the time: a CRL made in cfssl's form (numbered by the time)
     // and one made from the ledger must still increase.
     let number = locked.ledger()?.next_crl_number().max(io::now().0);
-    let revoked = locked.ledger()?.revocations()?;
+    let revoked = locked.ledger()?.revocations_for(ca.key_id(), true)?;
     let mut signer_rng = io::rng();
     let der = crl::prepare(&ca, &revoked, number, now, next)?.sign_with(&mut KeySigner::new(&key, &mut signer_rng))?;
+    // After `ca rotate`, each previous key still valid publishes the
+    // revocations of the certificates it signed (same passphrase source).
+    let mut previous = Vec::new();
+    let prev_dir = dir.join("previous");
+    if prev_dir.is_dir() {
+        let mut dirs: Vec<std::path::PathBuf> =
+            std::fs::read_dir(&prev_dir)?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_dir()).collect();
+        dirs.sort();
+        for p in dirs {
+            let cert_path = p.join("ca.pem").to_string_lossy().into_owned();
+            let Ok(bytes) = std::fs::read(&cert_path) else { continue };
+            let old = CaCert::parse(&bytes, &cert_path)?;
+            if old.not_after() <= now {
+                continue;
+            }
+            let old_key = io::read_ca_key(&p.join("ca-key.pem").to_string_lossy(), &a.passphrase)?;
+            old.check_key(old_key.public_key())?;
+            let entries = locked.ledger()?.revocations_for(old.key_id(), false)?;
+            let next_old = next.min(old.not_after());
+            let der = crl::prepare(&old, &entries, number, now, next_old)?
+                .sign_with(&mut KeySigner::new(&old_key, &mut signer_rng))?;
+            let stamp = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            previous.push((stamp, der, entries.len()));
+        }
+    }
     locked.append(&Record::Crl { time: now.rfc3339(), number, next_update: next.rfc3339() })?;
-    emit(a, &der)?;
+    emit(a, &der, None)?;
+    for (stamp, der, _) in &previous {
+        emit(a, der, Some(stamp))?;
+    }
     eprintln!(
         "certkit: CRL number {number} with {} revoked certificate(s), next update {}",
         revoked.len(),
         next.rfc3339()
     );
+    for (stamp, _, n) in &previous {
+        eprintln!("certkit: and a CRL signed by the previous CA key {stamp}, with {n} revoked certificate(s)");
+    }
     Ok(())
 }
 
@@ -102,16 +133,20 @@ fn cfssl_form(a: &Args) -> Result<()> {
     let mut signer_rng = io::rng();
     let der = crl::prepare(&ca, &revoked, now.0, now, next)?.sign_with(&mut KeySigner::new(&key, &mut signer_rng))?;
     if a.out.is_some() {
-        return emit(a, &der);
+        return emit(a, &der, None);
     }
     use base64ct::Encoding;
     println!("{}", base64ct::Base64::encode_string(&der));
     Ok(())
 }
 
-fn emit(a: &Args, der: &[u8]) -> Result<()> {
+fn emit(a: &Args, der: &[u8], previous: Option<&str>) -> Result<()> {
     match &a.out {
         Some(name) => {
+            let name = match previous {
+                Some(stamp) => format!("{name}-previous-{stamp}"),
+                None => name.clone(),
+            };
             let outs = [
                 Output::public(format!("{name}.crl"), der.to_vec()),
                 Output::public(format!("{name}.pem"), crl::to_pem(der)),
