@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Seeds each fuzz target's corpus from the test fixtures (real files from
+# OpenSSL and kubectl's shapes), plus files certkit makes.
+set -euo pipefail
+cd "$(dirname "$0")"
+data=../tests/data
+mkdir -p corpus/{csr,key,csr_json,config,certinfo,kube,sign,ledger}
+cp "$data"/csr-*.pem corpus/csr/
+cp "$data"/csr-*.pem corpus/sign/
+cp "$data"/openssl-*.pem corpus/key/
+cp "$data"/csr-*.pem corpus/certinfo/
+cp "$data"/k8s/*.json corpus/kube/
+for f in "$data"/csr-*.pem; do openssl req -in "$f" -outform DER -out "corpus/csr/$(basename "$f" .pem).der" 2>/dev/null || true; done
+echo '{"CN":"web","hosts":["web.example.com","10.0.0.1","a@b.example","spiffe://x/y"],"key":{"algo":"ecdsa","size":256},"names":[{"C":"US","O":"Example"}],"ca":{"expiry":"1h","pathlen":1}}' > corpus/csr_json/full.json
+echo '{"signing":{"default":{"usages":["digital signature","server auth"],"expiry":"8760h","name_whitelist":"\\.example$","crl_url":"http://crl.example/ca.crl"},"profiles":{"ca":{"usages":["cert sign"],"expiry":"1h","ca_constraint":{"is_ca":true,"max_path_len":1}}}}}' > corpus/config/full.json
+printf 'certkit-ledger v1\n{"type":"revoked","time":"2026-11-27T00:00:00Z","serial":"42","reason":"superseded"}\tffffffffffffffff\n' > corpus/ledger/one.log
+echo "seeded fuzz/corpus/*"
