@@ -25,6 +25,14 @@ export CERTKIT_KUBERNETES_VALIDATE="$kv/bin/kubernetes-validate"
 openssl version
 cargo --version
 
+step "supply chain: licenses, bans, sources (cargo deny; advisories need the RustSec database, which this network cannot fetch)"
+if ! command -v cargo-deny >/dev/null 2>&1; then
+  cargo install cargo-deny --locked --version 0.19.0 -q || echo "WARNING: cargo-deny could not be installed; supply-chain check skipped"
+fi
+if command -v cargo-deny >/dev/null 2>&1; then
+  cargo deny --log-level error check licenses bans sources
+fi
+
 step "rustfmt"
 cargo fmt --all --check
 
