@@ -2,7 +2,6 @@
 //! (`-initca`) or signed by a CA.
 
 use anyhow::{Result, bail};
-use certkit_core::generate;
 use certkit_core::issue::Subject;
 use certkit_core::request::CsrRequest;
 
@@ -34,16 +33,13 @@ pub fn run(a: Args) -> Result<()> {
     if let Some(hosts) = a.ca.hosts() {
         request.hosts = hosts;
     }
-    let mut rng = io::rng();
     if a.initca {
-        if a.ca.ca.is_some() || a.ca.ca_key.is_some() {
-            bail!("-initca makes a new self-signed CA; drop -ca/-ca-key (or drop -initca to sign with that CA)");
+        if a.ca.ca.is_some() || a.ca.ca_key.is_some() || a.ca.ca_dir.is_some() {
+            bail!(
+                "-initca makes a new self-signed CA; drop -ca/-ca-key/--ca-dir (or drop -initca to sign with that CA)"
+            );
         }
-        let req = request.validate(true)?;
-        let generated = super::make_key(&req)?;
-        let issued = generate::self_signed_ca(&req, &generated, io::now(), &mut rng)?;
-        io::warn(&issued.warnings);
-        return a.out.emit(Some(&issued.to_pem()), Some(&generated.csr_pem()), Some(&generated.key_pem()?));
+        return super::genkey::key_csr_and_maybe_ca(&request.validate(true)?, true, &a.out);
     }
     let ca = a.ca.load()?;
     let policy = ca.config.profile(a.ca.profile.as_deref())?;

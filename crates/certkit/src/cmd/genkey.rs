@@ -28,15 +28,21 @@ pub struct Args {
 pub fn run(a: Args) -> Result<()> {
     let what = io::display_name(&a.csrjson);
     let req = CsrRequest::from_json(&io::read_input(&a.csrjson)?, &what)?.validate(a.initca)?;
-    let mut rng = io::rng();
-    let generated = super::make_key(&req)?;
+    key_csr_and_maybe_ca(&req, a.initca, &a.out)
+}
+
+/// Makes the key and CSR a validated request asks for and, for a CA
+/// request, the self-signed CA certificate; prints or writes them as cfssl
+/// does. Shared by `genkey` and `gencert -initca`.
+pub fn key_csr_and_maybe_ca(req: &certkit_core::request::Validated, initca: bool, out: &OutArgs) -> Result<()> {
+    let generated = super::make_key(req)?;
     let key_pem = generated.key_pem()?;
     let csr_pem = generated.csr_pem();
-    if a.initca {
-        let issued = generate::self_signed_ca(&req, &generated, io::now(), &mut rng)?;
+    if initca {
+        let issued = generate::self_signed_ca(req, &generated, io::now(), &mut io::rng())?;
         io::warn(&issued.warnings);
-        a.out.emit(Some(&issued.to_pem()), Some(&csr_pem), Some(&key_pem))
+        out.emit(Some(&issued.to_pem()), Some(&csr_pem), Some(&key_pem))
     } else {
-        a.out.emit(None, Some(&csr_pem), Some(&key_pem))
+        out.emit(None, Some(&csr_pem), Some(&key_pem))
     }
 }
