@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and test of certkit. Installs what it needs on a fresh
-# machine (the Rust targets, clippy/rustfmt, OpenSSL) before it starts.
+# machine before it starts: the Rust targets, clippy/rustfmt, OpenSSL,
+# Debian's Chromium and ChromeDriver, wasm-bindgen-cli (at Cargo.lock's
+# version), and the npm packages of the test harnesses (from their lock files).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,8 +12,11 @@ step "prerequisites"
 missing=()
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v script >/dev/null 2>&1 || missing+=(bsdutils)   # script(1): a terminal for the spinner test
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
-  apt-get update -qq && apt-get install -y -qq "${missing[@]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
 rustup component add clippy rustfmt >/dev/null 2>&1 || true
 rustup target add wasm32-unknown-unknown thumbv7em-none-eabihf >/dev/null
@@ -42,11 +47,31 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "clippy (certkit-core for wasm32-unknown-unknown)"
 cargo clippy -p certkit-core --target wasm32-unknown-unknown --locked -- -D warnings
 
+step "clippy (certkit-wasm for wasm32: the full module with its tests, and the lite module)"
+cargo clippy -p certkit-wasm --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
+cargo clippy -p certkit-wasm --target wasm32-unknown-unknown --no-default-features --locked -- -D warnings
+
 step "no_std build of certkit-core for a bare-metal target (thumbv7em-none-eabihf)"
 cargo build -p certkit-core --target thumbv7em-none-eabihf --locked
 
-step "tests (unit tests, and whole flows judged by OpenSSL)"
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
-cargo test --workspace --locked 2>&1 | tee "$log"
-awk '/^test result:/ { p += $4; f += $6 } END { printf "\ntests: %d passed, %d failed\n", p, f; exit (f > 0 || p == 0) }' "$log"
+
+step "tests (unit tests, and whole flows judged by OpenSSL)"
+cargo test --workspace --locked 2>&1 | tee -a "$log"
+
+step "npm package: build (wasm-bindgen, wasm-opt, npm pack)"
+bash scripts/build-npm.sh
+
+step "wasm-bindgen tests of certkit-wasm in Node and in headless Chromium"
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner CHROMEDRIVER=/usr/bin/chromedriver
+cargo test -p certkit-wasm --target wasm32-unknown-unknown --locked --test node 2>&1 | tee -a "$log"
+cargo test -p certkit-wasm --target wasm32-unknown-unknown --locked --test browser 2>&1 | tee -a "$log"
+
+step "the packed npm package in Node, Deno, workerd and Chromium, judged by OpenSSL and the CLI"
+CERTKIT_SKIP_NPM_BUILD=1 bash tests/npm/run.sh 2>&1 | tee -a "$log"
+
+# Every runner's summary: cargo's "test result: ok. N passed; M failed" and
+# node --test's "# pass N" / "# fail M".
+awk '/^test result:/ { p += $4; f += $6 } /^# pass / { p += $3 } /^# fail / { f += $3 }
+     END { printf "\ntests: %d passed, %d failed\n", p, f; exit (f > 0 || p == 0) }' "$log"

@@ -257,6 +257,25 @@ pub enum Error {
     },
 }
 
+impl Error {
+    /// The field of the input the error is about, as a path into cfssl's
+    /// JSON (`hosts[2]`, `names[0].C`, `key.size`, `CN`), when it names one.
+    /// Forms use it to show the message next to the right field.
+    pub fn field(&self) -> Option<String> {
+        match self {
+            Error::Host { index, .. } => Some(alloc::format!("hosts[{index}]")),
+            Error::Name { field, .. }
+            | Error::Config { field, .. }
+            | Error::Duration { field, .. }
+            | Error::UnknownUsage { field, .. } => Some(field.clone()),
+            Error::KeyAlgo { .. } => Some("key.algo".into()),
+            Error::KeySize { .. } => Some("key.size".into()),
+            Error::EmptySubject => Some("CN".into()),
+            _ => None,
+        }
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -381,3 +400,24 @@ impl fmt::Display for Error {
 }
 
 impl core::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_name_the_field_a_form_should_mark() {
+        let host = Error::Host { index: 2, value: "a b".into(), reason: "spaces" };
+        assert_eq!(host.field().as_deref(), Some("hosts[2]"));
+        assert_eq!(
+            Error::KeySize { algo: "rsa".into(), size: 1, allowed: "2048" }.field().as_deref(),
+            Some("key.size")
+        );
+        assert_eq!(
+            Error::Name { field: "names[0].C".into(), reason: String::new() }.field().as_deref(),
+            Some("names[0].C")
+        );
+        assert_eq!(Error::EmptySubject.field().as_deref(), Some("CN"));
+        assert_eq!(Error::BadSignature.field(), None);
+    }
+}

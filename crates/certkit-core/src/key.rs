@@ -563,6 +563,61 @@ impl PrivateKey {
     }
 }
 
+/// Checks that the unencrypted PKCS#8 `der` holds the private half of
+/// `public` — for a key made outside certkit (Web Crypto, an HSM export)
+/// before its PEM is handed out beside a CSR for `public`.
+///
+/// Where the PKCS#8 carries its public key — the modulus and exponent of an
+/// RSA key, the `publicKey` of an EC key's SEC1 structure (RFC 5915 §3) —
+/// the check compares encodings and costs no arithmetic. Otherwise (an
+/// Ed25519 v1 key, an EC key without `publicKey`) the public key is derived.
+pub fn check_pkcs8_matches(der: &[u8], public: &PublicKey, what: &str) -> Result<()> {
+    let matches = match pkcs8_public_key_matches(der, public, what)? {
+        Some(m) => m,
+        None => PrivateKey::from_pkcs8_der(der, what)?.public_key() == public,
+    };
+    if matches {
+        Ok(())
+    } else {
+        Err(Error::BadKey {
+            what: what.to_string(),
+            detail: "the private key is not the one the public key belongs to".into(),
+        })
+    }
+}
+
+/// The cheap half of [`check_pkcs8_matches`]: whether the public key the
+/// PKCS#8 `der` carries is `public`, or `None` when it carries none.
+pub fn pkcs8_public_key_matches(der: &[u8], public: &PublicKey, what: &str) -> Result<Option<bool>> {
+    let bad = |e: &dyn fmt::Display| Error::BadKey { what: what.to_string(), detail: e.to_string() };
+    let info = pkcs8::PrivateKeyInfoRef::from_der(der).map_err(|e| bad(&e))?;
+    let spki = public.spki();
+    if info.algorithm.oid != spki.algorithm.oid {
+        return Ok(Some(false));
+    }
+    let embedded: Option<Vec<u8>> = match public.algorithm() {
+        KeyAlgorithm::Rsa(_) => {
+            let private = pkcs1::RsaPrivateKey::<der::asn1::UintRef<'_>>::from_der(info.private_key.as_bytes())
+                .map_err(|e| bad(&e))?;
+            let public_der = pkcs1::RsaPublicKey { modulus: private.modulus, public_exponent: private.public_exponent }
+                .to_der()
+                .map_err(|e| bad(&e))?;
+            Some(public_der)
+        }
+        KeyAlgorithm::EcdsaP256 | KeyAlgorithm::EcdsaP384 => {
+            if info.algorithm.parameters_oid().ok()
+                != spki.algorithm.parameters.as_ref().and_then(|p| p.decode_as().ok())
+            {
+                return Ok(Some(false));
+            }
+            let ec = sec1::EcPrivateKey::from_der(info.private_key.as_bytes()).map_err(|e| bad(&e))?;
+            ec.public_key.map(<[u8]>::to_vec)
+        }
+        KeyAlgorithm::Ed25519 => None,
+    };
+    Ok(embedded.map(|bytes| bytes.as_slice() == spki.subject_public_key.raw_bytes()))
+}
+
 /// One prime factor for an RSA modulus. Wiped on drop; `Debug` hides it.
 pub struct RsaPrime(rsa::BoxedUint);
 
@@ -691,6 +746,14 @@ impl PublicKey {
         Ok(PublicKey { spki: spki.clone(), algorithm })
     }
 
+    /// Recognises the DER of a SubjectPublicKeyInfo (what Web Crypto's
+    /// `exportKey("spki")` returns), with the checks of [`Self::from_spki`].
+    pub fn from_der(der: &[u8], what: &str) -> Result<Self> {
+        let spki = SubjectPublicKeyInfoOwned::from_der(der)
+            .map_err(|e| Error::Der { what: what.to_string(), detail: e.to_string() })?;
+        Self::from_spki(&spki, what)
+    }
+
     /// The key's type and size.
     pub fn algorithm(&self) -> KeyAlgorithm {
         self.algorithm
@@ -780,6 +843,29 @@ mod tests {
 
     fn rng() -> rand_core::UnwrapErr<getrandom::SysRng> {
         rand_core::UnwrapErr(getrandom::SysRng)
+    }
+
+    #[test]
+    fn a_pkcs8_key_is_checked_against_its_public_key() {
+        for alg in [KeyAlgorithm::EcdsaP256, KeyAlgorithm::EcdsaP384, KeyAlgorithm::Rsa(2048), KeyAlgorithm::Ed25519] {
+            let key = PrivateKey::generate(alg, &mut rng()).unwrap();
+            let other = PrivateKey::generate(alg, &mut rng()).unwrap();
+            let der = key.to_pkcs8_der().unwrap();
+            check_pkcs8_matches(&der, key.public_key(), "k").unwrap();
+            let e = check_pkcs8_matches(&der, other.public_key(), "k").unwrap_err();
+            assert!(e.to_string().contains("not the one"), "{alg}: {e}");
+            // EC and RSA PKCS#8 carry the public key; Ed25519 v1 does not.
+            let cheap = pkcs8_public_key_matches(&der, key.public_key(), "k").unwrap();
+            assert_eq!(cheap, if alg == KeyAlgorithm::Ed25519 { None } else { Some(true) }, "{alg}");
+            // The SPKI's DER reads back as the same key.
+            assert_eq!(&PublicKey::from_der(&key.public_key().spki_der(), "k").unwrap(), key.public_key());
+        }
+        let p256 = PrivateKey::generate(KeyAlgorithm::EcdsaP256, &mut rng()).unwrap();
+        let p384 = PrivateKey::generate(KeyAlgorithm::EcdsaP384, &mut rng()).unwrap();
+        let der = p256.to_pkcs8_der().unwrap();
+        assert_eq!(pkcs8_public_key_matches(&der, p384.public_key(), "k").unwrap(), Some(false));
+        assert!(check_pkcs8_matches(b"junk", p256.public_key(), "k").is_err());
+        assert!(PublicKey::from_der(b"junk", "k").unwrap_err().to_string().starts_with("k is not valid DER"));
     }
 
     #[test]

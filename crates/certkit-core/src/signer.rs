@@ -26,7 +26,7 @@ use der::{Decode, Encode, Sequence};
 use rand_core::CryptoRng;
 use spki::AlgorithmIdentifierOwned;
 
-use crate::key::{PrivateKey, PublicKey, SignatureAlgorithm};
+use crate::key::{KeyAlgorithm, PrivateKey, PublicKey, SignatureAlgorithm};
 use crate::{Error, Result};
 
 /// Something that signs to-be-signed bytes.
@@ -107,6 +107,15 @@ impl ToBeSigned {
             op: "signing",
             detail: "the signer's signature does not verify with its public key (wrong key or faulty signer)".into(),
         })?;
+        self.assemble_verified_elsewhere(signature)
+    }
+
+    /// Returns the DER of the signed structure for a `signature` the caller
+    /// has already verified against the signer's public key with a verifier
+    /// of its own. The wasm package uses this for Web Crypto's signatures,
+    /// which it checks with Web Crypto's native `verify`: the same check in
+    /// wasm would cost more than making the key and the CSR together.
+    pub fn assemble_verified_elsewhere(self, signature: &[u8]) -> Result<Vec<u8>> {
         let enc = |e: der::Error| Error::Crypto {
             op: "encoding the signed structure",
             detail: alloc::string::ToString::to_string(&e),
@@ -124,6 +133,26 @@ impl ToBeSigned {
         let sig = signer.sign(&self.tbs)?;
         self.assemble(&sig)
     }
+}
+
+/// Converts an ECDSA signature from the fixed-width `r ‖ s` form (IEEE
+/// P1363) that Web Crypto, PKCS#11 and most cloud KMS return into the DER
+/// `ECDSA-Sig-Value` X.509 carries (RFC 5480 §2.2.3). Other signatures are
+/// the same in both forms and pass through.
+pub fn signature_from_fixed(key: KeyAlgorithm, raw: &[u8]) -> Result<Vec<u8>> {
+    let bad = || Error::Crypto {
+        op: "signing",
+        detail: alloc::format!("the external signer returned a {}-byte ECDSA signature that is not r ‖ s", raw.len()),
+    };
+    Ok(match key {
+        KeyAlgorithm::EcdsaP256 => {
+            p256::ecdsa::Signature::from_slice(raw).map_err(|_| bad())?.to_der().as_bytes().to_vec()
+        }
+        KeyAlgorithm::EcdsaP384 => {
+            p384::ecdsa::Signature::from_slice(raw).map_err(|_| bad())?.to_der().as_bytes().to_vec()
+        }
+        KeyAlgorithm::Rsa(_) | KeyAlgorithm::Ed25519 => raw.to_vec(),
+    })
 }
 
 /// The raw parts of a signed structure, before its contents are trusted.
@@ -155,7 +184,6 @@ mod tests {
     use alloc::string::ToString;
 
     use super::*;
-    use crate::key::KeyAlgorithm;
 
     fn rng() -> rand_core::UnwrapErr<getrandom::SysRng> {
         rand_core::UnwrapErr(getrandom::SysRng)
@@ -211,6 +239,23 @@ mod tests {
         let sig = ext.sign(tbs.bytes()).unwrap();
         let der = tbs.assemble(&sig).unwrap();
         crate::issue::verify_signature(&der, &ext.public).unwrap();
+    }
+
+    #[test]
+    fn fixed_width_ecdsa_signatures_become_der() {
+        let msg = b"to be signed";
+        let p256 = PrivateKey::generate(KeyAlgorithm::EcdsaP256, &mut rng()).unwrap();
+        let der = p256.sign(msg, &mut rng()).unwrap();
+        let fixed = p256::ecdsa::Signature::from_der(&der).unwrap().to_bytes();
+        assert_eq!(signature_from_fixed(KeyAlgorithm::EcdsaP256, &fixed).unwrap(), der);
+        let p384 = PrivateKey::generate(KeyAlgorithm::EcdsaP384, &mut rng()).unwrap();
+        let der = p384.sign(msg, &mut rng()).unwrap();
+        let fixed = p384::ecdsa::Signature::from_der(&der).unwrap().to_bytes();
+        assert_eq!(signature_from_fixed(KeyAlgorithm::EcdsaP384, &fixed).unwrap(), der);
+        // The wrong width, or zero r and s, is refused; RSA passes through.
+        assert!(signature_from_fixed(KeyAlgorithm::EcdsaP256, &fixed).is_err());
+        assert!(signature_from_fixed(KeyAlgorithm::EcdsaP256, &[0u8; 64]).is_err());
+        assert_eq!(signature_from_fixed(KeyAlgorithm::Rsa(2048), &[7u8; 256]).unwrap(), alloc::vec![7u8; 256]);
     }
 
     #[test]

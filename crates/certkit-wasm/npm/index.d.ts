@@ -1,0 +1,131 @@
+// Type declarations for the `certkit` package. Every function rejects with an
+// `Error` whose message names the field that is wrong and how to fix it, in
+// the same words as the `certkit` command line.
+
+/** One entry of cfssl's `names`: the subject's attributes. */
+export interface CsrName {
+  C?: string;
+  ST?: string;
+  L?: string;
+  O?: string;
+  OU?: string;
+  E?: string;
+  STREET?: string;
+  PostalCode?: string;
+}
+
+/** cfssl's CSR JSON, as `cfssl genkey` and `certkit genkey` take it. */
+export interface CsrRequest {
+  CN?: string;
+  /** DNS names, IP addresses, email addresses and URIs: the subjectAltName. */
+  hosts?: string[];
+  /** Default: ECDSA P-256. */
+  key?: { algo: 'ecdsa' | 'rsa' | 'ed25519'; size?: number };
+  names?: CsrName[];
+  serialnumber?: string;
+}
+
+export interface GenkeyOptions {
+  /**
+   * Where the key is made: `"auto"` (default) uses the runtime's Web Crypto
+   * where it can make the key and certkit's wasm otherwise; `"webcrypto"`
+   * and `"wasm"` force one path.
+   */
+  keygen?: 'auto' | 'webcrypto' | 'wasm';
+}
+
+/** A private key and its CSR, as PEM: what `certkit genkey` prints. */
+export interface KeyAndCsr {
+  /** The PKCS#10 CSR (`-----BEGIN CERTIFICATE REQUEST-----`). */
+  csr: string;
+  /** The private key, unencrypted PKCS#8 (`-----BEGIN PRIVATE KEY-----`). */
+  key: string;
+}
+
+/** cfssl's certinfo name object. */
+export interface NameInfo {
+  common_name?: string;
+  serial_number?: string;
+  country?: string;
+  organization?: string;
+  organizational_unit?: string;
+  locality?: string;
+  province?: string;
+  street_address?: string;
+  postal_code?: string;
+  names?: string[];
+}
+
+/** cfssl's certinfo for a certificate. */
+export interface CertificateInfo {
+  subject: NameInfo;
+  issuer: NameInfo;
+  serial_number: string;
+  sans?: string[];
+  not_before: string;
+  not_after: string;
+  sigalg: string;
+  authority_key_id: string;
+  subject_key_id: string;
+  pem: string;
+}
+
+/** certkit's certinfo for a CSR (the certificate's shape, where it applies). */
+export interface CsrInfo {
+  subject: NameInfo;
+  sans?: string[];
+  sigalg: string;
+  public_key: string;
+  pem: string;
+}
+
+/** What Kubernetes' CertificateSigningRequest should say. */
+export interface KubernetesCsrOptions {
+  /** metadata.name: a DNS subdomain. */
+  name: string;
+  /** spec.signerName, e.g. `kubernetes.io/kubelet-serving` or `example.com/my-signer`. */
+  signerName: string;
+  /** spec.usages; default: the signer's usual usages for the key. */
+  usages?: string[];
+  /** spec.expirationSeconds, at least 600. */
+  expirationSeconds?: number;
+}
+
+/** PEM text, or DER bytes. */
+export type PemOrDer = string | Uint8Array | ArrayBuffer;
+
+/** certkit's version. */
+export function version(): Promise<string>;
+
+/** Makes a private key and a CSR from cfssl's CSR JSON (an object or JSON text). */
+export function genkey(request: CsrRequest | string, options?: GenkeyOptions): Promise<KeyAndCsr>;
+
+/** Rejects with the error `genkey` would raise for this request, without making a key. */
+export function checkRequest(request: CsrRequest | string): Promise<void>;
+
+/** cfssl's certinfo for a certificate or a CSR. */
+export function certinfo(pem: PemOrDer): Promise<CertificateInfo | CsrInfo>;
+
+/** Encrypts a private key as PKCS#8 (scrypt, AES-256-CBC); `openssl pkcs8` opens it. */
+export function encryptKey(keyPem: PemOrDer, passphrase: string): Promise<string>;
+
+/** Decrypts an encrypted PKCS#8 key; resolves to the unencrypted PKCS#8 PEM. */
+export function decryptKey(encryptedPem: PemOrDer, passphrase: string): Promise<string>;
+
+/**
+ * Signs a CSR with a CA, as `certkit sign` does. `config` is cfssl's signing
+ * config (JSON text or object; default: cfssl's default profile).
+ */
+export function sign(
+  csrPem: PemOrDer,
+  caCertPem: PemOrDer,
+  caKeyPem: PemOrDer,
+  config?: string | object,
+  profile?: string,
+): Promise<{ cert: string; warnings: string[] }>;
+
+/** A CertificateSigningRequest manifest (YAML) for `kubectl apply -f -`. */
+export function kubernetesCsr(csrPem: PemOrDer, options: KubernetesCsrOptions): Promise<string>;
+
+/** Whether a private key belongs to a certificate or a CSR. */
+export function keyMatches(certOrCsrPem: PemOrDer, keyPem: PemOrDer): Promise<boolean>;

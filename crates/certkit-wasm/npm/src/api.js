@@ -1,0 +1,296 @@
+// certkit's public JavaScript API, shared by every runtime's entry point.
+//
+// Every decision is made by certkit's Rust core, compiled to wasm: this file
+// only checks argument types, moves bytes between the core and the
+// platform's Web Crypto, and turns the core's results into objects.
+//
+// Where the runtime's Web Crypto can make the key (P-256, P-384, RSA and,
+// where supported, Ed25519), it makes the key and the signature in native
+// code; the core builds the CSR, checks that the private key is the one the
+// CSR names and verifies the signature. Elsewhere the core makes the key in
+// wasm.
+
+import * as liteGlue from '../wasm/certkit_lite.js';
+import * as fullGlue from '../wasm/certkit_full.js';
+
+// Two wasm modules: `lite` makes a CSR for a key Web Crypto made (what a web
+// page needs first, and small); `full` does everything, including keys made
+// in wasm. Each is loaded on first use.
+const glue = { lite: liteGlue, full: fullGlue };
+const loading = {};
+let loader = null;
+
+/** Entry points call this once with a function that yields a wasm module by name. */
+export function setLoader(fn) {
+  loader = fn;
+}
+
+function ready(name) {
+  if (!loading[name]) {
+    const m = glue[name];
+    loading[name] = (async () => {
+      if (!loader) throw new Error('certkit: no wasm loader; import "certkit", not its internal files');
+      const source = await loader(name);
+      if (source instanceof WebAssembly.Module || ArrayBuffer.isView(source) || source instanceof ArrayBuffer) {
+        m.initSync({ module: source });
+      } else {
+        await m.default({ module_or_path: source });
+      }
+      return m;
+    })();
+    // A failed load may be retried (for example after the network returns).
+    loading[name].catch(() => {
+      delete loading[name];
+    });
+  }
+  return loading[name];
+}
+
+// Runs a call into the core, turning a wasm trap (a bug in certkit) into a
+// readable Error and anything else that is not an Error into one.
+function guard(m, fn) {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof WebAssembly.RuntimeError) {
+      const panic = safe(() => m.lastPanic());
+      throw new Error(`certkit: internal error (${panic || e.message}); please report it`);
+    }
+    if (e instanceof Error) throw e;
+    throw new Error(`certkit: ${String(e)}`);
+  }
+}
+
+function safe(fn) {
+  try {
+    return fn();
+  } catch {
+    return '';
+  }
+}
+
+const encoder = new TextEncoder();
+
+// PEM text or DER bytes, as the core takes them.
+function bytes(value, name) {
+  if (typeof value === 'string') return encoder.encode(value);
+  if (value instanceof Uint8Array) return value;
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  throw new Error(`${name} must be PEM text (a string) or DER bytes (a Uint8Array); got ${describe(value)}`);
+}
+
+function text(value, name) {
+  if (typeof value !== 'string') throw new Error(`${name} must be a string; got ${describe(value)}`);
+  return value;
+}
+
+function optionalJson(value, name) {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object' && !Array.isArray(value)) return JSON.stringify(value);
+  throw new Error(`${name} must be a JSON string or an object; got ${describe(value)}`);
+}
+
+function describe(value) {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? `a ${value.constructor?.name ?? 'object'}` : `a ${typeof value}`;
+}
+
+/** certkit's version. */
+export async function version() {
+  const m = await ready('lite');
+  return guard(m, () => m.version());
+}
+
+// The Web Crypto algorithm for a key request, or null where the platform
+// cannot make this key.
+function webCryptoParams(algo, size, hash) {
+  switch (algo) {
+    case 'ecdsa': {
+      const namedCurve = size === 384 ? 'P-384' : 'P-256';
+      return { gen: { name: 'ECDSA', namedCurve }, sign: { name: 'ECDSA', hash } };
+    }
+    case 'rsa':
+      return {
+        gen: {
+          name: 'RSASSA-PKCS1-v1_5',
+          modulusLength: size,
+          publicExponent: new Uint8Array([1, 0, 1]),
+          hash,
+        },
+        sign: { name: 'RSASSA-PKCS1-v1_5' },
+      };
+    case 'ed25519':
+      return { gen: { name: 'Ed25519' }, sign: { name: 'Ed25519' } };
+    default:
+      return null;
+  }
+}
+
+// Which paths genkey may take: "auto" (Web Crypto, then wasm), "webcrypto"
+// or "wasm".
+function keyPath(options) {
+  const path = options?.keygen ?? 'auto';
+  if (!['auto', 'webcrypto', 'wasm'].includes(path)) {
+    throw new Error(`options.keygen must be "auto", "webcrypto" or "wasm"; got ${JSON.stringify(path)}`);
+  }
+  return path;
+}
+
+async function webCryptoKeyPair(params) {
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle || !params) return null;
+  try {
+    return await subtle.generateKey(params.gen, true, ['sign', 'verify']);
+  } catch {
+    // This runtime's Web Crypto cannot make this key (e.g. no Ed25519).
+    return null;
+  }
+}
+
+// The CSR for a key pair Web Crypto made: the core builds the bytes to
+// sign, Web Crypto signs them, the core assembles the CSR and checks the
+// private key is the CSR's. ECDSA signatures are verified with Web Crypto's
+// native verify (in wasm it would cost more than everything else together),
+// and so is every signature the lite module takes; the full module verifies
+// RSA and Ed25519 signatures itself.
+async function withWebCryptoKey(m, req, params, pair) {
+  const subtle = globalThis.crypto.subtle;
+  const [spki, pkcs8] = await Promise.all([
+    subtle.exportKey('spki', pair.publicKey),
+    subtle.exportKey('pkcs8', pair.privateKey),
+  ]);
+  const pkcs8Bytes = new Uint8Array(pkcs8);
+  try {
+    const tbs = guard(m, () => req.prepare(new Uint8Array(spki)));
+    const signature = await subtle.sign(params.sign, pair.privateKey, tbs);
+    // The lite module verifies no signatures (that would bring every
+    // algorithm's arithmetic into it): Web Crypto checks its own.
+    let verified = false;
+    if (params.sign.name === 'ECDSA' || !m.KeyRequest.prototype.generate) {
+      if (!(await subtle.verify(params.sign, pair.publicKey, signature, tbs))) {
+        throw new Error("Web Crypto's signature does not verify with its own public key; the platform's crypto is faulty");
+      }
+      verified = true;
+    }
+    const [csr, key] = guard(m, () => req.finish(new Uint8Array(signature), pkcs8Bytes, verified));
+    return { csr, key };
+  } finally {
+    pkcs8Bytes.fill(0);
+  }
+}
+
+/**
+ * A private key and a CSR from cfssl's CSR JSON, as `certkit genkey` makes
+ * them: resolves to `{ csr, key }` (PEM).
+ */
+export async function genkey(request, options) {
+  const json = requestJson(request);
+  const path = keyPath(options);
+  if (path !== 'wasm') {
+    const lite = await ready('lite');
+    const req = guard(lite, () => new lite.KeyRequest(json));
+    try {
+      const params = webCryptoParams(req.algo, req.size, req.hash);
+      const pair = await webCryptoKeyPair(params);
+      if (pair) {
+        // Ed25519's PKCS#8 does not carry its public key: only the full
+        // module can check the pair.
+        const m = req.algo === 'ed25519' ? await ready('full') : lite;
+        const r = m === lite ? req : guard(m, () => new m.KeyRequest(json));
+        try {
+          return await withWebCryptoKey(m, r, params, pair);
+        } finally {
+          if (r !== req) r.free();
+        }
+      }
+      if (path === 'webcrypto') {
+        throw new Error(`this runtime's Web Crypto cannot make a ${req.algo} ${req.size || ''} key; use options.keygen "auto" or "wasm"`);
+      }
+    } finally {
+      req.free();
+    }
+  }
+  const m = await ready('full');
+  const req = guard(m, () => new m.KeyRequest(json));
+  try {
+    const [csr, key] = guard(m, () => req.generate());
+    return { csr, key };
+  } finally {
+    req.free();
+  }
+}
+
+function requestJson(request) {
+  const json = optionalJson(request, 'request');
+  if (json === undefined) throw new Error('request must be cfssl CSR JSON, e.g. { CN: "web", hosts: ["web.example.com"] }');
+  return json;
+}
+
+/** Throws the error `genkey` would raise for this request, without making a key. */
+export async function checkRequest(request) {
+  const json = requestJson(request);
+  const m = await ready('lite');
+  guard(m, () => m.checkRequest(json));
+}
+
+/** cfssl's certinfo object for a certificate or CSR (PEM or DER). */
+export async function certinfo(pem) {
+  const input = bytes(pem, 'pem');
+  const m = await ready('full');
+  return JSON.parse(guard(m, () => m.certinfoJson(input)));
+}
+
+/** Encrypts a private key as PKCS#8 (scrypt + AES-256-CBC), as `openssl pkcs8` reads it. */
+export async function encryptKey(keyPem, passphrase) {
+  const key = bytes(keyPem, 'keyPem');
+  text(passphrase, 'passphrase');
+  const m = await ready('full');
+  return guard(m, () => m.encryptKey(key, passphrase));
+}
+
+/** Decrypts an encrypted PKCS#8 key; resolves to the plain PKCS#8 PEM. */
+export async function decryptKey(encryptedPem, passphrase) {
+  const key = bytes(encryptedPem, 'encryptedPem');
+  text(passphrase, 'passphrase');
+  const m = await ready('full');
+  return guard(m, () => m.decryptKey(key, passphrase));
+}
+
+/**
+ * Signs a CSR with a CA, as `certkit sign` does; resolves to `{ cert,
+ * warnings }`. `config` is cfssl's signing config (JSON text or object).
+ */
+export async function sign(csrPem, caCertPem, caKeyPem, config, profile) {
+  const csr = bytes(csrPem, 'csrPem');
+  const caCert = bytes(caCertPem, 'caCertPem');
+  const caKey = bytes(caKeyPem, 'caKeyPem');
+  const cfg = optionalJson(config, 'config');
+  if (profile !== undefined && profile !== null) text(profile, 'profile');
+  const m = await ready('full');
+  const [cert, ...warnings] = guard(m, () => m.sign(csr, caCert, caKey, cfg, profile ?? undefined));
+  return { cert, warnings };
+}
+
+/**
+ * A Kubernetes CertificateSigningRequest manifest (YAML) for a CSR, with the
+ * checks of `certkit k8s request`.
+ */
+export async function kubernetesCsr(csrPem, options) {
+  const csr = bytes(csrPem, 'csrPem');
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new Error('options must be an object: { name, signerName, usages?, expirationSeconds? }');
+  }
+  const m = await ready('full');
+  return guard(m, () => m.kubernetesCsr(csr, JSON.stringify(options)));
+}
+
+/** Whether a private key belongs to a certificate or CSR. */
+export async function keyMatches(certOrCsrPem, keyPem) {
+  const cert = bytes(certOrCsrPem, 'certOrCsrPem');
+  const key = bytes(keyPem, 'keyPem');
+  const m = await ready('full');
+  return guard(m, () => m.keyMatches(cert, key));
+}

@@ -1,0 +1,10 @@
+// Cloudflare Workers (workerd): the runtime does not compile wasm from bytes
+// at run time, so the modules are imported; wrangler and workerd's config
+// both turn a .wasm import into a compiled WebAssembly.Module.
+import lite from '../wasm/certkit_lite_bg.wasm';
+import full from '../wasm/certkit_full_bg.wasm';
+import { setLoader } from './api.js';
+
+setLoader((name) => (name === 'lite' ? lite : full));
+
+export * from './api.js';

@@ -1,0 +1,144 @@
+//! The full module's exports: everything the lite module lacks — keys made
+//! in wasm, certinfo, key encryption, signing, Kubernetes manifests. The
+//! npm package loads it on first use of one of these.
+
+use certkit_core::csr::Csr;
+use certkit_core::generate::{self, Generated};
+use certkit_core::issue::{self, CaCert, Issuer, Subject};
+use certkit_core::key::{Kdf, PrivateKey};
+use certkit_core::kube::{self, ManifestParams};
+use certkit_core::profile::SigningConfig;
+use certkit_core::signer::KeySigner;
+use certkit_core::{Error, pem};
+use wasm_bindgen::prelude::*;
+
+use crate::{JsResult, KeyRequest, error, fail, now, pair, rng};
+
+#[wasm_bindgen]
+impl KeyRequest {
+    /// Makes the key here, in wasm, and its CSR: `[csrPem, keyPem]`.
+    pub fn generate(&self) -> JsResult<js_sys::Array> {
+        let generated = generate::key_and_csr(&self.req, &mut rng()).map_err(fail)?;
+        pems(&generated)
+    }
+}
+
+fn pems(generated: &Generated) -> JsResult<js_sys::Array> {
+    Ok(pair(&generated.csr_pem(), &generated.key_pem().map_err(fail)?))
+}
+
+/// cfssl's certinfo JSON for a certificate or CSR (PEM or DER), as
+/// `certkit certinfo` prints it.
+#[wasm_bindgen(js_name = certinfoJson)]
+pub fn certinfo_json(input: &[u8]) -> JsResult<String> {
+    let what = "the input";
+    let is_csr = if pem::is_pem(input) {
+        let blocks = pem::blocks(input, what).map_err(fail)?;
+        blocks.first().is_some_and(|b| b.label.contains("CERTIFICATE REQUEST"))
+    } else {
+        Csr::from_der(input, what).is_ok()
+    };
+    let json = if is_csr {
+        serde_json::to_string_pretty(&certkit_core::info::csr(input, what).map_err(fail)?)
+    } else {
+        serde_json::to_string_pretty(&certkit_core::info::certificate(input, what).map_err(fail)?)
+    };
+    json.map_err(|e| error(&format!("certinfo could not be written as JSON: {e}")))
+}
+
+/// Encrypts a private key (PEM or DER, any form certkit reads) as PKCS#8
+/// with scrypt and AES-256-CBC, which `openssl pkcs8` opens.
+#[wasm_bindgen(js_name = encryptKey)]
+pub fn encrypt_key(key: &[u8], passphrase: &str) -> JsResult<String> {
+    let key = PrivateKey::from_bytes(key, None, "the key").map_err(plain_key)?;
+    key.to_encrypted_pem(passphrase.as_bytes(), Kdf::Scrypt, &mut rng()).map_err(fail)
+}
+
+/// Decrypts an encrypted PKCS#8 key; returns the plain PKCS#8 PEM.
+#[wasm_bindgen(js_name = decryptKey)]
+pub fn decrypt_key(encrypted: &[u8], passphrase: &str) -> JsResult<JsValue> {
+    let key = PrivateKey::from_bytes(encrypted, Some(passphrase.as_bytes()), "the encrypted key").map_err(fail)?;
+    Ok(JsValue::from_str(&key.to_pkcs8_pem().map_err(fail)?))
+}
+
+/// The CLI's passphrase hints name its flags; here the fix is decryptKey.
+fn plain_key(e: Error) -> JsValue {
+    match e {
+        Error::PassphraseNeeded { what } => {
+            error(&format!("{what} is encrypted; decrypt it first with decryptKey(keyPem, passphrase)"))
+        }
+        other => fail(other),
+    }
+}
+
+/// Signs a CSR with a CA, as `certkit sign` does: `[certPem, warnings…]`.
+#[wasm_bindgen]
+pub fn sign(
+    csr: &[u8],
+    ca_cert: &[u8],
+    ca_key: &[u8],
+    config: Option<String>,
+    profile: Option<String>,
+) -> JsResult<Vec<String>> {
+    let config = match &config {
+        Some(json) => SigningConfig::from_json(json.as_bytes(), "the signing config").map_err(fail)?,
+        None => SigningConfig::default(),
+    };
+    let policy = config.profile(profile.as_deref()).map_err(fail)?;
+    let csr = Csr::parse(csr, "the CSR").map_err(fail)?;
+    let cert = CaCert::parse(ca_cert, "the CA certificate").map_err(fail)?;
+    let key = PrivateKey::from_bytes(ca_key, None, "the CA key").map_err(plain_key)?;
+    cert.check_key(key.public_key()).map_err(fail)?;
+    let mut signer_rng = rng();
+    let mut signer = KeySigner::new(&key, &mut signer_rng);
+    let issued = issue::issue(&Subject::from_csr(&csr), policy, Issuer::Ca(&cert), &mut signer, now(), &mut rng())
+        .map_err(fail)?;
+    let mut out = vec![issued.to_pem()];
+    out.extend(issued.warnings.iter().map(ToString::to_string));
+    Ok(out)
+}
+
+/// The options of [`kubernetes_csr`], as JavaScript names them.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ManifestOptions {
+    name: String,
+    signer_name: String,
+    #[serde(default)]
+    usages: Vec<String>,
+    expiration_seconds: Option<u32>,
+}
+
+/// A Kubernetes CertificateSigningRequest manifest (YAML) for a CSR, with
+/// the same checks as `certkit k8s request`.
+#[wasm_bindgen(js_name = kubernetesCsr)]
+pub fn kubernetes_csr(csr_pem: &[u8], options_json: &str) -> JsResult<String> {
+    let o: ManifestOptions = serde_json::from_str(options_json).map_err(|e| {
+        error(&format!("the options are not valid: {e}; give {{ name, signerName, usages?, expirationSeconds? }}"))
+    })?;
+    let params = ManifestParams {
+        name: o.name,
+        signer_name: o.signer_name,
+        usages: o.usages,
+        expiration_seconds: o.expiration_seconds,
+    };
+    let manifest = kube::manifest(csr_pem, &params, "the CSR").map_err(fail)?;
+    serde_saphyr::to_string(&manifest).map_err(|e| error(&format!("the manifest could not be written: {e}")))
+}
+
+/// Whether `key` (a private key, plain) belongs to the certificate or CSR
+/// `cert` — both PEM or DER.
+#[wasm_bindgen(js_name = keyMatches)]
+pub fn key_matches(cert: &[u8], key: &[u8]) -> JsResult<bool> {
+    let key = PrivateKey::from_bytes(key, None, "the private key").map_err(plain_key)?;
+    let public = if pem::is_pem(cert)
+        && pem::blocks(cert, "the certificate").map_err(fail)?.iter().any(|b| b.label.contains("REQUEST"))
+    {
+        Csr::parse(cert, "the CSR").map_err(fail)?.public_key().clone()
+    } else {
+        Subject::from_certificate(&issue::first_certificate(cert, "the certificate").map_err(fail)?, "the certificate")
+            .map_err(fail)?
+            .public_key
+    };
+    Ok(&public == key.public_key())
+}

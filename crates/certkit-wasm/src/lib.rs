@@ -1,0 +1,206 @@
+//! certkit-wasm: certkit's core for JavaScript.
+//!
+//! A thin facade over `certkit-core`: every decision (what a valid request
+//! is, how a CSR or certificate is built and checked, every error message)
+//! is the core's, so the npm package, the web page and the CLI behave the
+//! same. The npm package's JavaScript (`npm/src/`) wraps these exports in
+//! its public, promise-based API; where the runtime has Web Crypto it lets
+//! the platform make the key and the signature ([`KeyRequest::prepare`] /
+//! [`KeyRequest::finish`]) while the core builds and verifies the DER.
+//!
+//! Randomness comes from Web Crypto's `getRandomValues` (through
+//! `getrandom`), time from `Date.now()`. Errors become JS `Error`s carrying
+//! the core's one-line message. A panic (a bug) is recorded by a hook so
+//! the JavaScript side can report it as a readable `Error`.
+
+use certkit_core::csr;
+use certkit_core::key::{self, PublicKey};
+use certkit_core::request::{CsrRequest, Validated};
+use certkit_core::signer::{self, ToBeSigned};
+#[cfg(feature = "full")]
+use certkit_core::time::UnixTime;
+use certkit_core::{Error, pem};
+use wasm_bindgen::prelude::*;
+use zeroize::Zeroizing;
+
+type JsResult<T> = Result<T, JsValue>;
+
+/// A JS `Error` with the core's message and, where the core names one, the
+/// cfssl JSON path of the field at fault as `error.field`.
+fn fail(e: Error) -> JsValue {
+    let error = js_sys::Error::new(&e.to_string());
+    if let Some(field) = e.field() {
+        // Setting a property on a fresh Error cannot fail.
+        let _ = js_sys::Reflect::set(&error, &JsValue::from_str("field"), &JsValue::from_str(&field));
+    }
+    error.into()
+}
+
+/// A JS `Error` with a message of the facade's own.
+fn error(message: &str) -> JsValue {
+    js_sys::Error::new(message).into()
+}
+
+#[cfg(feature = "full")]
+fn rng() -> rand_core::UnwrapErr<getrandom::SysRng> {
+    rand_core::UnwrapErr(getrandom::SysRng)
+}
+
+#[cfg(feature = "full")]
+fn now() -> UnixTime {
+    UnixTime((js_sys::Date::now() / 1000.0) as u64)
+}
+
+/// The message of the last panic, for the JavaScript side to report.
+static LAST_PANIC: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
+
+/// Installs the panic hook; wasm-bindgen runs this when the module starts.
+#[wasm_bindgen(start)]
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        if let Ok(mut last) = LAST_PANIC.lock() {
+            *last = info.to_string();
+        }
+    }));
+}
+
+/// The message of the last panic inside certkit, or "" if there was none.
+#[wasm_bindgen(js_name = lastPanic)]
+pub fn last_panic() -> String {
+    LAST_PANIC.lock().map(|s| s.clone()).unwrap_or_default()
+}
+
+/// certkit's version.
+#[wasm_bindgen]
+pub fn version() -> String {
+    certkit_core::VERSION.into()
+}
+
+/// A validated cfssl CSR request on its way to a key and a CSR.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct KeyRequest {
+    req: Validated,
+    pending: Option<(ToBeSigned, PublicKey)>,
+}
+
+#[wasm_bindgen]
+impl KeyRequest {
+    /// Parses and checks cfssl CSR JSON, exactly as `certkit genkey` does.
+    #[wasm_bindgen(constructor)]
+    pub fn new(json: &str) -> JsResult<KeyRequest> {
+        let req =
+            CsrRequest::from_json(json.as_bytes(), "the request").and_then(|r| r.validate(false)).map_err(fail)?;
+        Ok(KeyRequest { req, pending: None })
+    }
+
+    /// cfssl's `key.algo`: "ecdsa", "rsa" or "ed25519".
+    #[wasm_bindgen(getter)]
+    pub fn algo(&self) -> String {
+        self.req.key.cfssl_algo().into()
+    }
+
+    /// cfssl's `key.size`: the curve size or the modulus bits (0 for Ed25519).
+    #[wasm_bindgen(getter)]
+    pub fn size(&self) -> u32 {
+        self.req.key.cfssl_size()
+    }
+
+    /// The Web Crypto hash the signature must use ("SHA-256", "SHA-384",
+    /// "SHA-512"; "" for Ed25519, which hashes internally).
+    #[wasm_bindgen(getter)]
+    pub fn hash(&self) -> String {
+        use certkit_core::key::SignatureAlgorithm as S;
+        match self.req.key.signature_algorithm() {
+            S::RsaSha384 | S::EcdsaSha384 => "SHA-384",
+            S::RsaSha512 | S::EcdsaSha512 => "SHA-512",
+            S::Ed25519 => "",
+            _ => "SHA-256",
+        }
+        .into()
+    }
+
+    /// The first half of a CSR for a key certkit does not hold (Web
+    /// Crypto's): takes the key's SubjectPublicKeyInfo DER, returns the
+    /// CertificationRequestInfo bytes to sign.
+    pub fn prepare(&mut self, spki_der: &[u8]) -> JsResult<Vec<u8>> {
+        let key = PublicKey::from_der(spki_der, "the generated public key").map_err(fail)?;
+        if key.algorithm() != self.req.key {
+            return Err(error(&format!(
+                "the generated key is {}, not the {} the request asks for",
+                key.algorithm(),
+                self.req.key
+            )));
+        }
+        let tbs = csr::prepare(&self.req.subject, &self.req.sans, None, &key, key.algorithm().signature_algorithm())
+            .map_err(fail)?;
+        let bytes = tbs.bytes().to_vec();
+        self.pending = Some((tbs, key));
+        Ok(bytes)
+    }
+
+    /// The second half: the signature over [`KeyRequest::prepare`]'s bytes
+    /// (as Web Crypto returns it: `r ‖ s` for ECDSA) and the key's PKCS#8
+    /// DER. Checks that the private key is the one the CSR names; verifies
+    /// the signature unless `verified` says the caller has (with Web
+    /// Crypto's native `verify`). Returns `[csrPem, keyPem]`.
+    pub fn finish(&mut self, signature: &[u8], pkcs8_der: &[u8], verified: bool) -> JsResult<js_sys::Array> {
+        let (tbs, public) =
+            self.pending.take().ok_or_else(|| error("finish() was called before prepare(); call prepare first"))?;
+        let pkcs8 = Zeroizing::new(pkcs8_der.to_vec());
+        check_pkcs8(&pkcs8, &public)?;
+        let sig = signer::signature_from_fixed(public.algorithm(), signature).map_err(fail)?;
+        let csr_der =
+            if verified { tbs.assemble_verified_elsewhere(&sig) } else { assemble(tbs, &sig) }.map_err(fail)?;
+        let key_pem = Zeroizing::new(pem::encode(pem::PRIVATE_KEY, &pkcs8));
+        Ok(pair(&pem::encode(pem::CERTIFICATE_REQUEST, &csr_der), &key_pem))
+    }
+}
+
+/// `[csrPem, keyPem]`. The JS strings are made straight from the Rust text,
+/// so the only copy of the key left in wasm memory is the caller's, which
+/// is wiped when it drops.
+fn pair(csr: &str, key: &str) -> js_sys::Array {
+    js_sys::Array::of2(&JsValue::from_str(csr), &JsValue::from_str(key))
+}
+
+/// Checks that Web Crypto's PKCS#8 is the private half of `public`.
+#[cfg(feature = "full")]
+fn check_pkcs8(pkcs8: &[u8], public: &PublicKey) -> JsResult<()> {
+    key::check_pkcs8_matches(pkcs8, public, "the generated private key").map_err(fail)
+}
+
+/// The lite module carries no private-key arithmetic: it takes only keys
+/// whose PKCS#8 carries the public key (Web Crypto's EC keys do).
+#[cfg(not(feature = "full"))]
+fn check_pkcs8(pkcs8: &[u8], public: &PublicKey) -> JsResult<()> {
+    match key::pkcs8_public_key_matches(pkcs8, public, "the generated private key").map_err(fail)? {
+        Some(true) => Ok(()),
+        Some(false) => Err(error("the generated private key does not match the public key given to prepare()")),
+        None => Err(error("the lite module cannot check a PKCS#8 key without its public key; use the full module")),
+    }
+}
+
+#[cfg(feature = "full")]
+fn assemble(tbs: ToBeSigned, sig: &[u8]) -> certkit_core::Result<Vec<u8>> {
+    tbs.assemble(sig)
+}
+
+/// The lite module verifies no signatures itself (that would bring in every
+/// algorithm's arithmetic); the full module does.
+#[cfg(not(feature = "full"))]
+fn assemble(_tbs: ToBeSigned, _sig: &[u8]) -> certkit_core::Result<Vec<u8>> {
+    Err(Error::Crypto { op: "signing", detail: "the lite module verifies no signatures; use the full module".into() })
+}
+
+/// Checks a cfssl CSR request without making anything; throws what
+/// `genkey` would.
+#[wasm_bindgen(js_name = checkRequest)]
+pub fn check_request(json: &str) -> JsResult<()> {
+    KeyRequest::new(json).map(drop)
+}
+
+#[cfg(feature = "full")]
+mod full;
+#[cfg(feature = "full")]
+pub use full::*;

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Builds the `certkit` npm package from crates/certkit-wasm into
+# target/npm/certkit and packs it as target/npm/certkit-VERSION.tgz.
+#
+# Two wasm modules: `lite` (a CSR for a key Web Crypto makes — what a page
+# needs first) and `full` (everything else, loaded on first use).
+#
+# Installs what it needs: the wasm32 target, wasm-bindgen-cli at exactly the
+# version Cargo.lock pins (the CLI and the crate must match), and npm's
+# binaryen for wasm-opt (Debian's wasm-opt 108 breaks wasm-bindgen output).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+rustup target add wasm32-unknown-unknown >/dev/null 2>&1
+wb_version="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wb_version" ]; then
+  echo "installing wasm-bindgen-cli $wb_version (about 2 minutes)"
+  # Not --locked: its lock file wants a crate version this registry lacks.
+  cargo install -q wasm-bindgen-cli --version "$wb_version"
+fi
+tools="target/npm-tools"
+if [ ! -x "$tools/node_modules/.bin/wasm-opt" ] || ! cmp -s crates/certkit-wasm/tools/package-lock.json "$tools/package-lock.json"; then
+  mkdir -p "$tools"
+  cp crates/certkit-wasm/tools/package.json crates/certkit-wasm/tools/package-lock.json "$tools/"
+  (cd "$tools" && npm ci --silent --no-audit --no-fund)
+fi
+
+out="target/npm/certkit"
+rm -rf "$out"
+mkdir -p "$out/wasm"
+for module in lite full; do
+  features=()
+  [ "$module" = lite ] && features=(--no-default-features)
+  cargo build -q -p certkit-wasm "${features[@]}" --target wasm32-unknown-unknown --profile wasm --locked
+  wasm-bindgen --target web --out-dir "$out/wasm" --out-name "certkit_$module" \
+    target/wasm32-unknown-unknown/wasm/certkit_wasm.wasm
+  # Size first; names and producers are dropped.
+  "$tools/node_modules/.bin/wasm-opt" -Oz --strip-debug --strip-producers --enable-bulk-memory \
+    --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    "$out/wasm/certkit_${module}_bg.wasm" -o "$out/wasm/certkit_${module}_bg.wasm"
+done
+# wasm-bindgen's declarations describe the internal modules; the package's
+# index.d.ts describes the public API.
+rm -f "$out/wasm/"*.d.ts
+cp -r crates/certkit-wasm/npm/. "$out/"
+(cd target/npm && npm pack --silent ./certkit >/dev/null)
+for f in "$out"/wasm/* "$out"/src/*; do
+  printf '%8d bytes  %7d gzip  %s\n' "$(wc -c <"$f")" "$(gzip -9c "$f" | wc -c)" "${f#"$out"/}"
+done

@@ -1,0 +1,276 @@
+// The packed `certkit` npm package, installed from its tarball into a fresh
+// project as a user would, run in Node, Deno, workerd and headless Chromium
+// (no bundler, no network). Each runtime runs scenario.mjs; OpenSSL judges
+// the CSRs, and the certkit CLI signs the CSR each runtime made — the round
+// trip an edge deployment does.
+//
+// Needs: target/npm/certkit-*.tgz (scripts/build-npm.sh), the certkit CLI
+// (CERTKIT_BIN, default target/debug/certkit), openssl, /usr/bin/chromium,
+// and this directory's npm packages (tests/npm/run.sh sets all of it up).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import { mkdtempSync, writeFileSync, readFileSync, copyFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname, extname, resolve, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { HOSTS } from './scenario.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const bin = (name) => join(here, 'node_modules', '.bin', name);
+const certkit = process.env.CERTKIT_BIN ?? join(root, 'target/debug/certkit');
+
+let project; // the user's project, with certkit installed from the tarball
+let ca; // a CA made by the certkit CLI
+const results = {};
+
+before(() => {
+  const tarball = readdirSync(join(root, 'target/npm')).find((f) => /^certkit-.*\.tgz$/.test(f));
+  assert.ok(tarball, 'target/npm/certkit-*.tgz is missing; run scripts/build-npm.sh');
+  project = mkdtempSync(join(tmpdir(), 'certkit-npm-'));
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'user-project', private: true, type: 'module' }));
+  execFileSync('npm', ['install', '--silent', '--no-audit', '--no-fund', '--offline', join(root, 'target/npm', tarball)], {
+    cwd: project,
+    stdio: 'inherit',
+  });
+  copyFileSync(join(here, 'scenario.mjs'), join(project, 'scenario.mjs'));
+  ca = mkdtempSync(join(tmpdir(), 'certkit-ca-'));
+  writeFileSync(join(ca, 'ca-csr.json'), JSON.stringify({ CN: 'Edge Test CA', key: { algo: 'ecdsa', size: 256 } }));
+  const out = execFileSync(certkit, ['gencert', '-initca', join(ca, 'ca-csr.json')]);
+  const { cert, key } = JSON.parse(out);
+  writeFileSync(join(ca, 'ca.pem'), cert);
+  writeFileSync(join(ca, 'ca-key.pem'), key, { mode: 0o600 });
+});
+
+after(() => {
+  for (const dir of [project, ca]) if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+// --- the runtimes -----------------------------------------------------------
+
+async function inNode() {
+  const main = "import * as ck from 'certkit'; import { scenario } from './scenario.mjs'; console.log(JSON.stringify(await scenario(ck)));";
+  return JSON.parse(await run(process.execPath, ['--input-type=module', '-e', main], project));
+}
+
+async function inDeno() {
+  writeFileSync(join(project, 'deno-main.mjs'), "import * as ck from 'certkit';\nimport { scenario } from './scenario.mjs';\nconsole.log(JSON.stringify(await scenario(ck)));\n");
+  // Deno resolves 'certkit' from node_modules (package.json present); it may
+  // read the project and nothing else, and has no network.
+  const env = { ...process.env, DENO_DIR: join(project, '.deno'), NO_COLOR: '1' };
+  return JSON.parse(await run(bin('deno'), ['run', '--quiet', '--no-remote', `--allow-read=${project}`, 'deno-main.mjs'], project, env));
+}
+
+async function inWorkerd() {
+  // workerd has no module resolution: every module is listed by name, the
+  // package's files under their node_modules paths.
+  const pkg = join(project, 'node_modules/certkit');
+  const modules = [
+    '(name = "worker.mjs", esModule = embed "worker.mjs")',
+    '(name = "scenario.mjs", esModule = embed "scenario.mjs")',
+    '(name = "certkit", esModule = "export * from \\"./node_modules/certkit/src/workerd.js\\";")',
+  ];
+  for (const dir of ['src', 'wasm']) {
+    for (const f of readdirSync(join(pkg, dir))) {
+      const path = relative(project, join(pkg, dir, f));
+      if (f.endsWith('.js')) modules.push(`(name = "${path}", esModule = embed "${path}")`);
+      if (f.endsWith('.wasm')) modules.push(`(name = "${path}", wasm = embed "${path}")`);
+    }
+  }
+  writeFileSync(
+    join(project, 'worker.mjs'),
+    "import * as ck from 'certkit';\nimport { scenario } from './scenario.mjs';\nexport default { async fetch() { return Response.json(await scenario(ck)); } };\n",
+  );
+  const port = await freePort();
+  writeFileSync(
+    join(project, 'config.capnp'),
+    `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [ (name = "main", worker = .worker) ],
+  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
+);
+const worker :Workerd.Worker = (
+  modules = [ ${modules.join(',\n    ')} ],
+  compatibilityDate = "2025-01-01",
+);
+`,
+  );
+  // Started directly (not through npx), so stopping it stops workerd.
+  const server = spawn(bin('workerd'), ['serve', 'config.capnp'], { cwd: project, stdio: ['ignore', 'inherit', 'inherit'] });
+  try {
+    const res = await retryFetch(`http://127.0.0.1:${port}/`, 60_000);
+    assert.equal(res.status, 200, await res.clone().text());
+    return await res.json();
+  } finally {
+    server.kill('SIGTERM');
+  }
+}
+
+async function inChromium() {
+  const { chromium } = await import('playwright-core');
+  // The page imports the package as a plain ES module through an import map.
+  writeFileSync(
+    join(project, 'index.html'),
+    `<!doctype html><meta charset="utf-8"><title>certkit</title>
+<script type="importmap">{ "imports": { "certkit": "/node_modules/certkit/src/web.js" } }</script>
+<script type="module">
+import * as ck from 'certkit';
+import { scenario } from '/scenario.mjs';
+window.result = scenario(ck).then((r) => JSON.stringify(r));
+</script>`,
+  );
+  const server = await serve(project);
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    const offsite = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('request', (r) => {
+      if (!r.url().startsWith(server.origin)) offsite.push(r.url());
+    });
+    await page.goto(`${server.origin}/index.html`);
+    await page.waitForFunction(() => window.result !== undefined);
+    const json = await page.evaluate(() => window.result);
+    assert.deepEqual(errors, [], 'uncaught exceptions in the page');
+    assert.deepEqual(offsite, [], 'requests that left the origin');
+    return JSON.parse(json);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+// --- what every runtime must show -------------------------------------------
+
+for (const [runtime, fn] of Object.entries({ node: inNode, deno: inDeno, workerd: inWorkerd, chromium: inChromium })) {
+  test(`${runtime}: P-256 and RSA-2048 CSRs verify with OpenSSL, errors are Errors, and the CLI signs the CSR`, async () => {
+    const r = (results[runtime] = await fn());
+    assert.match(r.version, /^\d+\.\d+\.\d+/);
+    for (const name of ['p256', 'rsa2048']) {
+      const csrFile = join(ca, `${runtime}-${name}.csr`);
+      writeFileSync(csrFile, r.csrs[name]);
+      const text = execFileSync('openssl', ['req', '-verify', '-noout', '-text', '-in', csrFile], { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+      assert.match(text, /Subject: .*CN\s*=\s*edge\.example\.com/);
+      for (const h of ['DNS:edge.example.com', 'DNS:www.edge.example.com', 'IP Address:10.1.2.3', 'IP Address:2001:DB8:0:0:0:0:0:1']) {
+        assert.ok(text.includes(h), `${name} CSR lacks ${h}:\n${text}`);
+      }
+      assert.match(text, name === 'p256' ? /ASN1 OID: prime256v1/ : /Public-Key: \(2048 bit\)/);
+      // The private key is the CSR's, by OpenSSL's reckoning too.
+      const keyFile = join(ca, `${runtime}-${name}-key.pem`);
+      writeFileSync(keyFile, r.keys[name], { mode: 0o600 });
+      const fromKey = execFileSync('openssl', ['pkey', '-in', keyFile, '-pubout']).toString();
+      const fromCsr = execFileSync('openssl', ['req', '-in', csrFile, '-pubkey', '-noout']).toString();
+      assert.equal(fromKey, fromCsr);
+      assert.equal(r.matches[name], true);
+      // The round trip: the certkit CLI signs it, OpenSSL verifies the chain.
+      const certFile = join(ca, `${runtime}-${name}.pem`);
+      const signed = JSON.parse(execFileSync(certkit, ['sign', '-ca', join(ca, 'ca.pem'), '-ca-key', join(ca, 'ca-key.pem'), csrFile]));
+      writeFileSync(certFile, signed.cert);
+      const verify = execFileSync('openssl', ['verify', '-CAfile', join(ca, 'ca.pem'), certFile]).toString();
+      assert.match(verify, /: OK/);
+      const certText = execFileSync('openssl', ['x509', '-in', certFile, '-noout', '-ext', 'subjectAltName']).toString();
+      assert.ok(certText.includes('DNS:edge.example.com') && certText.includes('IP Address:10.1.2.3'), certText);
+    }
+    assert.deepEqual(r.certinfoSans, HOSTS);
+    assert.match(r.manifest, /kind: CertificateSigningRequest/);
+    // Errors: real Errors, with the core's message — the CLI's words.
+    for (const [name, e] of Object.entries(r.errors)) {
+      assert.equal(e.thrown, true, `${name} did not throw`);
+      assert.equal(e.isError, true, `${name} threw a non-Error`);
+      assert.ok(e.message.length > 10, `${name}: ${e.message}`);
+    }
+    assert.equal(r.errors.badHost.field, 'hosts[1]');
+    assert.equal(r.errors.badHost.message, cliError({ CN: 'x', hosts: ['ok.example.com', 'bad host!'] }));
+    assert.equal(r.errors.badKeySize.field, 'key.size');
+    assert.equal(r.errors.badKeySize.message, cliError({ CN: 'x', key: { algo: 'rsa', size: 1000 } }));
+    assert.match(r.errors.garbagePem.message, /is not valid DER .*the file is corrupt, truncated or of another kind/);
+    assert.match(r.errors.notAnObject.message, /^request must be/);
+  });
+}
+
+test('every runtime makes the same kind of CSR', () => {
+  const runtimes = Object.keys(results);
+  assert.equal(runtimes.length, 4, `only ${runtimes.join(', ')} ran`);
+  const shape = (r) => JSON.stringify({ sans: r.certinfoSans, errors: Object.fromEntries(Object.entries(r.errors).map(([k, e]) => [k, e.message])) });
+  for (const r of runtimes) assert.equal(shape(results[r]), shape(results.node), `${r} differs from node`);
+});
+
+// --- helpers ----------------------------------------------------------------
+
+// What the certkit CLI says for a request (without its "certkit: " prefix).
+function cliError(request) {
+  const file = join(ca, 'bad.json');
+  writeFileSync(file, JSON.stringify(request));
+  try {
+    execFileSync(certkit, ['genkey', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    return e.stderr.toString().trim().replace(/^certkit: /, '');
+  }
+  throw new Error(`certkit genkey accepted ${JSON.stringify(request)}`);
+}
+
+function run(cmd, args, cwd, env = process.env) {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolveRun(out);
+      else reject(new Error(`${cmd} ${args.join(' ')} exited ${code}:\n${err}${out}`));
+    });
+  });
+}
+
+function freePort() {
+  return new Promise((resolvePort) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolvePort(port));
+    });
+  });
+}
+
+async function retryFetch(url, ms) {
+  const end = Date.now() + ms;
+  for (;;) {
+    try {
+      return await fetch(url);
+    } catch (e) {
+      if (Date.now() > end) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
+
+// A static file server for the project directory, on 127.0.0.1 only.
+function serve(dir) {
+  return new Promise((resolveServe) => {
+    const server = createServer((req, res) => {
+      const path = resolve(dir, '.' + decodeURIComponent(new URL(req.url, 'http://x').pathname));
+      if (!path.startsWith(dir)) return res.writeHead(403).end();
+      try {
+        const body = readFileSync(path);
+        res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(body);
+      } catch {
+        res.writeHead(404).end();
+      }
+    }).listen(0, '127.0.0.1', () => {
+      server.origin = `http://127.0.0.1:${server.address().port}`;
+      resolveServe(server);
+    });
+  });
+}
+
