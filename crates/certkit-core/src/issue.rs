@@ -660,6 +660,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "regex")]
     fn whitelist_checks_every_cn_and_san() {
         let (ca, key) = ca(r#"{"CN":"CA"}"#);
         let cfg =

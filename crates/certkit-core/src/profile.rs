@@ -297,13 +297,39 @@ impl Policy {
 pub struct NameWhitelist {
     /// The source text.
     pub pattern: String,
-    regex: regex_automata::meta::Regex,
+    regex: Regex,
 }
 
-fn compile(pattern: &str, profile: &str) -> Result<regex_automata::meta::Regex> {
-    regex_automata::meta::Regex::new(pattern).map_err(|e| Error::Config {
+#[cfg(feature = "regex")]
+type Regex = regex_automata::meta::Regex;
+
+#[cfg(feature = "regex")]
+fn compile(pattern: &str, profile: &str) -> Result<Regex> {
+    Regex::new(pattern).map_err(|e| Error::Config {
         field: alloc::format!("signing.{profile}.name_whitelist"),
         reason: alloc::format!("`{pattern}` is not a valid regular expression ({e})"),
+    })
+}
+
+/// Without the `regex` feature (the npm package leaves the regular
+/// expression engine out to stay small) no whitelist can be evaluated, so a
+/// profile that has one is refused rather than ignored.
+#[cfg(not(feature = "regex"))]
+#[derive(Clone, Debug)]
+enum Regex {}
+
+#[cfg(not(feature = "regex"))]
+impl Regex {
+    fn is_match(&self, _: &str) -> bool {
+        match *self {}
+    }
+}
+
+#[cfg(not(feature = "regex"))]
+fn compile(_pattern: &str, profile: &str) -> Result<Regex> {
+    Err(Error::Config {
+        field: alloc::format!("signing.{profile}.name_whitelist"),
+        reason: "this build of certkit has no regular expression engine (the npm package leaves it out); sign with the certkit CLI, or remove name_whitelist".into(),
     })
 }
 
@@ -614,6 +640,7 @@ mod tests {
     }"#;
 
     #[test]
+    #[cfg(feature = "regex")]
     fn seed_config() {
         let cfg = SigningConfig::from_json(SEED, "server-signing-config.json").unwrap();
         let p = cfg.profile(None).unwrap();
