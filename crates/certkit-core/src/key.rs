@@ -764,6 +764,43 @@ impl PublicKey {
         &self.spki
     }
 
+    /// Recognises the DER of a SubjectPublicKeyInfo by its structure alone:
+    /// algorithm, curve, point encoding and lengths, RSA modulus size. It
+    /// skips [`Self::from_spki`]'s arithmetic (that an EC point lies on its
+    /// curve, that an Ed25519 point decompresses), so it is only for a key
+    /// the caller has just made with an implementation it trusts — the wasm
+    /// package's lite module takes Web Crypto's keys this way, and leaves
+    /// every curve's arithmetic out. Keys read from outside go through
+    /// [`Self::from_spki`]; a CA checks a CSR's key in full.
+    pub fn from_trusted_der(der: &[u8], what: &str) -> Result<Self> {
+        let bad = |detail: String| Error::BadKey { what: what.to_string(), detail };
+        let spki = SubjectPublicKeyInfoOwned::from_der(der)
+            .map_err(|e| Error::Der { what: what.to_string(), detail: e.to_string() })?;
+        let key = spki.subject_public_key.raw_bytes();
+        let oid = spki.algorithm.oid;
+        let algorithm = if oid == rfc5912::ID_EC_PUBLIC_KEY {
+            let curve = spki.algorithm.parameters.as_ref().and_then(|p| p.decode_as::<ObjectIdentifier>().ok());
+            match (curve, key.len(), key.first()) {
+                (Some(c), 65, Some(4)) if c == rfc5912::SECP_256_R_1 => KeyAlgorithm::EcdsaP256,
+                (Some(c), 97, Some(4)) if c == rfc5912::SECP_384_R_1 => KeyAlgorithm::EcdsaP384,
+                _ => return Err(bad("not an uncompressed P-256 or P-384 point".into())),
+            }
+        } else if oid == rfc5912::RSA_ENCRYPTION {
+            let rsa = pkcs1::RsaPublicKey::<der::asn1::UintRef<'_>>::from_der(key).map_err(|e| bad(e.to_string()))?;
+            let n = rsa.modulus.as_bytes();
+            let bits = (n.len() as u32 * 8).saturating_sub(n.first().map_or(8, |b| b.leading_zeros()));
+            if !(RSA_MIN_BITS..=RSA_MAX_BITS).contains(&bits) || bits % 8 != 0 {
+                return Err(Error::RsaKeySize { what: what.to_string(), bits });
+            }
+            KeyAlgorithm::Rsa(bits)
+        } else if oid == rfc8410::ID_ED_25519 && key.len() == 32 && spki.algorithm.parameters.is_none() {
+            KeyAlgorithm::Ed25519
+        } else {
+            return Err(bad(alloc::format!("unexpected key algorithm {oid}")));
+        };
+        Ok(PublicKey { spki, algorithm })
+    }
+
     /// DER of the SubjectPublicKeyInfo.
     pub fn spki_der(&self) -> Vec<u8> {
         self.spki.to_der().unwrap_or_default()
@@ -857,8 +894,9 @@ mod tests {
             // EC and RSA PKCS#8 carry the public key; Ed25519 v1 does not.
             let cheap = pkcs8_public_key_matches(&der, key.public_key(), "k").unwrap();
             assert_eq!(cheap, if alg == KeyAlgorithm::Ed25519 { None } else { Some(true) }, "{alg}");
-            // The SPKI's DER reads back as the same key.
+            // The SPKI's DER reads back as the same key, checked or trusted.
             assert_eq!(&PublicKey::from_der(&key.public_key().spki_der(), "k").unwrap(), key.public_key());
+            assert_eq!(&PublicKey::from_trusted_der(&key.public_key().spki_der(), "k").unwrap(), key.public_key());
         }
         let p256 = PrivateKey::generate(KeyAlgorithm::EcdsaP256, &mut rng()).unwrap();
         let p384 = PrivateKey::generate(KeyAlgorithm::EcdsaP384, &mut rng()).unwrap();

@@ -124,7 +124,7 @@ impl KeyRequest {
     /// Crypto's): takes the key's SubjectPublicKeyInfo DER, returns the
     /// CertificationRequestInfo bytes to sign.
     pub fn prepare(&mut self, spki_der: &[u8]) -> JsResult<Vec<u8>> {
-        let key = PublicKey::from_der(spki_der, "the generated public key").map_err(fail)?;
+        let key = public_key(spki_der).map_err(fail)?;
         if key.algorithm() != self.req.key {
             return Err(error(&format!(
                 "the generated key is {}, not the {} the request asks for",
@@ -162,6 +162,19 @@ impl KeyRequest {
 /// is wiped when it drops.
 fn pair(csr: &str, key: &str) -> js_sys::Array {
     js_sys::Array::of2(&JsValue::from_str(csr), &JsValue::from_str(key))
+}
+
+/// Web Crypto's public key, checked in full.
+#[cfg(feature = "full")]
+fn public_key(spki_der: &[u8]) -> certkit_core::Result<PublicKey> {
+    PublicKey::from_der(spki_der, "the generated public key")
+}
+
+/// Web Crypto's public key, checked by its structure: the lite module
+/// carries no curve arithmetic (the CA checks the CSR's key in full).
+#[cfg(not(feature = "full"))]
+fn public_key(spki_der: &[u8]) -> certkit_core::Result<PublicKey> {
+    PublicKey::from_trusted_der(spki_der, "the generated public key")
 }
 
 /// Checks that Web Crypto's PKCS#8 is the private half of `public`.
