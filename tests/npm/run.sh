@@ -17,4 +17,4 @@ if [ ! -x "$here/node_modules/.bin/workerd" ] || [ "$here/package-lock.json" -nt
 fi
 [ "${CERTKIT_SKIP_NPM_BUILD:-0}" = 1 ] || bash scripts/build-npm.sh
 cargo build -q -p certkit --locked
-node --test "$here/runtimes.test.mjs"
+node --test "$here"/*.test.mjs

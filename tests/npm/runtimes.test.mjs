@@ -179,7 +179,7 @@ for (const [runtime, fn] of Object.entries({ node: inNode, deno: inDeno, workerd
       assert.ok(certText.includes('DNS:edge.example.com') && certText.includes('IP Address:10.1.2.3'), certText);
     }
     assert.deepEqual(r.certinfoSans, HOSTS);
-    assert.match(r.manifest, /kind: CertificateSigningRequest/);
+    checkManifest(r.manifest, r.csrs.p256, `${runtime}-csr.yaml`);
     // Errors: real Errors, with the core's message — the CLI's words.
     for (const [name, e] of Object.entries(r.errors)) {
       assert.equal(e.thrown, true, `${name} did not throw`);
@@ -203,6 +203,25 @@ test('every runtime makes the same kind of CSR', () => {
 });
 
 // --- helpers ----------------------------------------------------------------
+
+// The manifest kubernetesCsr wrote: the CLI's YAML, its spec.request the
+// CSR, and (where scripts/test.sh installed it) valid by the official
+// Kubernetes OpenAPI schema.
+function checkManifest(yaml, csr, name) {
+  assert.match(yaml, /^apiVersion: certificates\.k8s\.io\/v1\nkind: CertificateSigningRequest\n/);
+  assert.match(yaml, /signerName: example\.com\/edge\n/);
+  const request = yaml.match(/request: >-\n\s+(\S+)\n/)?.[1] ?? yaml.match(/request: (\S+)\n/)?.[1];
+  assert.equal(Buffer.from(request, 'base64').toString(), csr);
+  const validator = process.env.CERTKIT_KUBERNETES_VALIDATE;
+  if (!validator) {
+    assert.ok(!process.env.CI, 'CI must set CERTKIT_KUBERNETES_VALIDATE (scripts/test.sh does)');
+    return;
+  }
+  const file = join(ca, name);
+  writeFileSync(file, yaml);
+  const out = execFileSync(validator, ['--strict', file]).toString();
+  assert.match(out, /passed/);
+}
 
 // What the certkit CLI says for a request (without its "certkit: " prefix).
 function cliError(request) {
