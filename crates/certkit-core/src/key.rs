@@ -589,33 +589,7 @@ pub fn check_pkcs8_matches(der: &[u8], public: &PublicKey, what: &str) -> Result
 /// The cheap half of [`check_pkcs8_matches`]: whether the public key the
 /// PKCS#8 `der` carries is `public`, or `None` when it carries none.
 pub fn pkcs8_public_key_matches(der: &[u8], public: &PublicKey, what: &str) -> Result<Option<bool>> {
-    let bad = |e: &dyn fmt::Display| Error::BadKey { what: what.to_string(), detail: e.to_string() };
-    let info = pkcs8::PrivateKeyInfoRef::from_der(der).map_err(|e| bad(&e))?;
-    let spki = public.spki();
-    if info.algorithm.oid != spki.algorithm.oid {
-        return Ok(Some(false));
-    }
-    let embedded: Option<Vec<u8>> = match public.algorithm() {
-        KeyAlgorithm::Rsa(_) => {
-            let private = pkcs1::RsaPrivateKey::<der::asn1::UintRef<'_>>::from_der(info.private_key.as_bytes())
-                .map_err(|e| bad(&e))?;
-            let public_der = pkcs1::RsaPublicKey { modulus: private.modulus, public_exponent: private.public_exponent }
-                .to_der()
-                .map_err(|e| bad(&e))?;
-            Some(public_der)
-        }
-        KeyAlgorithm::EcdsaP256 | KeyAlgorithm::EcdsaP384 => {
-            if info.algorithm.parameters_oid().ok()
-                != spki.algorithm.parameters.as_ref().and_then(|p| p.decode_as().ok())
-            {
-                return Ok(Some(false));
-            }
-            let ec = sec1::EcPrivateKey::from_der(info.private_key.as_bytes()).map_err(|e| bad(&e))?;
-            ec.public_key.map(<[u8]>::to_vec)
-        }
-        KeyAlgorithm::Ed25519 => None,
-    };
-    Ok(embedded.map(|bytes| bytes.as_slice() == spki.subject_public_key.raw_bytes()))
+    Ok(PublicKey::from_pkcs8_embedded(der, what)?.map(|embedded| &embedded == public))
 }
 
 /// One prime factor for an RSA modulus. Wiped on drop; `Debug` hides it.
@@ -801,6 +775,35 @@ impl PublicKey {
         Ok(PublicKey { spki, algorithm })
     }
 
+    /// The public key an unencrypted PKCS#8 key carries — the modulus and
+    /// exponent of an RSA key, the SEC1 `publicKey` of an EC key — taken by
+    /// its structure as [`Self::from_trusted_der`] takes it; `None` when it
+    /// carries none (Ed25519 v1 keys, EC keys without `publicKey`). For a key
+    /// the caller has just made (one Web Crypto export instead of two).
+    pub fn from_pkcs8_embedded(der: &[u8], what: &str) -> Result<Option<Self>> {
+        let bad = |e: &dyn fmt::Display| Error::BadKey { what: what.to_string(), detail: e.to_string() };
+        let info = pkcs8::PrivateKeyInfoRef::from_der(der).map_err(|e| bad(&e))?;
+        let oid = info.algorithm.oid;
+        let (parameters, key) = if oid == rfc5912::RSA_ENCRYPTION {
+            let private = pkcs1::RsaPrivateKey::<der::asn1::UintRef<'_>>::from_der(info.private_key.as_bytes())
+                .map_err(|e| bad(&e))?;
+            let public = pkcs1::RsaPublicKey { modulus: private.modulus, public_exponent: private.public_exponent };
+            (Some(der::asn1::Any::from(der::asn1::Null)), public.to_der().map_err(|e| bad(&e))?)
+        } else if oid == rfc5912::ID_EC_PUBLIC_KEY {
+            let curve = info.algorithm.parameters_oid().map_err(|e| bad(&e))?;
+            let ec = sec1::EcPrivateKey::from_der(info.private_key.as_bytes()).map_err(|e| bad(&e))?;
+            let Some(point) = ec.public_key else { return Ok(None) };
+            (Some(der::asn1::Any::from(curve)), point.to_vec())
+        } else {
+            return Ok(None);
+        };
+        let spki = SubjectPublicKeyInfoOwned {
+            algorithm: AlgorithmIdentifierOwned { oid, parameters },
+            subject_public_key: BitString::from_bytes(&key).map_err(|e| bad(&e))?,
+        };
+        Self::from_trusted_der(&spki.to_der().map_err(|e| bad(&e))?, what).map(Some)
+    }
+
     /// DER of the SubjectPublicKeyInfo.
     pub fn spki_der(&self) -> Vec<u8> {
         self.spki.to_der().unwrap_or_default()
@@ -897,6 +900,8 @@ mod tests {
             // The SPKI's DER reads back as the same key, checked or trusted.
             assert_eq!(&PublicKey::from_der(&key.public_key().spki_der(), "k").unwrap(), key.public_key());
             assert_eq!(&PublicKey::from_trusted_der(&key.public_key().spki_der(), "k").unwrap(), key.public_key());
+            let embedded = PublicKey::from_pkcs8_embedded(&der, "k").unwrap();
+            assert_eq!(embedded.as_ref(), if alg == KeyAlgorithm::Ed25519 { None } else { Some(key.public_key()) });
         }
         let p256 = PrivateKey::generate(KeyAlgorithm::EcdsaP256, &mut rng()).unwrap();
         let p384 = PrivateKey::generate(KeyAlgorithm::EcdsaP384, &mut rng()).unwrap();

@@ -158,13 +158,15 @@ async function webCryptoKeyPair(params) {
 // RSA and Ed25519 signatures itself.
 async function withWebCryptoKey(m, req, params, pair) {
   const subtle = globalThis.crypto.subtle;
-  const [spki, pkcs8] = await Promise.all([
-    subtle.exportKey('spki', pair.publicKey),
+  // EC and RSA keys' PKCS#8 carries the public key: one export is enough.
+  const embedded = params.gen.name !== 'Ed25519';
+  const [pkcs8, spki] = await Promise.all([
     subtle.exportKey('pkcs8', pair.privateKey),
+    embedded ? null : subtle.exportKey('spki', pair.publicKey),
   ]);
   const pkcs8Bytes = new Uint8Array(pkcs8);
   try {
-    const tbs = guard(m, () => req.prepare(new Uint8Array(spki)));
+    const tbs = guard(m, () => (embedded ? req.prepareFromPkcs8(pkcs8Bytes) : req.prepare(new Uint8Array(spki))));
     const signature = await subtle.sign(params.sign, pair.privateKey, tbs);
     // The lite module verifies no signatures (that would bring every
     // algorithm's arithmetic into it): Web Crypto checks its own.
