@@ -71,6 +71,9 @@ cargo test -p certkit-wasm --target wasm32-unknown-unknown --locked --test brows
 step "the packed npm package in Node, Deno, workerd and Chromium, judged by OpenSSL and the CLI"
 CERTKIT_SKIP_NPM_BUILD=1 bash tests/npm/run.sh 2>&1 | tee -a "$log"
 
+step "the web page in headless Chromium (Playwright), judged by OpenSSL; screenshots in target/web-artifacts"
+CERTKIT_SKIP_NPM_BUILD=1 bash tests/web/run.sh 2>&1 | tee -a "$log"
+
 # Every runner's summary: cargo's "test result: ok. N passed; M failed" and
 # node --test's "# pass N" / "# fail M".
 awk '/^test result:/ { p += $4; f += $6 } /^# pass / { p += $3 } /^# fail / { f += $3 }

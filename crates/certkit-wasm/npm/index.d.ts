@@ -27,11 +27,12 @@ export interface CsrRequest {
 
 export interface GenkeyOptions {
   /**
-   * Where the key is made: `"auto"` (default) uses the runtime's Web Crypto
-   * where it can make the key and certkit's wasm otherwise; `"webcrypto"`
-   * and `"wasm"` force one path.
+   * Where the key is made: `"auto"` (default) uses the platform's native
+   * crypto where it can make the key (Web Crypto; node:crypto in Node) and
+   * certkit's wasm otherwise; `"native"` (or `"webcrypto"`) and `"wasm"`
+   * force one path.
    */
-  keygen?: 'auto' | 'webcrypto' | 'wasm';
+  keygen?: 'auto' | 'native' | 'webcrypto' | 'wasm';
 }
 
 /** A private key and its CSR, as PEM: what `certkit genkey` prints. */
@@ -96,6 +97,12 @@ export type PemOrDer = string | Uint8Array | ArrayBuffer;
 
 /** certkit's version. */
 export function version(): Promise<string>;
+
+/**
+ * Loads the wasm modules now rather than on first use: "lite" (a CSR for a
+ * key the platform makes) or "full" (everything); both when not given.
+ */
+export function preload(which?: 'lite' | 'full'): Promise<void>;
 
 /** Makes a private key and a CSR from cfssl's CSR JSON (an object or JSON text). */
 export function genkey(request: CsrRequest | string, options?: GenkeyOptions): Promise<KeyAndCsr>;

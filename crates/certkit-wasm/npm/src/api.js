@@ -11,12 +11,11 @@
 // wasm.
 
 import * as liteGlue from '../wasm/certkit_lite.js';
-import * as fullGlue from '../wasm/certkit_full.js';
 
 // Two wasm modules: `lite` makes a CSR for a key Web Crypto made (what a web
 // page needs first, and small); `full` does everything, including keys made
-// in wasm. Each is loaded on first use.
-const glue = { lite: liteGlue, full: fullGlue };
+// in wasm. Each is loaded on first use, the full one's JS glue too.
+const glue = { lite: async () => liteGlue, full: () => import('../wasm/certkit_full.js') };
 const loading = {};
 let loader = null;
 
@@ -27,10 +26,9 @@ export function setLoader(fn) {
 
 function ready(name) {
   if (!loading[name]) {
-    const m = glue[name];
     loading[name] = (async () => {
       if (!loader) throw new Error('certkit: no wasm loader; import "certkit", not its internal files');
-      const source = await loader(name);
+      const [m, source] = await Promise.all([glue[name](), loader(name)]);
       if (source instanceof WebAssembly.Module || ArrayBuffer.isView(source) || source instanceof ArrayBuffer) {
         m.initSync({ module: source });
       } else {
@@ -98,6 +96,18 @@ function describe(value) {
   return typeof value === 'object' ? `a ${value.constructor?.name ?? 'object'}` : `a ${typeof value}`;
 }
 
+/**
+ * Loads the wasm modules now instead of on first use: `"lite"` (what a CSR
+ * for a platform key needs) or `"full"` (everything); both by default.
+ */
+export async function preload(which) {
+  const names = which === undefined ? ['lite', 'full'] : [which];
+  for (const name of names) {
+    if (name !== 'lite' && name !== 'full') throw new Error(`preload takes "lite" or "full"; got ${JSON.stringify(name)}`);
+  }
+  await Promise.all(names.map((name) => ready(name)));
+}
+
 /** certkit's version. */
 export async function version() {
   const m = await ready('lite');
@@ -129,58 +139,75 @@ function webCryptoParams(algo, size, hash) {
   }
 }
 
-// Which paths genkey may take: "auto" (Web Crypto, then wasm), "webcrypto"
-// or "wasm".
+// Which paths genkey may take: "auto" (the platform's native crypto, then
+// wasm), "native" (also spelt "webcrypto") or "wasm".
 function keyPath(options) {
   const path = options?.keygen ?? 'auto';
-  if (!['auto', 'webcrypto', 'wasm'].includes(path)) {
-    throw new Error(`options.keygen must be "auto", "webcrypto" or "wasm"; got ${JSON.stringify(path)}`);
+  if (!['auto', 'native', 'webcrypto', 'wasm'].includes(path)) {
+    throw new Error(`options.keygen must be "auto", "native" or "wasm"; got ${JSON.stringify(path)}`);
   }
-  return path;
+  return path === 'webcrypto' ? 'native' : path;
 }
 
-async function webCryptoKeyPair(params) {
+// A key pair the platform made, as genkey uses it:
+//   { pkcs8, spki, sign(bytes), verify(bytes, signature) }
+// pkcs8 is the private key's DER (genkey wipes it after use); spki is the
+// public key's DER where the PKCS#8 does not carry it (Ed25519), else null;
+// sign resolves to the signature as Web Crypto gives it (r ‖ s for ECDSA);
+// verify resolves to a boolean. Null when the platform cannot make the key.
+//
+// Web Crypto by default; the Node entry point installs node:crypto, the same
+// OpenSSL without Web Crypto's thread-pool round trip per call.
+async function webCryptoKey(algo, size, hash) {
   const subtle = globalThis.crypto?.subtle;
+  const params = webCryptoParams(algo, size, hash);
   if (!subtle || !params) return null;
+  let pair;
   try {
-    return await subtle.generateKey(params.gen, true, ['sign', 'verify']);
+    pair = await subtle.generateKey(params.gen, true, ['sign', 'verify']);
   } catch {
     // This runtime's Web Crypto cannot make this key (e.g. no Ed25519).
     return null;
   }
-}
-
-// The CSR for a key pair Web Crypto made: the core builds the bytes to
-// sign, Web Crypto signs them, the core assembles the CSR and checks the
-// private key is the CSR's. ECDSA signatures are verified with Web Crypto's
-// native verify (in wasm it would cost more than everything else together),
-// and so is every signature the lite module takes; the full module verifies
-// RSA and Ed25519 signatures itself.
-async function withWebCryptoKey(m, req, params, pair) {
-  const subtle = globalThis.crypto.subtle;
   // EC and RSA keys' PKCS#8 carries the public key: one export is enough.
-  const embedded = params.gen.name !== 'Ed25519';
   const [pkcs8, spki] = await Promise.all([
     subtle.exportKey('pkcs8', pair.privateKey),
-    embedded ? null : subtle.exportKey('spki', pair.publicKey),
+    algo === 'ed25519' ? subtle.exportKey('spki', pair.publicKey) : null,
   ]);
-  const pkcs8Bytes = new Uint8Array(pkcs8);
+  return {
+    pkcs8: new Uint8Array(pkcs8),
+    spki: spki && new Uint8Array(spki),
+    sign: async (bytes) => new Uint8Array(await subtle.sign(params.sign, pair.privateKey, bytes)),
+    verify: (bytes, signature) => subtle.verify(params.sign, pair.publicKey, signature, bytes),
+  };
+}
+
+let makeKey = webCryptoKey;
+
+/** Entry points may install the platform's own key maker (see webCryptoKey). */
+export function setKeyMaker(fn) {
+  makeKey = fn;
+}
+
+// The CSR for a key pair the platform made: the core builds the bytes to
+// sign, the platform signs them, the core assembles the CSR and checks the
+// private key is the CSR's. ECDSA signatures are verified by the platform
+// (in wasm it would cost more than everything else together), and so is
+// every signature the lite module takes; the full module verifies RSA and
+// Ed25519 signatures itself. Nothing is returned before the check passes.
+async function withPlatformKey(m, req, key) {
   try {
-    const tbs = guard(m, () => (embedded ? req.prepareFromPkcs8(pkcs8Bytes) : req.prepare(new Uint8Array(spki))));
-    const signature = await subtle.sign(params.sign, pair.privateKey, tbs);
-    // The lite module verifies no signatures (that would bring every
-    // algorithm's arithmetic into it): Web Crypto checks its own.
-    let verified = false;
-    if (params.sign.name === 'ECDSA' || !m.KeyRequest.prototype.generate) {
-      if (!(await subtle.verify(params.sign, pair.publicKey, signature, tbs))) {
-        throw new Error("Web Crypto's signature does not verify with its own public key; the platform's crypto is faulty");
-      }
-      verified = true;
+    const tbs = guard(m, () => (key.spki ? req.prepare(key.spki) : req.prepareFromPkcs8(key.pkcs8)));
+    const signature = await key.sign(tbs);
+    const external = req.algo === 'ecdsa' || !m.KeyRequest.prototype.generate;
+    const verifying = external ? key.verify(tbs, signature) : true;
+    const [csr, pem] = guard(m, () => req.finish(signature, key.pkcs8, external));
+    if (!(await verifying)) {
+      throw new Error("the platform's signature does not verify with its own public key; its crypto is faulty");
     }
-    const [csr, key] = guard(m, () => req.finish(new Uint8Array(signature), pkcs8Bytes, verified));
-    return { csr, key };
+    return { csr, key: pem };
   } finally {
-    pkcs8Bytes.fill(0);
+    key.pkcs8.fill(0);
   }
 }
 
@@ -195,21 +222,20 @@ export async function genkey(request, options) {
     const lite = await ready('lite');
     const req = guard(lite, () => new lite.KeyRequest(json));
     try {
-      const params = webCryptoParams(req.algo, req.size, req.hash);
-      const pair = await webCryptoKeyPair(params);
-      if (pair) {
+      const key = await makeKey(req.algo, req.size, req.hash);
+      if (key) {
         // Ed25519's PKCS#8 does not carry its public key: only the full
         // module can check the pair.
-        const m = req.algo === 'ed25519' ? await ready('full') : lite;
+        const m = key.spki ? await ready('full') : lite;
         const r = m === lite ? req : guard(m, () => new m.KeyRequest(json));
         try {
-          return await withWebCryptoKey(m, r, params, pair);
+          return await withPlatformKey(m, r, key);
         } finally {
           if (r !== req) r.free();
         }
       }
-      if (path === 'webcrypto') {
-        throw new Error(`this runtime's Web Crypto cannot make a ${req.algo} ${req.size || ''} key; use options.keygen "auto" or "wasm"`);
+      if (path === 'native') {
+        throw new Error(`this runtime cannot make a ${req.algo} ${req.size || ''} key natively; use options.keygen "auto" or "wasm"`);
       }
     } finally {
       req.free();
