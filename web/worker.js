@@ -1,0 +1,30 @@
+// The page's worker: every certkit call runs here, off the page's main
+// thread. The page keeps two of them (see app.js): one for quick calls and
+// one for genkey, which Cancel terminates mid-key.
+//
+// Messages in: { id, fn, args }. Out: { id, value } or { id, error } with
+// the error's message and, where the package sets it, its field path.
+
+import * as certkit from './certkit/src/web.js';
+
+const calls = {
+  generate: (request, keygen) => certkit.genkey(request, keygen ? { keygen } : undefined),
+  // Loads the full module (certinfo, manifests, encryption) before it is
+  // asked for.
+  warm: () => certkit.preload('full').then(() => true),
+  version: () => certkit.version(),
+  checkRequest: (request) => certkit.checkRequest(request),
+  certinfo: (pem) => certkit.certinfo(pem),
+  encryptKey: (key, passphrase) => certkit.encryptKey(key, passphrase),
+  kubernetesCsr: (csr, options) => certkit.kubernetesCsr(csr, options),
+  keyMatches: (cert, key) => certkit.keyMatches(cert, key),
+};
+
+self.onmessage = async ({ data: { id, fn, args } }) => {
+  try {
+    if (!Object.hasOwn(calls, fn)) throw new Error(`worker.js has no call ${fn}`);
+    postMessage({ id, value: await calls[fn](...args) });
+  } catch (error) {
+    postMessage({ id, error: { message: error?.message ?? String(error), field: error?.field } });
+  }
+};
