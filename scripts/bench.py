@@ -5,6 +5,7 @@ Every number is a median over repeated runs of a whole process, measured by
 hyperfine without a shell (-N) in one session, so the tools share the
 machine's state. Peak RSS comes from GNU time (%M). Run via scripts/bench.sh.
 """
+import re
 import datetime
 import json
 import os
@@ -218,8 +219,18 @@ def write_report(r, rss, have_cfssl):
     for k, v in rss.items():
         lines.append(f"| {k} | {v / 1024:.1f} MB |")
     lines.append("")
+    # Sections other benchmarks write between their own markers
+    # (<!-- NAME:start --> … <!-- NAME:end -->) are kept, in order.
+    try:
+        with open(OUT) as f:
+            old = f.read()
+        blocks = re.findall(r"(?ms)^## [^\n]*\n+<!-- [\w-]+:start -->.*?<!-- [\w-]+:end -->\n", old)
+    except FileNotFoundError:
+        blocks = []
     with open(OUT, "w") as f:
         f.write("\n".join(lines))
+        for block in blocks:
+            f.write("\n" + block)
     print("\n".join(lines))
     if not all(ok for _, _, ok in checks):
         print("\nsome targets were not met", file=sys.stderr)

@@ -153,6 +153,9 @@ for (const [runtime, fn] of Object.entries({ node: inNode, deno: inDeno, workerd
   test(`${runtime}: P-256 and RSA-2048 CSRs verify with OpenSSL, errors are Errors, and the CLI signs the CSR`, async () => {
     const r = (results[runtime] = await fn());
     assert.match(r.version, /^\d+\.\d+\.\d+/);
+    // Exactly the documented API (index.d.ts), nothing internal.
+    const documented = [...readFileSync(join(root, 'crates/certkit-wasm/npm/index.d.ts'), 'utf8').matchAll(/^export function (\w+)/gm)].map((m) => m[1]);
+    assert.deepEqual(r.exports, documented.sort());
     for (const name of ['p256', 'rsa2048']) {
       const csrFile = join(ca, `${runtime}-${name}.csr`);
       writeFileSync(csrFile, r.csrs[name]);

@@ -12,7 +12,7 @@ const BAD = {
 };
 
 export async function scenario(ck) {
-  const out = { version: await ck.version(), csrs: {}, keys: {}, matches: {}, errors: {} };
+  const out = { version: await ck.version(), exports: Object.keys(ck).sort(), csrs: {}, keys: {}, matches: {}, errors: {} };
   for (const [name, key] of [
     ['p256', { algo: 'ecdsa', size: 256 }],
     ['rsa2048', { algo: 'rsa', size: 2048 }],

@@ -4,31 +4,26 @@
 // only checks argument types, moves bytes between the core and the
 // platform's Web Crypto, and turns the core's results into objects.
 //
-// Where the runtime's Web Crypto can make the key (P-256, P-384, RSA and,
-// where supported, Ed25519), it makes the key and the signature in native
-// code; the core builds the CSR, checks that the private key is the one the
-// CSR names and verifies the signature. Elsewhere the core makes the key in
-// wasm.
+// Where the platform's native crypto can make the key (Web Crypto, or
+// node:crypto in Node: P-256, P-384, RSA and, where supported, Ed25519), it
+// makes the key and the signature; the core builds the CSR and checks that
+// the private key is the one the CSR names. Elsewhere the core makes the key
+// in wasm.
 
 import * as liteGlue from '../wasm/certkit_lite.js';
+import { runtime } from './runtime.js';
 
 // Two wasm modules: `lite` makes a CSR for a key Web Crypto made (what a web
 // page needs first, and small); `full` does everything, including keys made
 // in wasm. Each is loaded on first use, the full one's JS glue too.
 const glue = { lite: async () => liteGlue, full: () => import('../wasm/certkit_full.js') };
 const loading = {};
-let loader = null;
-
-/** Entry points call this once with a function that yields a wasm module by name. */
-export function setLoader(fn) {
-  loader = fn;
-}
 
 function ready(name) {
   if (!loading[name]) {
     loading[name] = (async () => {
-      if (!loader) throw new Error('certkit: no wasm loader; import "certkit", not its internal files');
-      const [m, source] = await Promise.all([glue[name](), loader(name)]);
+      if (!runtime.loader) throw new Error('certkit: no wasm loader; import "certkit", not its internal files');
+      const [m, source] = await Promise.all([glue[name](), runtime.loader(name)]);
       if (source instanceof WebAssembly.Module || ArrayBuffer.isView(source) || source instanceof ArrayBuffer) {
         m.initSync({ module: source });
       } else {
@@ -182,13 +177,6 @@ async function webCryptoKey(algo, size, hash) {
   };
 }
 
-let makeKey = webCryptoKey;
-
-/** Entry points may install the platform's own key maker (see webCryptoKey). */
-export function setKeyMaker(fn) {
-  makeKey = fn;
-}
-
 // The CSR for a key pair the platform made: the core builds the bytes to
 // sign, the platform signs them, the core assembles the CSR and checks the
 // private key is the CSR's. ECDSA signatures are verified by the platform
@@ -222,7 +210,7 @@ export async function genkey(request, options) {
     const lite = await ready('lite');
     const req = guard(lite, () => new lite.KeyRequest(json));
     try {
-      const key = await makeKey(req.algo, req.size, req.hash);
+      const key = await (runtime.makeKey ?? webCryptoKey)(req.algo, req.size, req.hash);
       if (key) {
         // Ed25519's PKCS#8 does not carry its public key: only the full
         // module can check the pair.

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { generateKeyPair, generateKeyPairSync, sign, verify } from 'node:crypto';
 import { promisify } from 'node:util';
-import { setLoader, setKeyMaker } from './api.js';
+import { setLoader, setKeyMaker } from './runtime.js';
 
 setLoader((name) => readFile(new URL(`../wasm/certkit_${name}_bg.wasm`, import.meta.url)));
 

@@ -3,7 +3,7 @@
 // both turn a .wasm import into a compiled WebAssembly.Module.
 import lite from '../wasm/certkit_lite_bg.wasm';
 import full from '../wasm/certkit_full_bg.wasm';
-import { setLoader } from './api.js';
+import { setLoader } from './runtime.js';
 
 setLoader((name) => (name === 'lite' ? lite : full));
 
