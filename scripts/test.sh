@@ -74,6 +74,23 @@ CERTKIT_SKIP_NPM_BUILD=1 bash tests/npm/run.sh 2>&1 | tee -a "$log"
 step "the web page in headless Chromium (Playwright), judged by OpenSSL; screenshots in target/web-artifacts"
 CERTKIT_SKIP_NPM_BUILD=1 bash tests/web/run.sh 2>&1 | tee -a "$log"
 
+step "fuzz: a short run of every target (CERTKIT_FUZZ_SECONDS each, default 20; needs the nightly toolchain)"
+if rustup toolchain list | grep -q '^nightly'; then
+  if ! cargo fuzz --version >/dev/null 2>&1; then
+    cargo install -q cargo-fuzz --locked --version 0.13.2
+  fi
+  bash fuzz/seed.sh
+  for target in $(cd fuzz && cargo +nightly fuzz list); do
+    # A crash fails the step (the pipeline's status is the fuzzer's); its
+    # input is saved under fuzz/artifacts/TARGET/.
+    (cd fuzz && cargo +nightly fuzz run "$target" -- -max_total_time="${CERTKIT_FUZZ_SECONDS:-20}" \
+      -rss_limit_mb=512 -timeout=5 -max_len=65536 -print_final_stats=1) 2>&1 \
+      | grep -E '^(Done|stat::number_of_executed_units|==[0-9]+==|SUMMARY|.*panicked)' | sed "s/^/$target: /"
+  done
+else
+  echo "WARNING: no nightly toolchain: fuzzing skipped"
+fi
+
 # Every runner's summary: cargo's "test result: ok. N passed; M failed" and
 # node --test's "# pass N" / "# fail M".
 awk '/^test result:/ { p += $4; f += $6 } /^# pass / { p += $3 } /^# fail / { f += $3 }
