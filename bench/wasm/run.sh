@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# certkit's npm package against pkijs, @peculiar/x509, node-forge and
+# jsrsasign, in Node and in headless Chromium, plus download sizes (issue #3).
+# Writes the section between <!-- wasm-bench:start --> and
+# <!-- wasm-bench:end --> of BENCHMARKS.md and leaves the rest of it alone.
+#
+#   bash bench/wasm/run.sh
+#
+# CERTKIT_SKIP_NPM_BUILD=1 uses target/npm/certkit-*.tgz as it is; BENCH_QUICK=1
+# cuts the rounds for a smoke test (its numbers mean little).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root="$PWD"
+bench="$root/bench/wasm"
+out="$root/target/bench-wasm"
+mkdir -p "$out"
+
+# Pinned peers, esbuild and playwright-core, exactly as package-lock.json says.
+if ! cmp -s "$bench/package-lock.json" "$bench/node_modules/.package-lock.json.ci" 2>/dev/null; then
+  (cd "$bench" && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$bench/package-lock.json" "$bench/node_modules/.package-lock.json.ci"
+fi
+# Debian's Chromium; playwright-core never downloads a browser of its own.
+if [ ! -x /usr/bin/chromium ]; then
+  apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+fi
+if [ "${CERTKIT_SKIP_NPM_BUILD:-}" != 1 ]; then
+  bash scripts/build-npm.sh >/dev/null
+fi
+
+# Measure a private copy of the packed package: others may rebuild
+# target/npm/certkit while this runs, and the .tgz is what npm publishes.
+# (A .tgz caught mid-write fails to unpack; try again.)
+tgz="$(ls -t target/npm/certkit-*.tgz | head -1)"
+for try in 1 2 3 4 5; do
+  rm -rf "$out/pkg" && mkdir -p "$out/pkg" && cp "$tgz" "$out/certkit.tgz" \
+    && tar -xzf "$out/certkit.tgz" -C "$out/pkg" 2>/dev/null && [ -f "$out/pkg/package/src/web.js" ] && break
+  [ "$try" = 5 ] && { echo "cannot unpack $tgz" >&2; exit 1; }
+  sleep 10
+done
+export CERTKIT_DIR="$out/pkg/package"
+export BENCH_PKG="$(basename "$tgz"), sha256 $(sha256sum "$out/certkit.tgz" | cut -c1-12)"
+
+# One after the other, never together: the machine has 2 cores.
+node "$bench/bench-node.mjs" "$out/node.json"
+node "$bench/bench-browser.mjs" "$out/browser.json"
+
+export BENCH_DATE="$(date -u +%Y-%m-%d)"
+export BENCH_NPROC="$(nproc)"
+export BENCH_CPU="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+export BENCH_KERNEL="$(uname -sr)"
+export BENCH_QUICK="${BENCH_QUICK:-}"
+node --input-type=module - "$out/node.json" "$out/browser.json" "$root/BENCHMARKS.md" <<'EOF'
+import { readFileSync, writeFileSync } from 'node:fs';
+const [nodeFile, browserFile, mdFile] = process.argv.slice(2);
+const runs = [JSON.parse(readFileSync(nodeFile, 'utf8')), JSON.parse(readFileSync(browserFile, 'utf8'))];
+const [node, chromium] = runs;
+const env = process.env;
+
+const ms = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const ratio = (x) => `${x.toFixed(2)}×`;
+const mark = (ok) => (ok ? '✅' : '❌');
+const bytes = (n) => n.toLocaleString('en-US');
+const KB = 1000; // targets in KB of 1000 bytes, the stricter reading
+const find = (run, suite, name) => run.suites.find((s) => s.id === suite).cases.find((c) => c.name === name);
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+// 95% interval of a ratio of medians, by bootstrap: resample both cases'
+// times with replacement. RSA key generation times spread widely (the prime
+// search is luck), so a verdict near the line may be chance; this says so.
+function ratioCi(a, b) {
+  let seed = 0x5eed;
+  const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
+  const med = (xs) => {
+    const s = Float64Array.from(xs, () => xs[Math.floor(random() * xs.length)]).sort();
+    const m = s.length >> 1;
+    return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  };
+  const rs = Array.from({ length: 2000 }, () => med(a) / med(b)).sort((x, y) => x - y);
+  return [rs[Math.floor(rs.length * 0.025)], rs[Math.floor(rs.length * 0.975)]];
+}
+
+function verdict(run, suiteId, t) {
+  const of = find(run, suiteId, t.of);
+  const vs = find(run, suiteId, t.vs);
+  const r = of.median / vs.median;
+  const [lo, hi] = ratioCi(of.times, vs.times);
+  return `${ratio(r)} ${mark(r <= t.max)} (95% CI ${lo.toFixed(2)}–${hi.toFixed(2)})`;
+}
+
+const targets = [];
+for (const suite of node.suites) {
+  for (const t of suite.targets) {
+    targets.push(`| ${suite.title}: ${t.of} ≤ ${t.max.toFixed(1)}× ${t.vs} | ${runs.map((run) => verdict(run, suite.id, t)).join(' | ')} |`);
+  }
+}
+const sizes = chromium.sizes;
+const dl = sizes.download.gzipBytes;
+const pkg = sizes.package.gzipBytes;
+targets.push(`| a page's download for one P-256 CSR (JS glue + wasm) ≤ 90 KB gzip | — | ${bytes(dl)} B ${mark(dl <= 90 * KB)} |`);
+targets.push(`| the complete package (src/ and wasm/) ≤ 250 KB gzip | — | ${bytes(pkg)} B ${mark(pkg <= 250 * KB)} |`);
+
+// The RSA Web Crypto verdict is mostly key-generation luck; the pooled
+// suite measures the rest, and this puts the two together.
+function rsaNote() {
+  const parts = runs.filter((run) => find(run, 'rsa-pooled', 'certkit')).map((run) => {
+    const k = find(run, 'rsa-webcrypto', 'Web Crypto generateKey alone').median;
+    const a = find(run, 'rsa-pooled', 'certkit').median;
+    const b = find(run, 'rsa-pooled', '@peculiar/x509 (Web Crypto)').median;
+    return `${run.runtime}: certkit ${ms(a)} ms vs @peculiar/x509 ${ms(b)} ms on top of a ${ms(k)} ms median generateKey, i.e. ${ratio((k + a) / (k + b))} with equal luck`;
+  });
+  return `RSA-2048 with Web Crypto: both libraries wait on the same generateKey, whose time spreads widely (the prime search), so that verdict is mostly luck (see the interval). With the keys taken from a pool (table below), the work each adds is — ${parts.join('; ')}.`;
+}
+
+function suiteTables(run) {
+  const lines = [];
+  for (const suite of run.suites) {
+    const base = find(run, suite.id, suite.base).median;
+    lines.push(`**${suite.title}** (${plural(suite.cases[0].runs, 'round')}, ${suite.seconds.toFixed(0)} s)`, '');
+    lines.push(`| library | median (ms) | min–max (ms) | runs | × ${suite.base} | target |`, '|---|---|---|---|---|---|');
+    for (const c of suite.cases) {
+      const t = suite.targets.find((x) => x.of === c.name);
+      const r = c.median / base;
+      const goal = t ? `≤ ${t.max.toFixed(1)}× ${mark(r <= t.max)}` : '';
+      lines.push(`| ${c.name} | ${ms(c.median)} | ${ms(c.min)}–${ms(c.max)} | ${c.runs} | ${ratio(r)} | ${goal} |`);
+    }
+    lines.push('');
+  }
+  return lines;
+}
+
+const md = [
+  `Written by \`bench/wasm/run.sh\` on ${env.BENCH_DATE}, on ${env.BENCH_NPROC} cores (nproc) of ${env.BENCH_CPU}, ${env.BENCH_KERNEL}; ${node.runtime}; ${chromium.runtime} headless (Debian's, driven by playwright-core, page served from 127.0.0.1${chromium.crossOriginIsolated ? ', cross-origin isolated for a 5 µs timer' : ''}). certkit ${node.certkitVersion}: target/npm/${env.BENCH_PKG} (scripts/build-npm.sh), unpacked.${env.BENCH_QUICK ? ' **BENCH_QUICK run: too few rounds to mean much.**' : ''}`,
+  '',
+  'Reproduce with `bash bench/wasm/run.sh`.',
+  '',
+  'One operation: a key pair, a CSR for CN=web with 2 DNS and 2 IP SANs, and PEM export of the CSR and the private key (PKCS#8). In each runtime every library of a table runs in the same process or page, round-robin (each round in a new seeded-shuffled order) after warm-up rounds; times are medians of performance.now() around one whole operation, and each target ratio comes with a bootstrap 95% interval. One output per library and runtime, taken outside the timed loops, is checked with `openssl req -verify` (self-signature), its subject and SANs, and that the private key is the CSR\'s. "certkit" is the default `genkey(request)`: the platform makes the key and the signature (Web Crypto in Chromium, node:crypto in Node), certkit\'s wasm builds the CSR; "certkit {keygen:\'wasm\'}" makes the key in wasm too. The Web Crypto rows are floors, not libraries: `generateKey` alone, and the Web Crypto calls certkit makes where it uses Web Crypto (generateKey, one PKCS#8 export, a signature and its verification). In Node the pooled-key RSA table has no certkit row: certkit makes keys with node:crypto there, which a pool of Web Crypto keys cannot serve.',
+  '',
+  '### Targets',
+  '',
+  '| target | Node | Chromium |',
+  '|---|---|---|',
+  ...targets,
+  '',
+  rsaNote(),
+  '',
+  `### ${node.runtime}`,
+  '',
+  ...suiteTables(node),
+  `### ${chromium.runtime} (headless)`,
+  '',
+  ...suiteTables(chromium),
+  "### Where certkit's P-256 time goes",
+  '',
+  `certkit's default P-256 \`genkey\` run ${node.suites[0].cases[0].runs} more times alone, back to back, with \`crypto.subtle\`'s methods wrapped: the time during which a Web Crypto call is pending (and each method's own time, summed per operation), and the rest (certkit's wasm — request parsing, CSR encoding, key and signature checks — its JS glue and promise hops). Medians; without the other libraries' garbage between calls, so below the round-robin median. Cold: the first call in a fresh process or page, loading and compiling the wasm.`,
+  '',
+  '| runtime | total (ms) | in Web Crypto (ms) | of which generateKey | exportKey ×2 (concurrent) | sign | wasm + glue (ms) | cold first call (ms) |',
+  '|---|---|---|---|---|---|---|---|',
+  ...runs.map(({ runtime, phases: p, coldFirstCallMs }) =>
+    `| ${runtime} | ${ms(p.total)} | ${ms(p.webcrypto)} | ${ms(p.generateKey)} | ${ms(p.exportKey)} | ${ms(p.sign)} | ${ms(p.wasmAndGlue)} | ${ms(coldFirstCallMs)} |`),
+  '',
+  `A fresh Chromium page that imports certkit and makes one P-256 CSR: ${ms(sizes.download.coldPageMs)} ms from the first line of its script to the CSR.`,
+  '',
+  '### Sizes',
+  '',
+  "What a page downloads to make one P-256 CSR, from the responses Chromium recorded for a fresh page that imports certkit's `src/web.js` and calls `genkey` once (each body gzip -9):",
+  '',
+  '| file | bytes | gzip -9 |',
+  '|---|---|---|',
+  ...sizes.download.files.map((f) => `| ${f.file} | ${bytes(f.bytes)} | ${bytes(f.gzipBytes)} |`),
+  `| **total** | ${bytes(sizes.download.files.reduce((a, f) => a + f.bytes, 0))} | **${bytes(dl)}** |`,
+  '',
+  'The complete package, every file under src/ and wasm/, each gzip -9:',
+  '',
+  '| file | bytes | gzip -9 |',
+  '|---|---|---|',
+  ...sizes.package.files.map((f) => `| ${f.file} | ${bytes(f.bytes)} | ${bytes(f.gzipBytes)} |`),
+  `| **total** | ${bytes(sizes.package.files.reduce((a, f) => a + f.bytes, 0))} | **${bytes(pkg)}** |`,
+  '',
+  'Peers, the same job as one esbuild bundle each (a tiny entry that makes the CSR; `--bundle --minify --format=esm --platform=browser`, then gzip -9); each bundle was run once in Chromium and its CSR checked with openssl:',
+  '',
+  '| library | job | minified | min + gzip |',
+  '|---|---|---|---|',
+  ...sizes.peers.map((p) => `| ${p.lib} | ${p.job} | ${bytes(p.minBytes)} | ${bytes(p.gzipBytes)} |`),
+  '',
+].join('\n');
+
+const START = '<!-- wasm-bench:start -->';
+const END = '<!-- wasm-bench:end -->';
+let doc = readFileSync(mdFile, 'utf8');
+const a = doc.indexOf(START);
+const b = doc.indexOf(END);
+if (a < 0 || b < a) {
+  doc = `${doc.replace(/\n*$/, '\n')}\n## npm package (issue #3)\n\n${START}\n${md}${END}\n`;
+} else {
+  doc = `${doc.slice(0, a + START.length)}\n${md}${doc.slice(b)}`;
+}
+writeFileSync(mdFile, doc);
+console.log(md);
+EOF
