@@ -442,6 +442,7 @@ impl PrivateKey {
         };
         let enc = pkcs8::EncryptedPrivateKeyInfoRef::from_der(der)
             .map_err(|e| Error::BadKey { what: what.to_string(), detail: e.to_string() })?;
+        check_kdf_cost(&enc.encryption_algorithm, what)?;
         let doc = enc.decrypt(passphrase).map_err(|_| Error::WrongPassphrase { what: what.to_string() })?;
         Self::from_pkcs8_der(doc.as_bytes(), what)
     }
@@ -590,6 +591,47 @@ pub fn check_pkcs8_matches(der: &[u8], public: &PublicKey, what: &str) -> Result
 /// PKCS#8 `der` carries is `public`, or `None` when it carries none.
 pub fn pkcs8_public_key_matches(der: &[u8], public: &PublicKey, what: &str) -> Result<Option<bool>> {
     Ok(PublicKey::from_pkcs8_embedded(der, what)?.map(|embedded| &embedded == public))
+}
+
+/// Most PBKDF2 iterations an encrypted key may ask for (about half a second
+/// here; OpenSSL writes 2,048 and certkit 600,000).
+pub const MAX_PBKDF2_ITERATIONS: u32 = 5_000_000;
+/// Most scrypt memory an encrypted key may ask for, as N·r (128·N·r bytes:
+/// 64 MiB; OpenSSL and certkit write N = 2^14, r = 8: 16 MiB).
+pub const MAX_SCRYPT_NR: u64 = 1 << 19;
+/// Most scrypt work an encrypted key may ask for, as N·r·p.
+pub const MAX_SCRYPT_NRP: u64 = 1 << 20;
+
+/// Refuses key-derivation parameters that would make decrypting a key
+/// (from a stranger, or a damaged file) take minutes or gigabytes, before
+/// any work is done: the KDF's parameters are the file's to choose.
+fn check_kdf_cost(scheme: &pkcs5::EncryptionScheme, what: &str) -> Result<()> {
+    let refuse = |detail: String| Error::BadKey {
+        what: what.to_string(),
+        detail: alloc::format!(
+            "{detail}; re-encrypt it with `openssl pkcs8 -topk8 -v2 aes-256-cbc` (or `-scrypt`) and OpenSSL's defaults"
+        ),
+    };
+    let pkcs5::EncryptionScheme::Pbes2(params) = scheme else { return Ok(()) };
+    match &params.kdf {
+        pkcs5::pbes2::Kdf::Pbkdf2(p) if p.iteration_count == 0 => Err(refuse("its PBKDF2 iteration count is 0".into())),
+        pkcs5::pbes2::Kdf::Pbkdf2(p) if p.iteration_count > MAX_PBKDF2_ITERATIONS => Err(refuse(alloc::format!(
+            "its PBKDF2 iteration count {} is above certkit's limit of {MAX_PBKDF2_ITERATIONS}",
+            p.iteration_count
+        ))),
+        pkcs5::pbes2::Kdf::Scrypt(p) => {
+            let (n, r, pp) = (p.cost_parameter, u64::from(p.block_size), u64::from(p.parallelization));
+            let nr = n.saturating_mul(r);
+            if nr > MAX_SCRYPT_NR || nr.saturating_mul(pp) > MAX_SCRYPT_NRP {
+                Err(refuse(alloc::format!(
+                    "its scrypt parameters N={n}, r={r}, p={pp} need more than certkit's limits (N·r ≤ 2^19: 64 MiB; N·r·p ≤ 2^20)"
+                )))
+            } else {
+                Ok(())
+            }
+        }
+        _ => Ok(()),
+    }
 }
 
 /// One prime factor for an RSA modulus. Wiped on drop; `Debug` hides it.
@@ -909,6 +951,54 @@ mod tests {
         assert_eq!(pkcs8_public_key_matches(&der, p384.public_key(), "k").unwrap(), Some(false));
         assert!(check_pkcs8_matches(b"junk", p256.public_key(), "k").is_err());
         assert!(PublicKey::from_der(b"junk", "k").unwrap_err().to_string().starts_with("k is not valid DER"));
+    }
+
+    #[test]
+    fn costly_key_derivation_is_refused_before_any_work() {
+        let encrypted = |params: pkcs5::pbes2::Parameters| {
+            let data = [0u8; 48];
+            pkcs8::EncryptedPrivateKeyInfoRef {
+                encryption_algorithm: pkcs5::EncryptionScheme::Pbes2(params),
+                encrypted_data: der::asn1::OctetStringRef::new(&data).unwrap(),
+            }
+            .to_der()
+            .unwrap()
+        };
+        let salt = [1u8; 16];
+        let iv = [2u8; 16];
+        for (params, says) in [
+            (pkcs5::pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(100_000_000, &salt, iv).unwrap(), "PBKDF2"),
+            (
+                pkcs5::pbes2::Parameters::generate_scrypt_aes256cbc(
+                    pkcs5::scrypt::Params::new(20, 8, 1).unwrap(),
+                    &salt,
+                    iv,
+                )
+                .unwrap(),
+                "N=1048576",
+            ),
+            (
+                pkcs5::pbes2::Parameters::generate_scrypt_aes256cbc(
+                    pkcs5::scrypt::Params::new(14, 8, 64).unwrap(),
+                    &salt,
+                    iv,
+                )
+                .unwrap(),
+                "p=64",
+            ),
+        ] {
+            let e = PrivateKey::from_encrypted_der(&encrypted(params), Some(b"pass"), "k").unwrap_err().to_string();
+            assert!(e.contains(says) && e.contains("openssl pkcs8"), "{e}");
+        }
+        // certkit's own parameters pass the check (and fail only on the fake data).
+        let ours = pkcs5::pbes2::Parameters::generate_scrypt_aes256cbc(
+            pkcs5::scrypt::Params::new(14, 8, 1).unwrap(),
+            &salt,
+            iv,
+        )
+        .unwrap();
+        let e = PrivateKey::from_encrypted_der(&encrypted(ours), Some(b"pass"), "k").unwrap_err();
+        assert!(matches!(e, Error::WrongPassphrase { .. }), "{e}");
     }
 
     #[test]
