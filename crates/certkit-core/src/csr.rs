@@ -31,7 +31,7 @@ use der::asn1::{Any, SetOfVec};
 use der::{Decode, Encode};
 use x509_cert::attr::Attribute;
 use x509_cert::ext::Extension;
-use x509_cert::ext::pkix::{BasicConstraints, SubjectAltName};
+use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage, KeyUsage, SubjectAltName, SubjectKeyIdentifier};
 use x509_cert::name::Name;
 use x509_cert::request::{CertReqInfo, Version};
 
@@ -146,6 +146,7 @@ impl Csr {
         if info.version != Version::V1 {
             return Err(Error::Csr { what: what.to_string(), detail: "the CSR version is not v1 (0)".into() });
         }
+        crate::name::check(&info.subject, "subject", what)?;
         let mut extensions: Vec<Extension> = Vec::new();
         let mut seen_request = false;
         for attr in info.attributes.iter() {
@@ -189,6 +190,12 @@ impl Csr {
             match ext.extn_id {
                 o if o == oid::SAN => {
                     let san = SubjectAltName::from_der(ext.extn_value.as_bytes()).map_err(bad)?;
+                    if san.0.is_empty() {
+                        return Err(Error::Csr {
+                            what: what.to_string(),
+                            detail: "the CSR's subjectAltName lists no names (RFC 5280 §4.2.1.6 wants at least one); make the CSR with hosts or without the extension".into(),
+                        });
+                    }
                     if san.0.len() > crate::san::MAX_SANS {
                         return Err(Error::Csr {
                             what: what.to_string(),
@@ -222,6 +229,17 @@ impl Csr {
                 }
                 o if o == oid::BASIC_CONSTRAINTS => {
                     basic_constraints = Some(BasicConstraints::from_der(ext.extn_value.as_bytes()).map_err(bad)?);
+                }
+                // Requested but not copied (the profile decides these): still
+                // they must be what they claim to be.
+                o if o == oid::KEY_USAGE => {
+                    KeyUsage::from_der(ext.extn_value.as_bytes()).map_err(bad)?;
+                }
+                o if o == oid::EXT_KEY_USAGE => {
+                    ExtendedKeyUsage::from_der(ext.extn_value.as_bytes()).map_err(bad)?;
+                }
+                o if o == oid::SKI => {
+                    SubjectKeyIdentifier::from_der(ext.extn_value.as_bytes()).map_err(bad)?;
                 }
                 o if ext.critical && ![oid::KEY_USAGE, oid::EXT_KEY_USAGE, oid::SKI].contains(&o) => {
                     return Err(Error::UnknownCriticalExtension { what: what.to_string(), oid: o.to_string() });

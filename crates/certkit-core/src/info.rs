@@ -156,6 +156,8 @@ pub fn certificate(input: &[u8], what: &str) -> Result<CertInfo> {
     let der = crate::issue::first_certificate(input, what)?;
     let cert = Certificate::from_der(&der).map_err(|e| Error::Der { what: what.to_string(), detail: e.to_string() })?;
     let tbs = cert.tbs_certificate();
+    crate::name::check(tbs.subject(), "subject", what)?;
+    crate::name::check(tbs.issuer(), "issuer", what)?;
     let mut sans = Vec::new();
     let mut aki = String::new();
     let mut ski = String::new();

@@ -99,6 +99,8 @@ impl Subject {
             Certificate::from_der(der).map_err(|e| Error::Der { what: what.to_string(), detail: e.to_string() })?;
         let tbs = cert.tbs_certificate();
         let public_key = PublicKey::from_spki(tbs.subject_public_key_info(), what)?;
+        // Renewal copies the subject into a new certificate.
+        crate::name::check(tbs.subject(), "subject", what)?;
         let sans = match ext::<SubjectAltName>(&cert, oid::SAN, what)? {
             Some(san) => san.0.iter().filter_map(San::from_general_name).collect(),
             None => Vec::new(),
@@ -135,6 +137,8 @@ impl CaCert {
             Certificate::from_der(&der).map_err(|e| Error::Der { what: what.to_string(), detail: e.to_string() })?;
         let tbs = cert.tbs_certificate();
         let public_key = PublicKey::from_spki(tbs.subject_public_key_info(), what)?;
+        // Its subject becomes the issuer of everything it signs.
+        crate::name::check(tbs.subject(), "subject", what)?;
         let bc: Option<BasicConstraints> = ext(&cert, oid::BASIC_CONSTRAINTS, what)?;
         let Some(bc) = bc.filter(|b| b.ca) else {
             return Err(Error::NotACa { reason: "it has no basicConstraints with cA=TRUE" });

@@ -138,6 +138,81 @@ fn encode_value(field: &str, value: &str, kind: Kind, max: usize) -> Result<Any>
     any.map_err(|e| err(e.to_string()))
 }
 
+/// Most attributes a name from outside may hold.
+pub const MAX_ATTRIBUTES: usize = 64;
+
+/// Checks a name read from a CSR or a CA certificate before certkit copies
+/// it into a certificate: every string is well formed for its type
+/// (UTF8String is UTF-8, PrintableString and IA5String hold their character
+/// sets, BMPString is UTF-16), and the attributes certkit writes keep RFC
+/// 5280's upper bounds (Appendix A: CN, O, OU and serialNumber 64, L and ST
+/// 128, C two letters, emailAddress 255), as `genkey` keeps them.
+pub fn check(name: &Name, role: &str, what: &str) -> Result<()> {
+    let bad = |field: &str, reason: String| Error::Csr {
+        what: what.to_string(),
+        detail: alloc::format!("the {role}'s {field} {reason}; make it again with a valid {role}"),
+    };
+    let mut count = 0usize;
+    for atv in name.iter() {
+        count += 1;
+        if count > MAX_ATTRIBUTES {
+            return Err(bad("name", alloc::format!("has more than {MAX_ATTRIBUTES} attributes")));
+        }
+        let (field, max) = match atv.oid {
+            o if o == oid::CN => ("CN", 64),
+            o if o == oid::O => ("O", 64),
+            o if o == oid::OU => ("OU", 64),
+            o if o == oid::SERIAL_NUMBER => ("serialNumber", 64),
+            o if o == oid::L => ("L", 128),
+            o if o == oid::ST => ("ST", 128),
+            o if o == oid::C => ("C", 2),
+            o if o == oid::EMAIL => ("emailAddress", 255),
+            _ => ("attribute", usize::MAX),
+        };
+        let bytes = atv.value.value();
+        let chars = match atv.value.tag() {
+            Tag::Utf8String => core::str::from_utf8(bytes)
+                .map_err(|_| bad(field, "is a UTF8String that is not UTF-8".into()))?
+                .chars()
+                .count(),
+            Tag::PrintableString => {
+                PrintableStringRef::new(bytes).map_err(|_| {
+                    bad(field, "is a PrintableString with characters PrintableString cannot hold".into())
+                })?;
+                bytes.len()
+            }
+            Tag::Ia5String => {
+                Ia5StringRef::new(bytes).map_err(|_| bad(field, "is an IA5String that is not ASCII".into()))?;
+                bytes.len()
+            }
+            Tag::BmpString => {
+                if bytes.len() % 2 != 0 {
+                    return Err(bad(field, "is a BMPString of an odd number of bytes".into()));
+                }
+                let units = bytes.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]]));
+                let text: String = char::decode_utf16(units)
+                    .collect::<core::result::Result<_, _>>()
+                    .map_err(|_| bad(field, "is a BMPString that is not valid UTF-16".into()))?;
+                if text.contains('\0') {
+                    return Err(bad(field, "contains a NUL character".into()));
+                }
+                text.chars().count()
+            }
+            Tag::TeletexString | Tag::VisibleString => bytes.len(),
+            // Other attribute types (not strings) are copied as they are.
+            _ if max == usize::MAX => 0,
+            other => return Err(bad(field, alloc::format!("is a {other}, not a directory string"))),
+        };
+        if chars > max {
+            return Err(bad(field, alloc::format!("is {chars} characters; RFC 5280 allows at most {max}")));
+        }
+        if atv.value.tag() != Tag::BmpString && bytes.contains(&0) {
+            return Err(bad(field, "contains a NUL character".into()));
+        }
+    }
+    Ok(())
+}
+
 /// A subject read back into cfssl's fields.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Fields {
@@ -253,6 +328,32 @@ pub fn to_rfc4514(name: &Name) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn one(oid: const_oid::ObjectIdentifier, tag: Tag, value: &[u8]) -> Name {
+        let atv = AttributeTypeAndValue { oid, value: Any::new(tag, value.to_vec()).unwrap() };
+        Name::hazmat_from_rdn_sequence(RdnSequence::from(alloc::vec![
+            RelativeDistinguishedName::try_from(alloc::vec![atv]).unwrap()
+        ]))
+    }
+
+    #[test]
+    fn names_from_outside_are_checked_before_they_are_copied() {
+        check(&build("web.example.com", &[], "").unwrap(), "subject", "c").unwrap();
+        check(&one(oid::CN, Tag::BmpString, &[0, b'a', 0, b'b']), "subject", "c").unwrap();
+        for (name, says) in [
+            (one(oid::CN, Tag::Utf8String, &[0xff, 0xfe]), "not UTF-8"),
+            (one(oid::CN, Tag::PrintableString, b"a@b"), "PrintableString"),
+            (one(oid::CN, Tag::BmpString, &[0, b'a', 0]), "odd number"),
+            (one(oid::CN, Tag::Utf8String, &[b'a'; 65]), "at most 64"),
+            (one(oid::C, Tag::PrintableString, b"USA"), "at most 2"),
+            (one(oid::O, Tag::Utf8String, b"a\0b"), "NUL"),
+            (one(oid::O, Tag::BmpString, &[0, b'a', 0, 0]), "NUL"),
+            (one(oid::CN, Tag::Integer, &[1]), "not a directory string"),
+        ] {
+            let e = check(&name, "subject", "c").unwrap_err().to_string();
+            assert!(e.contains(says), "{says}: {e}");
+        }
+    }
 
     #[test]
     fn builds_in_go_order_with_single_valued_rdns() {
