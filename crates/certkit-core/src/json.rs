@@ -8,6 +8,8 @@
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
+use core::cell::Cell;
+
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
@@ -17,54 +19,181 @@ use crate::{Error, MAX_INPUT_LEN, Result};
 /// `fields` without regard to ASCII case onto that spelling, and dropping
 /// `null` members. Keys of the objects named in `maps` (such as `profiles`,
 /// whose keys are user-chosen names) are left as they are.
-pub fn parse<T: DeserializeOwned>(bytes: &[u8], what: &str, fields: &[&str], maps: &[&str]) -> Result<T> {
+///
+/// Stricter than Go where Go is lax in ways that hide mistakes: the input
+/// must be an object, a key may appear only once in an object, and arrays
+/// are taken only under the keys in `arrays` (serde would otherwise read
+/// `["web"]` as a struct whose first field is "web").
+pub fn parse<T: DeserializeOwned>(
+    bytes: &[u8],
+    what: &str,
+    fields: &[&str],
+    maps: &[&str],
+    arrays: &[&str],
+) -> Result<T> {
     if bytes.len() > MAX_INPUT_LEN {
         return Err(Error::InputTooLarge { what: what.to_string(), len: bytes.len(), max: MAX_INPUT_LEN });
     }
     let json_err = |e: serde_json::Error| Error::Json { what: what.to_string(), detail: e.to_string() };
-    let mut value: Value = serde_json::from_slice(bytes).map_err(json_err)?;
-    normalize(&mut value, fields, maps, false, 0);
+    let mut value = self::value(bytes, what, MAX_VALUES)?;
+    if !value.is_object() {
+        return Err(Error::Json { what: what.to_string(), detail: "it must be a JSON object ({ … })".into() });
+    }
+    let rules = Rules { fields, maps, arrays };
+    rules.normalize(&mut value, "", false, 0).map_err(|detail| Error::Json { what: what.to_string(), detail })?;
     serde_json::from_value(value).map_err(json_err)
 }
 
-fn normalize(v: &mut Value, fields: &[&str], maps: &[&str], is_map: bool, depth: usize) {
-    // serde_json already bounds nesting at 128 levels; this bound is a second guard.
-    if depth > 64 {
-        return;
-    }
-    match v {
-        Value::Object(obj) => {
-            let old = core::mem::take(obj);
-            let mut new = Map::new();
-            for (k, mut val) in old {
-                if val.is_null() {
-                    continue;
-                }
-                let key: String = if is_map {
-                    k
-                } else {
-                    match fields.iter().find(|f| f.eq_ignore_ascii_case(&k)) {
-                        Some(f) if !new.contains_key(*f) => f.to_string(),
-                        _ => k,
+struct Rules<'a> {
+    fields: &'a [&'a str],
+    maps: &'a [&'a str],
+    arrays: &'a [&'a str],
+}
+
+impl Rules<'_> {
+    fn normalize(&self, v: &mut Value, key: &str, is_map: bool, depth: usize) -> core::result::Result<(), String> {
+        // serde_json already bounds nesting at 128 levels; this bound is a second guard.
+        if depth > 64 {
+            return Err("it is nested more than 64 levels deep".into());
+        }
+        match v {
+            Value::Object(obj) => {
+                let old = core::mem::take(obj);
+                let mut new = Map::new();
+                for (k, mut val) in old {
+                    if val.is_null() {
+                        continue;
                     }
-                };
-                let child_is_map = !is_map && maps.contains(&key.as_str());
-                normalize(&mut val, fields, maps, child_is_map, depth + 1);
-                new.insert(key, val);
+                    let key: String = if is_map {
+                        k
+                    } else {
+                        match self.fields.iter().find(|f| f.eq_ignore_ascii_case(&k)) {
+                            Some(f) if !new.contains_key(*f) => f.to_string(),
+                            _ => k,
+                        }
+                    };
+                    // Known fields and the entries of maps (profiles) are
+                    // objects or scalars unless listed; unknown fields are
+                    // left for the typed parse to name.
+                    if val.is_array()
+                        && !self.arrays.contains(&key.as_str())
+                        && (is_map || self.fields.contains(&key.as_str()))
+                    {
+                        return Err(alloc::format!("`{key}` must not be an array; see the field's documentation"));
+                    }
+                    let child_is_map = !is_map && self.maps.contains(&key.as_str());
+                    self.normalize(&mut val, &key, child_is_map, depth + 1)?;
+                    new.insert(key, val);
+                }
+                *obj = new;
             }
-            *obj = new;
+            Value::Array(items) => {
+                for item in items.iter_mut() {
+                    if item.is_array() {
+                        return Err(alloc::format!("`{key}` holds an array inside an array"));
+                    }
+                    self.normalize(item, "", false, depth + 1)?;
+                }
+            }
+            _ => {}
         }
-        Value::Array(items) => {
-            let taken: Vec<Value> = core::mem::take(items);
-            *items = taken
-                .into_iter()
-                .map(|mut i| {
-                    normalize(&mut i, fields, maps, false, depth + 1);
-                    i
-                })
-                .collect();
+        Ok(())
+    }
+}
+
+/// Most JSON values (objects, arrays, strings, numbers…) a cfssl CSR request
+/// or signing config may hold: real ones hold a few hundred.
+pub const MAX_VALUES: usize = 100_000;
+
+/// Parses JSON into a [`Value`], refusing an object that repeats a key (Go
+/// keeps the last one silently, which hides a mistyped duplicate) and input
+/// of more than `max_values` values, before they are all in memory: a value
+/// costs tens of bytes however small its text, so the count, not the input
+/// size, bounds the memory.
+pub fn value(bytes: &[u8], what: &str, max_values: usize) -> Result<Value> {
+    let budget = Cell::new(max_values);
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let v = serde::de::DeserializeSeed::deserialize(Strict(&budget), &mut de)
+        .and_then(|v| de.end().map(|()| v))
+        .map_err(|e| Error::Json { what: what.to_string(), detail: e.to_string() })?;
+    Ok(v)
+}
+
+#[derive(Clone, Copy)]
+struct Strict<'a>(&'a Cell<usize>);
+
+impl Strict<'_> {
+    fn count<E: serde::de::Error>(&self) -> core::result::Result<(), E> {
+        match self.0.get().checked_sub(1) {
+            Some(left) => {
+                self.0.set(left);
+                Ok(())
+            }
+            None => Err(E::custom("it holds too many JSON values (objects, arrays, strings, numbers); split it up")),
         }
-        _ => {}
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Strict<'_> {
+    type Value = Value;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> core::result::Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Strict<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> core::result::Result<Value, E> {
+        self.count()?;
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> core::result::Result<Value, E> {
+        self.count()?;
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> core::result::Result<Value, E> {
+        self.count()?;
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> core::result::Result<Value, E> {
+        self.count()?;
+        Ok(Value::from(v))
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> core::result::Result<Value, E> {
+        self.count()?;
+        Ok(Value::String(v.to_string()))
+    }
+    fn visit_string<E: serde::de::Error>(self, v: String) -> core::result::Result<Value, E> {
+        self.count()?;
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> core::result::Result<Value, E> {
+        self.count()?;
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> core::result::Result<Value, A::Error> {
+        self.count()?;
+        let mut items = Vec::new();
+        while let Some(v) = seq.next_element_seed(self)? {
+            items.push(v);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> core::result::Result<Value, A::Error> {
+        self.count()?;
+        let mut obj = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if obj.contains_key(&key) {
+                return Err(serde::de::Error::custom(alloc::format!("the key `{key}` appears twice; keep one")));
+            }
+            let v = map.next_value_seed(self)?;
+            obj.insert(key, v);
+        }
+        Ok(Value::Object(obj))
     }
 }
 
@@ -85,6 +214,22 @@ mod tests {
         assert_eq!(r.key.unwrap().size, 2048);
         let e = CsrRequest::from_json(br#"{"CN":"x","hostz":[]}"#, "c").unwrap_err();
         assert!(e.to_string().contains("hostz"), "{e}");
+    }
+
+    #[test]
+    fn json_that_go_would_misread_is_refused() {
+        for (input, says) in [
+            (&br#"["web.example.com"]"#[..], "must be a JSON object"),
+            (br#""web""#, "must be a JSON object"),
+            (br#"{"CN":"a","CN":"b"}"#, "appears twice"),
+            (br#"{"CN":"a","key":["rsa",2048]}"#, "`key` must not be an array"),
+            (br#"{"CN":"a","names":[["US"]]}"#, "array inside an array"),
+        ] {
+            let e = CsrRequest::from_json(input, "c").unwrap_err().to_string();
+            assert!(e.contains(says), "{}: {e}", String::from_utf8_lossy(input));
+        }
+        let e = crate::profile::SigningConfig::from_json(br#"{"signing":{"default":["x"]}}"#, "c").unwrap_err();
+        assert!(e.to_string().contains("`default` must not be an array"), "{e}");
     }
 
     #[test]

@@ -396,7 +396,13 @@ impl Default for SigningConfig {
 impl SigningConfig {
     /// Parses and checks a signing config; `what` names the input in errors.
     pub fn from_json(json: &[u8], what: &str) -> Result<Self> {
-        let cfg: ConfigJson = crate::json::parse(json, what, FIELDS, &["profiles", "auth_keys", "remotes"])?;
+        let cfg: ConfigJson = crate::json::parse(
+            json,
+            what,
+            FIELDS,
+            &["profiles", "auth_keys", "remotes"],
+            &["usages", "issuer_urls", "ct_log_servers", "ignored_lints", "ignored_lint_sources"],
+        )?;
         let signing = cfg.signing.ok_or_else(|| Error::Config {
             field: alloc::format!("{what}: signing"),
             reason: "the config has no \"signing\" section; see `certkit print-defaults config`".into(),

@@ -139,7 +139,7 @@ pub const DEFAULT_BACKDATE: Duration = Duration::from_secs(300);
 impl CsrRequest {
     /// Parses cfssl CSR JSON; `what` names the input in errors.
     pub fn from_json(json: &[u8], what: &str) -> Result<Self> {
-        crate::json::parse(json, what, FIELDS, &[])
+        crate::json::parse(json, what, FIELDS, &[], &["hosts", "names"])
     }
 
     /// Checks every field. `initca` says whether this is a CA request:
