@@ -499,8 +499,8 @@ pub fn objects(input: Value, what: &str) -> Result<(Vec<Value>, bool)> {
         }
     }
     for (i, item) in items.iter().enumerate() {
-        let k = item.get("kind").and_then(Value::as_str).unwrap_or_default();
-        let v = item.get("apiVersion").and_then(Value::as_str).unwrap_or_default();
+        let k = item.get("kind").and_then(Value::as_str).filter(|k| !k.is_empty()).unwrap_or("(no kind)");
+        let v = item.get("apiVersion").and_then(Value::as_str).filter(|v| !v.is_empty()).unwrap_or("(no apiVersion)");
         if k != KIND || v != API_VERSION {
             return Err(Error::Config {
                 field: alloc::format!("{what}: item {i}"),

@@ -160,6 +160,12 @@ fn request(a: RequestArgs) -> Result<()> {
     print(&manifest, a.output)
 }
 
+/// Most JSON or YAML values (objects, strings, numbers…) `kubectl get csr`
+/// output may hold: a CertificateSigningRequest is about 30, so this is
+/// some 15,000 objects, while a parse stays under ~40 MB however small the
+/// values are written.
+const MAX_OBJECT_VALUES: usize = 500_000;
+
 /// Reads `kubectl get csr` output in JSON or YAML: the objects, and whether
 /// they came as a List.
 fn read_objects(path: &str) -> Result<(Vec<Value>, bool)> {
@@ -167,16 +173,26 @@ fn read_objects(path: &str) -> Result<(Vec<Value>, bool)> {
     // each request in it is still held to the core's limit.
     let bytes = io::read_input_limited(path, 64 * 1024 * 1024)?;
     let what = io::display_name(path);
-    let value: Value = match serde_json::from_slice(&bytes) {
-        Ok(v) => v,
-        Err(json_err) => {
-            let text =
-                std::str::from_utf8(&bytes).map_err(|_| anyhow::anyhow!("{what} is neither JSON nor YAML text"))?;
-            if text.trim_start().starts_with('{') {
-                bail!("{what} is not valid JSON: {json_err}");
-            }
-            serde_saphyr::from_str(text).map_err(|e| anyhow::anyhow!("{what} is neither JSON nor valid YAML: {e}"))?
-        }
+    let value: Value = if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
+        certkit_core::json::value(&bytes, &what, MAX_OBJECT_VALUES)?
+    } else {
+        let text = std::str::from_utf8(&bytes).map_err(|_| anyhow::anyhow!("{what} is neither JSON nor YAML text"))?;
+        let mut budget = serde_saphyr::Budget::default();
+        budget.max_nodes = MAX_OBJECT_VALUES;
+        budget.max_aliases = 1_000;
+        budget.max_anchors = 1_000;
+        budget.max_recorded_anchor_events = 100_000;
+        budget.max_recorded_anchor_bytes = 4 * 1024 * 1024;
+        let options = serde_saphyr::options! {
+            budget: Some(budget),
+            duplicate_keys: serde_saphyr::options::DuplicateKeyPolicy::Error,
+        };
+        serde_saphyr::from_str_with_options(text, options).map_err(|e| {
+            // The YAML reader's message may quote the input over several
+            // lines; its first line says what is wrong.
+            let e = e.to_string();
+            anyhow::anyhow!("{what} is neither JSON nor valid YAML: {}", e.lines().next().unwrap_or("unreadable"))
+        })?
     };
     Ok(kube::objects(value, &what)?)
 }
@@ -297,7 +313,9 @@ fn sign(a: SignArgs) -> Result<()> {
         for o in &outs {
             eprintln!("certkit: wrote {}", o.path.display());
         }
-    } else if was_list || !signed.is_empty() {
+    } else if !signed.is_empty() {
+        // Only what was signed is printed: with nothing signed, stdout stays
+        // empty (and the exit status says why).
         let out = if was_list {
             serde_json::json!({
                 "apiVersion": "v1",
