@@ -33,7 +33,7 @@ for module in lite full; do
   [ "$module" = lite ] && features=(--no-default-features)
   cargo build -q -p certkit-wasm "${features[@]}" --target wasm32-unknown-unknown --profile wasm --locked
   wasm-bindgen --target web --out-dir "$out/wasm" --out-name "certkit_$module" \
-    target/wasm32-unknown-unknown/wasm/certkit_wasm.wasm
+    "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/wasm/certkit_wasm.wasm"
   # Size first; names and producers are dropped.
   "$tools/node_modules/.bin/wasm-opt" -Oz --strip-debug --strip-producers --enable-bulk-memory \
     --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \

@@ -21,7 +21,7 @@ import { HOSTS } from './scenario.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
 const bin = (name) => join(here, 'node_modules', '.bin', name);
-const certkit = process.env.CERTKIT_BIN ?? join(root, 'target/debug/certkit');
+const certkit = process.env.CERTKIT_BIN ?? join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'debug/certkit');
 
 let project; // the user's project, with certkit installed from the tarball
 let ca; // a CA made by the certkit CLI

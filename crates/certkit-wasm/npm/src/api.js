@@ -64,24 +64,36 @@ function safe(fn) {
 
 const encoder = new TextEncoder();
 
+// The core's limit on any one input (certkit_core::MAX_INPUT_LEN), checked
+// here too so that an oversized input is refused before it is copied into
+// wasm memory, which never shrinks.
+const MAX_INPUT_LEN = 1024 * 1024;
+
+function limited(input, name) {
+  if (input.length > MAX_INPUT_LEN) {
+    throw new Error(`${name} is ${input.length} bytes, more than the ${MAX_INPUT_LEN}-byte limit for PKI files; check you gave the right file`);
+  }
+  return input;
+}
+
 // PEM text or DER bytes, as the core takes them.
 function bytes(value, name) {
-  if (typeof value === 'string') return encoder.encode(value);
-  if (value instanceof Uint8Array) return value;
-  if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  if (typeof value === 'string') return limited(encoder.encode(limited(value, name)), name);
+  if (value instanceof Uint8Array) return limited(value, name);
+  if (value instanceof ArrayBuffer) return limited(new Uint8Array(value), name);
+  if (ArrayBuffer.isView(value)) return limited(new Uint8Array(value.buffer, value.byteOffset, value.byteLength), name);
   throw new Error(`${name} must be PEM text (a string) or DER bytes (a Uint8Array); got ${describe(value)}`);
 }
 
 function text(value, name) {
   if (typeof value !== 'string') throw new Error(`${name} must be a string; got ${describe(value)}`);
-  return value;
+  return limited(value, name);
 }
 
 function optionalJson(value, name) {
   if (value === undefined || value === null) return undefined;
-  if (typeof value === 'string') return value;
-  if (typeof value === 'object' && !Array.isArray(value)) return JSON.stringify(value);
+  if (typeof value === 'string') return limited(value, name);
+  if (typeof value === 'object' && !Array.isArray(value)) return limited(JSON.stringify(value), name);
   throw new Error(`${name} must be a JSON string or an object; got ${describe(value)}`);
 }
 
@@ -300,7 +312,8 @@ export async function kubernetesCsr(csrPem, options) {
     throw new Error('options must be an object: { name, signerName, usages?, expirationSeconds? }');
   }
   const m = await ready('full');
-  return guard(m, () => m.kubernetesCsr(csr, JSON.stringify(options)));
+  const json = limited(JSON.stringify(options), 'options');
+  return guard(m, () => m.kubernetesCsr(csr, json));
 }
 
 /** Whether a private key belongs to a certificate or CSR. */
