@@ -7,6 +7,7 @@
 
 mod bad_input;
 mod common;
+mod hostile;
 mod interop;
 mod k8s;
 mod ledger;
