@@ -540,6 +540,19 @@ impl PrivateKey {
     /// ([`crate::signer::ToBeSigned::assemble`]), which defeats RSA-CRT
     /// fault attacks. Ed25519 is deterministic (RFC 8032).
     pub fn sign<R: CryptoRng + ?Sized>(&self, msg: &[u8], rng: &mut R) -> Result<Vec<u8>> {
+        self.sign_inner(msg, rng, false)
+    }
+
+    /// As [`Self::sign`], with RSA's private-key operation also blinded by
+    /// `rng` (base and exponent), as rsa's default path does: about twice
+    /// the cost, for signers whose timing a remote caller may observe — the
+    /// npm package's `sign` in an edge runtime. Other key types sign as
+    /// [`Self::sign`] does.
+    pub fn sign_blinded<R: CryptoRng + ?Sized>(&self, msg: &[u8], rng: &mut R) -> Result<Vec<u8>> {
+        self.sign_inner(msg, rng, true)
+    }
+
+    fn sign_inner<R: CryptoRng + ?Sized>(&self, msg: &[u8], rng: &mut R, blinded: bool) -> Result<Vec<u8>> {
         use signature::{RandomizedSigner, Signer};
         let fail = |e: &dyn fmt::Display| Error::Crypto { op: "signing", detail: e.to_string() };
         Ok(match &self.inner {
@@ -557,7 +570,11 @@ impl PrivateKey {
                     SignatureAlgorithm::RsaSha384 => (rsa::Pkcs1v15Sign::new::<Sha384>(), Sha384::digest(msg).to_vec()),
                     _ => (rsa::Pkcs1v15Sign::new::<Sha256>(), Sha256::digest(msg).to_vec()),
                 };
-                k.sign(scheme, &digest).map_err(|e| fail(&e))?
+                if blinded {
+                    k.sign_with_rng(rng, scheme, &digest).map_err(|e| fail(&e))?
+                } else {
+                    k.sign(scheme, &digest).map_err(|e| fail(&e))?
+                }
             }
             Inner::Ed25519(k) => k.try_sign(msg).map_err(|e| fail(&e))?.to_bytes().to_vec(),
         })
@@ -999,6 +1016,16 @@ mod tests {
         .unwrap();
         let e = PrivateKey::from_encrypted_der(&encrypted(ours), Some(b"pass"), "k").unwrap_err();
         assert!(matches!(e, Error::WrongPassphrase { .. }), "{e}");
+    }
+
+    #[test]
+    fn blinded_rsa_signatures_are_the_same_signatures() {
+        // PKCS#1 v1.5 is deterministic: blinding changes the timing, never the result.
+        let key = PrivateKey::generate(KeyAlgorithm::Rsa(2048), &mut rng()).unwrap();
+        let plain = key.sign(b"message", &mut rng()).unwrap();
+        let blinded = key.sign_blinded(b"message", &mut rng()).unwrap();
+        assert_eq!(plain, blinded);
+        key.public_key().verify(key.signature_algorithm(), b"message", &blinded).unwrap();
     }
 
     #[test]

@@ -39,10 +39,12 @@ pub trait Signer {
     fn sign(&mut self, tbs: &[u8]) -> Result<Vec<u8>>;
 }
 
-/// A [`PrivateKey`] and the random generator that blinds RSA operations.
+/// A [`PrivateKey`] and the random generator its signatures use: ECDSA's
+/// hedged nonces, and, for a [`KeySigner::blinded`] signer, RSA blinding.
 pub struct KeySigner<'a, R: CryptoRng + ?Sized> {
     key: &'a PrivateKey,
     rng: &'a mut R,
+    blinded: bool,
 }
 
 impl<R: CryptoRng + ?Sized> core::fmt::Debug for KeySigner<'_, R> {
@@ -52,9 +54,15 @@ impl<R: CryptoRng + ?Sized> core::fmt::Debug for KeySigner<'_, R> {
 }
 
 impl<'a, R: CryptoRng + ?Sized> KeySigner<'a, R> {
-    /// Signs with `key`.
+    /// Signs with `key` (RSA unblinded: see [`PrivateKey::sign`]).
     pub fn new(key: &'a PrivateKey, rng: &'a mut R) -> Self {
-        KeySigner { key, rng }
+        KeySigner { key, rng, blinded: false }
+    }
+
+    /// Signs with `key`, RSA blinded ([`PrivateKey::sign_blinded`]): for a
+    /// signer whose timing a remote caller may observe.
+    pub fn blinded(key: &'a PrivateKey, rng: &'a mut R) -> Self {
+        KeySigner { key, rng, blinded: true }
     }
 }
 
@@ -66,7 +74,7 @@ impl<R: CryptoRng + ?Sized> Signer for KeySigner<'_, R> {
         self.key.signature_algorithm()
     }
     fn sign(&mut self, tbs: &[u8]) -> Result<Vec<u8>> {
-        self.key.sign(tbs, self.rng)
+        if self.blinded { self.key.sign_blinded(tbs, self.rng) } else { self.key.sign(tbs, self.rng) }
     }
 }
 

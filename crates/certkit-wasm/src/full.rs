@@ -90,7 +90,8 @@ pub fn sign(
     let key = PrivateKey::from_bytes(ca_key, None, "the CA key").map_err(plain_key)?;
     cert.check_key(key.public_key()).map_err(fail)?;
     let mut signer_rng = rng();
-    let mut signer = KeySigner::new(&key, &mut signer_rng);
+    // Online: a caller may time the signatures, so RSA is blinded.
+    let mut signer = KeySigner::blinded(&key, &mut signer_rng);
     let issued = issue::issue(&Subject::from_csr(&csr), policy, Issuer::Ca(&cert), &mut signer, now(), &mut rng())
         .map_err(fail)?;
     let mut out = vec![issued.to_pem()];
