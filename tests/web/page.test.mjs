@@ -322,6 +322,18 @@ test('P-256: OpenSSL verifies the CSR, the downloads and the manifest', TIMEOUT,
   const live = parseYaml(await page.getByLabel('Manifest (YAML)').inputValue());
   assert.equal(live.spec.signerName, 'kubernetes.io/kube-apiserver-client');
   assert.deepEqual(live.spec.usages, ['digital signature', 'client auth']);
+  // Both manifests are valid by the official Kubernetes OpenAPI schema,
+  // where scripts/test.sh installed the validator (kubernetes-validate).
+  const validator = process.env.CERTKIT_KUBERNETES_VALIDATE;
+  if (validator) {
+    for (const [name, text] of [['csr.yaml', yamlText], ['live.yaml', await page.getByLabel('Manifest (YAML)').inputValue()]]) {
+      const file = join(scratch, name);
+      writeFileSync(file, text);
+      assert.match(execFileSync(validator, ['--strict', file]).toString(), /passed/);
+    }
+  } else {
+    assert.ok(!process.env.CI, 'CI must set CERTKIT_KUBERNETES_VALIDATE (scripts/test.sh does)');
+  }
   assert.equal(await page.getByLabel('Signer name').getAttribute('aria-invalid'), null);
 
   // Screenshots after generation: desktop, and phone width (light and dark).
