@@ -135,7 +135,9 @@ impl Csr {
     /// Reads and verifies a DER CSR.
     pub fn from_der(der: &[u8], what: &str) -> Result<Csr> {
         let raw = crate::signer::split_signed(der, what)?;
-        let alg = SignatureAlgorithm::from_identifier(&raw.alg)?;
+        // The CSR's name goes with the algorithm's refusal.
+        let alg = SignatureAlgorithm::from_identifier(&raw.alg)
+            .map_err(|e| Error::Csr { what: what.to_string(), detail: e.to_string() })?;
         // The request info is decoded structurally (DER only, no meaning
         // taken from it) so the key can be read; nothing else is used until
         // the signature over the exact bytes has verified.

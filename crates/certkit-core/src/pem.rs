@@ -79,6 +79,14 @@ pub fn blocks(input: &[u8], what: &str) -> Result<Vec<Block>> {
         })?;
         let block_text = &from_begin[..end + end_marker.len()];
         let legacy_encrypted = find(block_text, b"Proc-Type:").is_some();
+        if legacy_encrypted && !label.ends_with("PRIVATE KEY") {
+            return Err(Error::Pem {
+                what: what.to_string(),
+                detail: alloc::format!(
+                    "the `{label}` block carries RFC 1421 headers (Proc-Type), which only legacy encrypted keys have; re-export it"
+                ),
+            });
+        }
         if legacy_encrypted {
             out.push(Block { label: label.to_string(), der: Vec::new(), legacy_encrypted });
         } else {
@@ -119,6 +127,15 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_keys_carry_rfc1421_headers() {
+        let csr = b"-----BEGIN CERTIFICATE REQUEST-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nAAAA\n-----END CERTIFICATE REQUEST-----\n";
+        let e = blocks(csr, "r.csr").unwrap_err().to_string();
+        assert!(e.contains("RFC 1421 headers"), "{e}");
+        let key = b"-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nAAAA\n-----END RSA PRIVATE KEY-----\n";
+        assert!(blocks(key, "k.pem").unwrap()[0].legacy_encrypted);
+    }
 
     #[test]
     fn round_trip_and_surrounding_text() {

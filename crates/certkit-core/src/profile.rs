@@ -492,6 +492,17 @@ fn resolve(name: &str, p: &ProfileJson, default: Option<&Policy>) -> Result<Poli
     }
     let backdate =
         if p.backdate.is_empty() { DEFAULT_BACKDATE } else { duration::parse(&p.backdate, &field("backdate"))? };
+    // The lifetime runs from now − backdate, so a backdate as long as the
+    // lifetime issues certificates that have already expired.
+    if backdate >= expiry {
+        return Err(Error::Config {
+            field: field("backdate"),
+            reason: alloc::format!(
+                "`{}` is not shorter than the expiry; a backdate covers clock skew, minutes (cfssl's default is 5m)",
+                p.backdate
+            ),
+        });
+    }
     let not_before = p.not_before.as_deref().map(|t| parse_rfc3339(t, &field("not_before"))).transpose()?;
     let not_after = p.not_after.as_deref().map(|t| parse_rfc3339(t, &field("not_after"))).transpose()?;
     if let (Some(nb), Some(na)) = (not_before, not_after)
@@ -665,6 +676,13 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.starts_with("signing.default.usages[1] `bogus`"), "{e}");
+        let e = SigningConfig::from_json(
+            br#"{"signing":{"default":{"usages":["server auth"],"expiry":"1h","backdate":"2h"}}}"#,
+            "c.json",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.starts_with("signing.default.backdate: `2h` is not shorter than the expiry"), "{e}");
         let cfg = SigningConfig::from_json(SEED, "c").unwrap();
         let e = cfg.profile(Some("www")).unwrap_err().to_string();
         assert!(e.contains("`www`") && e.contains("default"), "{e}");
