@@ -23,6 +23,10 @@ TYPES = {
 }
 
 
+CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; "
+       "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+
+
 class Handler(http.server.SimpleHTTPRequestHandler):
     # Keep-alive: the page's dozen files over one or two connections.
     protocol_version = 'HTTP/1.1'
@@ -32,6 +36,12 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         # Revalidate every time: after a rebuild the page never mixes old and
         # new files (a 304 costs a few bytes).
         self.send_header('Cache-Control', 'no-cache')
+        # The page's own policy is its <meta> tag; a worker takes its policy
+        # from its script's response, which only a header can set. Workers
+        # fetch the wasm from this origin and nothing else.
+        self.send_header('Content-Security-Policy', CSP)
+        self.send_header('X-Content-Type-Options', 'nosniff')
+        self.send_header('Referrer-Policy', 'no-referrer')
         super().end_headers()
 
     def log_message(self, format, *args):

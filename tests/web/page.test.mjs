@@ -226,6 +226,12 @@ test('the page ships a strict CSP, no inline code, and shows the version', TIMEO
   }
   assert.doesNotMatch(csp, /'unsafe-inline'|'unsafe-eval'|\*/);
   assert.match(await page.locator('body').innerText(), /key never leaves the browser/i);
+  // A worker's policy comes from its script's response header (a meta tag
+  // cannot reach it): the server sends one, same-origin only.
+  const workerCsp = (await fetch(new URL('worker.js', server.url))).headers.get('content-security-policy') ?? '';
+  for (const directive of ["default-src 'self'", "connect-src 'self'", "script-src 'self' 'wasm-unsafe-eval'"]) {
+    assert.ok(workerCsp.includes(directive), `worker CSP lacks ${directive}: ${workerCsp}`);
+  }
 
   // First use loads certkit (the workers' requests are recorded too), and
   // the footer then shows what certkit itself reports.
