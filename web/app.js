@@ -227,26 +227,30 @@ function readRequest() {
   return request;
 }
 
-// What kind of SAN a hosts entry becomes, in the order certkit's core
-// sorts them (IP, URI, email, DNS); for display only, the core decides.
-function sanKind(host) {
-  const bare = host.replace(/^\[(.*)\]$/, '$1');
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(bare) || (bare.includes(':') && /^[0-9a-f:.]+$/i.test(bare))) return 'IP';
-  if (host.includes('://') || /^(urn|mailto):/i.test(host)) return 'URI';
-  if (host.includes('@')) return 'Email';
-  return 'DNS';
-}
+// How the page names certkit's SAN kinds.
+const SAN_LABELS = { DNS: 'DNS', IP: 'IP', email: 'Email', URI: 'URI' };
 
-function sanItem(host, bad) {
+function sanItem(host, kind, bad) {
   const li = element('li', bad ? 'bad' : '');
-  li.append(element('span', 'kind', sanKind(host)), ' ', element('span', 'value', host));
+  li.append(element('span', 'kind', SAN_LABELS[kind] ?? kind), ' ', element('span', 'value', host));
   return li;
 }
 
-// The hosts shown back as SANs; `badIndex` marks the one the core rejected.
-function renderSans(badIndex = -1) {
+let sansSeq = 0;
+
+// The hosts shown back as SANs, each with the kind certkit's core takes it
+// as; `badIndex` marks the one the core rejected. A newer call wins.
+async function renderSans(badIndex = -1) {
   const hosts = splitList($('hosts').value, /[\n,]/);
-  $('sans').replaceChildren(...hosts.map((host, i) => sanItem(host, i === badIndex)));
+  const mine = ++sansSeq;
+  let kinds;
+  try {
+    kinds = hosts.length ? await tools().call('hostKinds', hosts) : [];
+  } catch {
+    return; // the request check reports what is wrong
+  }
+  if (mine !== sansSeq) return;
+  $('sans').replaceChildren(...hosts.map((host, i) => sanItem(host, kinds[i], i === badIndex)));
   $('sans').hidden = hosts.length === 0;
 }
 
@@ -422,9 +426,9 @@ function distinguishedName(name) {
   );
 }
 
-function sanList(sans) {
+function sanList(sans, kinds) {
   const ul = element('ul', 'sans');
-  ul.append(...sans.map((san) => sanItem(san, false)));
+  ul.append(...sans.map((san, i) => sanItem(san, kinds[i], false)));
   return ul;
 }
 
@@ -436,7 +440,7 @@ function renderInfo(dl, info) {
     ['Serial number', info.serial_number],
     ['Valid from', info.not_before],
     ['Valid until', info.not_after],
-    ['SANs', info.sans?.length ? sanList(info.sans) : 'none'],
+    ['SANs', info.sans?.length ? sanList(info.sans, info.sanKinds ?? []) : 'none'],
     ['Key', info.public_key],
     ['Signature algorithm', info.sigalg],
     ['Subject key ID', info.subject_key_id],

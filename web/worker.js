@@ -14,7 +14,13 @@ const calls = {
   warm: () => certkit.preload('full').then(() => true),
   version: () => certkit.version(),
   checkRequest: (request) => certkit.checkRequest(request),
-  certinfo: (pem) => certkit.certinfo(pem),
+  hostKinds: (hosts) => certkit.hostKinds(hosts),
+  // With the kind of each SAN (certinfo lists their values), for display.
+  certinfo: async (pem) => {
+    const info = await certkit.certinfo(pem);
+    if (info.sans) info.sanKinds = await certkit.hostKinds(info.sans);
+    return info;
+  },
   encryptKey: (key, passphrase) => certkit.encryptKey(key, passphrase),
   kubernetesCsr: (csr, options) => certkit.kubernetesCsr(csr, options),
   keyMatches: (cert, key) => certkit.keyMatches(cert, key),

@@ -51,27 +51,36 @@ impl San {
         if h.len() != host.len() {
             return Err(err("it has leading or trailing spaces; remove them"));
         }
-        if let Ok(ip) = IpAddr::from_str(h) {
-            return Ok(San::Ip(ip));
-        }
-        if let Some(ip) = h.strip_prefix('[').and_then(|r| r.strip_suffix(']'))
-            && let Ok(ip) = IpAddr::from_str(ip)
-        {
-            return Ok(San::Ip(ip));
-        }
-        if h.contains("://") || h.starts_with("urn:") || h.starts_with("mailto:") {
-            validate_uri(h).map_err(err)?;
-            return Ok(San::Uri(h.to_string()));
-        }
-        if let Some((local, domain)) = h.rsplit_once('@') {
-            if local.is_empty() || !local.bytes().all(|b| b.is_ascii_graphic() && b != b'@') {
-                return Err(err("the mail address's local part must be non-empty printable ASCII"));
+        match host_kind(h) {
+            HostKind::Ip(ip) => Ok(San::Ip(ip)),
+            HostKind::Uri => {
+                validate_uri(h).map_err(err)?;
+                Ok(San::Uri(h.to_string()))
             }
-            validate_dns(domain, false).map_err(err)?;
-            return Ok(San::Email(h.to_string()));
+            HostKind::Email(local, domain) => {
+                if local.is_empty() || !local.bytes().all(|b| b.is_ascii_graphic() && b != b'@') {
+                    return Err(err("the mail address's local part must be non-empty printable ASCII"));
+                }
+                validate_dns(domain, false).map_err(err)?;
+                Ok(San::Email(h.to_string()))
+            }
+            HostKind::Dns => {
+                validate_dns(h, true).map_err(err)?;
+                Ok(San::Dns(h.to_string()))
+            }
         }
-        validate_dns(h, true).map_err(err)?;
-        Ok(San::Dns(h.to_string()))
+    }
+
+    /// The kind of SAN a `hosts` entry is taken as ([`San::kind`]'s names),
+    /// by [`San::from_host`]'s rules but without validating the entry: forms
+    /// show it beside each entry while it is typed.
+    pub fn kind_of_host(host: &str) -> &'static str {
+        match host_kind(host.trim()) {
+            HostKind::Ip(_) => "IP",
+            HostKind::Uri => "URI",
+            HostKind::Email(..) => "email",
+            HostKind::Dns => "DNS",
+        }
     }
 
     /// The SAN type's name, as the web page and `certinfo` show it.
@@ -141,6 +150,28 @@ impl core::fmt::Display for San {
 
 /// Most SANs certkit puts in one certificate.
 pub const MAX_SANS: usize = 1000;
+
+/// What a `hosts` entry looks like, in cfssl's order: an IP address (bare or
+/// in brackets), a URI, an email address, else a DNS name.
+enum HostKind<'a> {
+    Ip(IpAddr),
+    Uri,
+    Email(&'a str, &'a str),
+    Dns,
+}
+
+fn host_kind(h: &str) -> HostKind<'_> {
+    let bare = h.strip_prefix('[').and_then(|r| r.strip_suffix(']')).unwrap_or(h);
+    if let Ok(ip) = IpAddr::from_str(bare) {
+        HostKind::Ip(ip)
+    } else if h.contains("://") || h.starts_with("urn:") || h.starts_with("mailto:") {
+        HostKind::Uri
+    } else if let Some((local, domain)) = h.rsplit_once('@') {
+        HostKind::Email(local, domain)
+    } else {
+        HostKind::Dns
+    }
+}
 
 /// Sorts and validates every entry of `hosts`, dropping exact duplicates.
 pub fn from_hosts<S: AsRef<str>>(hosts: &[S]) -> Result<Vec<San>> {
@@ -251,6 +282,16 @@ mod tests {
         assert_eq!(sans[3], San::Email("admin@example.com".into()));
         assert_eq!(sans[4], San::Uri("spiffe://cluster.local/ns/default/sa/web".into()));
         assert_eq!(sans[5].kind(), "DNS");
+        for (host, kind) in [
+            ("a.example", "DNS"),
+            ("10.0.0.1", "IP"),
+            ("[::1]", "IP"),
+            ("a@b.example", "email"),
+            ("urn:x:y", "URI"),
+            ("bad host!", "DNS"),
+        ] {
+            assert_eq!(San::kind_of_host(host), kind, "{host}");
+        }
         assert_eq!(sans[7].kind(), "URI");
         assert_eq!(sans[8].kind(), "URI");
         assert_eq!(sans.len(), 9);

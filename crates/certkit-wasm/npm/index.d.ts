@@ -110,6 +110,9 @@ export function genkey(request: CsrRequest | string, options?: GenkeyOptions): P
 /** Rejects with the error `genkey` would raise for this request, without making a key. */
 export function checkRequest(request: CsrRequest | string): Promise<void>;
 
+/** The kind of SAN each hosts entry becomes, by certkit's rules, without validating it. */
+export function hostKinds(hosts: string[]): Promise<Array<'DNS' | 'IP' | 'email' | 'URI'>>;
+
 /** cfssl's certinfo for a certificate or a CSR. */
 export function certinfo(pem: PemOrDer): Promise<CertificateInfo | CsrInfo>;
 

@@ -229,6 +229,13 @@ fn assemble(_tbs: ToBeSigned, _sig: &[u8]) -> certkit_core::Result<Vec<u8>> {
     Err(Error::Crypto { op: "signing", detail: "the lite module verifies no signatures; use the full module".into() })
 }
 
+/// The kind of SAN each `hosts` entry is taken as ("DNS", "IP", "email",
+/// "URI"), by the core's rules, without validating the entries.
+#[wasm_bindgen(js_name = hostKinds)]
+pub fn host_kinds(hosts: Vec<String>) -> Vec<String> {
+    hosts.iter().map(|h| certkit_core::san::San::kind_of_host(h).to_string()).collect()
+}
+
 /// Checks a cfssl CSR request without making anything; throws what
 /// `genkey` would.
 #[wasm_bindgen(js_name = checkRequest)]

@@ -264,6 +264,16 @@ export async function checkRequest(request) {
   guard(m, () => m.checkRequest(json));
 }
 
+/** The kind of SAN each hosts entry becomes ("DNS", "IP", "email", "URI"), without validating it. */
+export async function hostKinds(hosts) {
+  if (!Array.isArray(hosts) || !hosts.every((h) => typeof h === 'string')) {
+    throw new Error(`hosts must be an array of strings; got ${describe(hosts)}`);
+  }
+  limited(JSON.stringify(hosts), 'hosts');
+  const m = await ready('lite');
+  return guard(m, () => m.hostKinds(hosts));
+}
+
 /** cfssl's certinfo object for a certificate or CSR (PEM or DER). */
 export async function certinfo(pem) {
   const input = bytes(pem, 'pem');
