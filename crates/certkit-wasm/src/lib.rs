@@ -70,6 +70,13 @@ pub fn last_panic() -> String {
     LAST_PANIC.lock().map(|s| s.clone()).unwrap_or_default()
 }
 
+/// The core's limit on any one input, in bytes (`certkit_core::MAX_INPUT_LEN`);
+/// the JavaScript side refuses larger inputs before they reach wasm memory.
+#[wasm_bindgen(js_name = maxInputLen)]
+pub fn max_input_len() -> usize {
+    certkit_core::MAX_INPUT_LEN
+}
+
 /// certkit's version.
 #[wasm_bindgen]
 pub fn version() -> String {

@@ -29,6 +29,11 @@ function ready(name) {
       } else {
         await m.default({ module_or_path: source });
       }
+      // The limit below is the core's; a package built with them apart fails
+      // loudly rather than letting oversized input into wasm memory.
+      if (m.maxInputLen() !== MAX_INPUT_LEN) {
+        throw new Error(`certkit: the package's JavaScript and its ${name} wasm disagree on the input limit; rebuild it`);
+      }
       return m;
     })();
     // A failed load may be retried (for example after the network returns).
@@ -64,9 +69,10 @@ function safe(fn) {
 
 const encoder = new TextEncoder();
 
-// The core's limit on any one input (certkit_core::MAX_INPUT_LEN), checked
-// here too so that an oversized input is refused before it is copied into
-// wasm memory, which never shrinks.
+// The core's limit on any one input (certkit_core::MAX_INPUT_LEN, checked
+// against each wasm module as it loads), applied here too so that an
+// oversized input is refused before it is copied into wasm memory, which
+// never shrinks.
 const MAX_INPUT_LEN = 1024 * 1024;
 
 function limited(input, name) {
