@@ -18,7 +18,7 @@ use alloc::vec::Vec;
 
 use der::asn1::{Any, Ia5StringRef, PrintableStringRef, Utf8StringRef};
 use der::{Encode, Tag, Tagged};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use x509_cert::attr::AttributeTypeAndValue;
 use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
 
@@ -26,8 +26,7 @@ use crate::oid;
 use crate::{Error, Result};
 
 /// One element of cfssl's `names` list.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct NameEntry {
     /// countryName: two letters, ISO 3166-1 alpha-2.
     #[serde(rename = "C", default, skip_serializing_if = "String::is_empty")]

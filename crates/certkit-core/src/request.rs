@@ -18,17 +18,18 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::time::Duration;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 use x509_cert::name::Name;
 
+use crate::json::{self, Object};
 use crate::key::KeyAlgorithm;
 use crate::name::{self, NameEntry};
 use crate::san::{self, San};
-use crate::{Error, Result, duration};
+use crate::{Error, MAX_INPUT_LEN, Result, duration};
 
 /// cfssl's CSR JSON.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct CsrRequest {
     /// Subject common name.
     #[serde(rename = "CN", default)]
@@ -54,8 +55,7 @@ pub struct CsrRequest {
 }
 
 /// cfssl's `key` object.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct KeyRequest {
     /// `ecdsa`, `rsa` or `ed25519`.
     #[serde(default)]
@@ -66,8 +66,7 @@ pub struct KeyRequest {
 }
 
 /// cfssl's `ca` object.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct CaRequest {
     /// pathLenConstraint; 0 means none unless `pathlenzero`.
     #[serde(default)]
@@ -107,29 +106,11 @@ pub struct CaParams {
     pub backdate: Duration,
 }
 
-/// Every field name of the CSR JSON, for cfssl's case-insensitive matching.
-const FIELDS: &[&str] = &[
-    "CN",
-    "names",
-    "hosts",
-    "key",
-    "ca",
-    "serialnumber",
-    "crl_url",
-    "C",
-    "ST",
-    "L",
-    "O",
-    "OU",
-    "E",
-    "SerialNumber",
-    "algo",
-    "size",
-    "pathlen",
-    "pathlenzero",
-    "expiry",
-    "backdate",
-];
+/// The request's fields. Each object's members match its fields without
+/// regard to case, as Go's `encoding/json` matches them ([`Object`]).
+const REQUEST_FIELDS: &[&str] = &["CN", "names", "hosts", "key", "ca", "serialnumber", "crl_url"];
+/// A `names` entry's fields.
+const NAME_FIELDS: &[&str] = &["C", "ST", "L", "O", "OU", "E", "SerialNumber"];
 
 /// cfssl's default CA lifetime: 43800h (five years of 365 days).
 pub const DEFAULT_CA_EXPIRY: Duration = Duration::from_secs(43_800 * 3600);
@@ -139,11 +120,60 @@ pub const DEFAULT_BACKDATE: Duration = Duration::from_secs(300);
 impl CsrRequest {
     /// Parses cfssl CSR JSON; `what` names the input in errors.
     pub fn from_json(json: &[u8], what: &str) -> Result<Self> {
-        crate::json::parse(json, what, FIELDS, &[], &["hosts", "names"])
+        if json.len() > MAX_INPUT_LEN {
+            return Err(Error::InputTooLarge { what: what.into(), len: json.len(), max: MAX_INPUT_LEN });
+        }
+        let value = json::value(json, what, json::MAX_VALUES)?;
+        Self::read(&value).map_err(|detail| Error::Json { what: what.into(), detail })
+    }
+
+    /// Reads the normalised document member by member.
+    fn read(value: &Value) -> core::result::Result<Self, String> {
+        let o = Object::new(value, "", REQUEST_FIELDS)?;
+        Ok(CsrRequest {
+            cn: o.string("CN")?,
+            names: o.list("names", |v, path| {
+                let n = Object::new(v, path, NAME_FIELDS)?;
+                Ok(NameEntry {
+                    country: n.string("C")?,
+                    province: n.string("ST")?,
+                    locality: n.string("L")?,
+                    organization: n.string("O")?,
+                    organizational_unit: n.string("OU")?,
+                    email: n.string("E")?,
+                    serial_number: n.string("SerialNumber")?,
+                })
+            })?,
+            hosts: o.list("hosts", json::string)?,
+            key: match o.get("key") {
+                None => None,
+                Some(v) => {
+                    let k = Object::new(v, "key", &["algo", "size"])?;
+                    Some(KeyRequest { algo: k.string("algo")?, size: k.number("size", "0 to 4294967295")? })
+                }
+            },
+            ca: match o.get("ca") {
+                None => None,
+                Some(v) => {
+                    let c = Object::new(v, "ca", &["pathlen", "pathlenzero", "expiry", "backdate"])?;
+                    Some(CaRequest {
+                        pathlen: c.number("pathlen", "0 to 255")?,
+                        pathlenzero: c.boolean("pathlenzero")?,
+                        expiry: c.string("expiry")?,
+                        backdate: c.string("backdate")?,
+                    })
+                }
+            },
+            serial_number: o.string("serialnumber")?,
+            crl_url: o.string("crl_url")?,
+        })
     }
 
     /// Checks every field. `initca` says whether this is a CA request:
     /// `ca` is refused otherwise, as cfssl refuses it.
+    // Inlined so that a caller that passes a constant `false` (the npm
+    // package's first module) leaves the CA settings' code out.
+    #[inline(always)]
     pub fn validate(&self, initca: bool) -> Result<Validated> {
         let key = match &self.key {
             Some(k) => KeyAlgorithm::from_cfssl(&k.algo, k.size)?,
@@ -152,28 +182,7 @@ impl CsrRequest {
         let subject = name::build(&self.cn, &self.names, &self.serial_number)?;
         let sans = san::from_hosts(&self.hosts)?;
         let ca = if initca {
-            let c = self.ca.clone().unwrap_or_default();
-            if c.pathlen != 0 && c.pathlenzero {
-                return Err(Error::Config {
-                    field: "ca.pathlenzero".into(),
-                    reason: "pathlenzero makes sense only with pathlen 0; drop one of them".into(),
-                });
-            }
-            if subject.is_empty() {
-                return Err(Error::Name {
-                    field: "CN".into(),
-                    reason: "a CA needs a subject; give a CN or names".into(),
-                });
-            }
-            Some(CaParams {
-                path_len: if c.pathlen > 0 || c.pathlenzero { Some(c.pathlen) } else { None },
-                expiry: if c.expiry.is_empty() { DEFAULT_CA_EXPIRY } else { duration::parse(&c.expiry, "ca.expiry")? },
-                backdate: if c.backdate.is_empty() {
-                    DEFAULT_BACKDATE
-                } else {
-                    duration::parse(&c.backdate, "ca.backdate")?
-                },
-            })
+            Some(self.ca_params(&subject)?)
         } else {
             if self.ca.is_some() {
                 return Err(Error::Config {
@@ -187,6 +196,29 @@ impl CsrRequest {
             return Err(Error::EmptySubject);
         }
         Ok(Validated { subject, sans, key, ca })
+    }
+
+    /// The checked `ca` section of a CA request.
+    fn ca_params(&self, subject: &Name) -> Result<CaParams> {
+        let c = self.ca.clone().unwrap_or_default();
+        if c.pathlen != 0 && c.pathlenzero {
+            return Err(Error::Config {
+                field: "ca.pathlenzero".into(),
+                reason: "pathlenzero makes sense only with pathlen 0; drop one of them".into(),
+            });
+        }
+        if subject.is_empty() {
+            return Err(Error::Name { field: "CN".into(), reason: "a CA needs a subject; give a CN or names".into() });
+        }
+        Ok(CaParams {
+            path_len: if c.pathlen > 0 || c.pathlenzero { Some(c.pathlen) } else { None },
+            expiry: if c.expiry.is_empty() { DEFAULT_CA_EXPIRY } else { duration::parse(&c.expiry, "ca.expiry")? },
+            backdate: if c.backdate.is_empty() {
+                DEFAULT_BACKDATE
+            } else {
+                duration::parse(&c.backdate, "ca.backdate")?
+            },
+        })
     }
 
     /// `cfssl print-defaults csr`.
