@@ -71,11 +71,13 @@ pub fn prepare(
             extn_value: der::asn1::OctetString::new(value).map_err(enc)?,
         });
     }
+    // One attribute with one value: nothing to sort (`insert_ordered`
+    // leaves out the SET OF sort, and its code, that `insert` brings).
     let mut attributes = SetOfVec::new();
     if !extensions.is_empty() {
         let mut values = SetOfVec::new();
-        values.insert(Any::encode_from(&extensions).map_err(enc)?).map_err(enc)?;
-        attributes.insert(Attribute { oid: oid::EXTENSION_REQUEST, values }).map_err(enc)?;
+        values.insert_ordered(Any::encode_from(&extensions).map_err(enc)?).map_err(enc)?;
+        attributes.insert_ordered(Attribute { oid: oid::EXTENSION_REQUEST, values }).map_err(enc)?;
     }
     let info = CertReqInfo {
         version: Version::V1,

@@ -21,7 +21,7 @@
 
 use alloc::vec::Vec;
 
-use der::asn1::{AnyRef, BitString};
+use der::asn1::{AnyRef, BitString, UintRef};
 use der::{Decode, Encode, Sequence};
 use rand_core::CryptoRng;
 use spki::AlgorithmIdentifierOwned;
@@ -147,20 +147,38 @@ impl ToBeSigned {
 /// P1363) that Web Crypto, PKCS#11 and most cloud KMS return into the DER
 /// `ECDSA-Sig-Value` X.509 carries (RFC 5480 §2.2.3). Other signatures are
 /// the same in both forms and pass through.
+///
+/// Only the form is checked here (two halves of the curve's size, neither
+/// zero); whether `r` and `s` make a valid signature is for the
+/// verification every assembled structure goes through. Written with
+/// [`UintRef`] rather than `ecdsa::Signature<C>`, whose generic code (one
+/// copy per curve) the npm package's first module need not carry.
 pub fn signature_from_fixed(key: KeyAlgorithm, raw: &[u8]) -> Result<Vec<u8>> {
+    let half = match key {
+        KeyAlgorithm::EcdsaP256 => 32,
+        KeyAlgorithm::EcdsaP384 => 48,
+        KeyAlgorithm::Rsa(_) | KeyAlgorithm::Ed25519 => return Ok(raw.to_vec()),
+    };
     let bad = || Error::Crypto {
         op: "signing",
         detail: alloc::format!("the external signer returned a {}-byte ECDSA signature that is not r ‖ s", raw.len()),
     };
-    Ok(match key {
-        KeyAlgorithm::EcdsaP256 => {
-            p256::ecdsa::Signature::from_slice(raw).map_err(|_| bad())?.to_der().as_bytes().to_vec()
-        }
-        KeyAlgorithm::EcdsaP384 => {
-            p384::ecdsa::Signature::from_slice(raw).map_err(|_| bad())?.to_der().as_bytes().to_vec()
-        }
-        KeyAlgorithm::Rsa(_) | KeyAlgorithm::Ed25519 => raw.to_vec(),
-    })
+    if raw.len() != 2 * half {
+        return Err(bad());
+    }
+    let (r, s) = raw.split_at(half);
+    if r.iter().all(|b| *b == 0) || s.iter().all(|b| *b == 0) {
+        return Err(bad());
+    }
+    let value = EcdsaSigValue { r: UintRef::new(r).map_err(|_| bad())?, s: UintRef::new(s).map_err(|_| bad())? };
+    value.to_der().map_err(|_| bad())
+}
+
+/// RFC 3279 §2.2.3: `ECDSA-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER }`.
+#[derive(Sequence)]
+struct EcdsaSigValue<'a> {
+    r: UintRef<'a>,
+    s: UintRef<'a>,
 }
 
 /// The raw parts of a signed structure, before its contents are trusted.
@@ -260,6 +278,17 @@ mod tests {
         let der = p384.sign(msg, &mut rng()).unwrap();
         let fixed = p384::ecdsa::Signature::from_der(&der).unwrap().to_bytes();
         assert_eq!(signature_from_fixed(KeyAlgorithm::EcdsaP384, &fixed).unwrap(), der);
+        // Halves with leading zeros or the top bit set encode as the ecdsa
+        // crate encodes them.
+        for (r0, s0) in [(0x00, 0x80), (0x80, 0x00), (0x00, 0x00), (0x7f, 0xff)] {
+            let mut fixed = [0x11u8; 64];
+            fixed[0] = r0;
+            fixed[1] = r0;
+            fixed[32] = s0;
+            let ours = signature_from_fixed(KeyAlgorithm::EcdsaP256, &fixed).unwrap();
+            let theirs = p256::ecdsa::Signature::from_slice(&fixed).unwrap().to_der();
+            assert_eq!(ours, theirs.as_bytes(), "{r0:02x} {s0:02x}");
+        }
         // The wrong width, or zero r and s, is refused; RSA passes through.
         assert!(signature_from_fixed(KeyAlgorithm::EcdsaP256, &fixed).is_err());
         assert!(signature_from_fixed(KeyAlgorithm::EcdsaP256, &[0u8; 64]).is_err());
