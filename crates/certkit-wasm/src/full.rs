@@ -2,6 +2,10 @@
 //! in wasm, certinfo, key encryption, signing, Kubernetes manifests. The
 //! npm package loads it on first use of one of these.
 
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec;
+use alloc::vec::Vec;
 use certkit_core::csr::Csr;
 use certkit_core::generate::{self, Generated};
 use certkit_core::issue::{self, CaCert, Issuer, Subject};

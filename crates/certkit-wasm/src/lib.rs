@@ -10,9 +10,21 @@
 //!
 //! Randomness comes from Web Crypto's `getRandomValues` (through
 //! `getrandom`), time from `Date.now()`. Errors become JS `Error`s carrying
-//! the core's one-line message. A panic (a bug) is recorded by a hook so
+//! the core's one-line message. A panic (a bug) is recorded ([`panic`]) so
 //! the JavaScript side can report it as a readable `Error`.
+//!
+//! The lite module (without the `full` feature) is `no_std`: its own panic
+//! handler and allocator (talc) are smaller than std's.
 
+#![no_std]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
 use certkit_core::csr;
 use certkit_core::key::{self, PublicKey};
 use certkit_core::request::{CsrRequest, Validated};
@@ -51,24 +63,8 @@ fn now() -> UnixTime {
     UnixTime((js_sys::Date::now() / 1000.0) as u64)
 }
 
-/// The message of the last panic, for the JavaScript side to report.
-static LAST_PANIC: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
-
-/// Installs the panic hook; wasm-bindgen runs this when the module starts.
-#[wasm_bindgen(start)]
-pub fn start() {
-    std::panic::set_hook(Box::new(|info| {
-        if let Ok(mut last) = LAST_PANIC.lock() {
-            *last = info.to_string();
-        }
-    }));
-}
-
-/// The message of the last panic inside certkit, or "" if there was none.
-#[wasm_bindgen(js_name = lastPanic)]
-pub fn last_panic() -> String {
-    LAST_PANIC.lock().map(|s| s.clone()).unwrap_or_default()
-}
+mod panic;
+pub use panic::last_panic;
 
 /// The core's limit on any one input, in bytes (`certkit_core::MAX_INPUT_LEN`);
 /// the JavaScript side refuses larger inputs before they reach wasm memory.
