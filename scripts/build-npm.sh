@@ -7,7 +7,8 @@
 #
 # Installs what it needs: the wasm32 target, wasm-bindgen-cli at exactly the
 # version Cargo.lock pins (the CLI and the crate must match), and npm's
-# binaryen for wasm-opt (Debian's wasm-opt 108 breaks wasm-bindgen output).
+# binaryen for wasm-opt (Debian's wasm-opt 108 breaks wasm-bindgen output)
+# and esbuild, which minifies the JavaScript.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +30,7 @@ out="target/npm/certkit"
 rm -rf "$out"
 mkdir -p "$out/wasm"
 for module in lite full; do
+  # lite: no std (its own panic handler and allocator); full: everything.
   features=()
   [ "$module" = lite ] && features=(--no-default-features)
   cargo build -q -p certkit-wasm "${features[@]}" --target wasm32-unknown-unknown --profile wasm --locked
@@ -43,6 +45,19 @@ done
 # index.d.ts describes the public API.
 rm -f "$out/wasm/"*.d.ts
 cp -r crates/certkit-wasm/npm/. "$out/"
+# The JavaScript ships minified, as ES modules (the readable source is
+# crates/certkit-wasm/npm/src). The browser entry is one file: the API, the
+# runtime hooks and the lite module's glue, with the full module's glue
+# left to its lazy import — the least a page fetches before its first CSR.
+esbuild="$tools/node_modules/.bin/esbuild"
+"$esbuild" "$out/src/web.js" --bundle --minify --format=esm --platform=neutral --log-level=warning \
+  '--external:../wasm/certkit_full.js' --outfile="$out/src/web.bundle.js"
+mv "$out/src/web.bundle.js" "$out/src/web.js"
+for f in "$out"/src/*.js "$out"/wasm/*.js; do
+  [ "$f" = "$out/src/web.js" ] && continue
+  "$esbuild" "$f" --minify --format=esm --log-level=warning --outfile="$f.min"
+  mv "$f.min" "$f"
+done
 (cd target/npm && npm pack --silent ./certkit >/dev/null)
 for f in "$out"/wasm/* "$out"/src/*; do
   printf '%8d bytes  %7d gzip  %s\n' "$(wc -c <"$f")" "$(gzip -9c "$f" | wc -c)" "${f#"$out"/}"
