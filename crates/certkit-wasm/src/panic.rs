@@ -82,3 +82,19 @@ mod runtime {
         core::arch::wasm32::unreachable()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_last_message_is_kept_and_a_long_one_is_cut_at_a_character() {
+        record(&"first");
+        record(&"second");
+        assert_eq!(last_panic(), "second");
+        // 'é' is two bytes: ROOM - 1 ASCII bytes leave no room for it.
+        let long = alloc::format!("{}é and more", "x".repeat(ROOM - 1));
+        record(&long);
+        assert_eq!(last_panic(), "x".repeat(ROOM - 1));
+    }
+}
