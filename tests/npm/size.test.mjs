@@ -1,0 +1,60 @@
+// Size budget of the packed `certkit` npm package (issue #3): what a web
+// page must download to make a P-256 CSR — the browser entry with
+// everything it imports statically, and the lite wasm module it fetches —
+// is at most 90,000 bytes gzip (level 9). Sizes are deterministic, so this
+// is a check, not a benchmark; BENCHMARKS.md has the measured download.
+//
+// Needs: target/npm/certkit-*.tgz (scripts/build-npm.sh).
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const BUDGET = 90_000;
+
+const gzipped = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
+
+// Relative specifiers of static imports and re-exports (minified or not);
+// `import(...)` — the lazy full module — is not one of them.
+function staticImports(code) {
+  const found = [];
+  for (const m of code.matchAll(/(?:\bimport|\bexport)\s*(?:[^'"();]*?\bfrom\s*)?(['"])(\.{1,2}\/[^'"]+)\1/g)) {
+    found.push(m[2]);
+  }
+  return found;
+}
+
+test('a page downloads at most 90,000 bytes gzip to make a P-256 CSR', (t) => {
+  const tarball = readdirSync(join(root, 'target/npm')).find((f) => /^certkit-.*\.tgz$/.test(f));
+  assert.ok(tarball, 'target/npm/certkit-*.tgz is missing; run scripts/build-npm.sh');
+  const dir = mkdtempSync(join(tmpdir(), 'certkit-size-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  execFileSync('tar', ['-xzf', join(root, 'target/npm', tarball), '-C', dir]);
+  const pkg = join(dir, 'package');
+  const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8'));
+  const entry = manifest.exports['.'].browser;
+  assert.ok(entry, 'package.json has no "browser" export');
+
+  const files = new Set();
+  const visit = (file) => {
+    if (files.has(file)) return;
+    files.add(file);
+    for (const spec of staticImports(readFileSync(file, 'utf8'))) visit(resolve(dirname(file), spec));
+  };
+  visit(resolve(pkg, entry));
+  assert.ok(![...files].some((f) => f.includes('certkit_full')), 'the browser entry imports the full module eagerly');
+  files.add(join(pkg, 'wasm/certkit_lite_bg.wasm'));
+
+  const sizes = [...files].map((f) => [f.slice(pkg.length + 1), gzipped(f)]);
+  const total = sizes.reduce((sum, [, n]) => sum + n, 0);
+  const detail = sizes.map(([f, n]) => `${f} ${n}`).join(', ');
+  assert.ok(total <= BUDGET, `${total} bytes gzip (${detail}), over the ${BUDGET}-byte budget`);
+  t.diagnostic(`${total} bytes gzip: ${detail}`);
+});
