@@ -198,6 +198,10 @@ export function suites(ck, { p256Rounds, p256PureRounds, rsaRounds, pureRounds }
       title: 'RSA-2048 key + CSR + PEM, Web Crypto key generation',
       rounds: rsaRounds,
       warmup: 2,
+      // Each operation's time in key generation is clocked too, so that the
+      // verdict can compare the libraries with equal key-generation luck.
+      setup: () => clockKeygen(),
+      clocksKeygen: true,
       cases: [
         { name: 'certkit', fn: () => ck.genkey(rsa), verify: 'rsa' },
         { name: '@peculiar/x509 (Web Crypto)', fn: () => x509Csr('rsa'), verify: 'rsa' },
@@ -258,7 +262,7 @@ export async function runAll(ck, opts, log = () => {}) {
     }
     log(`${suite.id}: ${suite.cases.length} cases x ${suite.rounds} rounds`);
     const start = performance.now();
-    const times = await roundRobin(suite.cases, suite.rounds, suite.warmup);
+    const { times, keygen } = await roundRobin(suite.cases, suite.rounds, suite.warmup);
     teardown();
     const cases = suite.cases.map((c) => ({
       name: c.name,
@@ -267,6 +271,7 @@ export async function runAll(ck, opts, log = () => {}) {
       min: Math.min(...times[c.name]),
       max: Math.max(...times[c.name]),
       times: times[c.name],
+      ...(suite.clocksKeygen ? { keygen: keygen[c.name] } : {}),
     }));
     const { id, title, base, targets } = suite;
     out.suites.push({ id, title, base, targets, cases, seconds: (performance.now() - start) / 1000 });
@@ -289,6 +294,38 @@ export async function poolKeys(params, n) {
   return () => delete s.generateKey;
 }
 
+/**
+ * Time spent generating keys, summed (overlapping calls count once): the
+ * wrapped crypto.subtle.generateKey below and, in Node, node:crypto's
+ * generateKeyPair, which bench-node.mjs wraps before certkit is imported
+ * (certkit makes its keys with node:crypto there). Counts only while `on`.
+ */
+export const keygenClock = { on: false, ms: 0, pending: 0, since: 0 };
+
+/** Marks the start of a key generation; returns its end. */
+export function keygenStarted() {
+  if (!keygenClock.on) return () => {};
+  if (keygenClock.pending++ === 0) keygenClock.since = performance.now();
+  return () => {
+    if (--keygenClock.pending === 0) keygenClock.ms += performance.now() - keygenClock.since;
+  };
+}
+
+/** Clocks crypto.subtle.generateKey; resolves to the function that undoes it. */
+export async function clockKeygen() {
+  const s = globalThis.crypto.subtle;
+  const generateKey = s.generateKey;
+  s.generateKey = function (...args) {
+    const done = keygenStarted();
+    return generateKey.apply(this, args).finally(done);
+  };
+  keygenClock.on = true;
+  return () => {
+    keygenClock.on = false;
+    delete s.generateKey;
+  };
+}
+
 // ---- timing -----------------------------------------------------------------
 
 /** A small seeded PRNG (mulberry32): the same shuffles in every run. */
@@ -308,10 +345,12 @@ export function prng(seed) {
  * each round, so that machine noise, and the garbage one library leaves for
  * the next call to collect, hit all cases alike (a fixed cyclic order would
  * always put the same neighbour before each case).
- * Resolves to {name: [ms, ...]}.
+ * Resolves to {times, keygen}: {name: [ms, ...]} each, keygen being the
+ * part of each time the key-generation clock counted (0 where it is off).
  */
 export async function roundRobin(cases, rounds, warmup = 0) {
   const times = Object.fromEntries(cases.map((c) => [c.name, []]));
+  const keygen = Object.fromEntries(cases.map((c) => [c.name, []]));
   const random = prng(0xce27);
   const order = [...cases];
   for (let r = -warmup; r < rounds; r++) {
@@ -320,13 +359,17 @@ export async function roundRobin(cases, rounds, warmup = 0) {
       [order[i], order[j]] = [order[j], order[i]];
     }
     for (const c of order) {
+      const k0 = keygenClock.ms;
       const t0 = performance.now();
       await c.fn();
       const dt = performance.now() - t0;
-      if (r >= 0) times[c.name].push(dt);
+      if (r >= 0) {
+        times[c.name].push(dt);
+        keygen[c.name].push(keygenClock.ms - k0);
+      }
     }
   }
-  return times;
+  return { times, keygen };
 }
 
 export function median(xs) {
