@@ -52,6 +52,15 @@ pub enum Error {
         /// serde_json's message, with line and column.
         detail: String,
     },
+    /// A member of a JSON document is wrong (its type, or an unknown name).
+    JsonField {
+        /// The input.
+        what: String,
+        /// The member's path, such as `key.size`.
+        field: String,
+        /// What is wrong, naming the member.
+        detail: String,
+    },
     /// `key.algo` is not one certkit knows.
     KeyAlgo {
         /// The algorithm asked for.
@@ -267,7 +276,8 @@ impl Error {
             Error::Name { field, .. }
             | Error::Config { field, .. }
             | Error::Duration { field, .. }
-            | Error::UnknownUsage { field, .. } => Some(field.clone()),
+            | Error::UnknownUsage { field, .. }
+            | Error::JsonField { field, .. } => Some(field.clone()),
             Error::KeyAlgo { .. } => Some("key.algo".into()),
             Error::KeySize { .. } => Some("key.size".into()),
             Error::EmptySubject => Some("CN".into()),
@@ -290,7 +300,9 @@ impl fmt::Display for Error {
             Error::Der { what, detail } => {
                 write!(f, "{what} is not valid DER ({detail}); the file is corrupt, truncated or of another kind")
             }
-            Error::Json { what, detail } => write!(f, "{what} is not valid: {detail}"),
+            Error::Json { what, detail } | Error::JsonField { what, detail, .. } => {
+                write!(f, "{what} is not valid: {detail}")
+            }
             Error::KeyAlgo { algo } => {
                 write!(f, "key.algo `{algo}` is not supported; use \"ecdsa\", \"rsa\" or \"ed25519\"")
             }

@@ -63,10 +63,10 @@ pub struct Object<'v> {
 impl<'v> Object<'v> {
     /// `value` as an object whose members are all among `fields`; `path`
     /// names it in errors ("" for the document itself).
-    pub fn new(value: &'v Value, path: &str, fields: &[&'static str]) -> core::result::Result<Self, String> {
+    pub fn new(value: &'v Value, path: &str, fields: &[&'static str]) -> core::result::Result<Self, FieldError> {
         let map = value.as_object().ok_or_else(|| match path {
-            "" => "it must be a JSON object ({ … })".to_string(),
-            _ => alloc::format!("`{path}` must be an object ({{ … }})"),
+            "" => FieldError::at("", "it must be a JSON object ({ … })".to_string()),
+            _ => FieldError::at(path, alloc::format!("`{path}` must be an object ({{ … }})")),
         })?;
         let mut object = Object { members: Vec::new(), path: path.to_string() };
         for (name, v) in map {
@@ -85,10 +85,12 @@ impl<'v> Object<'v> {
                         message.push_str(f);
                         message.push('`');
                     }
-                    message
+                    let at = if path.is_empty() { name.clone() } else { alloc::format!("{path}.{name}") };
+                    FieldError::at(&at, message)
                 })?;
             if object.get(field).is_some() {
-                return Err(alloc::format!("`{}` is given twice, in two spellings; keep one", object.path(field)));
+                let at = object.path(field);
+                return Err(FieldError::at(&at, alloc::format!("`{at}` is given twice, in two spellings; keep one")));
             }
             object.members.push((field, v));
         }
@@ -106,7 +108,7 @@ impl<'v> Object<'v> {
     }
 
     /// A string member; "" when absent.
-    pub fn string(&self, key: &str) -> core::result::Result<String, String> {
+    pub fn string(&self, key: &str) -> core::result::Result<String, FieldError> {
         match self.get(key) {
             None => Ok(String::new()),
             Some(v) => string(v, &self.path(key)),
@@ -115,21 +117,21 @@ impl<'v> Object<'v> {
 
     /// A whole-number member that fits `T`; zero when absent. `range`
     /// describes what fits, for the error ("0 to 255").
-    pub fn number<T: TryFrom<u64> + Default>(&self, key: &str, range: &str) -> core::result::Result<T, String> {
+    pub fn number<T: TryFrom<u64> + Default>(&self, key: &str, range: &str) -> core::result::Result<T, FieldError> {
         match self.get(key) {
             None => Ok(T::default()),
             Some(v) => v
                 .as_u64()
                 .and_then(|n| T::try_from(n).ok())
-                .ok_or_else(|| alloc::format!("`{}` must be a whole number from {range}", self.path(key))),
+                .ok_or_else(|| self.wrong(key, &alloc::format!("must be a whole number from {range}"))),
         }
     }
 
     /// A true/false member; false when absent.
-    pub fn boolean(&self, key: &str) -> core::result::Result<bool, String> {
+    pub fn boolean(&self, key: &str) -> core::result::Result<bool, FieldError> {
         match self.get(key) {
             None => Ok(false),
-            Some(v) => v.as_bool().ok_or_else(|| alloc::format!("`{}` must be true or false", self.path(key))),
+            Some(v) => v.as_bool().ok_or_else(|| self.wrong(key, "must be true or false")),
         }
     }
 
@@ -138,22 +140,55 @@ impl<'v> Object<'v> {
     pub fn list<T>(
         &self,
         key: &str,
-        mut item: impl FnMut(&'v Value, &str) -> core::result::Result<T, String>,
-    ) -> core::result::Result<Vec<T>, String> {
+        mut item: impl FnMut(&'v Value, &str) -> core::result::Result<T, FieldError>,
+    ) -> core::result::Result<Vec<T>, FieldError> {
         match self.get(key) {
             None => Ok(Vec::new()),
             Some(Value::Array(items)) => {
                 let path = self.path(key);
                 items.iter().enumerate().map(|(i, v)| item(v, &alloc::format!("{path}[{i}]"))).collect()
             }
-            Some(_) => Err(alloc::format!("`{}` must be a list ([ … ])", self.path(key))),
+            Some(_) => Err(self.wrong(key, "must be a list ([ … ])")),
+        }
+    }
+
+    /// "`path` {what}", about member `key`.
+    fn wrong(&self, key: &str, what: &str) -> FieldError {
+        let at = self.path(key);
+        FieldError::at(&at, alloc::format!("`{at}` {what}"))
+    }
+}
+
+/// What is wrong with one member of a JSON document, and its path.
+#[derive(Debug)]
+pub struct FieldError {
+    /// The member's path (`key.size`, `hosts[2]`); "" for the document.
+    pub field: String,
+    /// The one-line message.
+    pub detail: String,
+}
+
+impl FieldError {
+    fn at(field: &str, detail: String) -> Self {
+        FieldError { field: field.to_string(), detail }
+    }
+
+    /// The error for input `what`.
+    pub fn into_error(self, what: &str) -> Error {
+        if self.field.is_empty() {
+            Error::Json { what: what.to_string(), detail: self.detail }
+        } else {
+            Error::JsonField { what: what.to_string(), field: self.field, detail: self.detail }
         }
     }
 }
 
 /// `value` as a string; `path` names it in the error.
-pub fn string(value: &Value, path: &str) -> core::result::Result<String, String> {
-    value.as_str().map(ToString::to_string).ok_or_else(|| alloc::format!("`{path}` must be a string (in quotes)"))
+pub fn string(value: &Value, path: &str) -> core::result::Result<String, FieldError> {
+    value
+        .as_str()
+        .map(ToString::to_string)
+        .ok_or_else(|| FieldError::at(path, alloc::format!("`{path}` must be a string (in quotes)")))
 }
 
 struct Rules<'a> {
@@ -358,6 +393,22 @@ mod tests {
         }
         let e = crate::profile::SigningConfig::from_json(br#"{"signing":{"default":["x"]}}"#, "c").unwrap_err();
         assert!(e.to_string().contains("`default` must not be an array"), "{e}");
+    }
+
+    #[test]
+    fn a_wrong_member_is_named_by_its_path() {
+        for (input, field) in [
+            (&br#"{"CN":"a","key":{"size":"big"}}"#[..], Some("key.size")),
+            (br#"{"CN":"a","hostz":[]}"#, Some("hostz")),
+            (br#"{"CN":"a","names":[{"C":"US"},{"X":"y"}]}"#, Some("names[1].X")),
+            (br#"{"CN":"a","hosts":["ok",1]}"#, Some("hosts[1]")),
+            (br#"["a"]"#, None),
+            (br#"{"CN":"a""#, None),
+        ] {
+            let e = CsrRequest::from_json(input, "c").unwrap_err();
+            assert_eq!(e.field().as_deref(), field, "{e}");
+            assert!(e.to_string().starts_with("c is not valid: "), "{e}");
+        }
     }
 
     #[test]

@@ -22,7 +22,7 @@ use serde::Serialize;
 use serde_json::Value;
 use x509_cert::name::Name;
 
-use crate::json::{self, Object};
+use crate::json::{self, FieldError, Object};
 use crate::key::KeyAlgorithm;
 use crate::name::{self, NameEntry};
 use crate::san::{self, San};
@@ -124,11 +124,11 @@ impl CsrRequest {
             return Err(Error::InputTooLarge { what: what.into(), len: json.len(), max: MAX_INPUT_LEN });
         }
         let value = json::value(json, what, json::MAX_VALUES)?;
-        Self::read(&value).map_err(|detail| Error::Json { what: what.into(), detail })
+        Self::read(&value).map_err(|e| e.into_error(what))
     }
 
     /// Reads the normalised document member by member.
-    fn read(value: &Value) -> core::result::Result<Self, String> {
+    fn read(value: &Value) -> core::result::Result<Self, FieldError> {
         let o = Object::new(value, "", REQUEST_FIELDS)?;
         Ok(CsrRequest {
             cn: o.string("CN")?,
