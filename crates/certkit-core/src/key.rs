@@ -440,10 +440,25 @@ impl PrivateKey {
         let Some(passphrase) = passphrase else {
             return Err(Error::PassphraseNeeded { what: what.to_string() });
         };
-        let enc = pkcs8::EncryptedPrivateKeyInfoRef::from_der(der)
-            .map_err(|e| Error::BadKey { what: what.to_string(), detail: e.to_string() })?;
+        let enc = pkcs8::EncryptedPrivateKeyInfoRef::from_der(der).map_err(|e| {
+            unsupported_scheme(der, what)
+                .unwrap_or_else(|| Error::BadKey { what: what.to_string(), detail: e.to_string() })
+        })?;
         check_kdf_cost(&enc.encryption_algorithm, what)?;
-        let doc = enc.decrypt(passphrase).map_err(|_| Error::WrongPassphrase { what: what.to_string() })?;
+        // A wrong passphrase shows as bad padding or, rarely, as padding that
+        // happens to be right around bytes that are not DER; a scheme pkcs5
+        // does not implement is another matter, and is named.
+        let doc = enc.decrypt(passphrase).map_err(|e| match e {
+            pkcs8::Error::EncryptedPrivateKey(pkcs5::Error::DecryptFailed) | pkcs8::Error::Asn1(_) => {
+                Error::WrongPassphrase { what: what.to_string() }
+            }
+            _ => unsupported_scheme(der, what).unwrap_or_else(|| Error::UnsupportedKey {
+                what: what.to_string(),
+                detail: alloc::format!(
+                    "its encryption cannot be undone ({e}); re-encrypt it with `openssl pkcs8 -topk8 -v2 aes-256-cbc`"
+                ),
+            }),
+        })?;
         Self::from_pkcs8_der(doc.as_bytes(), what)
     }
 
@@ -618,6 +633,37 @@ pub const MAX_PBKDF2_ITERATIONS: u32 = 5_000_000;
 pub const MAX_SCRYPT_NR: u64 = 1 << 19;
 /// Most scrypt work an encrypted key may ask for, as N·r·p.
 pub const MAX_SCRYPT_NRP: u64 = 1 << 20;
+
+/// The encryption scheme of an `EncryptedPrivateKeyInfo` that certkit
+/// cannot read, named by its OIDs — PBES1, or PBES2 with a cipher such as
+/// 3DES — or `None` if `der` is not an `EncryptedPrivateKeyInfo` at all.
+fn unsupported_scheme(der: &[u8], what: &str) -> Option<Error> {
+    #[derive(der::Sequence)]
+    struct Encrypted<'a> {
+        scheme: spki::AlgorithmIdentifierRef<'a>,
+        data: &'a der::asn1::OctetStringRef,
+    }
+    #[derive(der::Sequence)]
+    struct Pbes2Params<'a> {
+        kdf: spki::AlgorithmIdentifierRef<'a>,
+        cipher: spki::AlgorithmIdentifierRef<'a>,
+    }
+    let outer = Encrypted::from_der(der).ok()?;
+    let scheme = if outer.scheme.oid == pkcs5::pbes2::PBES2_OID {
+        match outer.scheme.parameters.and_then(|p| p.decode_as::<Pbes2Params<'_>>().ok()) {
+            Some(p) => alloc::format!("PBES2 with key derivation {} and cipher {}", p.kdf.oid, p.cipher.oid),
+            None => "PBES2 with parameters it cannot read".to_string(),
+        }
+    } else {
+        alloc::format!("{} (a PBES1 or PKCS#12 scheme)", outer.scheme.oid)
+    };
+    Some(Error::UnsupportedKey {
+        what: what.to_string(),
+        detail: alloc::format!(
+            "it is encrypted with {scheme}, which certkit does not read (it reads PBES2 with PBKDF2 or scrypt and AES-CBC); re-encrypt it with `openssl pkcs8 -topk8 -v2 aes-256-cbc`"
+        ),
+    })
+}
 
 /// Refuses key-derivation parameters that would make decrypting a key
 /// (from a stranger, or a damaged file) take minutes or gigabytes, before
@@ -844,9 +890,19 @@ impl PublicKey {
         let info = pkcs8::PrivateKeyInfoRef::from_der(der).map_err(|e| bad(&e))?;
         let oid = info.algorithm.oid;
         let (parameters, key) = if oid == rfc5912::RSA_ENCRYPTION {
-            let private = pkcs1::RsaPrivateKey::<der::asn1::UintRef<'_>>::from_der(info.private_key.as_bytes())
-                .map_err(|e| bad(&e))?;
-            let public = pkcs1::RsaPublicKey { modulus: private.modulus, public_exponent: private.public_exponent };
+            // RSAPrivateKey ::= SEQUENCE { version, modulus, publicExponent,
+            // … } (RFC 8017 A.1.2): only the public half is taken, so the
+            // SEQUENCE is read as its elements and the two INTEGERs after
+            // the version decoded (the rest is the key's maker's business).
+            let items = Vec::<der::asn1::AnyRef<'_>>::from_der(info.private_key.as_bytes()).map_err(|e| bad(&e))?;
+            let int = |i: usize| -> Result<der::asn1::UintRef<'_>> {
+                let item = items.get(i).ok_or_else(|| bad(&"the RSA private key is truncated"))?;
+                item.decode_as().map_err(|e| bad(&e))
+            };
+            if int(0)?.as_bytes() != [0u8] && !int(0)?.as_bytes().is_empty() {
+                return Err(bad(&"the RSA private key is not a two-prime (version 0) key"));
+            }
+            let public = pkcs1::RsaPublicKey { modulus: int(1)?, public_exponent: int(2)? };
             (Some(der::asn1::Any::from(der::asn1::Null)), public.to_der().map_err(|e| bad(&e))?)
         } else if oid == rfc5912::ID_EC_PUBLIC_KEY {
             let curve = info.algorithm.parameters_oid().map_err(|e| bad(&e))?;
@@ -1085,6 +1141,26 @@ mod tests {
         let rsa = include_bytes!("../../../tests/data/openssl-rsa-pkcs1.pem");
         let key = PrivateKey::from_bytes(rsa, None, "rsa.pem").unwrap();
         assert_eq!(key.algorithm(), KeyAlgorithm::Rsa(2048));
+    }
+
+    #[test]
+    fn encrypted_keys_openssl_writes_are_read_or_their_scheme_is_named() {
+        // PBKDF2 with hmacWithSHA1 (PKCS#5's default PRF, OpenSSL 1.0's choice) is read.
+        let sha1 = include_bytes!("../../../tests/data/openssl-pkcs8-hmacsha1.pem");
+        let key = PrivateKey::from_bytes(sha1, Some(b"fixture"), "k.pem").unwrap();
+        assert_eq!(key.algorithm(), KeyAlgorithm::EcdsaP256);
+        let e = PrivateKey::from_bytes(sha1, Some(b"wrong"), "k.pem").unwrap_err();
+        assert!(matches!(e, Error::WrongPassphrase { .. }), "{e}");
+        // 3DES and PBES1 are refused by name, never as a wrong passphrase.
+        for (file, says) in [
+            (&include_bytes!("../../../tests/data/openssl-pkcs8-3des.pem")[..], "cipher 1.2.840.113549.3.7"),
+            (include_bytes!("../../../tests/data/openssl-pkcs8-pbes1.pem"), "1.2.840.113549.1.12.1.3 (a PBES1"),
+        ] {
+            let e = PrivateKey::from_bytes(file, Some(b"fixture"), "k.pem").unwrap_err();
+            assert!(matches!(e, Error::UnsupportedKey { .. }), "{e}");
+            let text = e.to_string();
+            assert!(text.contains(says) && text.contains("openssl pkcs8 -topk8 -v2 aes-256-cbc"), "{text}");
+        }
     }
 
     #[test]
