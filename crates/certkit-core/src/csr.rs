@@ -125,7 +125,7 @@ impl Csr {
                 .find(|b| b.label == pem::CERTIFICATE_REQUEST || b.label == pem::NEW_CERTIFICATE_REQUEST)
                 .ok_or_else(|| Error::PemLabel {
                     what: what.to_string(),
-                    found: blocks.iter().map(|b| alloc::format!("`{}`", b.label)).collect::<Vec<_>>().join(", "),
+                    found: pem::label_list(&blocks),
                     expected: pem::CERTIFICATE_REQUEST,
                 })?;
             Self::from_der(&block.der, what)

@@ -14,10 +14,11 @@ use alloc::vec::Vec;
 use der::{Decode, Encode};
 use serde::Serialize;
 use x509_cert::certificate::Certificate;
+use x509_cert::ext::Extension;
 use x509_cert::ext::pkix::{AuthorityKeyIdentifier, SubjectAltName, SubjectKeyIdentifier};
 use x509_cert::name::Name;
+use x509_cert::request::{CertReq, CertReqInfo};
 
-use crate::csr::Csr;
 use crate::key::{PublicKey, SignatureAlgorithm};
 use crate::san::San;
 use crate::time::UnixTime;
@@ -194,16 +195,112 @@ pub fn certificate(input: &[u8], what: &str) -> Result<CertInfo> {
     })
 }
 
-/// certinfo of a CSR (verified first).
+/// certinfo of a CSR (PEM or DER), describing what it holds as
+/// [`certificate`] does: certkit's issuing rules (which SANs it would sign,
+/// which keys and algorithms it accepts) are the signer's business, not
+/// this. Where certkit knows the key and the signature algorithm, the
+/// self-signature must verify: a tampered CSR is an error, not a
+/// description.
 pub fn csr(input: &[u8], what: &str) -> Result<CsrInfo> {
-    let csr = Csr::parse(input, what)?;
+    let der = csr_der(input, what)?;
+    let raw = crate::signer::split_signed(&der, what)?;
+    let info =
+        CertReqInfo::from_der(&raw.tbs).map_err(|e| Error::Der { what: what.to_string(), detail: e.to_string() })?;
+    crate::name::check(&info.subject, "subject", what)?;
+    let key = PublicKey::from_spki(&info.public_key, what).ok();
+    if let (Some(key), Ok(alg)) = (&key, SignatureAlgorithm::from_identifier(&raw.alg)) {
+        key.verify(alg, &raw.tbs, &raw.sig).map_err(|_| Error::CsrSignature { what: what.to_string() })?;
+    }
+    let mut sans = Vec::new();
+    for attr in info.attributes.iter().filter(|a| a.oid == oid::EXTENSION_REQUEST) {
+        for value in attr.values.iter() {
+            for ext in value.decode_as::<Vec<Extension>>().unwrap_or_default() {
+                if ext.extn_id == oid::SAN
+                    && let Ok(san) = SubjectAltName::from_der(ext.extn_value.as_bytes())
+                {
+                    sans.extend(san.0.iter().filter_map(San::from_general_name));
+                }
+            }
+        }
+    }
     Ok(CsrInfo {
-        subject: NameInfo::from_name(csr.subject()),
-        sans: ordered_sans(csr.sans()),
-        sigalg: csr.signature_algorithm().go_name().to_string(),
-        public_key: describe_key(csr.public_key()),
-        pem: csr.to_pem(),
+        subject: NameInfo::from_name(&info.subject),
+        sans: ordered_sans(&sans),
+        sigalg: sigalg_name(&raw.alg),
+        public_key: key.map_or_else(|| describe_spki(&info.public_key), |k| describe_key(&k)),
+        pem: pem::encode(pem::CERTIFICATE_REQUEST, &der),
     })
+}
+
+/// Whether `input` is a CSR rather than a certificate: in PEM, the first
+/// certificate or certificate-request block decides; DER is a CSR if it
+/// decodes as one. For front ends that take either.
+pub fn is_csr(input: &[u8]) -> bool {
+    if pem::is_pem(input) {
+        pem::blocks(input, "the input").ok().and_then(|blocks| {
+            blocks.iter().find_map(|b| match b.label.as_str() {
+                pem::CERTIFICATE_REQUEST | pem::NEW_CERTIFICATE_REQUEST => Some(true),
+                pem::CERTIFICATE => Some(false),
+                _ => None,
+            })
+        }) == Some(true)
+    } else {
+        CertReq::from_der(input).is_ok()
+    }
+}
+
+/// The SubjectPublicKeyInfo a CSR names, read as [`csr`] reads the CSR but
+/// without the signature check: to match it against a key.
+pub fn csr_public_key(input: &[u8], what: &str) -> Result<spki::SubjectPublicKeyInfoOwned> {
+    let der = csr_der(input, what)?;
+    let req = CertReq::from_der(&der).map_err(|e| Error::Der { what: what.to_string(), detail: e.to_string() })?;
+    crate::name::check(&req.info.subject, "subject", what)?;
+    Ok(req.info.public_key)
+}
+
+/// The DER of the CSR in `input`: PEM's first `CERTIFICATE REQUEST` block,
+/// or `input` itself.
+fn csr_der(input: &[u8], what: &str) -> Result<Vec<u8>> {
+    if input.len() > crate::MAX_INPUT_LEN {
+        return Err(Error::InputTooLarge { what: what.to_string(), len: input.len(), max: crate::MAX_INPUT_LEN });
+    }
+    if !pem::is_pem(input) {
+        return Ok(input.to_vec());
+    }
+    let blocks = pem::blocks(input, what)?;
+    blocks
+        .iter()
+        .find(|b| b.label == pem::CERTIFICATE_REQUEST || b.label == pem::NEW_CERTIFICATE_REQUEST)
+        .map(|b| b.der.clone())
+        .ok_or_else(|| Error::PemLabel {
+            what: what.to_string(),
+            found: pem::label_list(&blocks),
+            expected: pem::CERTIFICATE_REQUEST,
+        })
+}
+
+/// A key certkit does not use, described by its OIDs (and an RSA key by its
+/// size).
+fn describe_spki(spki: &spki::SubjectPublicKeyInfoOwned) -> String {
+    let oid = spki.algorithm.oid;
+    if oid == const_oid::db::rfc5912::ID_EC_PUBLIC_KEY {
+        match spki.algorithm.parameters.as_ref().and_then(|p| p.decode_as::<const_oid::ObjectIdentifier>().ok()) {
+            Some(c) if c == const_oid::db::rfc5912::SECP_521_R_1 => "ECDSA P-521".into(),
+            Some(c) => alloc::format!("ECDSA (curve {c})"),
+            None => "ECDSA (unnamed curve)".into(),
+        }
+    } else if oid == const_oid::db::rfc5912::RSA_ENCRYPTION {
+        match pkcs1::RsaPublicKey::<der::asn1::UintRef<'_>>::from_der(spki.subject_public_key.raw_bytes()) {
+            Ok(k) => {
+                let n = k.modulus.as_bytes();
+                let bits = (n.len() * 8).saturating_sub(n.first().map_or(8, |b| b.leading_zeros() as usize));
+                alloc::format!("RSA {bits}")
+            }
+            Err(_) => "RSA (unreadable modulus)".into(),
+        }
+    } else {
+        alloc::format!("{oid}")
+    }
 }
 
 fn describe_key(k: &PublicKey) -> String {
@@ -213,6 +310,33 @@ fn describe_key(k: &PublicKey) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_csr_certkit_would_not_sign_is_still_described() {
+        let bad_san = include_bytes!("../../../tests/data/csr-bad-dns-san.pem");
+        assert_eq!(csr(bad_san, "c").unwrap().sans, ["exa mple.com"]);
+        let weak = csr(include_bytes!("../../../tests/data/csr-rsa1024.pem"), "c").unwrap();
+        assert_eq!(weak.public_key, "RSA 1024");
+        assert_eq!(csr(include_bytes!("../../../tests/data/csr-ecdsa-sha1.pem"), "c").unwrap().sigalg, "ECDSAWithSHA1");
+        assert_eq!(
+            csr(include_bytes!("../../../tests/data/csr-dsa.pem"), "c").unwrap().public_key,
+            "1.2.840.10040.4.1"
+        );
+        // A key and a CSR in one file, and DER: each is a CSR.
+        let good = include_bytes!("../../../tests/data/csr-openssl-p256.pem").to_vec();
+        let mut key_then_csr = include_bytes!("../../../tests/data/openssl-ec-sec1.pem").to_vec();
+        key_then_csr.extend_from_slice(&good);
+        assert!(is_csr(&key_then_csr) && is_csr(&good));
+        let der = crate::pem::blocks(&good, "c").unwrap()[0].der.clone();
+        assert!(is_csr(&der));
+        assert_eq!(csr(&der, "c").unwrap().sans, csr(&good, "c").unwrap().sans);
+        assert!(!is_csr(b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"));
+        // A tampered CSR is not described.
+        let mut tampered = der.clone();
+        let last = tampered.len() - 1;
+        tampered[last] ^= 1;
+        assert!(matches!(csr(&tampered, "c"), Err(Error::CsrSignature { .. })));
+    }
 
     #[test]
     fn decimal_and_hex() {

@@ -238,7 +238,7 @@ pub fn first_certificate(input: &[u8], what: &str) -> Result<Vec<u8>> {
     let blocks = pem::blocks(input, what)?;
     blocks.iter().find(|b| b.label == pem::CERTIFICATE).map(|b| b.der.clone()).ok_or_else(|| Error::PemLabel {
         what: what.to_string(),
-        found: blocks.iter().map(|b| alloc::format!("`{}`", b.label)).collect::<Vec<_>>().join(", "),
+        found: pem::label_list(&blocks),
         expected: pem::CERTIFICATE,
     })
 }

@@ -52,6 +52,31 @@ pub fn is_pem(input: &[u8]) -> bool {
     find(input, b"-----BEGIN ").is_some()
 }
 
+/// The labels of `blocks` for an error message: each label once, in order,
+/// at most five (a file of thousands of junk blocks gives a short message).
+pub fn label_list(blocks: &[Block]) -> String {
+    const SHOWN: usize = 5;
+    let mut labels: Vec<&str> = Vec::new();
+    for b in blocks {
+        if !labels.contains(&b.label.as_str()) {
+            labels.push(&b.label);
+        }
+    }
+    let mut out = String::new();
+    for (i, label) in labels.iter().take(SHOWN).enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push('`');
+        out.push_str(label);
+        out.push('`');
+    }
+    if labels.len() > SHOWN {
+        out.push_str(&alloc::format!(" and {} other labels", labels.len() - SHOWN));
+    }
+    out
+}
+
 /// Decodes every PEM block in `input`; `what` names the input in errors.
 ///
 /// Fails if there is no block at all, or if any block is malformed.

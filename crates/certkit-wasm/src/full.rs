@@ -9,11 +9,11 @@ use alloc::vec::Vec;
 use certkit_core::csr::Csr;
 use certkit_core::generate::{self, Generated};
 use certkit_core::issue::{self, CaCert, Issuer, Subject};
-use certkit_core::key::{Kdf, PrivateKey};
+use certkit_core::key::{Kdf, PrivateKey, PublicKey};
 use certkit_core::kube::{self, ManifestParams};
 use certkit_core::profile::SigningConfig;
 use certkit_core::signer::KeySigner;
-use certkit_core::{Error, pem};
+use certkit_core::{Error, json};
 use wasm_bindgen::prelude::*;
 
 use crate::{JsResult, KeyRequest, error, fail, now, pair, rng};
@@ -36,13 +36,7 @@ fn pems(generated: &Generated) -> JsResult<js_sys::Array> {
 #[wasm_bindgen(js_name = certinfoJson)]
 pub fn certinfo_json(input: &[u8]) -> JsResult<String> {
     let what = "the input";
-    let is_csr = if pem::is_pem(input) {
-        let blocks = pem::blocks(input, what).map_err(fail)?;
-        blocks.first().is_some_and(|b| b.label.contains("CERTIFICATE REQUEST"))
-    } else {
-        Csr::from_der(input, what).is_ok()
-    };
-    let json = if is_csr {
+    let json = if certkit_core::info::is_csr(input) {
         serde_json::to_string_pretty(&certkit_core::info::csr(input, what).map_err(fail)?)
     } else {
         serde_json::to_string_pretty(&certkit_core::info::certificate(input, what).map_err(fail)?)
@@ -103,30 +97,27 @@ pub fn sign(
     Ok(out)
 }
 
-/// The options of [`kubernetes_csr`], as JavaScript names them.
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ManifestOptions {
-    name: String,
-    signer_name: String,
-    #[serde(default)]
-    usages: Vec<String>,
-    expiration_seconds: Option<u32>,
-}
-
 /// A Kubernetes CertificateSigningRequest manifest (YAML) for a CSR, with
-/// the same checks as `certkit k8s request`.
+/// the same checks as `certkit k8s request`. `options_json` is
+/// `{ name, signerName, usages?, expirationSeconds? }`, read by the core's
+/// JSON rules (so a wrong member is named, with its path in `error.field`).
 #[wasm_bindgen(js_name = kubernetesCsr)]
 pub fn kubernetes_csr(csr_pem: &[u8], options_json: &str) -> JsResult<String> {
-    let o: ManifestOptions = serde_json::from_str(options_json).map_err(|e| {
-        error(&format!("the options are not valid: {e}; give {{ name, signerName, usages?, expirationSeconds? }}"))
-    })?;
-    let params = ManifestParams {
-        name: o.name,
-        signer_name: o.signer_name,
-        usages: o.usages,
-        expiration_seconds: o.expiration_seconds,
+    let what = "the options";
+    let value = json::value(options_json.as_bytes(), what, json::MAX_VALUES).map_err(fail)?;
+    let read = || -> Result<ManifestParams, json::FieldError> {
+        let o = json::Object::new(&value, "", &["name", "signerName", "usages", "expirationSeconds"])?;
+        Ok(ManifestParams {
+            name: o.string("name")?,
+            signer_name: o.string("signerName")?,
+            usages: o.list("usages", json::string)?,
+            expiration_seconds: match o.get("expirationSeconds") {
+                None => None,
+                Some(_) => Some(o.number("expirationSeconds", "0 to 4294967295")?),
+            },
+        })
     };
+    let params = read().map_err(|e| fail(e.into_error(what)))?;
     let manifest = kube::manifest(csr_pem, &params, "the CSR").map_err(fail)?;
     serde_saphyr::to_string(&manifest).map_err(|e| error(&format!("the manifest could not be written: {e}")))
 }
@@ -136,10 +127,14 @@ pub fn kubernetes_csr(csr_pem: &[u8], options_json: &str) -> JsResult<String> {
 #[wasm_bindgen(js_name = keyMatches)]
 pub fn key_matches(cert: &[u8], key: &[u8]) -> JsResult<bool> {
     let key = PrivateKey::from_bytes(key, None, "the private key").map_err(plain_key)?;
-    let public = if pem::is_pem(cert)
-        && pem::blocks(cert, "the certificate").map_err(fail)?.iter().any(|b| b.label.contains("REQUEST"))
-    {
-        Csr::parse(cert, "the CSR").map_err(fail)?.public_key().clone()
+    let public = if certkit_core::info::is_csr(cert) {
+        // By structure: a CSR certkit would not sign still names its key.
+        let spki = certkit_core::info::csr_public_key(cert, "the CSR").map_err(fail)?;
+        match PublicKey::from_spki(&spki, "the CSR") {
+            Ok(public) => public,
+            // A key of a kind certkit does not use cannot be this key.
+            Err(_) => return Ok(false),
+        }
     } else {
         Subject::from_certificate(&issue::first_certificate(cert, "the certificate").map_err(fail)?, "the certificate")
             .map_err(fail)?
