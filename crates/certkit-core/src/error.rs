@@ -319,10 +319,15 @@ impl fmt::Display for Error {
                 f,
                 "{what} holds no private key (found {found}); give a PRIVATE KEY, EC PRIVATE KEY, RSA PRIVATE KEY or ENCRYPTED PRIVATE KEY file"
             ),
-            Error::LegacyEncryptedKey { what } => write!(
-                f,
-                "{what} is encrypted in OpenSSL's legacy PEM form; convert it with `openssl pkcs8 -topk8 -in {what} -out key-pkcs8.pem`"
-            ),
+            Error::LegacyEncryptedKey { what } => {
+                // A file name goes into the command as it is; a description
+                // ("the encrypted key", from the npm package) does not.
+                let file = if what.contains(' ') { "KEY.pem" } else { what.as_str() };
+                write!(
+                    f,
+                    "{what} is encrypted in OpenSSL's legacy PEM form; convert it with `openssl pkcs8 -topk8 -in {file} -out key-pkcs8.pem`"
+                )
+            }
             Error::PassphraseNeeded { what } => write!(
                 f,
                 "{what} is encrypted; give its passphrase (--ca-key-passphrase-file FILE, the CERTKIT_CA_KEY_PASSPHRASE variable, or the prompt on a terminal)"

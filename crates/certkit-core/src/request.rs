@@ -187,7 +187,7 @@ impl CsrRequest {
             if self.ca.is_some() {
                 return Err(Error::Config {
                     field: "ca".into(),
-                    reason: "the ca section is only allowed with -initca; remove it or add -initca".into(),
+                    reason: "the ca section belongs to CA requests only (`certkit gencert -initca`, `certkit ca init`); remove it".into(),
                 });
             }
             None

@@ -176,10 +176,12 @@ fn host_kind(h: &str) -> HostKind<'_> {
 /// Sorts and validates every entry of `hosts`, dropping exact duplicates.
 pub fn from_hosts<S: AsRef<str>>(hosts: &[S]) -> Result<Vec<San>> {
     if hosts.len() > MAX_SANS {
-        return Err(Error::Host {
-            index: MAX_SANS,
-            value: alloc::format!("({} entries)", hosts.len()),
-            reason: "at most 1000 hosts are accepted",
+        return Err(Error::Config {
+            field: "hosts".into(),
+            reason: alloc::format!(
+                "{} entries, more than the {MAX_SANS} a request may list; spread the names over several certificates",
+                hosts.len()
+            ),
         });
     }
     let mut out: Vec<San> = Vec::with_capacity(hosts.len());
