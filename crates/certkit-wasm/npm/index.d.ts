@@ -1,6 +1,16 @@
 // Type declarations for the `certkit` package. Every function rejects with an
 // `Error` whose message names the field that is wrong and how to fix it, in
-// the same words as the `certkit` command line.
+// the same words as the `certkit` command line (see CertkitError).
+
+/**
+ * What the functions reject with: an `Error` whose one-line message names
+ * what is wrong and how to fix it. Where a field of the request (or of
+ * kubernetesCsr's options) is at fault, `field` holds its path, such as
+ * `"hosts[1]"`, `"key.size"` or `"names[0].C"`.
+ */
+export interface CertkitError extends Error {
+  field?: string;
+}
 
 /** One entry of cfssl's `names`: the subject's attributes. */
 export interface CsrName {
@@ -9,9 +19,10 @@ export interface CsrName {
   L?: string;
   O?: string;
   OU?: string;
+  /** emailAddress (legacy; prefer an email in `hosts`). */
   E?: string;
-  STREET?: string;
-  PostalCode?: string;
+  /** The subject's serialNumber attribute. */
+  SerialNumber?: string;
 }
 
 /** cfssl's CSR JSON, as `cfssl genkey` and `certkit genkey` take it. */
@@ -113,7 +124,11 @@ export function checkRequest(request: CsrRequest | string): Promise<void>;
 /** The kind of SAN each hosts entry becomes, by certkit's rules, without validating it. */
 export function hostKinds(hosts: string[]): Promise<Array<'DNS' | 'IP' | 'email' | 'URI'>>;
 
-/** cfssl's certinfo for a certificate or a CSR. */
+/**
+ * cfssl's certinfo for a certificate or a CSR: what it holds, including what
+ * certkit would not sign. A CSR whose self-signature certkit can check
+ * (its key types and algorithms) must verify.
+ */
 export function certinfo(pem: PemOrDer): Promise<CertificateInfo | CsrInfo>;
 
 /** Encrypts a private key as PKCS#8 (scrypt, AES-256-CBC); `openssl pkcs8` opens it. */

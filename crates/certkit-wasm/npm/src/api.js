@@ -75,15 +75,39 @@ const encoder = new TextEncoder();
 // never shrinks.
 const MAX_INPUT_LEN = 1024 * 1024;
 
+// Strings are measured as the UTF-8 the core receives (at least one byte
+// per UTF-16 unit, so only a string near the limit is encoded to count).
 function limited(input, name) {
-  if (input.length > MAX_INPUT_LEN) {
-    throw new Error(`${name} is ${input.length} bytes, more than the ${MAX_INPUT_LEN}-byte limit for PKI files; check you gave the right file`);
+  let n = input.length;
+  if (typeof input === 'string' && n <= MAX_INPUT_LEN && n * 3 > MAX_INPUT_LEN) n = encoder.encode(input).length;
+  if (n > MAX_INPUT_LEN) {
+    throw new Error(`${name} is ${n} bytes, more than certkit's ${MAX_INPUT_LEN}-byte limit for one input; check you passed the right value`);
   }
   return input;
 }
 
+// JSON text of a plain value; a value JSON cannot carry (a cycle, a BigInt)
+// or text UTF-8 cannot carry (a lone surrogate) is refused by name.
+function toJson(value, name) {
+  let json;
+  try {
+    json = JSON.stringify(value, (key, v) => {
+      if (typeof v === 'string' && typeof v.isWellFormed === 'function' && !v.isWellFormed()) {
+        throw new Error(`${key ? `its member ${JSON.stringify(key)}` : 'it'} holds a lone UTF-16 surrogate, which is not text`);
+      }
+      return v;
+    });
+  } catch (e) {
+    throw new Error(`${name} cannot be written as JSON: ${e.message}; pass plain objects, arrays, strings and numbers`);
+  }
+  return limited(json, name);
+}
+
 // PEM text or DER bytes, as the core takes them.
 function bytes(value, name) {
+  if ((typeof value === 'string' || ArrayBuffer.isView(value) || value instanceof ArrayBuffer) && !(value.length ?? value.byteLength)) {
+    throw new Error(`${name} is empty; give PEM text or DER bytes`);
+  }
   if (typeof value === 'string') return limited(encoder.encode(limited(value, name)), name);
   if (value instanceof Uint8Array) return limited(value, name);
   if (value instanceof ArrayBuffer) return limited(new Uint8Array(value), name);
@@ -99,14 +123,15 @@ function text(value, name) {
 function optionalJson(value, name) {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return limited(value, name);
-  if (typeof value === 'object' && !Array.isArray(value)) return limited(JSON.stringify(value), name);
+  if (typeof value === 'object' && !Array.isArray(value)) return toJson(value, name);
   throw new Error(`${name} must be a JSON string or an object; got ${describe(value)}`);
 }
 
 function describe(value) {
-  if (value === null) return 'null';
+  if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? `a ${value.constructor?.name ?? 'object'}` : `a ${typeof value}`;
+  if (typeof value === 'object') return `an object (${value.constructor?.name ?? 'without a prototype'})`;
+  return `a ${typeof value}`;
 }
 
 /**
@@ -155,6 +180,15 @@ function webCryptoParams(algo, size, hash) {
 // Which paths genkey may take: "auto" (the platform's native crypto, then
 // wasm), "native" (also spelt "webcrypto") or "wasm".
 function keyPath(options) {
+  if (options !== undefined && options !== null) {
+    if (typeof options !== 'object' || Array.isArray(options)) {
+      throw new Error(`options must be an object such as { keygen: "wasm" }; got ${describe(options)}`);
+    }
+    const unknown = Object.keys(options).find((k) => k !== 'keygen');
+    if (unknown !== undefined) {
+      throw new Error(`options.${unknown} is not an option of genkey; its one option is keygen ("auto", "native" or "wasm")`);
+    }
+  }
   const path = options?.keygen ?? 'auto';
   if (!['auto', 'native', 'webcrypto', 'wasm'].includes(path)) {
     throw new Error(`options.keygen must be "auto", "native" or "wasm"; got ${JSON.stringify(path)}`);
@@ -241,7 +275,8 @@ export async function genkey(request, options) {
         }
       }
       if (path === 'native') {
-        throw new Error(`this runtime cannot make a ${req.algo} ${req.size || ''} key natively; use options.keygen "auto" or "wasm"`);
+        const kind = { ecdsa: `an ECDSA P-${req.size}`, rsa: `an RSA-${req.size}`, ed25519: 'an Ed25519' }[req.algo] ?? `a ${req.algo}`;
+        throw new Error(`this runtime cannot make ${kind} key natively; use options.keygen "auto" or "wasm"`);
       }
     } finally {
       req.free();
@@ -272,10 +307,10 @@ export async function checkRequest(request) {
 
 /** The kind of SAN each hosts entry becomes ("DNS", "IP", "email", "URI"), without validating it. */
 export async function hostKinds(hosts) {
-  if (!Array.isArray(hosts) || !hosts.every((h) => typeof h === 'string')) {
-    throw new Error(`hosts must be an array of strings; got ${describe(hosts)}`);
-  }
-  limited(JSON.stringify(hosts), 'hosts');
+  if (!Array.isArray(hosts)) throw new Error(`hosts must be an array of strings; got ${describe(hosts)}`);
+  const i = hosts.findIndex((h) => typeof h !== 'string');
+  if (i >= 0) throw new Error(`hosts[${i}] must be a string; got ${describe(hosts[i])}`);
+  toJson(hosts, 'hosts');
   const m = await ready('lite');
   return guard(m, () => m.hostKinds(hosts));
 }
@@ -328,7 +363,7 @@ export async function kubernetesCsr(csrPem, options) {
     throw new Error('options must be an object: { name, signerName, usages?, expirationSeconds? }');
   }
   const m = await ready('full');
-  const json = limited(JSON.stringify(options), 'options');
+  const json = toJson(options, 'options');
   return guard(m, () => m.kubernetesCsr(csr, json));
 }
 

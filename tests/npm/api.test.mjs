@@ -1,0 +1,101 @@
+// The package's API at its edges, in Node: what a caller gets back for
+// arguments of the wrong kind, for keys and CSRs made by OpenSSL that
+// certkit would not make itself, and for values JSON cannot carry. Each
+// case is one a review found wrong once.
+//
+// Needs: target/npm/certkit (scripts/build-npm.sh) and openssl.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const data = join(root, 'tests/data');
+const ck = await import(pathToFileURL(join(root, 'target/npm/certkit/src/node.js')).href);
+
+/** The Error a promise rejects with (failing if it resolves or throws a non-Error). */
+async function rejection(promise) {
+  try {
+    await promise;
+  } catch (e) {
+    assert.ok(e instanceof Error, `rejected with a non-Error: ${e}`);
+    assert.doesNotMatch(e.message, /internal error|RuntimeError|unreachable/);
+    return e;
+  }
+  assert.fail('resolved; expected an Error');
+}
+
+test('a wrong member of the request is named in error.field, with its path', async () => {
+  for (const [request, field] of [
+    [{ CN: 42 }, 'CN'],
+    [{ CN: 'a', key: { algo: 'ecdsa', size: 256.5 } }, 'key.size'],
+    [{ CN: 'a', key: { algo: 'ecdsa', size: -256 } }, 'key.size'],
+    [{ CN: 'a', hosts: 'a.example' }, 'hosts'],
+    [{ CN: 'a', hosts: ['a.example', 1] }, 'hosts[1]'],
+    [{ CN: 'a', names: [{ C: 1 }] }, 'names[0].C'],
+    [{ CN: 'a', foo: 1 }, 'foo'],
+    [{ CN: 'a', hosts: Array.from({ length: 1001 }, (_, i) => `h${i}.example`) }, 'hosts'],
+  ]) {
+    const e = await rejection(ck.checkRequest(request));
+    assert.equal(e.field, field, `${JSON.stringify(request).slice(0, 80)}: ${e.message}`);
+    assert.ok(!e.message.includes('\n'), e.message);
+  }
+  const e = await rejection(ck.checkRequest({ CN: 'a', ca: { expiry: '1h' } }));
+  assert.doesNotMatch(e.message, /add -initca/);
+});
+
+test('arguments of the wrong kind are named plainly', async () => {
+  assert.match((await rejection(ck.certinfo(undefined))).message, /got undefined$/);
+  assert.match((await rejection(ck.certinfo({}))).message, /got an object \(Object\)$/);
+  assert.match((await rejection(ck.certinfo(''))).message, /^pem is empty/);
+  assert.match((await rejection(ck.encryptKey(new Uint8Array(0), 'p'))).message, /^keyPem is empty/);
+  assert.match((await rejection(ck.hostKinds(['a.example', 1]))).message, /^hosts\[1\] must be a string; got a number$/);
+  assert.match((await rejection(ck.genkey({ CN: 'a' }, 42))).message, /^options must be an object/);
+  assert.match((await rejection(ck.genkey({ CN: 'a' }, { keyGen: 'wasm' }))).message, /^options\.keyGen is not an option/);
+  assert.match((await rejection(ck.genkey({ CN: 'a', n: 1n }))).message, /cannot be written as JSON/);
+  const cyclic = { CN: 'a' };
+  cyclic.self = cyclic;
+  assert.match((await rejection(ck.genkey(cyclic))).message, /cannot be written as JSON/);
+  assert.match((await rejection(ck.checkRequest({ CN: 'a\ud800' }))).message, /lone UTF-16 surrogate/);
+  // The 1 MiB limit counts the UTF-8 the core would get, not UTF-16 units.
+  const e = await rejection(ck.checkRequest({ CN: '€'.repeat(400_000) }));
+  assert.match(e.message, /^request is 12000\d\d bytes, more than certkit's 1048576-byte limit/);
+});
+
+test('encrypted keys OpenSSL writes: PBKDF2-SHA1 is read; 3DES and PBES1 are named, not called a wrong passphrase', async () => {
+  const plain = await ck.decryptKey(readFileSync(join(data, 'openssl-pkcs8-hmacsha1.pem'), 'utf8'), 'fixture');
+  assert.match(plain, /BEGIN PRIVATE KEY/);
+  for (const file of ['openssl-pkcs8-3des.pem', 'openssl-pkcs8-pbes1.pem']) {
+    const e = await rejection(ck.decryptKey(readFileSync(join(data, file), 'utf8'), 'fixture'));
+    assert.doesNotMatch(e.message, /passphrase does not decrypt/, file);
+    assert.match(e.message, /certkit does not read.*openssl pkcs8 -topk8 -v2 aes-256-cbc/, file);
+  }
+});
+
+test('certinfo and keyMatches take CSRs certkit would not sign, in PEM and DER', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'certkit-api-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const csr = execFileSync('openssl', [
+    'req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'key.pem'), '-subj', '/CN=x',
+    '-addext', 'subjectAltName=DNS:my_host.example.com,email:x@[192.0.2.1]',
+  ], { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+  const key = readFileSync(join(dir, 'key.pem'), 'utf8');
+  const der = execFileSync('openssl', ['req', '-outform', 'DER'], { input: csr });
+  for (const input of [csr, new Uint8Array(der), key + csr]) {
+    const info = await ck.certinfo(input);
+    assert.deepEqual(info.sans, ['my_host.example.com', 'x@[192.0.2.1]']);
+    assert.equal(await ck.keyMatches(input, key), true);
+  }
+});
+
+test('kubernetesCsr names a wrong option in error.field', async () => {
+  const { csr } = await ck.genkey({ CN: 'web', hosts: ['web.example.com'] });
+  const e = await rejection(ck.kubernetesCsr(csr, { name: 'web', signerName: 'example.com/serving', expirationSeconds: 1.5 }));
+  assert.equal(e.field, 'expirationSeconds', e.message);
+  assert.doesNotMatch(e.message, /line \d+ column/);
+});
