@@ -104,7 +104,7 @@ fn hostile_inputs_get_clear_errors() {
             name: "garbage CSR",
             args: sign_args(&["-"]),
             stdin: b"hello".to_vec(),
-            expect: "standard input is not valid DER",
+            expect: "standard input: it is text without a `-----BEGIN` line",
         },
         Case {
             name: "certificate given as CSR",

@@ -130,7 +130,7 @@ impl Csr {
                 })?;
             Self::from_der(&block.der, what)
         } else {
-            Self::from_der(input, what)
+            Self::from_der(pem::as_der(input, what)?, what)
         }
     }
 

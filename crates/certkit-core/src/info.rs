@@ -265,7 +265,7 @@ fn csr_der(input: &[u8], what: &str) -> Result<Vec<u8>> {
         return Err(Error::InputTooLarge { what: what.to_string(), len: input.len(), max: crate::MAX_INPUT_LEN });
     }
     if !pem::is_pem(input) {
-        return Ok(input.to_vec());
+        return Ok(pem::as_der(input, what)?.to_vec());
     }
     let blocks = pem::blocks(input, what)?;
     blocks

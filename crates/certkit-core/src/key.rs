@@ -341,10 +341,9 @@ impl PrivateKey {
                     max: crate::MAX_INPUT_LEN,
                 });
             }
-            return Self::from_any_der(input, passphrase, what);
+            return Self::from_any_der(pem::as_der(input, what)?, passphrase, what);
         }
         let blocks = pem::blocks(input, what)?;
-        let mut labels = Vec::new();
         for b in &blocks {
             if b.legacy_encrypted {
                 return Err(Error::LegacyEncryptedKey { what: what.to_string() });
@@ -354,10 +353,10 @@ impl PrivateKey {
                 pem::EC_PRIVATE_KEY => return Self::from_sec1_der(&b.der, what),
                 pem::RSA_PRIVATE_KEY => return Self::from_pkcs1_der(&b.der, what),
                 pem::ENCRYPTED_PRIVATE_KEY => return Self::from_encrypted_der(&b.der, passphrase, what),
-                other => labels.push(other.to_string()),
+                _ => {}
             }
         }
-        Err(Error::NoPrivateKey { what: what.to_string(), found: labels.join(", ") })
+        Err(Error::NoPrivateKey { what: what.to_string(), found: pem::label_list(&blocks) })
     }
 
     fn from_any_der(der: &[u8], passphrase: Option<&[u8]>, what: &str) -> Result<Self> {

@@ -52,6 +52,20 @@ pub fn is_pem(input: &[u8]) -> bool {
     find(input, b"-----BEGIN ").is_some()
 }
 
+/// `input`, which holds no PEM block, taken as DER — unless it is empty or
+/// plainly text (DER starts with a SEQUENCE tag, `0x30`), which is refused
+/// with a message that says so rather than a DER parser's complaint.
+pub fn as_der<'a>(input: &'a [u8], what: &str) -> Result<&'a [u8]> {
+    let refuse = |detail: &str| Error::Pem { what: what.to_string(), detail: detail.to_string() };
+    match input.first() {
+        None => Err(refuse("it is empty; give a PEM or DER file")),
+        Some(&b) if b != 0x30 && input.iter().take(256).all(|c| c.is_ascii_graphic() || c.is_ascii_whitespace()) => {
+            Err(refuse("it is text without a `-----BEGIN` line, so neither PEM nor DER; give a PEM or DER file"))
+        }
+        Some(_) => Ok(input),
+    }
+}
+
 /// The labels of `blocks` for an error message: each label once, in order,
 /// at most five (a file of thousands of junk blocks gives a short message).
 pub fn label_list(blocks: &[Block]) -> String {
@@ -152,6 +166,20 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_and_emptiness_are_not_taken_for_der() {
+        let text = as_der(b"hello, this is not a certificate\n", "x.pem").unwrap_err().to_string();
+        assert!(text.contains("text without a `-----BEGIN` line"), "{text}");
+        assert!(as_der(b"", "x").unwrap_err().to_string().contains("is empty"));
+        assert!(as_der(&[0x30, 0x03, 0x02, 0x01, 0x00], "x").is_ok());
+        // Binary that is not DER is left for the DER parser to name.
+        assert!(as_der(&[0x04, 0xff, 0x00], "x").is_ok());
+        let many: Vec<Block> = (0..9)
+            .map(|i| Block { label: alloc::format!("L{}", i % 7), der: Vec::new(), legacy_encrypted: false })
+            .collect();
+        assert_eq!(label_list(&many), "`L0`, `L1`, `L2`, `L3`, `L4` and 2 other labels");
+    }
 
     #[test]
     fn only_keys_carry_rfc1421_headers() {
