@@ -291,11 +291,7 @@ fn describe_spki(spki: &spki::SubjectPublicKeyInfoOwned) -> String {
         }
     } else if oid == const_oid::db::rfc5912::RSA_ENCRYPTION {
         match pkcs1::RsaPublicKey::<der::asn1::UintRef<'_>>::from_der(spki.subject_public_key.raw_bytes()) {
-            Ok(k) => {
-                let n = k.modulus.as_bytes();
-                let bits = (n.len() * 8).saturating_sub(n.first().map_or(8, |b| b.leading_zeros() as usize));
-                alloc::format!("RSA {bits}")
-            }
+            Ok(k) => alloc::format!("RSA {}", crate::key::modulus_bits(k.modulus.as_bytes())),
             Err(_) => "RSA (unreadable modulus)".into(),
         }
     } else {

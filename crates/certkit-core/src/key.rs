@@ -738,6 +738,12 @@ impl RsaPrime {
     }
 }
 
+/// The size in bits of an RSA modulus given as big-endian bytes without
+/// leading zeros (DER's INTEGER content, as `UintRef` gives it).
+pub fn modulus_bits(n: &[u8]) -> u32 {
+    (n.len() as u32 * 8).saturating_sub(n.first().map_or(8, |b| b.leading_zeros()))
+}
+
 /// A public key, kept as its SubjectPublicKeyInfo.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PublicKey {
@@ -865,9 +871,8 @@ impl PublicKey {
             }
         } else if oid == rfc5912::RSA_ENCRYPTION {
             let rsa = pkcs1::RsaPublicKey::<der::asn1::UintRef<'_>>::from_der(key).map_err(|e| bad(e.to_string()))?;
-            let n = rsa.modulus.as_bytes();
-            let bits = (n.len() as u32 * 8).saturating_sub(n.first().map_or(8, |b| b.leading_zeros()));
-            if !(RSA_MIN_BITS..=RSA_MAX_BITS).contains(&bits) || bits % 8 != 0 {
+            let bits = modulus_bits(rsa.modulus.as_bytes());
+            if !(RSA_MIN_BITS..=RSA_MAX_BITS).contains(&bits) || !bits.is_multiple_of(8) {
                 return Err(Error::RsaKeySize { what: what.to_string(), bits });
             }
             KeyAlgorithm::Rsa(bits)
