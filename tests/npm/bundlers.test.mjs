@@ -9,24 +9,17 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, dirname, resolve } from 'node:path';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { installedProject } from './packed.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '../..');
 const esbuild = join(here, 'node_modules/.bin/esbuild');
 let project;
 
 before(() => {
-  const tarball = readdirSync(join(root, 'target/npm')).find((f) => /^certkit-.*\.tgz$/.test(f));
-  assert.ok(tarball, 'target/npm/certkit-*.tgz is missing; run scripts/build-npm.sh');
-  project = mkdtempSync(join(tmpdir(), 'certkit-bundle-'));
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'bundled', private: true, type: 'module' }));
-  execFileSync('npm', ['install', '--silent', '--no-audit', '--no-fund', '--offline', join(root, 'target/npm', tarball)], {
-    cwd: project,
-  });
+  project = installedProject('certkit-bundle-');
   writeFileSync(
     join(project, 'entry.mjs'),
     "import { genkey, version } from 'certkit';\nconst { csr } = await genkey({ CN: 'bundled', hosts: ['bundled.example'] });\nconsole.log(JSON.stringify({ version: await version(), csr }));\n",

@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname, extname, resolve, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HOSTS } from './scenario.mjs';
+import { installedProject } from './packed.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -28,14 +29,7 @@ let ca; // a CA made by the certkit CLI
 const results = {};
 
 before(() => {
-  const tarball = readdirSync(join(root, 'target/npm')).find((f) => /^certkit-.*\.tgz$/.test(f));
-  assert.ok(tarball, 'target/npm/certkit-*.tgz is missing; run scripts/build-npm.sh');
-  project = mkdtempSync(join(tmpdir(), 'certkit-npm-'));
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'user-project', private: true, type: 'module' }));
-  execFileSync('npm', ['install', '--silent', '--no-audit', '--no-fund', '--offline', join(root, 'target/npm', tarball)], {
-    cwd: project,
-    stdio: 'inherit',
-  });
+  project = installedProject('certkit-npm-');
   copyFileSync(join(here, 'scenario.mjs'), join(project, 'scenario.mjs'));
   ca = mkdtempSync(join(tmpdir(), 'certkit-ca-'));
   writeFileSync(join(ca, 'ca-csr.json'), JSON.stringify({ CN: 'Edge Test CA', key: { algo: 'ecdsa', size: 256 } }));

@@ -9,14 +9,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { tarball } from './packed.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '../..');
 const BUDGET = 90_000;
 
 const gzipped = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
@@ -32,11 +30,9 @@ function staticImports(code) {
 }
 
 test('a page downloads at most 90,000 bytes gzip to make a P-256 CSR', (t) => {
-  const tarball = readdirSync(join(root, 'target/npm')).find((f) => /^certkit-.*\.tgz$/.test(f));
-  assert.ok(tarball, 'target/npm/certkit-*.tgz is missing; run scripts/build-npm.sh');
   const dir = mkdtempSync(join(tmpdir(), 'certkit-size-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  execFileSync('tar', ['-xzf', join(root, 'target/npm', tarball), '-C', dir]);
+  execFileSync('tar', ['-xzf', tarball(), '-C', dir]);
   const pkg = join(dir, 'package');
   const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8'));
   const entry = manifest.exports['.'].browser;
