@@ -4,6 +4,7 @@
 //! (`openssl verify`, `openssl req -verify`, `openssl x509`, and a real TLS
 //! handshake between `openssl s_server` and `openssl s_client`) decides
 //! whether what certkit made is right.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // fixtures and assertions: a failure here is a failed test
 
 mod bad_input;
 mod common;

@@ -1,5 +1,6 @@
 //! Criterion benchmarks of the core operations behind `genkey` and `sign`.
 //! Run with `cargo bench -p certkit-core`; results are summarised in BENCHMARKS.md.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // fixed inputs: a failure here is a broken benchmark
 
 use std::hint::black_box;
 use std::time::{SystemTime, UNIX_EPOCH};
