@@ -99,3 +99,32 @@ test('kubernetesCsr names a wrong option in error.field', async () => {
   assert.equal(e.field, 'expirationSeconds', e.message);
   assert.doesNotMatch(e.message, /line \d+ column/);
 });
+
+test('sign names a wrong member of the signing config in error.field', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'certkit-api-'));
+  try {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+      '-keyout', join(dir, 'ca-key.pem'), '-out', join(dir, 'ca.pem'), '-subj', '/CN=Test CA', '-days', '30',
+      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'],
+    { stdio: 'pipe' });
+    const caCert = readFileSync(join(dir, 'ca.pem'), 'utf8');
+    const caKey = readFileSync(join(dir, 'ca-key.pem'), 'utf8');
+    const { csr } = await ck.genkey({ CN: 'web', hosts: ['web.example.com'] });
+    const good = { signing: { profiles: { www: { usages: ['server auth'], expiry: '24h' } } } };
+    const { cert } = await ck.sign(csr, caCert, caKey, good, 'www');
+    assert.match(cert, /^-----BEGIN CERTIFICATE-----/);
+    for (const [config, field] of [
+      [{ signing: { profiles: { www: { usages: ['server auth'], expiry: 24 } } } }, 'signing.profiles.www.expiry'],
+      [{ signing: { profiles: { www: { usages: 'server auth' } } } }, 'signing.profiles.www.usages'],
+      [{ signing: { profiles: { www: { usages: ['server auth'], expiri: '1h' } } } }, 'signing.profiles.www.expiri'],
+      [{ signing: { profiles: { www: { usages: ['bogus'] } } } }, 'signing.profiles.www.usages[0]'],
+    ]) {
+      const e = await rejection(ck.sign(csr, caCert, caKey, config, 'www'));
+      assert.equal(e.field, field, e.message);
+      assert.match(e.message, /^the signing config is not valid: |^signing\.profiles\.www\./);
+      assert.ok(e.message.includes(field.split('.').pop().replace(/\[\d+\]$/, '')), e.message);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

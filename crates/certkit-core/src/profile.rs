@@ -32,12 +32,13 @@ use core::time::Duration;
 
 use const_oid::ObjectIdentifier;
 use der::flagset::FlagSet;
-use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use x509_cert::ext::pkix::KeyUsages;
 
+use crate::json::{self, FieldError, Object};
 use crate::request::DEFAULT_BACKDATE;
 use crate::time::UnixTime;
-use crate::{Error, Result, duration, oid};
+use crate::{Error, MAX_INPUT_LEN, Result, duration, oid};
 
 /// One usage string of cfssl's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -121,98 +122,126 @@ pub fn key_usage_name(u: KeyUsages) -> &'static str {
     }
 }
 
-/// The JSON of a signing config.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ConfigJson {
-    /// The `signing` section.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signing: Option<SigningJson>,
-    /// cfssl's remote-signing keys (ignored by an offline CA).
-    #[serde(default, skip_serializing)]
-    pub auth_keys: Option<serde_json::Value>,
-    /// cfssl's remote signers (ignored).
-    #[serde(default, skip_serializing)]
-    pub remotes: Option<serde_json::Value>,
-    /// cfssl's OCSP responder settings (ignored).
-    #[serde(default, skip_serializing)]
-    pub ocsp: Option<serde_json::Value>,
+/// Members cfssl reads only for its remote-signing server, its OCSP
+/// responder or its linter: accepted with any value and ignored offline.
+const IGNORED_TOP: [&str; 3] = ["auth_keys", "remotes", "ocsp"];
+const IGNORED_PROFILE: [&str; 9] = [
+    "auth_key",
+    "prev_auth_key",
+    "remote",
+    "auth_remote",
+    "ct_log_servers",
+    "cert_store",
+    "lint_error_level",
+    "ignored_lints",
+    "ignored_lint_sources",
+];
+
+/// The JSON of a signing config: its `signing` section (what else cfssl
+/// reads is ignored offline).
+#[derive(Clone, Debug, Default)]
+struct ConfigJson {
+    signing: Option<SigningJson>,
 }
 
 /// The `signing` section.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SigningJson {
+#[derive(Clone, Debug, Default)]
+struct SigningJson {
     /// The profile used when none is named.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<ProfileJson>,
-    /// Named profiles.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub profiles: BTreeMap<String, ProfileJson>,
+    default: Option<ProfileJson>,
+    /// Named profiles, their names as written.
+    profiles: Vec<(String, ProfileJson)>,
 }
 
 /// One profile's JSON, field for field as cfssl names them.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[allow(missing_docs)]
-pub struct ProfileJson {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub usages: Vec<String>,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub expiry: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub backdate: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub not_before: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub not_after: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ca_constraint: Option<CaConstraintJson>,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub name_whitelist: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub crl_url: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub ocsp_url: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub issuer_urls: Vec<String>,
-    #[serde(default, skip_serializing_if = "core::ops::Not::not")]
-    pub ocsp_no_check: bool,
+#[derive(Clone, Debug, Default)]
+struct ProfileJson {
+    usages: Vec<String>,
+    expiry: String,
+    backdate: String,
+    not_before: Option<String>,
+    not_after: Option<String>,
+    ca_constraint: Option<CaConstraintJson>,
+    name_whitelist: String,
+    crl_url: String,
+    ocsp_url: String,
+    issuer_urls: Vec<String>,
+    ocsp_no_check: bool,
     /// certkit's extension: the Kubernetes signerName this profile serves.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub signer_name: String,
-    // Accepted for compatibility with cfssl configs; meaningless offline.
-    #[serde(default, skip_serializing)]
-    pub auth_key: Option<serde_json::Value>,
-    #[serde(default, skip_serializing)]
-    pub prev_auth_key: Option<serde_json::Value>,
-    #[serde(default, skip_serializing)]
-    pub remote: Option<serde_json::Value>,
-    #[serde(default, skip_serializing)]
-    pub auth_remote: Option<serde_json::Value>,
-    #[serde(default, skip_serializing)]
-    pub ct_log_servers: Option<serde_json::Value>,
-    #[serde(default, skip_serializing)]
-    pub cert_store: Option<serde_json::Value>,
-    #[serde(default, skip_serializing)]
-    pub lint_error_level: Option<serde_json::Value>,
-    #[serde(default, skip_serializing)]
-    pub ignored_lints: Option<serde_json::Value>,
-    #[serde(default, skip_serializing)]
-    pub ignored_lint_sources: Option<serde_json::Value>,
+    signer_name: String,
 }
 
 /// `ca_constraint`.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[allow(missing_docs)]
-pub struct CaConstraintJson {
-    #[serde(default)]
-    pub is_ca: bool,
-    #[serde(default)]
-    pub max_path_len: i64,
-    #[serde(default)]
-    pub max_path_len_zero: bool,
+#[derive(Clone, Debug, Default)]
+struct CaConstraintJson {
+    is_ca: bool,
+    max_path_len: i64,
+    max_path_len_zero: bool,
+}
+
+impl ConfigJson {
+    /// Reads the document member by member, by the core's JSON rules
+    /// ([`json::Object`]): names match without regard to ASCII case, `null`
+    /// is "not given", and a wrong or unknown member is named by its path
+    /// (`signing.profiles.www.expiry`).
+    fn read(value: &Value) -> core::result::Result<Self, FieldError> {
+        let o = Object::ignoring(value, "", &["signing"], &IGNORED_TOP)?;
+        let signing = match o.get("signing") {
+            None => None,
+            Some(v) => {
+                let s = Object::new(v, "signing", &["default", "profiles"])?;
+                Some(SigningJson {
+                    default: s.get("default").map(|v| ProfileJson::read(v, &s.path("default"))).transpose()?,
+                    profiles: s.map("profiles", ProfileJson::read)?,
+                })
+            }
+        };
+        Ok(ConfigJson { signing })
+    }
+}
+
+impl ProfileJson {
+    fn read(value: &Value, path: &str) -> core::result::Result<Self, FieldError> {
+        let fields = [
+            "usages",
+            "expiry",
+            "backdate",
+            "not_before",
+            "not_after",
+            "ca_constraint",
+            "name_whitelist",
+            "crl_url",
+            "ocsp_url",
+            "issuer_urls",
+            "ocsp_no_check",
+            "signer_name",
+        ];
+        let o = Object::ignoring(value, path, &fields, &IGNORED_PROFILE)?;
+        Ok(ProfileJson {
+            usages: o.list("usages", json::string)?,
+            expiry: o.string("expiry")?,
+            backdate: o.string("backdate")?,
+            not_before: o.optional_string("not_before")?,
+            not_after: o.optional_string("not_after")?,
+            ca_constraint: match o.get("ca_constraint") {
+                None => None,
+                Some(v) => {
+                    let c = Object::new(v, &o.path("ca_constraint"), &["is_ca", "max_path_len", "max_path_len_zero"])?;
+                    Some(CaConstraintJson {
+                        is_ca: c.boolean("is_ca")?,
+                        max_path_len: c.integer("max_path_len")?,
+                        max_path_len_zero: c.boolean("max_path_len_zero")?,
+                    })
+                }
+            },
+            name_whitelist: o.string("name_whitelist")?,
+            crl_url: o.string("crl_url")?,
+            ocsp_url: o.string("ocsp_url")?,
+            issuer_urls: o.list("issuer_urls", json::string)?,
+            ocsp_no_check: o.boolean("ocsp_no_check")?,
+            signer_name: o.string("signer_name")?,
+        })
+    }
 }
 
 /// A checked profile: what [`crate::issue`] applies.
@@ -333,39 +362,6 @@ fn compile(_pattern: &str, profile: &str) -> Result<Regex> {
     })
 }
 
-/// Every field name of the signing config, for cfssl's case-insensitive matching.
-const FIELDS: &[&str] = &[
-    "signing",
-    "auth_keys",
-    "remotes",
-    "ocsp",
-    "default",
-    "profiles",
-    "usages",
-    "expiry",
-    "backdate",
-    "not_before",
-    "not_after",
-    "ca_constraint",
-    "name_whitelist",
-    "crl_url",
-    "ocsp_url",
-    "issuer_urls",
-    "ocsp_no_check",
-    "auth_key",
-    "prev_auth_key",
-    "remote",
-    "auth_remote",
-    "ct_log_servers",
-    "cert_store",
-    "lint_error_level",
-    "ignored_lints",
-    "ignored_lint_sources",
-    "is_ca",
-    "max_path_len",
-    "max_path_len_zero",
-];
-
 /// A loaded signing config.
 #[derive(Clone, Debug)]
 pub struct SigningConfig {
@@ -396,13 +392,11 @@ impl Default for SigningConfig {
 impl SigningConfig {
     /// Parses and checks a signing config; `what` names the input in errors.
     pub fn from_json(json: &[u8], what: &str) -> Result<Self> {
-        let cfg: ConfigJson = crate::json::parse(
-            json,
-            what,
-            FIELDS,
-            &["profiles", "auth_keys", "remotes"],
-            &["usages", "issuer_urls", "ct_log_servers", "ignored_lints", "ignored_lint_sources"],
-        )?;
+        if json.len() > MAX_INPUT_LEN {
+            return Err(Error::InputTooLarge { what: what.into(), len: json.len(), max: MAX_INPUT_LEN });
+        }
+        let value = json::value(json, what, json::MAX_VALUES)?;
+        let cfg = ConfigJson::read(&value).map_err(|e| e.into_error(what))?;
         let signing = cfg.signing.ok_or_else(|| Error::Config {
             field: alloc::format!("{what}: signing"),
             reason: "the config has no \"signing\" section; see `certkit print-defaults config`".into(),
@@ -714,6 +708,63 @@ mod tests {
         let w = cfg.profile(Some("www")).unwrap();
         assert!(w.check_name("a.example.com").is_ok());
         assert!(w.check_name("a.example.org").is_err());
+    }
+
+    #[test]
+    fn members_are_read_like_go_and_named_by_path() {
+        // Any case, nulls as "not given", cfssl's server-only members ignored
+        // whatever they hold; profile names keep their case.
+        let cfg = SigningConfig::from_json(
+            br#"{"SIGNING":{"Default":{"USAGES":["signing"],"Expiry":"2h","crl_url":null,
+                 "auth_key":"k","remote":{"x":[1]},"ct_log_servers":["a"],"ignored_lints":[]},
+                 "profiles":{"Www":{"usages":["server auth"]},"gone":null}},
+                 "auth_keys":{"k":{"type":"standard"}},"remotes":{},"ocsp":null}"#,
+            "c",
+        )
+        .unwrap();
+        assert_eq!(cfg.profile(Some("Www")).unwrap().expiry, Duration::from_secs(2 * 3600));
+        assert!(cfg.profile(Some("www")).is_err() && cfg.profile(Some("gone")).is_err());
+        for (input, field, says) in [
+            (&br#"{"signing":{"default":{"expiry":3}}}"#[..], "signing.default.expiry", "must be a string"),
+            (
+                br#"{"signing":{"profiles":{"w":{"usages":"server auth"}}}}"#,
+                "signing.profiles.w.usages",
+                "must be a list",
+            ),
+            (
+                br#"{"signing":{"profiles":{"w":{"usages":["a",1]}}}}"#,
+                "signing.profiles.w.usages[1]",
+                "must be a string",
+            ),
+            (br#"{"signing":{"profiles":["w"]}}"#, "signing.profiles", "must be an object"),
+            (
+                br#"{"signing":{"profiles":{"w":{"ca_constraint":{"is_ca":"yes"}}}}}"#,
+                "signing.profiles.w.ca_constraint.is_ca",
+                "true or false",
+            ),
+            (
+                br#"{"signing":{"profiles":{"w":{"ca_constraint":{"max_path_len":1.5}}}}}"#,
+                "signing.profiles.w.ca_constraint.max_path_len",
+                "whole number",
+            ),
+            (
+                br#"{"signing":{"profiles":{"w":{"expiri":"1h"}}}}"#,
+                "signing.profiles.w.expiri",
+                "unknown field `expiri` in `signing.profiles.w`",
+            ),
+            (br#"{"signing":{"default":{"expiry":"1h","EXPIRY":"2h"}}}"#, "signing.default.expiry", "given twice"),
+            (br#"{"signin":{}}"#, "signin", "unknown field `signin`"),
+        ] {
+            let e = SigningConfig::from_json(input, "c").unwrap_err();
+            assert_eq!(e.field().as_deref(), Some(field), "{e}");
+            assert!(e.to_string().contains(says), "{e}");
+        }
+        let e = SigningConfig::from_json(
+            br#"{"signing":{"profiles":{"w":{"usages":["cert sign"],"ca_constraint":{"is_ca":true,"max_path_len":-1}}}}}"#,
+            "c",
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("cannot be negative"), "{e}");
     }
 
     #[test]

@@ -4,9 +4,10 @@
 
 /**
  * What the functions reject with: an `Error` whose one-line message names
- * what is wrong and how to fix it. Where a field of the request (or of
- * kubernetesCsr's options) is at fault, `field` holds its path, such as
- * `"hosts[1]"`, `"key.size"` or `"names[0].C"`.
+ * what is wrong and how to fix it. Where a field of the request, of sign's
+ * signing config or of kubernetesCsr's options is at fault, `field` holds
+ * its path, such as `"hosts[1]"`, `"key.size"`, `"names[0].C"` or
+ * `"signing.profiles.www.expiry"`.
  */
 export interface CertkitError extends Error {
   field?: string;
