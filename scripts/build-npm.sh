@@ -26,6 +26,12 @@ if [ ! -x "$tools/node_modules/.bin/wasm-opt" ] || ! cmp -s crates/certkit-wasm/
   (cd "$tools" && npm ci --silent --no-audit --no-fund)
 fi
 
+# .cargo/config.toml gives wasm32 builds 32-bit big-number limbs; a
+# RUSTFLAGS from the environment would replace that, so it is kept here.
+if [ -n "${RUSTFLAGS:-}" ]; then
+  export RUSTFLAGS="$RUSTFLAGS --cfg cpubits=\"32\""
+fi
+
 out="target/npm/certkit"
 rm -rf "$out"
 mkdir -p "$out/wasm"
