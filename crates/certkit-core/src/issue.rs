@@ -261,6 +261,12 @@ pub enum Warning {
     },
     /// SANs were left out of a CA certificate.
     DroppedCaSans,
+    /// The profile asks for something only cfssl's server does (remote
+    /// signing, a certificate store, linting, CT logs).
+    IgnoredMember {
+        /// The member's path (`signing.profiles.www.ct_log_servers`).
+        field: String,
+    },
 }
 
 impl fmt::Display for Warning {
@@ -275,6 +281,10 @@ impl fmt::Display for Warning {
                 "the expiry reaches past the CA certificate's notAfter; the certificate ends with the CA at {not_after}"
             ),
             Warning::DroppedCaSans => write!(f, "left out the subjectAltNames: a CA certificate does not name hosts"),
+            Warning::IgnoredMember { field } => write!(
+                f,
+                "ignored `{field}`: certkit signs here, offline, with no remote signer, certificate store, linter or CT log; remove it from the profile to silence this"
+            ),
         }
     }
 }
@@ -336,7 +346,8 @@ pub fn prepare<R: CryptoRng + ?Sized>(
     now: UnixTime,
     rng: &mut R,
 ) -> Result<(ToBeSigned, Vec<Warning>)> {
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<Warning> =
+        policy.ignored.iter().map(|field| Warning::IgnoredMember { field: field.clone() }).collect();
     let enc = |e: der::Error| Error::Crypto { op: "certificate encoding", detail: e.to_string() };
 
     // 1. The issuer.
@@ -626,6 +637,25 @@ mod tests {
         .unwrap();
         assert_eq!(UnixTime::from_x509(&cert.tbs_certificate().validity().not_after), ca.not_after());
         assert!(warnings.iter().any(|w| matches!(w, Warning::CappedToCa { .. })));
+    }
+
+    #[test]
+    fn what_only_cfssl_s_server_does_is_signed_here_with_a_warning() {
+        let (ca, key) = ca(r#"{"CN":"CA"}"#);
+        let cfg = r#"{"signing":{"profiles":{"www":{"usages":["server auth"],"Remote":"server1",
+            "ct_log_servers":["https://ct.example"],"lint_error_level":0,"auth_key":"k","cert_store":""}}},
+            "remotes":{"server1":"127.0.0.1:8888"},"auth_keys":{"k":{"type":"standard","key":"0123"}}}"#;
+        let (_, warnings) =
+            sign(&subject(r#"{"CN":"web","hosts":["web.example"]}"#), cfg, Some("www"), &ca, &key).unwrap();
+        let fields: Vec<_> = warnings
+            .iter()
+            .filter_map(|w| match w {
+                Warning::IgnoredMember { field } => Some(field.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(fields, ["signing.profiles.www.remote", "signing.profiles.www.ct_log_servers"]);
+        assert!(warnings[0].to_string().contains("`signing.profiles.www.remote`"), "{}", warnings[0]);
     }
 
     #[test]

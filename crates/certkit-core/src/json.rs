@@ -64,6 +64,7 @@ impl<'v> Object<'v> {
                 .find(|f| **f == name)
                 .or_else(|| fields.iter().find(|f| f.eq_ignore_ascii_case(name)))
                 .ok_or_else(|| {
+                    let name = shown(name);
                     let place = if path.is_empty() { String::new() } else { alloc::format!(" in `{path}`") };
                     let mut message = alloc::format!("unknown field `{name}`{place}, expected one of ");
                     for (i, f) in fields.iter().enumerate() {
@@ -113,11 +114,15 @@ impl<'v> Object<'v> {
         }
     }
 
-    /// A whole-number member that may be negative; zero when absent.
-    pub fn integer(&self, key: &str) -> core::result::Result<i64, FieldError> {
+    /// A whole-number member that may be negative (so a check after
+    /// reading can say why it is not); zero when absent. `range` describes
+    /// what is valid, for the error ("0 to 255").
+    pub fn integer(&self, key: &str, range: &str) -> core::result::Result<i64, FieldError> {
         match self.get(key) {
             None => Ok(0),
-            Some(v) => v.as_i64().ok_or_else(|| self.wrong(key, "must be a whole number")),
+            Some(v) => {
+                v.as_i64().ok_or_else(|| self.wrong(key, &alloc::format!("must be a whole number from {range}")))
+            }
         }
     }
 
@@ -166,7 +171,7 @@ impl<'v> Object<'v> {
                 entries
                     .iter()
                     .filter(|(_, v)| !v.is_null())
-                    .map(|(name, v)| Ok((name.clone(), entry(v, &alloc::format!("{path}.{name}"))?)))
+                    .map(|(name, v)| Ok((name.clone(), entry(v, &alloc::format!("{path}.{}", shown(name)))?)))
                     .collect()
             }
             Some(_) => Err(self.wrong(key, "must be an object ({ … })")),
@@ -178,6 +183,12 @@ impl<'v> Object<'v> {
         let at = self.path(key);
         FieldError::at(&at, alloc::format!("`{at}` {what}"))
     }
+}
+
+/// A member name as errors show it: control characters escaped (`\n`,
+/// `\u{1b}`), so a message stays one line and cannot drive a terminal.
+fn shown(name: &str) -> String {
+    name.chars().map(|c| if c.is_control() { c.escape_debug().to_string() } else { c.to_string() }).collect()
 }
 
 /// What is wrong with one member of a JSON document, and its path.

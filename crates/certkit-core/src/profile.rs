@@ -22,8 +22,10 @@
 //!
 //! An unknown `-profile` is an error (cfssl silently falls back to `default`).
 //! Fields cfssl uses only for its remote-signing server (`auth_key`,
-//! `remote`, `auth_remote`, …) are accepted and ignored; an unknown field is
-//! an error naming it.
+//! `remote`, `auth_remote`, …) are accepted and ignored; those that would
+//! change what cfssl does (remote signing, a certificate store, linting, CT
+//! logs) make each issuance warn ([`crate::issue::Warning::IgnoredMember`]).
+//! An unknown field is an error naming its path.
 
 use alloc::collections::BTreeMap;
 use alloc::string::{String, ToString};
@@ -137,6 +139,11 @@ const IGNORED_PROFILE: [&str; 9] = [
     "ignored_lint_sources",
 ];
 
+/// The ignored profile members whose absence changes what cfssl would do:
+/// sign on a remote server, store the certificate, lint it, or log it in
+/// Certificate Transparency. Given a value, they earn a warning.
+const IGNORED_WITH_EFFECT: [&str; 5] = ["remote", "auth_remote", "cert_store", "lint_error_level", "ct_log_servers"];
+
 /// The JSON of a signing config: its `signing` section (what else cfssl
 /// reads is ignored offline).
 #[derive(Clone, Debug, Default)]
@@ -169,6 +176,8 @@ struct ProfileJson {
     ocsp_no_check: bool,
     /// certkit's extension: the Kubernetes signerName this profile serves.
     signer_name: String,
+    /// The paths of [`IGNORED_WITH_EFFECT`] members given a value.
+    ignored: Vec<String>,
 }
 
 /// `ca_constraint`.
@@ -229,7 +238,7 @@ impl ProfileJson {
                     let c = Object::new(v, &o.path("ca_constraint"), &["is_ca", "max_path_len", "max_path_len_zero"])?;
                     Some(CaConstraintJson {
                         is_ca: c.boolean("is_ca")?,
-                        max_path_len: c.integer("max_path_len")?,
+                        max_path_len: c.integer("max_path_len", "0 to 255")?,
                         max_path_len_zero: c.boolean("max_path_len_zero")?,
                     })
                 }
@@ -240,7 +249,27 @@ impl ProfileJson {
             issuer_urls: o.list("issuer_urls", json::string)?,
             ocsp_no_check: o.boolean("ocsp_no_check")?,
             signer_name: o.string("signer_name")?,
+            ignored: value
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter(|(name, v)| IGNORED_WITH_EFFECT.iter().any(|f| f.eq_ignore_ascii_case(name)) && has_effect(v))
+                .map(|(name, _)| o.path(&name.to_ascii_lowercase()))
+                .collect(),
         })
+    }
+}
+
+/// Whether an ignored member says to do something: not `null`, `false`,
+/// `0`, `""`, `[]` or `{}`.
+fn has_effect(v: &Value) -> bool {
+    match v {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64() != Some(0.0),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(o) => !o.is_empty(),
     }
 }
 
@@ -277,6 +306,9 @@ pub struct Policy {
     pub ocsp_no_check: bool,
     /// The Kubernetes signerName this profile serves (certkit's `signer_name`).
     pub signer_name: Option<String>,
+    /// Paths of members cfssl would act on and an offline CA ignores
+    /// (`signing.profiles.www.remote`): each issuance warns of them.
+    pub ignored: Vec<String>,
 }
 
 /// cfssl's default lifetime for leaf certificates: 8760h (one year).
@@ -317,6 +349,7 @@ impl Policy {
             issuer_urls: Vec::new(),
             ocsp_no_check: false,
             signer_name: None,
+            ignored: Vec::new(),
         }
     }
 }
@@ -397,9 +430,10 @@ impl SigningConfig {
         }
         let value = json::value(json, what, json::MAX_VALUES)?;
         let cfg = ConfigJson::read(&value).map_err(|e| e.into_error(what))?;
-        let signing = cfg.signing.ok_or_else(|| Error::Config {
-            field: alloc::format!("{what}: signing"),
-            reason: "the config has no \"signing\" section; see `certkit print-defaults config`".into(),
+        let signing = cfg.signing.ok_or_else(|| Error::JsonField {
+            what: what.to_string(),
+            field: "signing".into(),
+            detail: "it has no \"signing\" section, which holds the profiles: {\"signing\": {\"default\": {…}, \"profiles\": {…}}}".into(),
         })?;
         let default_json = signing.default.unwrap_or_else(|| ProfileJson {
             usages: ["signing", "key encipherment", "server auth", "client auth"]
@@ -576,6 +610,7 @@ fn resolve(name: &str, p: &ProfileJson, default: Option<&Policy>) -> Result<Poli
         issuer_urls,
         ocsp_no_check: p.ocsp_no_check,
         signer_name,
+        ignored: p.ignored.clone(),
     })
 }
 
@@ -754,10 +789,27 @@ mod tests {
             ),
             (br#"{"signing":{"default":{"expiry":"1h","EXPIRY":"2h"}}}"#, "signing.default.expiry", "given twice"),
             (br#"{"signin":{}}"#, "signin", "unknown field `signin`"),
+            (
+                br#"{"signing":{"profiles":{"w\nx":{"expiry":5}}}}"#,
+                "signing.profiles.w\\nx.expiry",
+                "`signing.profiles.w\\nx.expiry`",
+            ),
+            (
+                br#"{"signing":{"default":{"exp\u001b[31m":"1h"}}}"#,
+                "signing.default.exp\\u{1b}[31m",
+                "unknown field `exp\\u{1b}[31m`",
+            ),
+            (
+                br#"{"signing":{"default":{"ca_constraint":{"max_path_len":1e3}}}}"#,
+                "signing.default.ca_constraint.max_path_len",
+                "from 0 to 255",
+            ),
+            (br#"{"auth_keys":{}}"#, "signing", "has no \"signing\" section"),
         ] {
             let e = SigningConfig::from_json(input, "c").unwrap_err();
             assert_eq!(e.field().as_deref(), Some(field), "{e}");
             assert!(e.to_string().contains(says), "{e}");
+            assert!(!e.to_string().chars().any(char::is_control), "{e}");
         }
         let e = SigningConfig::from_json(
             br#"{"signing":{"profiles":{"w":{"usages":["cert sign"],"ca_constraint":{"is_ca":true,"max_path_len":-1}}}}}"#,
