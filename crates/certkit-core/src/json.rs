@@ -310,7 +310,10 @@ impl<'de> serde::de::Visitor<'de> for Strict<'_> {
         let mut obj = Map::new();
         while let Some(key) = map.next_key::<String>()? {
             if obj.contains_key(&key) {
-                return Err(serde::de::Error::custom(alloc::format!("the key `{key}` appears twice; keep one")));
+                return Err(serde::de::Error::custom(alloc::format!(
+                    "the key `{}` appears twice; keep one",
+                    shown(&key)
+                )));
             }
             let v = map.next_value_seed(self)?;
             obj.insert(key, v);
@@ -350,6 +353,8 @@ mod tests {
             (&br#"["web.example.com"]"#[..], "must be a JSON object"),
             (br#""web""#, "must be a JSON object"),
             (br#"{"CN":"a","CN":"b"}"#, "appears twice"),
+            (br#"{"a\nb":1,"a\nb":2}"#, "the key `a\\nb` appears twice"),
+            (br#"{"CN":"a","\u001b[2J":1}"#, "unknown field `\\u{1b}[2J`"),
             (br#"{"CN":"a","key":["rsa",2048]}"#, "`key` must be an object"),
             (br#"{"CN":"a","names":[["US"]]}"#, "`names[0]` must be an object"),
             (br#"{"CN":"a","cn":"b"}"#, "`CN` is given twice"),
