@@ -238,7 +238,7 @@ impl ProfileJson {
                     let c = Object::new(v, &o.path("ca_constraint"), &["is_ca", "max_path_len", "max_path_len_zero"])?;
                     Some(CaConstraintJson {
                         is_ca: c.boolean("is_ca")?,
-                        max_path_len: c.integer("max_path_len", "0 to 255")?,
+                        max_path_len: c.integer("max_path_len", "-1 (no limit) to 255")?,
                         max_path_len_zero: c.boolean("max_path_len_zero")?,
                     })
                 }
@@ -549,10 +549,13 @@ fn resolve(name: &str, p: &ProfileJson, default: Option<&Policy>) -> Result<Poli
             field: field("ca_constraint.max_path_len"),
             reason: "max_path_len must be between 0 and 255".into(),
         })?)
+    } else if cc.max_path_len == -1 {
+        // Go's x509 (and so cfssl) reads -1 as "no pathLenConstraint".
+        None
     } else if cc.max_path_len < 0 {
         return Err(Error::Config {
             field: field("ca_constraint.max_path_len"),
-            reason: "max_path_len cannot be negative".into(),
+            reason: "max_path_len must be from 0 to 255, or -1 for no limit".into(),
         });
     } else if cc.max_path_len_zero {
         Some(0)
@@ -802,7 +805,7 @@ mod tests {
             (
                 br#"{"signing":{"default":{"ca_constraint":{"max_path_len":1e3}}}}"#,
                 "signing.default.ca_constraint.max_path_len",
-                "from 0 to 255",
+                "from -1 (no limit) to 255",
             ),
             (br#"{"auth_keys":{}}"#, "signing", "has no \"signing\" section"),
         ] {
@@ -812,11 +815,18 @@ mod tests {
             assert!(!e.to_string().chars().any(char::is_control), "{e}");
         }
         let e = SigningConfig::from_json(
-            br#"{"signing":{"profiles":{"w":{"usages":["cert sign"],"ca_constraint":{"is_ca":true,"max_path_len":-1}}}}}"#,
+            br#"{"signing":{"profiles":{"w":{"usages":["cert sign"],"ca_constraint":{"is_ca":true,"max_path_len":-2}}}}}"#,
             "c",
         )
         .unwrap_err();
-        assert!(e.to_string().contains("cannot be negative"), "{e}");
+        assert!(e.to_string().contains("or -1 for no limit"), "{e}");
+        let cfg = SigningConfig::from_json(
+            br#"{"signing":{"profiles":{"w":{"usages":["cert sign"],"ca_constraint":{"is_ca":true,"max_path_len":-1}}}}}"#,
+            "c",
+        )
+        .unwrap();
+        let w = cfg.profile(Some("w")).unwrap();
+        assert!(w.is_ca && w.path_len.is_none());
     }
 
     #[test]
