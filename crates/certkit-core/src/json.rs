@@ -185,10 +185,18 @@ impl<'v> Object<'v> {
     }
 }
 
-/// A member name as errors show it: control characters escaped (`\n`,
+/// A member name as errors show it: control characters escaped (`\u{a}`,
 /// `\u{1b}`), so a message stays one line and cannot drive a terminal.
 fn shown(name: &str) -> String {
-    name.chars().map(|c| if c.is_control() { c.escape_debug().to_string() } else { c.to_string() }).collect()
+    let mut shown = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_control() {
+            let _ = core::fmt::Write::write_fmt(&mut shown, format_args!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            shown.push(c);
+        }
+    }
+    shown
 }
 
 /// What is wrong with one member of a JSON document, and its path.
@@ -353,7 +361,7 @@ mod tests {
             (&br#"["web.example.com"]"#[..], "must be a JSON object"),
             (br#""web""#, "must be a JSON object"),
             (br#"{"CN":"a","CN":"b"}"#, "appears twice"),
-            (br#"{"a\nb":1,"a\nb":2}"#, "the key `a\\nb` appears twice"),
+            (br#"{"a\nb":1,"a\nb":2}"#, "the key `a\\u{a}b` appears twice"),
             (br#"{"CN":"a","\u001b[2J":1}"#, "unknown field `\\u{1b}[2J`"),
             (br#"{"CN":"a","key":["rsa",2048]}"#, "`key` must be an object"),
             (br#"{"CN":"a","names":[["US"]]}"#, "`names[0]` must be an object"),

@@ -794,8 +794,8 @@ mod tests {
             (br#"{"signin":{}}"#, "signin", "unknown field `signin`"),
             (
                 br#"{"signing":{"profiles":{"w\nx":{"expiry":5}}}}"#,
-                "signing.profiles.w\\nx.expiry",
-                "`signing.profiles.w\\nx.expiry`",
+                "signing.profiles.w\\u{a}x.expiry",
+                "`signing.profiles.w\\u{a}x.expiry`",
             ),
             (
                 br#"{"signing":{"default":{"exp\u001b[31m":"1h"}}}"#,
