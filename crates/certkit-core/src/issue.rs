@@ -281,10 +281,15 @@ impl fmt::Display for Warning {
                 "the expiry reaches past the CA certificate's notAfter; the certificate ends with the CA at {not_after}"
             ),
             Warning::DroppedCaSans => write!(f, "left out the subjectAltNames: a CA certificate does not name hosts"),
-            Warning::IgnoredMember { field } => write!(
-                f,
-                "ignored `{field}`: certkit signs here, offline, with no remote signer, certificate store, linter or CT log; remove it from the profile to silence this"
-            ),
+            Warning::IgnoredMember { field } => {
+                let what = match field.rsplit('.').next() {
+                    Some("remote" | "auth_remote") => "signed here, offline, not by the remote signer",
+                    Some("ct_log_servers") => "not submitted to Certificate Transparency logs (it carries no SCTs)",
+                    Some("lint_error_level") => "not linted",
+                    _ => "not stored in cfssl's certificate database",
+                };
+                write!(f, "ignored `{field}`: the certificate is {what}; remove the member to silence this")
+            }
         }
     }
 }
@@ -655,7 +660,12 @@ mod tests {
             })
             .collect();
         assert_eq!(fields, ["signing.profiles.www.remote", "signing.profiles.www.ct_log_servers"]);
-        assert!(warnings[0].to_string().contains("`signing.profiles.www.remote`"), "{}", warnings[0]);
+        assert!(
+            warnings[0].to_string().contains("`signing.profiles.www.remote`: the certificate is signed here"),
+            "{}",
+            warnings[0]
+        );
+        assert!(warnings[1].to_string().contains("no SCTs"), "{}", warnings[1]);
     }
 
     #[test]
