@@ -26,11 +26,13 @@ use crate::{Error, Result};
 /// A hand-written reader rather than serde's derive for the documents the
 /// npm package reads (CSR requests, signing configs): the derive's generic
 /// code, and the float formatting its error messages reach, were a fifth of
-/// the first module and 7% of the second. Errors are one line and name the member by its
-/// path (`key.size`, `names[1].C`); an absent member reads as its default.
+/// the first module and 7% of the second. Errors are one line and name the
+/// member by its path (`key.size`, `names[1].C`); an absent member reads as
+/// its default.
 #[derive(Debug)]
 pub struct Object<'v> {
     members: Vec<(&'static str, &'v Value)>,
+    ignored: Vec<(&'static str, &'v Value)>,
     path: String,
 }
 
@@ -42,21 +44,26 @@ impl<'v> Object<'v> {
     }
 
     /// [`Object::new`], also accepting the members named in `ignored` (in
-    /// any case, holding anything) and leaving them out: members cfssl
-    /// reads that mean nothing to certkit. Errors list only `fields`.
+    /// any case, holding anything) and setting them aside
+    /// ([`Object::ignored`]): members cfssl reads that mean nothing to
+    /// certkit. Errors list only `fields`.
     pub fn ignoring(
         value: &'v Value,
         path: &str,
         fields: &[&'static str],
-        ignored: &[&str],
+        ignored: &[&'static str],
     ) -> core::result::Result<Self, FieldError> {
         let map = value.as_object().ok_or_else(|| match path {
             "" => FieldError::at("", "it must be a JSON object ({ … })".to_string()),
             _ => FieldError::at(path, alloc::format!("`{path}` must be an object ({{ … }})")),
         })?;
-        let mut object = Object { members: Vec::new(), path: path.to_string() };
+        let mut object = Object { members: Vec::new(), ignored: Vec::new(), path: path.to_string() };
         for (name, v) in map {
-            if v.is_null() || ignored.iter().any(|f| f.eq_ignore_ascii_case(name)) {
+            if v.is_null() {
+                continue;
+            }
+            if let Some(f) = ignored.iter().find(|f| f.eq_ignore_ascii_case(name)) {
+                object.ignored.push((f, v));
                 continue;
             }
             let field = fields
@@ -82,6 +89,12 @@ impl<'v> Object<'v> {
             object.members.push((field, v));
         }
         Ok(object)
+    }
+
+    /// The ignored members that were given (not `null`), by the names
+    /// [`Object::ignoring`] was given, with their values.
+    pub fn ignored(&self) -> impl Iterator<Item = (&'static str, &'v Value)> + '_ {
+        self.ignored.iter().copied()
     }
 
     /// The path of member `key`, as errors name it.

@@ -249,12 +249,10 @@ impl ProfileJson {
             issuer_urls: o.list("issuer_urls", json::string)?,
             ocsp_no_check: o.boolean("ocsp_no_check")?,
             signer_name: o.string("signer_name")?,
-            ignored: value
-                .as_object()
-                .into_iter()
-                .flatten()
-                .filter(|(name, v)| IGNORED_WITH_EFFECT.iter().any(|f| f.eq_ignore_ascii_case(name)) && has_effect(v))
-                .map(|(name, _)| o.path(&name.to_ascii_lowercase()))
+            ignored: o
+                .ignored()
+                .filter(|(name, v)| IGNORED_WITH_EFFECT.contains(name) && has_effect(v))
+                .map(|(name, _)| o.path(name))
                 .collect(),
         })
     }
