@@ -16,7 +16,7 @@ use core::cell::Cell;
 
 use serde_json::{Map, Value};
 
-use crate::{Error, Result};
+use crate::{Error, MAX_INPUT_LEN, Result};
 
 /// One JSON object read member by member into a struct of certkit's: a
 /// member's name matches a field without regard to ASCII case, `null` means
@@ -247,6 +247,15 @@ pub fn string(value: &Value, path: &str) -> core::result::Result<String, FieldEr
 /// Most JSON values (objects, arrays, strings, numbers…) a cfssl CSR request
 /// or signing config may hold: real ones hold a few hundred.
 pub const MAX_VALUES: usize = 100_000;
+
+/// A cfssl document (a CSR request, a signing config) as a [`Value`]: at
+/// most [`MAX_INPUT_LEN`] bytes and [`MAX_VALUES`] values, read by [`value`].
+pub fn document(bytes: &[u8], what: &str) -> Result<Value> {
+    if bytes.len() > MAX_INPUT_LEN {
+        return Err(Error::InputTooLarge { what: what.to_string(), len: bytes.len(), max: MAX_INPUT_LEN });
+    }
+    value(bytes, what, MAX_VALUES)
+}
 
 /// Parses JSON into a [`Value`], refusing an object that repeats a key (Go
 /// keeps the last one silently, which hides a mistyped duplicate) and input

@@ -40,7 +40,7 @@ use x509_cert::ext::pkix::KeyUsages;
 use crate::json::{self, FieldError, Object};
 use crate::request::DEFAULT_BACKDATE;
 use crate::time::UnixTime;
-use crate::{Error, MAX_INPUT_LEN, Result, duration, oid};
+use crate::{Error, Result, duration, oid};
 
 /// One usage string of cfssl's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -423,10 +423,7 @@ impl Default for SigningConfig {
 impl SigningConfig {
     /// Parses and checks a signing config; `what` names the input in errors.
     pub fn from_json(json: &[u8], what: &str) -> Result<Self> {
-        if json.len() > MAX_INPUT_LEN {
-            return Err(Error::InputTooLarge { what: what.into(), len: json.len(), max: MAX_INPUT_LEN });
-        }
-        let value = json::value(json, what, json::MAX_VALUES)?;
+        let value = json::document(json, what)?;
         let cfg = ConfigJson::read(&value).map_err(|e| e.into_error(what))?;
         let signing = cfg.signing.ok_or_else(|| Error::JsonField {
             what: what.to_string(),

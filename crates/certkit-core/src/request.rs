@@ -26,7 +26,7 @@ use crate::json::{self, FieldError, Object};
 use crate::key::KeyAlgorithm;
 use crate::name::{self, NameEntry};
 use crate::san::{self, San};
-use crate::{Error, MAX_INPUT_LEN, Result, duration};
+use crate::{Error, Result, duration};
 
 /// cfssl's CSR JSON.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -120,10 +120,7 @@ pub const DEFAULT_BACKDATE: Duration = Duration::from_secs(300);
 impl CsrRequest {
     /// Parses cfssl CSR JSON; `what` names the input in errors.
     pub fn from_json(json: &[u8], what: &str) -> Result<Self> {
-        if json.len() > MAX_INPUT_LEN {
-            return Err(Error::InputTooLarge { what: what.into(), len: json.len(), max: MAX_INPUT_LEN });
-        }
-        let value = json::value(json, what, json::MAX_VALUES)?;
+        let value = json::document(json, what)?;
         Self::read(&value).map_err(|e| e.into_error(what))
     }
 
