@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the npm package in Node, Deno, workerd and headless Chromium
-# (tests/npm/runtimes.test.mjs). Installs what it needs: this directory's npm
-# packages (deno, workerd, playwright-core, from package-lock.json), Debian's
+# (tests/npm/*.test.mjs: the runtimes, the package README's examples as
+# written, the TypeScript declarations, bundlers, hostile input, the size
+# budget). Installs what it needs: this directory's npm packages (deno,
+# workerd, playwright-core, esbuild, typescript, from package-lock.json), Debian's
 # chromium, the package itself (scripts/build-npm.sh, unless
 # CERTKIT_SKIP_NPM_BUILD=1) and the certkit CLI.
 set -euo pipefail

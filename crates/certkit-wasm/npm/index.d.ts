@@ -104,8 +104,8 @@ export interface KubernetesCsrOptions {
   expirationSeconds?: number;
 }
 
-/** PEM text, or DER bytes. */
-export type PemOrDer = string | Uint8Array | ArrayBuffer;
+/** PEM text, or DER bytes (an ArrayBuffer, a Uint8Array or any other typed array or DataView). */
+export type PemOrDer = string | ArrayBuffer | ArrayBufferView;
 
 /** certkit's version. */
 export function version(): Promise<string>;
