@@ -264,36 +264,82 @@ pub fn document(bytes: &[u8], what: &str) -> Result<Value> {
 /// size, bounds the memory.
 pub fn value(bytes: &[u8], what: &str, max_values: usize) -> Result<Value> {
     let budget = Cell::new(max_values);
+    let repeated = Cell::new(None);
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let v = serde::de::DeserializeSeed::deserialize(Strict(&budget), &mut de)
-        .and_then(|v| de.end().map(|()| v))
-        .map_err(|e| Error::Json { what: what.to_string(), detail: e.to_string() })?;
-    Ok(v)
+    let seed = Strict { budget: &budget, repeated: &repeated, place: None };
+    serde::de::DeserializeSeed::deserialize(seed, &mut de).and_then(|v| de.end().map(|()| v)).map_err(|e| {
+        let (what, detail) = (what.to_string(), e.to_string());
+        match repeated.take() {
+            Some(field) => Error::JsonField { what, field, detail },
+            None => Error::Json { what, detail },
+        }
+    })
 }
 
+/// The reader of [`value`]: counts values against the budget, and on a
+/// repeated key leaves its path in `repeated` (serde's error carries only
+/// text), which `place` (this value's place in the document) makes.
 #[derive(Clone, Copy)]
-struct Strict<'a>(&'a Cell<usize>);
+struct Strict<'a, 'p> {
+    budget: &'a Cell<usize>,
+    repeated: &'a Cell<Option<String>>,
+    place: Option<&'p Place<'p>>,
+}
 
-impl Strict<'_> {
+/// Where a value is: a member or item of its parent's value.
+struct Place<'p> {
+    parent: Option<&'p Place<'p>>,
+    step: Step<'p>,
+}
+
+enum Step<'p> {
+    Member(&'p str),
+    Item(usize),
+}
+
+impl Place<'_> {
+    /// The path of this place, as the readers' errors write it:
+    /// `signing.profiles.www.usages[1]`.
+    fn path(&self) -> String {
+        let mut path = self.parent.map(Place::path).unwrap_or_default();
+        match self.step {
+            Step::Member(name) => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(&shown(name));
+            }
+            Step::Item(i) => path.push_str(&alloc::format!("[{i}]")),
+        }
+        path
+    }
+}
+
+impl Strict<'_, '_> {
     fn count<E: serde::de::Error>(&self) -> core::result::Result<(), E> {
-        match self.0.get().checked_sub(1) {
+        match self.budget.get().checked_sub(1) {
             Some(left) => {
-                self.0.set(left);
+                self.budget.set(left);
                 Ok(())
             }
             None => Err(E::custom("it holds too many JSON values (objects, arrays, strings, numbers); split it up")),
         }
     }
+
+    /// The reader of the value at `step` within this one.
+    fn at<'q>(&self, step: &'q Place<'q>) -> Strict<'_, 'q> {
+        Strict { budget: self.budget, repeated: self.repeated, place: Some(step) }
+    }
 }
 
-impl<'de> serde::de::DeserializeSeed<'de> for Strict<'_> {
+impl<'de> serde::de::DeserializeSeed<'de> for Strict<'_, '_> {
     type Value = Value;
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> core::result::Result<Value, D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> serde::de::Visitor<'de> for Strict<'_> {
+impl<'de> serde::de::Visitor<'de> for Strict<'_, '_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -330,8 +376,12 @@ impl<'de> serde::de::Visitor<'de> for Strict<'_> {
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> core::result::Result<Value, A::Error> {
         self.count()?;
         let mut items = Vec::new();
-        while let Some(v) = seq.next_element_seed(self)? {
-            items.push(v);
+        loop {
+            let place = Place { parent: self.place, step: Step::Item(items.len()) };
+            match seq.next_element_seed(self.at(&place))? {
+                Some(v) => items.push(v),
+                None => break,
+            }
         }
         Ok(Value::Array(items))
     }
@@ -339,13 +389,14 @@ impl<'de> serde::de::Visitor<'de> for Strict<'_> {
         self.count()?;
         let mut obj = Map::new();
         while let Some(key) = map.next_key::<String>()? {
+            let place = Place { parent: self.place, step: Step::Member(&key) };
             if obj.contains_key(&key) {
-                return Err(serde::de::Error::custom(alloc::format!(
-                    "the key `{}` appears twice; keep one",
-                    shown(&key)
-                )));
+                let path = place.path();
+                let e = serde::de::Error::custom(alloc::format!("`{path}` appears twice; keep one"));
+                self.repeated.set(Some(path));
+                return Err(e);
             }
-            let v = map.next_value_seed(self)?;
+            let v = map.next_value_seed(self.at(&place))?;
             obj.insert(key, v);
         }
         Ok(Value::Object(obj))
@@ -382,8 +433,8 @@ mod tests {
         for (input, says) in [
             (&br#"["web.example.com"]"#[..], "must be a JSON object"),
             (br#""web""#, "must be a JSON object"),
-            (br#"{"CN":"a","CN":"b"}"#, "appears twice"),
-            (br#"{"a\nb":1,"a\nb":2}"#, "the key `a\\u{a}b` appears twice"),
+            (br#"{"CN":"a","CN":"b"}"#, "`CN` appears twice; keep one at line 1 column"),
+            (br#"{"a\nb":1,"a\nb":2}"#, "`a\\u{a}b` appears twice"),
             (br#"{"CN":"a","\u001b[2J":1}"#, "unknown field `\\u{1b}[2J`"),
             (br#"{"CN":"a","key":["rsa",2048]}"#, "`key` must be an object"),
             (br#"{"CN":"a","names":[["US"]]}"#, "`names[0]` must be an object"),
@@ -412,6 +463,9 @@ mod tests {
             (br#"{"CN":"a","hostz":[]}"#, Some("hostz")),
             (br#"{"CN":"a","names":[{"C":"US"},{"X":"y"}]}"#, Some("names[1].X")),
             (br#"{"CN":"a","hosts":["ok",1]}"#, Some("hosts[1]")),
+            (br#"{"CN":"a","CN":"a"}"#, Some("CN")),
+            (br#"{"CN":"a","names":[{"C":"US"},{"O":"x","C":"US","C":"DE"}]}"#, Some("names[1].C")),
+            (br#"{"CN":"a","names":[[{"a\u0007":1,"a\u0007":2}]]}"#, Some("names[0][0].a\\u{7}")),
             (br#"["a"]"#, None),
             (br#"{"CN":"a""#, None),
         ] {
@@ -419,6 +473,20 @@ mod tests {
             assert_eq!(e.field().as_deref(), field, "{e}");
             assert!(e.to_string().starts_with("c is not valid: "), "{e}");
         }
+    }
+
+    #[test]
+    fn a_repeated_config_member_is_named_by_its_path() {
+        let e = crate::profile::SigningConfig::from_json(
+            br#"{"signing":{"profiles":{"www":{"usages":["server auth"],"expiry":"1h","expiry":"2h"}}}}"#,
+            "c",
+        )
+        .unwrap_err();
+        assert_eq!(e.field().as_deref(), Some("signing.profiles.www.expiry"), "{e}");
+        assert!(
+            e.to_string().starts_with("c is not valid: `signing.profiles.www.expiry` appears twice; keep one"),
+            "{e}"
+        );
     }
 
     #[test]
