@@ -13,13 +13,14 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createServer, get } from 'node:http';
-import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, dirname, extname, resolve, relative } from 'node:path';
+import { get } from 'node:http';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { installedProject } from './packed.mjs';
+import { retry, run, serve, startWorkerd } from './local.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -179,45 +180,16 @@ test('Cloudflare Workers: the Worker answers with a CSR for the hostname it was 
   // example says: the package's files as modules named by their paths, and
   // a module 'certkit' re-exporting the workerd entry.
   writeFileSync(join(project, 'cloudflare-example.js'), CLOUDFLARE);
-  const pkg = join(project, 'node_modules/certkit');
-  const modules = [
-    '(name = "cloudflare-example.js", esModule = embed "cloudflare-example.js")',
-    '(name = "certkit", esModule = "export * from \\"./node_modules/certkit/src/workerd.js\\";")',
-  ];
-  for (const dir of ['src', 'wasm']) {
-    for (const f of readdirSync(join(pkg, dir))) {
-      const path = relative(project, join(pkg, dir, f));
-      if (f.endsWith('.js')) modules.push(`(name = "${path}", esModule = embed "${path}")`);
-      if (f.endsWith('.wasm')) modules.push(`(name = "${path}", wasm = embed "${path}")`);
-    }
-  }
-  const port = await freePort();
-  writeFileSync(
-    join(project, 'readme-workerd.capnp'),
-    `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [ (name = "main", worker = .worker) ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
-);
-const worker :Workerd.Worker = (
-  modules = [ ${modules.join(',\n    ')} ],
-  compatibilityDate = "2025-01-01",
-);
-`,
-  );
-  // Started directly (not through npx), so stopping it stops workerd.
-  const workerd = spawn(bin('workerd'), ['serve', 'readme-workerd.capnp'], { cwd: project, stdio: ['ignore', 'inherit', 'inherit'] });
-  let exited = null; // workerd's exit code: it exits at once if a module fails to load
-  workerd.on('exit', (code) => (exited = code));
+  const workerd = await startWorkerd(project, ['cloudflare-example.js']);
   try {
     // The Worker names the CSR after the request's host, as it would be on
     // its route.
-    const res = await retry(() => request(port, 'edge.example.com'), 60_000, () => exited !== null && `workerd exited with ${exited}`);
+    const res = await retry(() => request(workerd.port, 'edge.example.com'), 60_000, () => workerd.exited() !== null && `workerd exited with ${workerd.exited()}`);
     assert.equal(res.status, 200, res.body);
     assert.equal(res.headers['content-type'], 'application/x-pem-file');
     verifiedCsr(res.body, 'CN\\s*=\\s*edge\\.example\\.com', ['DNS:edge.example.com']);
   } finally {
-    workerd.kill('SIGTERM');
+    workerd.stop();
   }
 });
 
@@ -281,22 +253,6 @@ async function inPage(path, csp) {
   }
 }
 
-function run(cmd, args, cwd, env = process.env) {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolveRun(out);
-      else reject(new Error(`${cmd} ${args.join(' ')} exited ${code}:\n${err}${out}`));
-    });
-  });
-}
-
 /** A GET to 127.0.0.1:port with this Host header; resolves to { status, headers, body }. */
 function request(port, host) {
   return new Promise((resolveRequest, reject) => {
@@ -308,50 +264,3 @@ function request(port, host) {
   });
 }
 
-/** fn's result, retried for `ms` while it throws, unless `gaveUp()` says why not to. */
-async function retry(fn, ms, gaveUp) {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (e) {
-      const why = gaveUp();
-      if (why) throw new Error(why, { cause: e });
-      if (Date.now() > end) throw e;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-}
-
-function freePort() {
-  return new Promise((resolvePort) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolvePort(port));
-    });
-  });
-}
-
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
-
-// A static file server for the project directory, on 127.0.0.1 only; HTML
-// pages get the Content-Security-Policy in `server.csp`, if any.
-function serve(dir) {
-  return new Promise((resolveServe) => {
-    const server = createServer((req, res) => {
-      const path = resolve(dir, '.' + decodeURIComponent(new URL(req.url, 'http://x').pathname));
-      if (!path.startsWith(dir)) return res.writeHead(403).end();
-      try {
-        const body = readFileSync(path);
-        const headers = { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' };
-        if (server.csp && extname(path) === '.html') headers['content-security-policy'] = server.csp;
-        res.writeHead(200, headers).end(body);
-      } catch {
-        res.writeHead(404).end();
-      }
-    }).listen(0, '127.0.0.1', () => {
-      server.origin = `http://127.0.0.1:${server.address().port}`;
-      resolveServe(server);
-    });
-  });
-}

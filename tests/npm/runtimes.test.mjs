@@ -10,14 +10,14 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { createServer } from 'node:http';
-import { mkdtempSync, writeFileSync, readFileSync, copyFileSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync, copyFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname, extname, resolve, relative } from 'node:path';
+import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HOSTS } from './scenario.mjs';
 import { installedProject } from './packed.mjs';
+import { retry, run, serve, startWorkerd } from './local.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -59,47 +59,17 @@ async function inDeno() {
 }
 
 async function inWorkerd() {
-  // workerd has no module resolution: every module is listed by name, the
-  // package's files under their node_modules paths.
-  const pkg = join(project, 'node_modules/certkit');
-  const modules = [
-    '(name = "worker.mjs", esModule = embed "worker.mjs")',
-    '(name = "scenario.mjs", esModule = embed "scenario.mjs")',
-    '(name = "certkit", esModule = "export * from \\"./node_modules/certkit/src/workerd.js\\";")',
-  ];
-  for (const dir of ['src', 'wasm']) {
-    for (const f of readdirSync(join(pkg, dir))) {
-      const path = relative(project, join(pkg, dir, f));
-      if (f.endsWith('.js')) modules.push(`(name = "${path}", esModule = embed "${path}")`);
-      if (f.endsWith('.wasm')) modules.push(`(name = "${path}", wasm = embed "${path}")`);
-    }
-  }
   writeFileSync(
     join(project, 'worker.mjs'),
     "import * as ck from 'certkit';\nimport { scenario } from './scenario.mjs';\nexport default { async fetch() { return Response.json(await scenario(ck)); } };\n",
   );
-  const port = await freePort();
-  writeFileSync(
-    join(project, 'config.capnp'),
-    `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [ (name = "main", worker = .worker) ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
-);
-const worker :Workerd.Worker = (
-  modules = [ ${modules.join(',\n    ')} ],
-  compatibilityDate = "2025-01-01",
-);
-`,
-  );
-  // Started directly (not through npx), so stopping it stops workerd.
-  const server = spawn(bin('workerd'), ['serve', 'config.capnp'], { cwd: project, stdio: ['ignore', 'inherit', 'inherit'] });
+  const workerd = await startWorkerd(project, ['worker.mjs', 'scenario.mjs']);
   try {
-    const res = await retryFetch(`http://127.0.0.1:${port}/`, 60_000);
+    const res = await retry(() => fetch(`http://127.0.0.1:${workerd.port}/`), 60_000, () => workerd.exited() !== null && `workerd exited with ${workerd.exited()}`);
     assert.equal(res.status, 200, await res.clone().text());
     return await res.json();
   } finally {
-    server.kill('SIGTERM');
+    workerd.stop();
   }
 }
 
@@ -230,63 +200,5 @@ function cliError(request) {
     return e.stderr.toString().trim().replace(/^certkit: /, '');
   }
   throw new Error(`certkit genkey accepted ${JSON.stringify(request)}`);
-}
-
-function run(cmd, args, cwd, env = process.env) {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolveRun(out);
-      else reject(new Error(`${cmd} ${args.join(' ')} exited ${code}:\n${err}${out}`));
-    });
-  });
-}
-
-function freePort() {
-  return new Promise((resolvePort) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolvePort(port));
-    });
-  });
-}
-
-async function retryFetch(url, ms) {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      return await fetch(url);
-    } catch (e) {
-      if (Date.now() > end) throw e;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-}
-
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
-
-// A static file server for the project directory, on 127.0.0.1 only.
-function serve(dir) {
-  return new Promise((resolveServe) => {
-    const server = createServer((req, res) => {
-      const path = resolve(dir, '.' + decodeURIComponent(new URL(req.url, 'http://x').pathname));
-      if (!path.startsWith(dir)) return res.writeHead(403).end();
-      try {
-        const body = readFileSync(path);
-        res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(body);
-      } catch {
-        res.writeHead(404).end();
-      }
-    }).listen(0, '127.0.0.1', () => {
-      server.origin = `http://127.0.0.1:${server.address().port}`;
-      resolveServe(server);
-    });
-  });
 }
 
