@@ -120,14 +120,23 @@ impl Csr {
         }
         if pem::is_pem(input) {
             let blocks = pem::blocks(input, what)?;
-            let block = blocks
+            let mut csrs = blocks
                 .iter()
-                .find(|b| b.label == pem::CERTIFICATE_REQUEST || b.label == pem::NEW_CERTIFICATE_REQUEST)
-                .ok_or_else(|| Error::PemLabel {
+                .filter(|b| b.label == pem::CERTIFICATE_REQUEST || b.label == pem::NEW_CERTIFICATE_REQUEST);
+            let block = csrs.next().ok_or_else(|| Error::PemLabel {
+                what: what.to_string(),
+                found: pem::label_list(&blocks),
+                expected: pem::CERTIFICATE_REQUEST,
+            })?;
+            // Signing the first of several would leave the others unsigned
+            // without a word.
+            let more = csrs.count();
+            if more > 0 {
+                return Err(Error::Csr {
                     what: what.to_string(),
-                    found: pem::label_list(&blocks),
-                    expected: pem::CERTIFICATE_REQUEST,
-                })?;
+                    detail: alloc::format!("it holds {} CSRs; give each CSR in a file of its own", more + 1),
+                });
+            }
             Self::from_der(&block.der, what)
         } else {
             Self::from_der(pem::as_der(input, what)?, what)
@@ -319,6 +328,20 @@ mod tests {
             assert_eq!(csr.der(), &der[..]);
             assert!(csr.requested_ca().is_none());
         }
+    }
+
+    #[test]
+    fn one_csr_per_input() {
+        let key = PrivateKey::generate(KeyAlgorithm::EcdsaP256, &mut rng()).unwrap();
+        let subject = crate::name::build("web", &[], "").unwrap();
+        let mut r = rng();
+        let der = build(&subject, &[], None, &mut KeySigner::new(&key, &mut r)).unwrap();
+        let pem = pem::encode("CERTIFICATE REQUEST", &der);
+        // A key beside its CSR is fine; a second CSR is not.
+        let key_pem = key.to_pkcs8_pem().unwrap();
+        assert!(Csr::parse(alloc::format!("{}{pem}", key_pem.as_str()).as_bytes(), "web.csr").is_ok());
+        let e = Csr::parse(alloc::format!("{pem}{pem}").as_bytes(), "-").unwrap_err();
+        assert_eq!(e.to_string(), "-: it holds 2 CSRs; give each CSR in a file of its own");
     }
 
     #[test]

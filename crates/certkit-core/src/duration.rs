@@ -80,12 +80,45 @@ pub fn format_go(d: Duration) -> alloc::string::String {
     alloc::format!("{}h{}m{}s", s / 3600, (s % 3600) / 60, s % 60)
 }
 
+/// Formats a duration briefly, for messages: its nonzero hours, minutes and
+/// seconds (`1h30m`, `5m`, `1s`), milliseconds under a second, `0s` for zero.
+pub fn format_short(d: Duration) -> alloc::string::String {
+    use core::fmt::Write;
+    let s = d.as_secs();
+    let mut out = alloc::string::String::new();
+    for (n, unit) in [(s / 3600, "h"), ((s % 3600) / 60, "m"), (s % 60, "s")] {
+        if n > 0 {
+            let _ = write!(out, "{n}{unit}");
+        }
+    }
+    if out.is_empty() {
+        let ms = d.subsec_millis();
+        let _ = if ms > 0 { write!(out, "{ms}ms") } else { write!(out, "0s") };
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn secs(s: &str) -> u64 {
         parse(s, "expiry").unwrap().as_secs()
+    }
+
+    #[test]
+    fn short_forms() {
+        for (text, short) in [
+            ("8760h", "8760h"),
+            ("1h30m", "1h30m"),
+            ("5m", "5m"),
+            ("90s", "1m30s"),
+            ("1500ms", "1s"),
+            ("250ms", "250ms"),
+            ("0", "0s"),
+        ] {
+            assert_eq!(format_short(parse(text, "x").unwrap()), short);
+        }
     }
 
     #[test]

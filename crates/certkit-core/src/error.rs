@@ -218,6 +218,9 @@ pub enum Error {
         /// Why.
         reason: &'static str,
     },
+    /// A root CA was expected (to renew it with its own key), and the
+    /// certificate is an intermediate.
+    NotARoot,
     /// The CA certificate has expired or is not valid yet.
     CaNotValid {
         /// When it is valid.
@@ -383,6 +386,10 @@ impl fmt::Display for Error {
                 "the CA key does not match the CA certificate's public key; give the key that belongs to this certificate"
             ),
             Error::NotACa { reason } => write!(f, "the CA certificate cannot issue certificates: {reason}"),
+            Error::NotARoot => write!(
+                f,
+                "the CA certificate is an intermediate (its issuer is another CA); renewing it here would make it a root: have its parent CA sign it again"
+            ),
             Error::CaNotValid { not_before, not_after } => write!(
                 f,
                 "the CA certificate is valid only from {not_before} to {not_after}, not now; renew the CA or check the clock"

@@ -8,15 +8,15 @@ use alloc::vec::Vec;
 use rand_core::CryptoRng;
 use zeroize::Zeroizing;
 
-use crate::Result;
 use crate::csr;
-use crate::issue::{self, Issued, Issuer, Subject};
+use crate::issue::{self, CaCert, Issued, Issuer, Subject};
 use crate::key::PrivateKey;
 use crate::pem;
 use crate::profile::Policy;
 use crate::request::Validated;
 use crate::signer::KeySigner;
 use crate::time::UnixTime;
+use crate::{Error, Result};
 
 /// A new key and its CSR.
 #[derive(Debug)]
@@ -75,4 +75,28 @@ pub fn self_signed_ca<R: CryptoRng + ?Sized>(
     let (tbs, warnings) = issue::prepare(&subject, &policy, Issuer::SelfSigned, generated.key.public_key(), now, rng)?;
     let der = tbs.sign_with(&mut KeySigner::new(&generated.key, rng))?;
     Ok(Issued { der, warnings })
+}
+
+/// cfssl's `gencert -renewca`: a root CA's certificate made again with its
+/// own key — the same subject and pathLenConstraint, valid from now for as
+/// long as the old certificate was. What the old certificate signed stays
+/// valid under the new one (same name, same key). An intermediate is
+/// refused: its parent renews it.
+pub fn renewed_root<R: CryptoRng + ?Sized>(ca: &CaCert, key: PrivateKey, now: UnixTime, rng: &mut R) -> Result<Issued> {
+    if !ca.is_self_issued() {
+        return Err(Error::NotARoot);
+    }
+    ca.check_key(key.public_key())?;
+    let req = Validated {
+        subject: ca.subject().clone(),
+        sans: Vec::new(),
+        key: key.public_key().algorithm(),
+        ca: Some(crate::request::CaParams {
+            path_len: ca.path_len(),
+            expiry: ca.lifetime(),
+            backdate: crate::request::DEFAULT_BACKDATE,
+        }),
+    };
+    let generated = csr_for_key(&req, key, rng)?;
+    self_signed_ca(&req, &generated, now, rng)
 }

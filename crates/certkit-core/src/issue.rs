@@ -25,9 +25,10 @@
 //!    next one set: positive, 159 bits of which 158 are random, never over
 //!    20 octets (RFC 5280 §4.1.2.2; BR §7.1 asks for 64 bits of entropy).
 //! 5. Validity runs from `now − backdate` (5 minutes by default) to
-//!    `notBefore + expiry`, as cfssl counts it, so a certificate never lives
-//!    longer than the profile says (CA/B Forum BR 6.3.2); or the profile's
-//!    fixed `not_before`/`not_after`.
+//!    `notBefore + expiry − 1s`: RFC 5280 §4.1.2.5 counts both ends, so the
+//!    validity period is exactly the expiry and a certificate never lives
+//!    longer than the profile says (CA/B Forum BR 6.3.2; cfssl's notAfter is
+//!    one second later); or the profile's fixed `not_before`/`not_after`.
 //!    It never starts before, or ends after, the CA's own validity: an
 //!    expiry past the CA's notAfter is capped with a warning.
 //! 6. Key usages the subject key cannot have are dropped with a warning:
@@ -195,6 +196,19 @@ impl CaCert {
         &self.key_id
     }
 
+    /// The CA certificate's validity period: from notBefore to notAfter,
+    /// both included (RFC 5280 §4.1.2.5), so one second more than their
+    /// difference.
+    pub fn lifetime(&self) -> core::time::Duration {
+        core::time::Duration::from_secs(self.not_after.0.saturating_sub(self.not_before.0).saturating_add(1))
+    }
+
+    /// Whether the CA certificate is self-issued (its issuer is its subject):
+    /// a root.
+    pub fn is_self_issued(&self) -> bool {
+        self.cert.tbs_certificate().issuer() == self.cert.tbs_certificate().subject()
+    }
+
     /// The CA's pathLenConstraint.
     pub fn path_len(&self) -> Option<u8> {
         self.path_len
@@ -267,20 +281,30 @@ pub enum Warning {
         /// The member's path (`signing.profiles.www.ct_log_servers`).
         field: String,
     },
+    /// No profile was chosen and the signing config has no `default`, so
+    /// cfssl's built-in default signed, not one of the config's profiles.
+    BuiltInDefault {
+        /// The config's profiles.
+        profiles: Vec<String>,
+    },
 }
 
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Warning::DroppedUsage { usage, key } => write!(
-                f,
-                "left out the `{usage}` usage: {key} keys cannot have it (RFC 5480/8813, RFC 8410); remove it from the profile to silence this"
-            ),
+            Warning::DroppedUsage { usage, key } => {
+                write!(f, "left out the `{usage}` usage: {key} keys cannot have it (RFC 5480/8813, RFC 8410)")
+            }
             Warning::CappedToCa { not_after } => write!(
                 f,
                 "the expiry reaches past the CA certificate's notAfter; the certificate ends with the CA at {not_after}"
             ),
             Warning::DroppedCaSans => write!(f, "left out the subjectAltNames: a CA certificate does not name hosts"),
+            Warning::BuiltInDefault { profiles } => write!(
+                f,
+                "signed with cfssl's built-in default profile (signing, key encipherment, server auth, client auth; 8760h): the signing config has no `default`; choose one of its profiles ({}), or give it a default",
+                profiles.join(", ")
+            ),
             Warning::IgnoredMember { field } => {
                 let what = match field.rsplit('.').next() {
                     Some("remote" | "auth_remote") => "signed here, offline, not by the remote signer",
@@ -353,6 +377,9 @@ pub fn prepare<R: CryptoRng + ?Sized>(
 ) -> Result<(ToBeSigned, Vec<Warning>)> {
     let mut warnings: Vec<Warning> =
         policy.ignored.iter().map(|field| Warning::IgnoredMember { field: field.clone() }).collect();
+    if !policy.unused_profiles.is_empty() {
+        warnings.push(Warning::BuiltInDefault { profiles: policy.unused_profiles.clone() });
+    }
     let enc = |e: der::Error| Error::Crypto { op: "certificate encoding", detail: e.to_string() };
 
     // 1. The issuer.
@@ -412,7 +439,10 @@ pub fn prepare<R: CryptoRng + ?Sized>(
 
     // 5. Validity.
     let mut not_before = policy.not_before.unwrap_or_else(|| now.saturating_sub(policy.backdate));
-    let mut not_after = policy.not_after.unwrap_or_else(|| not_before.saturating_add(policy.expiry));
+    // Both ends count (RFC 5280 §4.1.2.5): the last second of `expiry` is notAfter.
+    let mut not_after = policy
+        .not_after
+        .unwrap_or_else(|| not_before.saturating_add(policy.expiry).saturating_sub(core::time::Duration::from_secs(1)));
     if let Some((ca_nb, ca_na, _)) = ca_window {
         if not_before < ca_nb {
             not_before = ca_nb;
@@ -512,6 +542,9 @@ pub fn prepare<R: CryptoRng + ?Sized>(
     if policy.ocsp_no_check {
         push(oid::OCSP_NOCHECK, false, der::asn1::Null.to_der().map_err(enc)?)?;
     }
+    if !policy.policies.is_empty() {
+        push(oid::CERT_POLICIES, false, certificate_policies(&policy.policies)?)?;
+    }
 
     let alg = signer_key.algorithm().signature_algorithm();
     let tbs = TbsCertificate {
@@ -525,6 +558,36 @@ pub fn prepare<R: CryptoRng + ?Sized>(
         extensions: Some(exts),
     };
     Ok((ToBeSigned::new(tbs.to_der().map_err(enc)?, alg, signer_key.clone()), warnings))
+}
+
+/// The certificatePolicies extension's value, as cfssl writes it: a CPS
+/// URL as an IA5String, a user notice as its explicitText in UTF8String.
+fn certificate_policies(policies: &[crate::profile::CertPolicy]) -> Result<Vec<u8>> {
+    use crate::profile::PolicyQualifier;
+    use x509_cert::ext::pkix::certpolicy::{DisplayText, PolicyInformation, PolicyQualifierInfo, UserNotice};
+    let enc = |e: der::Error| Error::Crypto { op: "certificate encoding", detail: e.to_string() };
+    let mut infos = Vec::new();
+    for p in policies {
+        let mut qualifiers = Vec::new();
+        for q in &p.qualifiers {
+            let (id, value) = match q {
+                PolicyQualifier::Cps(url) => (oid::QT_CPS, der::Any::encode_from(&Ia5String::new(url).map_err(enc)?)),
+                PolicyQualifier::UserNotice(text) => (
+                    oid::QT_UNOTICE,
+                    der::Any::encode_from(&UserNotice {
+                        notice_ref: None,
+                        explicit_text: Some(DisplayText::Utf8String(text.clone())),
+                    }),
+                ),
+            };
+            qualifiers.push(PolicyQualifierInfo { policy_qualifier_id: id, qualifier: Some(value.map_err(enc)?) });
+        }
+        infos.push(PolicyInformation {
+            policy_identifier: p.oid,
+            policy_qualifiers: if qualifiers.is_empty() { None } else { Some(qualifiers) },
+        });
+    }
+    x509_cert::ext::pkix::CertificatePolicies(infos).to_der().map_err(enc)
 }
 
 /// Issues a certificate: [`prepare`], sign with `signer`, assemble.
@@ -624,6 +687,36 @@ mod tests {
         r#"{"signing":{"default":{"usages":["digital signature","key encipherment","server auth"],"expiry":"24h"}}}"#;
 
     #[test]
+    fn a_root_renewed_with_its_key_keeps_its_name_key_and_lifetime() {
+        let (old, key) = ca(r#"{"CN":"Root","ca":{"expiry":"48h","pathlen":1}}"#);
+        let (leaf, _) = sign(&subject(r#"{"CN":"web","hosts":["web.example"]}"#), LEAF_CFG, None, &old, &key).unwrap();
+        let later = NOW.saturating_add(Duration::from_secs(40 * 3600));
+        let pem = key.to_pkcs8_pem().unwrap();
+        let same_key = || PrivateKey::from_bytes(pem.as_bytes(), None, "ca-key.pem").unwrap();
+        let renewed = generate::renewed_root(&old, same_key(), later, &mut rng()).unwrap();
+        let new = CaCert::parse(&renewed.der, "renewed").unwrap();
+        assert_eq!((new.subject(), new.public_key(), new.path_len()), (old.subject(), old.public_key(), Some(1)));
+        assert_eq!((new.lifetime(), old.lifetime()), (Duration::from_secs(48 * 3600), Duration::from_secs(48 * 3600)));
+        let not_before = later.saturating_sub(Duration::from_secs(300));
+        assert_eq!(new.not_after(), not_before.saturating_add(Duration::from_secs(48 * 3600 - 1)));
+        assert!(new.is_self_issued());
+        // What the old certificate signed verifies under the new one.
+        verify_signature(&leaf.to_der().unwrap(), new.public_key()).unwrap();
+        // Another key, or an intermediate, is refused.
+        let (_, other) = ca(r#"{"CN":"Other"}"#);
+        let e = generate::renewed_root(&old, other, later, &mut rng()).unwrap_err();
+        assert!(matches!(e, Error::CaKeyMismatch), "{e}");
+        let ca_cfg = r#"{"signing":{"default":{"usages":["cert sign","crl sign"],"expiry":"24h","ca_constraint":{"is_ca":true}}}}"#;
+        let sub_key = PrivateKey::generate(crate::key::KeyAlgorithm::EcdsaP256, &mut rng()).unwrap();
+        let s = Subject { public_key: sub_key.public_key().clone(), ..subject(r#"{"CN":"Sub"}"#) };
+        let (sub, _) = sign(&s, ca_cfg, None, &old, &key).unwrap();
+        let sub = CaCert::parse(&sub.to_der().unwrap(), "sub.pem").unwrap();
+        assert!(!sub.is_self_issued());
+        let e = generate::renewed_root(&sub, sub_key, later, &mut rng()).unwrap_err();
+        assert!(matches!(e, Error::NotARoot), "{e}");
+    }
+
+    #[test]
     fn validity_counts_from_not_before_and_is_capped_by_the_ca() {
         let (ca, key) = ca(r#"{"CN":"CA","ca":{"expiry":"48h"}}"#);
         let (cert, _) = sign(&subject(r#"{"CN":"web","hosts":["web.example"]}"#), LEAF_CFG, None, &ca, &key).unwrap();
@@ -631,7 +724,8 @@ mod tests {
         let nb = UnixTime::from_x509(&v.not_before);
         let na = UnixTime::from_x509(&v.not_after);
         assert_eq!(nb, NOW.saturating_sub(Duration::from_secs(300)));
-        assert_eq!(na.0 - nb.0, 24 * 3600);
+        // RFC 5280 counts both ends: a 24h profile's last second is notAfter.
+        assert_eq!(na.0 - nb.0, 24 * 3600 - 1);
         let (cert, warnings) = sign(
             &subject(r#"{"CN":"web","hosts":["web.example"]}"#),
             r#"{"signing":{"default":{"usages":["server auth"],"expiry":"876000h"}}}"#,
@@ -666,6 +760,66 @@ mod tests {
             warnings[0]
         );
         assert!(warnings[1].to_string().contains("no SCTs"), "{}", warnings[1]);
+    }
+
+    #[test]
+    fn a_config_without_default_names_its_profiles_when_the_built_in_default_signs() {
+        let (ca, key) = ca(r#"{"CN":"CA"}"#);
+        let s = subject(r#"{"CN":"web","hosts":["web.example"],"key":{"algo":"rsa","size":2048}}"#);
+        let cfg = r#"{"signing":{"profiles":{"www":{"usages":["server auth"]},"client":{"usages":["client auth"]}}}}"#;
+        let (_, warnings) = sign(&s, cfg, None, &ca, &key).unwrap();
+        assert_eq!(warnings, [Warning::BuiltInDefault { profiles: alloc::vec!["client".into(), "www".into()] }]);
+        assert!(warnings[0].to_string().contains("choose one of its profiles (client, www)"), "{}", warnings[0]);
+        // Chosen, or with a default of its own, or with no config at all: no such warning.
+        assert!(sign(&s, cfg, Some("www"), &ca, &key).unwrap().1.is_empty());
+        let with_default =
+            r#"{"signing":{"default":{"usages":["server auth"]},"profiles":{"www":{"usages":["server auth"]}}}}"#;
+        assert!(sign(&s, with_default, None, &ca, &key).unwrap().1.is_empty());
+        assert!(sign(&s, r#"{"signing":{}}"#, None, &ca, &key).unwrap().1.is_empty());
+    }
+
+    #[test]
+    fn certificate_policies_are_written_as_cfssl_writes_them() {
+        use x509_cert::ext::pkix::CertificatePolicies;
+        let (ca, key) = ca(r#"{"CN":"CA"}"#);
+        let cfg = r#"{"signing":{"default":{"usages":["server auth"],"expiry":"24h","policies":[
+            {"ID":"2.23.140.1.2.1"},
+            {"id":"1.3.6.1.4.1.99999.1","Qualifiers":[{"type":"id-qt-cps","value":"https://ca.example/cps"},
+                                                    {"type":"id-qt-unotice","value":"For tests only"}]}]}}}"#;
+        let (cert, _) = sign(&subject(r#"{"CN":"web","hosts":["web.example"]}"#), cfg, None, &ca, &key).unwrap();
+        let cp: CertificatePolicies = ext(&cert, oid::CERT_POLICIES, "t").unwrap().unwrap();
+        assert_eq!(cp.0.len(), 2);
+        assert_eq!(cp.0[0].policy_identifier.to_string(), "2.23.140.1.2.1");
+        assert!(cp.0[0].policy_qualifiers.is_none());
+        let q = cp.0[1].policy_qualifiers.as_ref().unwrap();
+        assert_eq!((q[0].policy_qualifier_id, q[1].policy_qualifier_id), (oid::QT_CPS, oid::QT_UNOTICE));
+        let cps: Ia5String = q[0].qualifier.as_ref().unwrap().decode_as().unwrap();
+        assert_eq!(cps.as_str(), "https://ca.example/cps");
+        // Not critical (RFC 5280 4.2.1.4 lets it be either; cfssl writes it non-critical).
+        let e = cert.tbs_certificate().extensions().unwrap().iter().find(|e| e.extn_id == oid::CERT_POLICIES).unwrap();
+        assert!(!e.critical);
+        for (policies, says) in [
+            (r#"[{"ID":"dv"}]"#, "signing.default.policies[0].ID: `dv` is not an OID"),
+            (r#"[{"ID":"1.2.3"},{"ID":"1.2.3"}]"#, "signing.default.policies[1].ID: 1.2.3 is listed twice"),
+            (
+                r#"[{"ID":"1.2.3","qualifiers":[{"type":"cps","value":"x"}]}]"#,
+                "policies[0].qualifiers[0].type: `cps` is not a qualifier type",
+            ),
+            (
+                r#"[{"ID":"1.2.3","qualifiers":[{"type":"id-qt-cps","value":"ca.example"}]}]"#,
+                "policies[0].qualifiers[0].value: `ca.example` is not an http(s)",
+            ),
+            (
+                r#"[{"ID":"1.2.3","qualifiers":[{"type":"id-qt-unotice","value":""}]}]"#,
+                "a user notice is 1 to 200 characters",
+            ),
+            (r#"[{"ID":"1.2.3","oid":"1.2.4"}]"#, "unknown field `oid` in `signing.default.policies[0]`"),
+        ] {
+            let cfg =
+                alloc::format!(r#"{{"signing":{{"default":{{"usages":["server auth"],"policies":{policies}}}}}}}"#);
+            let e = SigningConfig::from_json(cfg.as_bytes(), "config.json").unwrap_err().to_string();
+            assert!(e.contains(says), "{policies}: {e}");
+        }
     }
 
     #[test]

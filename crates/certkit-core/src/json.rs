@@ -200,7 +200,7 @@ impl<'v> Object<'v> {
 
 /// A member name as errors show it: control characters escaped (`\u{a}`,
 /// `\u{1b}`), so a message stays one line and cannot drive a terminal.
-fn shown(name: &str) -> String {
+pub(crate) fn shown(name: &str) -> String {
     let mut shown = String::with_capacity(name.len());
     for c in name.chars() {
         if c.is_control() {
@@ -253,6 +253,9 @@ pub const MAX_VALUES: usize = 100_000;
 pub fn document(bytes: &[u8], what: &str) -> Result<Value> {
     if bytes.len() > MAX_INPUT_LEN {
         return Err(Error::InputTooLarge { what: what.to_string(), len: bytes.len(), max: MAX_INPUT_LEN });
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::Json { what: what.to_string(), detail: "it is empty; give a JSON object ({ … })".into() });
     }
     value(bytes, what, MAX_VALUES)
 }
@@ -432,6 +435,7 @@ mod tests {
     fn json_that_go_would_misread_is_refused() {
         for (input, says) in [
             (&br#"["web.example.com"]"#[..], "must be a JSON object"),
+            (b" \n", "c is not valid: it is empty; give a JSON object"),
             (br#""web""#, "must be a JSON object"),
             (br#"{"CN":"a","CN":"b"}"#, "`CN` appears twice; keep one at line 1 column"),
             (br#"{"a\nb":1,"a\nb":2}"#, "`a\\u{a}b` appears twice"),

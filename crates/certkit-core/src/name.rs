@@ -102,14 +102,27 @@ enum Kind {
     Utf8,
 }
 
+/// A value as an error shows it: control characters escaped, and cut
+/// after 40 characters (an error is one line, whatever was given).
+fn excerpt(value: &str) -> String {
+    match value.char_indices().nth(40) {
+        Some((cut, _)) => alloc::format!("{}…", crate::json::shown(&value[..cut])),
+        None => crate::json::shown(value),
+    }
+}
+
 fn encode_value(field: &str, value: &str, kind: Kind, max: usize) -> Result<Any> {
     let err = |reason: String| Error::Name { field: field.to_string(), reason };
     if matches!(kind, Kind::Country) && (value.len() != 2 || !value.bytes().all(|b| b.is_ascii_uppercase())) {
-        return Err(err(alloc::format!("`{value}` is not a two-letter ISO 3166 country code (like \"US\" or \"DE\")")));
+        return Err(err(alloc::format!(
+            "`{}` is not a two-letter ISO 3166 country code (like \"US\" or \"DE\")",
+            excerpt(value)
+        )));
     }
     if value.chars().count() > max {
         return Err(err(alloc::format!(
-            "`{value}` is {} characters; RFC 5280 allows at most {max}",
+            "`{}` is {} characters; RFC 5280 allows at most {max}",
+            excerpt(value),
             value.chars().count()
         )));
     }

@@ -51,6 +51,10 @@ pub const AD_OCSP: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.48.1");
 pub const AD_CA_ISSUERS: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.48.2");
 /// OCSP No Check, RFC 6960 §4.2.2.2.1.
 pub const OCSP_NOCHECK: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.48.1.5");
+/// id-qt-cps: a certificate policy's CPS pointer qualifier (RFC 5280 §4.2.1.4).
+pub const QT_CPS: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.2.1");
+/// id-qt-unotice: a certificate policy's user notice qualifier.
+pub const QT_UNOTICE: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.2.2");
 
 /// anyExtendedKeyUsage, RFC 5280 §4.2.1.12.
 pub const EKU_ANY: Oid = Oid::new_unwrap("2.5.29.37.0");

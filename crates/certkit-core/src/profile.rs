@@ -176,8 +176,19 @@ struct ProfileJson {
     ocsp_no_check: bool,
     /// certkit's extension: the Kubernetes signerName this profile serves.
     signer_name: String,
+    /// cfssl's `policies`: `[{"ID": "2.23.140.1.2.1", "qualifiers": [{"type": "id-qt-cps", "value": URL}]}]`.
+    policies: Vec<PolicyJson>,
     /// The paths of [`IGNORED_WITH_EFFECT`] members given a value.
     ignored: Vec<String>,
+}
+
+/// One entry of `policies`, with its path for errors.
+#[derive(Clone, Debug, Default)]
+struct PolicyJson {
+    path: String,
+    id: String,
+    /// (type, value) pairs.
+    qualifiers: Vec<(String, String)>,
 }
 
 /// `ca_constraint`.
@@ -210,6 +221,20 @@ impl ConfigJson {
 }
 
 impl ProfileJson {
+    /// cfssl's `DefaultConfig`: `signing`, `key encipherment`, `server
+    /// auth`, `client auth`, 8760h — the profile without `-config`, and the
+    /// `default` of a config that has none.
+    fn builtin_default() -> Self {
+        ProfileJson {
+            usages: ["signing", "key encipherment", "server auth", "client auth"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            expiry: "8760h".into(),
+            ..Default::default()
+        }
+    }
+
     fn read(value: &Value, path: &str) -> core::result::Result<Self, FieldError> {
         let fields = [
             "usages",
@@ -224,6 +249,7 @@ impl ProfileJson {
             "issuer_urls",
             "ocsp_no_check",
             "signer_name",
+            "policies",
         ];
         let o = Object::ignoring(value, path, &fields, &IGNORED_PROFILE)?;
         Ok(ProfileJson {
@@ -249,6 +275,17 @@ impl ProfileJson {
             issuer_urls: o.list("issuer_urls", json::string)?,
             ocsp_no_check: o.boolean("ocsp_no_check")?,
             signer_name: o.string("signer_name")?,
+            policies: o.list("policies", |v, path| {
+                let p = Object::new(v, path, &["ID", "qualifiers"])?;
+                Ok(PolicyJson {
+                    path: path.to_string(),
+                    id: p.string("ID")?,
+                    qualifiers: p.list("qualifiers", |v, path| {
+                        let q = Object::new(v, path, &["type", "value"])?;
+                        Ok((q.string("type")?, q.string("value")?))
+                    })?,
+                })
+            })?,
             ignored: o
                 .ignored()
                 .filter(|(name, v)| IGNORED_WITH_EFFECT.contains(name) && has_effect(v))
@@ -304,9 +341,15 @@ pub struct Policy {
     pub ocsp_no_check: bool,
     /// The Kubernetes signerName this profile serves (certkit's `signer_name`).
     pub signer_name: Option<String>,
+    /// certificatePolicies (RFC 5280 §4.2.1.4), in the order given.
+    pub policies: Vec<CertPolicy>,
     /// Paths of members cfssl would act on and an offline CA ignores
     /// (`signing.profiles.www.remote`): each issuance warns of them.
     pub ignored: Vec<String>,
+    /// For cfssl's built-in default standing in for a signing config that
+    /// has profiles but no `default`: those profiles, which each issuance
+    /// under it names in a warning (the config's author likely meant one).
+    pub unused_profiles: Vec<String>,
 }
 
 /// cfssl's default lifetime for leaf certificates: 8760h (one year).
@@ -348,6 +391,8 @@ impl Policy {
             ocsp_no_check: false,
             signer_name: None,
             ignored: Vec::new(),
+            policies: Vec::new(),
+            unused_profiles: Vec::new(),
         }
     }
 }
@@ -404,18 +449,10 @@ impl Default for SigningConfig {
     /// cfssl's `DefaultConfig`, used when no `-config` is given: `signing`,
     /// `key encipherment`, `server auth`, `client auth`, 8760h.
     fn default() -> Self {
-        let json = ProfileJson {
-            usages: ["signing", "key encipherment", "server auth", "client auth"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
-            expiry: "8760h".into(),
-            ..Default::default()
-        };
         // The built-in profile is valid by construction; an error here would
         // be a bug, so fall back to an empty policy rather than panic.
-        let default =
-            resolve("default", &json, None).unwrap_or_else(|_| Policy::root_ca(DEFAULT_EXPIRY, DEFAULT_BACKDATE, None));
+        let default = resolve("default", &ProfileJson::builtin_default(), None)
+            .unwrap_or_else(|_| Policy::root_ca(DEFAULT_EXPIRY, DEFAULT_BACKDATE, None));
         SigningConfig { default, profiles: BTreeMap::new() }
     }
 }
@@ -430,15 +467,12 @@ impl SigningConfig {
             field: "signing".into(),
             detail: "it has no \"signing\" section, which holds the profiles: {\"signing\": {\"default\": {…}, \"profiles\": {…}}}".into(),
         })?;
-        let default_json = signing.default.unwrap_or_else(|| ProfileJson {
-            usages: ["signing", "key encipherment", "server auth", "client auth"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
-            expiry: "8760h".into(),
-            ..Default::default()
-        });
-        let default = resolve("default", &default_json, None)?;
+        let builtin = signing.default.is_none();
+        let default_json = signing.default.unwrap_or_else(ProfileJson::builtin_default);
+        let mut default = resolve("default", &default_json, None)?;
+        if builtin {
+            default.unused_profiles = signing.profiles.iter().map(|(name, _)| name.clone()).collect();
+        }
         let mut profiles = BTreeMap::new();
         for (name, p) in &signing.profiles {
             let policy = resolve(&alloc::format!("profiles.{name}"), p, Some(&default))?;
@@ -507,25 +541,9 @@ fn resolve(name: &str, p: &ProfileJson, default: Option<&Policy>) -> Result<Poli
     } else {
         default.map(|d| d.expiry).unwrap_or(DEFAULT_EXPIRY)
     };
-    if expiry.is_zero() {
-        return Err(Error::Config {
-            field: field("expiry"),
-            reason: "the expiry is zero; give a lifetime such as \"8760h\"".into(),
-        });
-    }
     let backdate =
         if p.backdate.is_empty() { DEFAULT_BACKDATE } else { duration::parse(&p.backdate, &field("backdate"))? };
-    // The lifetime runs from now − backdate, so a backdate as long as the
-    // lifetime issues certificates that have already expired.
-    if backdate >= expiry {
-        return Err(Error::Config {
-            field: field("backdate"),
-            reason: alloc::format!(
-                "`{}` is not shorter than the expiry; a backdate covers clock skew, minutes (cfssl's default is 5m)",
-                p.backdate
-            ),
-        });
-    }
+    check_lifetime(expiry, backdate, &field("expiry"), &field("backdate"))?;
     let not_before = p.not_before.as_deref().map(|t| parse_rfc3339(t, &field("not_before"))).transpose()?;
     let not_after = p.not_after.as_deref().map(|t| parse_rfc3339(t, &field("not_after"))).transpose()?;
     if let (Some(nb), Some(na)) = (not_before, not_after)
@@ -592,6 +610,15 @@ fn resolve(name: &str, p: &ProfileJson, default: Option<&Policy>) -> Result<Poli
         }
         p.issuer_urls.clone()
     };
+    let policies = p.policies.iter().map(CertPolicy::from_json).collect::<Result<Vec<_>>>()?;
+    for (i, policy) in policies.iter().enumerate() {
+        if policies[..i].iter().any(|earlier| earlier.oid == policy.oid) {
+            return Err(Error::Config {
+                field: alloc::format!("{}.ID", p.policies[i].path),
+                reason: alloc::format!("{} is listed twice; RFC 5280 4.2.1.4 allows each policy once", policy.oid),
+            });
+        }
+    }
     Ok(Policy {
         name: name.to_string(),
         key_usage,
@@ -608,8 +635,68 @@ fn resolve(name: &str, p: &ProfileJson, default: Option<&Policy>) -> Result<Poli
         issuer_urls,
         ocsp_no_check: p.ocsp_no_check,
         signer_name,
+        policies,
         ignored: p.ignored.clone(),
+        unused_profiles: Vec::new(),
     })
+}
+
+/// A certificate policy (RFC 5280 §4.2.1.4), as cfssl's `policies` give it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CertPolicy {
+    /// The policy's OID, such as the CA/B Forum's 2.23.140.1.2.1 (DV).
+    pub oid: ObjectIdentifier,
+    /// Its qualifiers, in the order given.
+    pub qualifiers: Vec<PolicyQualifier>,
+}
+
+/// A policy qualifier: the two RFC 5280 defines, which cfssl writes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PolicyQualifier {
+    /// `id-qt-cps`: the URL of the certification practice statement.
+    Cps(String),
+    /// `id-qt-unotice`: a user notice's explicit text (1–200 characters).
+    UserNotice(String),
+}
+
+impl CertPolicy {
+    fn from_json(p: &PolicyJson) -> Result<CertPolicy> {
+        let id_field = alloc::format!("{}.ID", p.path);
+        let oid = ObjectIdentifier::new(&p.id).map_err(|_| Error::Config {
+            field: id_field.clone(),
+            reason: alloc::format!("`{}` is not an OID; write it dotted, like \"2.23.140.1.2.1\"", p.id),
+        })?;
+        let mut qualifiers = Vec::new();
+        for (i, (kind, value)) in p.qualifiers.iter().enumerate() {
+            let field = alloc::format!("{}.qualifiers[{i}]", p.path);
+            qualifiers.push(match kind.as_str() {
+                "id-qt-cps" => {
+                    check_url(value, &alloc::format!("{field}.value"))?;
+                    PolicyQualifier::Cps(value.clone())
+                }
+                "id-qt-unotice" => {
+                    let chars = value.chars().count();
+                    if !(1..=200).contains(&chars) || value.chars().any(char::is_control) {
+                        return Err(Error::Config {
+                            field: alloc::format!("{field}.value"),
+                            reason: "a user notice is 1 to 200 characters of text, on one line (RFC 5280 4.2.1.4)".into(),
+                        });
+                    }
+                    PolicyQualifier::UserNotice(value.clone())
+                }
+                other => {
+                    return Err(Error::Config {
+                        field: alloc::format!("{field}.type"),
+                        reason: alloc::format!(
+                            "`{}` is not a qualifier type; use \"id-qt-cps\" (a CPS URL) or \"id-qt-unotice\" (a user notice)",
+                            crate::json::shown(other)
+                        ),
+                    });
+                }
+            });
+        }
+        Ok(CertPolicy { oid, qualifiers })
+    }
 }
 
 fn check_url(u: &str, field: &str) -> Result<()> {
@@ -669,6 +756,34 @@ pub fn parse_rfc3339(s: &str, field: &str) -> Result<UnixTime> {
     u64::try_from(secs).map(UnixTime).map_err(|_| err())
 }
 
+/// Refuses a lifetime that would issue certificates already expired: the
+/// lifetime (`expiry`) runs from now − `backdate`, so it must be longer than
+/// the backdate, and not zero. The fields name the two settings in errors.
+pub(crate) fn check_lifetime(
+    expiry: Duration,
+    backdate: Duration,
+    expiry_field: &str,
+    backdate_field: &str,
+) -> Result<()> {
+    if expiry.is_zero() {
+        return Err(Error::Config {
+            field: expiry_field.into(),
+            reason: "the expiry is zero; give a lifetime such as \"8760h\"".into(),
+        });
+    }
+    if backdate >= expiry {
+        return Err(Error::Config {
+            field: backdate_field.into(),
+            reason: alloc::format!(
+                "{} is not shorter than {expiry_field} ({}), so every certificate would be born expired; a backdate covers clock skew, minutes (cfssl's default is 5m)",
+                duration::format_short(backdate),
+                duration::format_short(expiry),
+            ),
+        });
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -709,7 +824,7 @@ mod tests {
         )
         .unwrap_err()
         .to_string();
-        assert!(e.starts_with("signing.default.backdate: `2h` is not shorter than the expiry"), "{e}");
+        assert!(e.starts_with("signing.default.backdate: 2h is not shorter than signing.default.expiry (1h)"), "{e}");
         let cfg = SigningConfig::from_json(SEED, "c").unwrap();
         let e = cfg.profile(Some("www")).unwrap_err().to_string();
         assert!(e.contains("`www`") && e.contains("default"), "{e}");

@@ -207,15 +207,11 @@ impl CsrRequest {
         if subject.is_empty() {
             return Err(Error::Name { field: "CN".into(), reason: "a CA needs a subject; give a CN or names".into() });
         }
-        Ok(CaParams {
-            path_len: if c.pathlen > 0 || c.pathlenzero { Some(c.pathlen) } else { None },
-            expiry: if c.expiry.is_empty() { DEFAULT_CA_EXPIRY } else { duration::parse(&c.expiry, "ca.expiry")? },
-            backdate: if c.backdate.is_empty() {
-                DEFAULT_BACKDATE
-            } else {
-                duration::parse(&c.backdate, "ca.backdate")?
-            },
-        })
+        let expiry = if c.expiry.is_empty() { DEFAULT_CA_EXPIRY } else { duration::parse(&c.expiry, "ca.expiry")? };
+        let backdate =
+            if c.backdate.is_empty() { DEFAULT_BACKDATE } else { duration::parse(&c.backdate, "ca.backdate")? };
+        crate::profile::check_lifetime(expiry, backdate, "ca.expiry", "ca.backdate")?;
+        Ok(CaParams { path_len: if c.pathlen > 0 || c.pathlenzero { Some(c.pathlen) } else { None }, expiry, backdate })
     }
 
     /// `cfssl print-defaults csr`.
@@ -275,6 +271,16 @@ mod tests {
         let e =
             CsrRequest::from_json(br#"{"CN":"x","ca":{"expiry":"forever"}}"#, "c").unwrap().validate(true).unwrap_err();
         assert!(e.to_string().starts_with("ca.expiry"), "{e}");
+        // A CA born expired: the lifetime runs from now − backdate (5m).
+        for (ca, says) in [
+            (r#"{"expiry":"1s"}"#, "ca.backdate: 5m is not shorter than ca.expiry (1s), so every certificate"),
+            (r#"{"expiry":"1h","backdate":"2h"}"#, "ca.backdate: 2h is not shorter than ca.expiry (1h)"),
+            (r#"{"expiry":"0s"}"#, "ca.expiry: the expiry is zero"),
+        ] {
+            let json = alloc::format!(r#"{{"CN":"x","ca":{ca}}}"#);
+            let e = CsrRequest::from_json(json.as_bytes(), "c").unwrap().validate(true).unwrap_err().to_string();
+            assert!(e.starts_with(says), "{e}");
+        }
         let e = CsrRequest::from_json(b"{not json", "csr.json").unwrap_err().to_string();
         assert!(e.contains("line 1"), "{e}");
     }
