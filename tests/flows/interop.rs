@@ -121,6 +121,39 @@ fn every_key_type_as_ca_and_leaf() {
 }
 
 #[test]
+fn certificate_policies_as_openssl_reads_them() {
+    // cfssl's `policies`, qualifiers included; Debian's cfssl 1.2 writes the
+    // same extension bytes for this config.
+    let d = Dir::new("policies");
+    make_ca(&d, "ecdsa", 256);
+    d.write(
+        "config.json",
+        r#"{"signing":{"default":{"usages":["digital signature","server auth"],"expiry":"24h","policies":[
+            {"ID":"2.23.140.1.2.1"},
+            {"ID":"1.3.6.1.4.1.99999.1","qualifiers":[{"type":"id-qt-cps","value":"https://ca.example/cps"},
+                                                     {"type":"id-qt-unotice","value":"For tests only"}]}]}}}"#,
+    );
+    let json = br#"{"CN":"web.example.com","hosts":["web.example.com"]}"#;
+    let out = ok(&d, &["gencert", "-ca", "ca.pem", "-ca-key", "ca-key.pem", "-config", "config.json", "-"], json);
+    split(&d, &out, "web");
+    openssl(&d, &["verify", "-x509_strict", "-policy_check", "-CAfile", "ca.pem", "web.pem"]);
+    let text = openssl(&d, &["x509", "-in", "web.pem", "-noout", "-ext", "certificatePolicies"]);
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    assert_eq!(
+        lines,
+        [
+            "X509v3 Certificate Policies:",
+            "Policy: 2.23.140.1.2.1",
+            "Policy: 1.3.6.1.4.1.99999.1",
+            "CPS: https://ca.example/cps",
+            "User Notice:",
+            "Explicit Text: For tests only"
+        ],
+        "{text}"
+    );
+}
+
+#[test]
 fn intermediate_ca_via_profile() {
     let d = Dir::new("intermediate");
     make_ca(&d, "ecdsa", 256);

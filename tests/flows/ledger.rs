@@ -446,3 +446,47 @@ fn review_findings_stay_fixed() {
     let out = certkit(&d, &["ca", "rotate", "int"], b"");
     assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("intermediate"));
 }
+
+#[test]
+fn a_refused_destination_issues_nothing() {
+    // Every destination is checked before signing: a certificate that could
+    // not be written would sit in the ledger, issued but never handed out.
+    let d = Dir::new("ledger-no-orphans");
+    ok(&d, &["ca", "init", "ca", "--no-encrypt"], br#"{}"#);
+    d.write("s.csr", csr(&d, "svc"));
+    ok(&d, &["sign", "--ca-dir", "ca", "s.csr", "-o", "svc"], b"");
+    let out = certkit(&d, &["sign", "--ca-dir", "ca", "s.csr", "-o", "svc"], b"");
+    assert!(!out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "certkit: svc.pem already exists; remove it or pass --force to replace it\n"
+    );
+    std::fs::create_dir(d.path("batch")).unwrap();
+    d.write("batch/a.csr", csr(&d, "a"));
+    d.write("batch/b.csr", csr(&d, "b"));
+    d.write("batch/b.pem", "in the way");
+    let out = certkit(&d, &["sign", "--ca-dir", "ca", "batch"], b"");
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("batch/b.pem already exists"));
+    assert!(!d.path("batch/a.pem").exists(), "nothing is signed when one destination is taken");
+    let issued = String::from_utf8(ok(&d, &["list", "--ca-dir", "ca"], b"")).unwrap();
+    assert_eq!(issued.lines().count(), 2, "the header and svc only: {issued}");
+    // Some of several signed: exit 3, the others each named.
+    std::fs::create_dir(d.path("mixed")).unwrap();
+    d.write("mixed/good.csr", csr(&d, "good"));
+    d.write("mixed/junk.csr", "not a CSR");
+    let out = certkit(&d, &["sign", "--ca-dir", "ca", "mixed"], b"");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(d.path("mixed/good.pem").exists() && err.contains("mixed/junk.csr:"), "{err}");
+    assert!(err.ends_with("certkit: 1 of 2 CSRs were signed; the rest were not (see above)\n"), "{err}");
+    std::fs::remove_file(d.path("mixed/good.csr")).unwrap();
+    let out = certkit(&d, &["sign", "--ca-dir", "ca", "mixed", "--force"], b"");
+    assert_eq!(out.status.code(), Some(1));
+    let issued = String::from_utf8(ok(&d, &["list", "--ca-dir", "ca"], b"")).unwrap();
+    assert_eq!(issued.lines().count(), 3, "the header, svc and good: {issued}");
+    // A CSR file with two CSRs is refused, not half signed.
+    let two = format!("{}{}", csr(&d, "x"), csr(&d, "y"));
+    let out = certkit(&d, &["sign", "--ca-dir", "ca", "-"], two.as_bytes());
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("it holds 2 CSRs"));
+    assert_eq!(String::from_utf8(ok(&d, &["list", "--ca-dir", "ca"], b"")).unwrap().lines().count(), 3);
+}

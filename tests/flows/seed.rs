@@ -196,3 +196,85 @@ fn print_defaults_round_trip() {
     let sig = openssl(&d, &["x509", "-in", "www.pem", "-noout", "-text"]);
     assert!(sig.contains("ecdsa-with-SHA384"), "P-384 CA signs with SHA-384: {sig}");
 }
+
+#[test]
+fn cfssl_flag_forms() {
+    let d = Dir::new("cfssl-flags");
+    d.write("ca.json", CA_CSR);
+    d.write("server.json", SERVER_CSR);
+    d.write("config.json", SIGNING_CONFIG);
+    // Go's `-flag=true`, and the global -loglevel, which certkit ignores.
+    split(&d, &ok(&d, &["gencert", "-loglevel=5", "-initca=true", "ca.json"], b""), "ca");
+    split(&d, &ok(&d, &["genkey", "-loglevel", "0", "server.json"], b""), "server");
+    // sign's -csr flag.
+    let out = ok(
+        &d,
+        &["sign", "-ca", "ca.pem", "-ca-key", "ca-key.pem", "-config", "config.json", "-csr", "server.csr"],
+        b"",
+    );
+    split(&d, &out, "signed");
+    openssl(&d, &["verify", "-CAfile", "ca.pem", "signed.pem"]);
+    // A flag certkit does not have is named, not read as short flags.
+    let out = certkit(&d, &["sign", "-remote", "ca.example:8888", "server.csr"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("certkit: -remote is a flag of cfssl's remote signer") && err.lines().count() == 1,
+        "{err}"
+    );
+
+    // -renewca: the root again, same name and key; what it signed verifies under it.
+    split(&d, &ok(&d, &["gencert", "-renewca", "-ca", "ca.pem", "-ca-key", "ca-key.pem"], b""), "ca2");
+    assert!(!d.path("ca2-key.pem").exists() && !d.path("ca2.csr").exists(), "-renewca prints only the certificate");
+    openssl(&d, &["verify", "-CAfile", "ca2.pem", "signed.pem"]);
+    let key_of = |f: &str| openssl(&d, &["x509", "-in", f, "-noout", "-pubkey"]);
+    assert_eq!(key_of("ca2.pem"), key_of("ca.pem"));
+    let subject_of = |f: &str| openssl(&d, &["x509", "-in", f, "-noout", "-subject"]);
+    assert_eq!(subject_of("ca2.pem"), subject_of("ca.pem"));
+    // An intermediate is not renewed into a root.
+    d.write("int.json", r#"{"CN":"Int"}"#);
+    d.write("int-config.json", r#"{"signing":{"default":{"usages":["cert sign","crl sign"],"expiry":"8760h","ca_constraint":{"is_ca":true}}}}"#);
+    split(
+        &d,
+        &ok(&d, &["gencert", "-ca", "ca.pem", "-ca-key", "ca-key.pem", "-config", "int-config.json", "int.json"], b""),
+        "int",
+    );
+    let out = certkit(&d, &["gencert", "-renewca", "-ca", "int.pem", "-ca-key", "int-key.pem"], b"");
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("intermediate"));
+
+    // -initca with -ca-key: a new CA for the existing key (certificate and CSR, no key).
+    d.write("ca3.json", r#"{"CN":"My Example Signer 2"}"#);
+    split(&d, &ok(&d, &["gencert", "-initca", "-ca-key", "ca-key.pem", "ca3.json"], b""), "ca3");
+    assert!(!d.path("ca3-key.pem").exists());
+    assert_eq!(key_of("ca3.pem"), key_of("ca.pem"));
+    assert!(subject_of("ca3.pem").contains("My Example Signer 2"));
+    let out = certkit(
+        &d,
+        &["gencert", "-initca", "-ca-key", "ca-key.pem", "-"],
+        br#"{"CN":"X","key":{"algo":"ecdsa","size":256}}"#,
+    );
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("drop `key` from the request"));
+}
+
+#[test]
+fn base_names_and_born_expired_cas_are_refused() {
+    let d = Dir::new("base-names");
+    d.write("server.json", SERVER_CSR);
+    for (out, says) in [
+        ("sub/", "-o sub/ is a folder; give a base name in it: `-o sub/web` writes sub/web.pem"),
+        ("", "-o needs a base name for the files"),
+        ("server.pem", "-o takes a base name without an extension: `-o server` writes server.pem"),
+    ] {
+        let r = certkit(&d, &["genkey", "server.json", "-o", out], b"");
+        let err = String::from_utf8_lossy(&r.stderr);
+        assert!(!r.status.success() && err.contains(says), "-o {out:?}: {err}");
+    }
+    let json = ok(&d, &["genkey", "server.json"], b"");
+    let r = certkit(&d, &["cfssljson", "-bare", ""], &json);
+    assert!(!r.status.success() && String::from_utf8_lossy(&r.stderr).contains("cfssljson -bare needs a base name"));
+    assert_eq!(std::fs::read_dir(&d.0).unwrap().count(), 1, "nothing but server.json was written");
+    // A CA whose lifetime is shorter than the backdate would be born expired.
+    let r = certkit(&d, &["gencert", "-initca", "-"], br#"{"CN":"X","ca":{"expiry":"1s"}}"#);
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(!r.status.success() && err.contains("ca.backdate: 5m is not shorter than ca.expiry (1s)"), "{err}");
+}

@@ -97,13 +97,7 @@ pub fn sync_dir(dir: &Path) {
 /// [`write_all`] without the directory flush, for callers that write many
 /// files into one directory and flush it once with [`sync_dir`].
 pub fn write_files(outputs: &[Output], force: bool) -> Result<()> {
-    if !force {
-        for o in outputs {
-            if o.path.exists() {
-                bail!("{} already exists; remove it or pass --force to replace it", o.path.display());
-            }
-        }
-    }
+    ensure_new(outputs.iter().map(|o| o.path.as_path()), force)?;
     let mut temps: Vec<PathBuf> = Vec::new();
     let cleanup = |temps: &[PathBuf]| {
         for t in temps {
@@ -139,6 +133,40 @@ pub fn write_files(outputs: &[Output], force: bool) -> Result<()> {
             return Err(e).with_context(|| format!("cannot write {}", o.path.display()));
         }
         placed.push(&o.path);
+    }
+    Ok(())
+}
+
+/// Refuses, without `force`, a destination that already exists. Commands
+/// call it before they sign, so that a certificate is not issued (and
+/// recorded in a CA directory's ledger) only to be refused at the end;
+/// [`write_files`] checks again, and link(2) a last time.
+pub fn ensure_new<'a>(paths: impl IntoIterator<Item = &'a Path>, force: bool) -> Result<()> {
+    if !force {
+        for path in paths {
+            if path.exists() || path.is_symlink() {
+                bail!("{} already exists; remove it or pass --force to replace it", path.display());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Checks the base name of `-o NAME` or `cfssljson -bare NAME`, from which
+/// NAME.pem, NAME-key.pem and NAME.csr are made: `flag` names the option in
+/// the message.
+pub fn base_name(name: &str, flag: &str) -> Result<()> {
+    let example = |base: &str| format!("`{flag} {base}` writes {base}.pem, {base}-key.pem and {base}.csr");
+    if name.is_empty() {
+        bail!("{flag} needs a base name for the files: {}", example("web"));
+    }
+    if name.ends_with('/') || name.ends_with(std::path::MAIN_SEPARATOR) {
+        let dir = name.trim_end_matches(['/', std::path::MAIN_SEPARATOR]);
+        bail!("{flag} {name} is a folder; give a base name in it: {}", example(&format!("{dir}/web")));
+    }
+    if let Some(stem) = [".pem", ".csr", ".key"].iter().find_map(|ext| name.strip_suffix(ext)) {
+        let stem = stem.strip_suffix("-key").unwrap_or(stem);
+        bail!("{flag} takes a base name without an extension: {}", example(stem));
     }
     Ok(())
 }
@@ -273,6 +301,13 @@ pub fn print_cfssl_json(cert: Option<&str>, csr: Option<&str>, key: Option<&str>
 pub fn warn(warnings: &[certkit_core::issue::Warning]) {
     for w in warnings {
         eprintln!("certkit: warning: {w}");
+    }
+}
+
+/// [`warn`] for one input of several: each warning names it.
+pub fn warn_for(input: &str, warnings: &[certkit_core::issue::Warning]) {
+    for w in warnings {
+        eprintln!("certkit: {input}: warning: {w}");
     }
 }
 

@@ -9,6 +9,7 @@ mod cadir;
 mod cmd;
 mod io;
 
+use std::ffi::OsString;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -19,7 +20,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 #[command(name = "certkit", version, about, long_about = None, propagate_version = true)]
 #[command(
     after_help = "cfssl's single-dash long flags work too: `certkit sign -ca ca.pem -ca-key ca-key.pem csr.pem`.\n\
-Exit codes: 0 success, 1 error (one line on stderr, starting with `certkit:`), 2 bad usage."
+Exit codes: 0 success, 1 error (one line on stderr, starting with `certkit:`), 2 bad usage, 3 partly done (some of several signed)."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -47,7 +48,13 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let args = normalize_args(std::env::args_os().collect());
+    let args = match normalize_args(std::env::args_os().collect()) {
+        Ok(args) => args,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "certkit: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -92,10 +99,14 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
 }
 
-/// Turns cfssl's single-dash long flags (`-ca-key x`, `-initca`) into GNU
-/// ones, for the flags the chosen subcommand defines. Anything else — `-`,
-/// short flags, values — is left alone.
-fn normalize_args(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+/// Turns cfssl's single-dash long flags (`-ca-key x`, `-initca`, Go's
+/// `-initca=true`) into GNU ones, for the flags the chosen subcommand
+/// defines; drops cfssl's global `-loglevel` (certkit logs nothing) and
+/// takes `sign -csr FILE` as the CSR argument. A single-dash word that is
+/// none of these, nor a short flag or a number, is refused by name, rather
+/// than read as a cluster of short flags. Values of flags, `-`, short flags
+/// and everything after `--` are left alone.
+fn normalize_args(args: Vec<OsString>) -> Result<Vec<OsString>, String> {
     // Walk down the subcommands named by the leading words (`k8s sign`).
     let mut sub = Cli::command();
     let mut pos = 0;
@@ -113,37 +124,97 @@ fn normalize_args(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
         }
     }
     if pos == 0 {
-        return args;
+        return Ok(args);
     }
-    let longs: Vec<String> = sub
-        .get_arguments()
-        .flat_map(|a| a.get_long_and_visible_aliases().unwrap_or_default())
-        .map(str::to_string)
-        .chain(["help".to_string()])
-        .collect();
+    let command = args[1..=pos].iter().map(|a| a.to_string_lossy()).collect::<Vec<_>>().join(" ");
+    let find = |name: &str| {
+        sub.get_arguments().find(|a| a.get_long_and_visible_aliases().unwrap_or_default().contains(&name)).cloned()
+    };
+    let shorts: Vec<char> = sub.get_arguments().filter_map(clap::Arg::get_short).chain(['h']).collect();
     let mut out = args[..=pos].to_vec();
-    let mut after_double_dash = false;
-    for a in &args[pos + 1..] {
+    let mut rest = args[pos + 1..].iter();
+    while let Some(a) = rest.next() {
         let s = a.to_string_lossy();
-        if after_double_dash {
-            out.push(a.clone());
-            continue;
-        }
         if s == "--" {
-            after_double_dash = true;
             out.push(a.clone());
+            out.extend(rest.cloned());
+            break;
+        }
+        if let Some(long) = s.strip_prefix("--") {
+            // A GNU flag: its value, if it takes one and `=` does not hold it, follows.
+            let (name, value) = long.split_once('=').map_or((long, None), |(n, v)| (n, Some(v)));
+            out.push(a.clone());
+            if value.is_none() && find(name).is_some_and(|f| f.get_action().takes_values()) {
+                out.extend(rest.next().cloned());
+            }
             continue;
         }
-        if let Some(rest) = s.strip_prefix('-').filter(|r| !r.starts_with('-') && r.len() > 1) {
-            let name = rest.split('=').next().unwrap_or(rest);
-            if longs.iter().any(|l| l == name) {
-                out.push(format!("--{rest}").into());
-                continue;
+        let Some(flag) = s.strip_prefix('-').filter(|r| r.len() > 1) else {
+            out.push(a.clone()); // `-`, `-o`, or a word
+            continue;
+        };
+        let (name, value) = flag.split_once('=').map_or((flag, None), |(n, v)| (n, Some(v)));
+        if name == "loglevel" {
+            // cfssl's global flag; certkit logs nothing to tune.
+            if value.is_none() {
+                rest.next();
             }
+            continue;
         }
-        out.push(a.clone());
+        if name == "csr" && command == "sign" {
+            // cfssl sign's `-csr FILE`: the CSR argument.
+            match value {
+                Some(v) => out.push(v.into()),
+                None => out.extend(rest.next().cloned()),
+            }
+            continue;
+        }
+        if let Some(f) = find(name) {
+            let long = f.get_long().unwrap_or(name);
+            if matches!(f.get_action(), clap::ArgAction::SetTrue) {
+                // Go's boolean flags take `-flag=true` and `-flag=false`.
+                match value.map(go_bool) {
+                    None | Some(Some(true)) => out.push(format!("--{long}").into()),
+                    Some(Some(false)) => {}
+                    Some(None) => return Err(format!("-{flag}: -{name} is true or false, as in -{name}=true")),
+                }
+            } else {
+                out.push(format!("--{flag}").into());
+                if value.is_none() && f.get_action().takes_values() {
+                    out.extend(rest.next().cloned());
+                }
+            }
+            continue;
+        }
+        if flag.starts_with(|c: char| shorts.contains(&c)) || flag.parse::<f64>().is_ok() {
+            out.push(a.clone()); // a short flag with its value (`-oweb`), or a number
+            continue;
+        }
+        return Err(unknown_flag(&command, name));
     }
-    out
+    Ok(out)
+}
+
+/// Go's strconv.ParseBool, which cfssl's flags use.
+fn go_bool(v: &str) -> Option<bool> {
+    match v {
+        "1" | "t" | "T" | "true" | "TRUE" | "True" => Some(true),
+        "0" | "f" | "F" | "false" | "FALSE" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+/// The error for a single-dash flag `certkit COMMAND` does not have.
+fn unknown_flag(command: &str, name: &str) -> String {
+    const SERVER: &[&str] =
+        &["remote", "db-config", "label", "tls-remote-ca", "mutual-tls-client-cert", "mutual-tls-client-key"];
+    if SERVER.contains(&name) {
+        format!(
+            "-{name} is a flag of cfssl's remote signer and database, which certkit does not have: it signs here, offline, with -ca/-ca-key or --ca-dir"
+        )
+    } else {
+        format!("certkit {command} has no flag -{name}; see `certkit {command} --help`")
+    }
 }
 
 #[cfg(test)]
@@ -152,9 +223,14 @@ mod tests {
 
     fn norm(args: &[&str]) -> Vec<String> {
         normalize_args(args.iter().map(Into::into).collect())
+            .unwrap()
             .into_iter()
             .map(|a| a.to_string_lossy().into_owned())
             .collect()
+    }
+
+    fn refused(args: &[&str]) -> String {
+        normalize_args(args.iter().map(Into::into).collect()).unwrap_err()
     }
 
     #[test]
@@ -166,8 +242,50 @@ mod tests {
         assert_eq!(norm(&["certkit", "gencert", "-initca", "-"]), ["certkit", "gencert", "--initca", "-"]);
         assert_eq!(norm(&["certkit", "cfssljson", "-bare", "ca"]), ["certkit", "cfssljson", "--bare", "ca"]);
         assert_eq!(norm(&["certkit", "k8s", "sign", "-ca", "c", "-"]), ["certkit", "k8s", "sign", "--ca", "c", "-"]);
-        // Unknown words and short flags are left for clap to judge.
-        assert_eq!(norm(&["certkit", "sign", "-xyz", "-o", "n"]), ["certkit", "sign", "-xyz", "-o", "n"]);
+        // Short flags, their values and numbers are left for clap to judge.
+        assert_eq!(
+            norm(&["certkit", "sign", "-oweb", "-o", "n", "x.csr"]),
+            ["certkit", "sign", "-oweb", "-o", "n", "x.csr"]
+        );
+    }
+
+    #[test]
+    fn cfssl_flag_forms() {
+        // Go's boolean forms.
+        assert_eq!(norm(&["certkit", "gencert", "-initca=true", "-"]), ["certkit", "gencert", "--initca", "-"]);
+        assert_eq!(norm(&["certkit", "gencert", "-initca=false", "c.json"]), ["certkit", "gencert", "c.json"]);
+        assert!(refused(&["certkit", "gencert", "-initca=yes", "-"]).contains("true or false"));
+        // The global -loglevel, with its value in either form.
+        assert_eq!(
+            norm(&["certkit", "gencert", "-loglevel", "5", "-initca", "-"]),
+            ["certkit", "gencert", "--initca", "-"]
+        );
+        assert_eq!(norm(&["certkit", "sign", "-loglevel=0", "x.csr"]), ["certkit", "sign", "x.csr"]);
+        // sign's -csr FILE is the CSR argument.
+        assert_eq!(norm(&["certkit", "sign", "-ca", "c", "-csr", "x.csr"]), ["certkit", "sign", "--ca", "c", "x.csr"]);
+        assert_eq!(norm(&["certkit", "sign", "-csr=x.csr"]), ["certkit", "sign", "x.csr"]);
+        // A value that looks like a flag stays a value.
+        assert_eq!(
+            norm(&["certkit", "sign", "-hostname", "-odd", "x.csr"]),
+            ["certkit", "sign", "--hostname", "-odd", "x.csr"]
+        );
+        assert_eq!(
+            norm(&["certkit", "sign", "--profile", "-csr", "x.csr"]),
+            ["certkit", "sign", "--profile", "-csr", "x.csr"]
+        );
+    }
+
+    #[test]
+    fn unknown_single_dash_flags_are_named() {
+        assert_eq!(
+            refused(&["certkit", "gencert", "-csr", "x"]),
+            "certkit gencert has no flag -csr; see `certkit gencert --help`"
+        );
+        assert!(refused(&["certkit", "sign", "-remote", "h:8888", "x.csr"]).contains("offline"));
+        assert!(
+            refused(&["certkit", "k8s", "sign", "-frobnicate", "x"])
+                .starts_with("certkit k8s sign has no flag -frobnicate")
+        );
     }
 
     #[test]

@@ -19,7 +19,11 @@ pub struct Args {
 pub fn run(a: Args) -> Result<()> {
     let json = match (&a.cert, &a.csr) {
         (Some(c), None) => {
-            serde_json::to_string_pretty(&certkit_core::info::certificate(&io::read_input(c)?, &io::display_name(c))?)?
+            let input = io::read_input(c)?;
+            if certkit_core::info::is_csr(&input) {
+                bail!("{} is a CSR, not a certificate; read it with `certkit certinfo -csr {c}`", io::display_name(c));
+            }
+            serde_json::to_string_pretty(&certkit_core::info::certificate(&input, &io::display_name(c))?)?
         }
         (None, Some(c)) => {
             serde_json::to_string_pretty(&certkit_core::info::csr(&io::read_input(c)?, &io::display_name(c))?)?

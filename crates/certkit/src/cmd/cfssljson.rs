@@ -49,15 +49,19 @@ pub fn run(a: Args) -> Result<()> {
         Some(r) if !a.bare => *r,
         _ => parsed,
     };
+    if !a.stdout {
+        crate::io::base_name(&a.name, "cfssljson -bare")?;
+    }
+    let (cert_file, key_file, csr_file) = super::files(&a.name);
     let mut outs = Vec::new();
     if let Some(c) = parsed.cert.filter(|c| !c.is_empty()) {
-        outs.push(Output::public(format!("{}.pem", a.name), c));
+        outs.push(Output::public(cert_file, c));
     }
     if let Some(k) = parsed.key.filter(|k| !k.is_empty()) {
-        outs.push(Output::secret(format!("{}-key.pem", a.name), k.as_bytes()));
+        outs.push(Output::secret(key_file, k.as_bytes()));
     }
     if let Some(c) = parsed.csr.filter(|c| !c.is_empty()) {
-        outs.push(Output::public(format!("{}.csr", a.name), c));
+        outs.push(Output::public(csr_file, c));
     }
     if outs.is_empty() {
         bail!("{what} has none of the fields cert, key or csr");

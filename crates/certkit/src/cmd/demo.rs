@@ -64,8 +64,9 @@ pub fn run(a: Args) -> Result<()> {
     step("1. A CA: certkit gencert -initca ca-csr.json -o ca");
     super::gencert::run(super::gencert::Args {
         initca: true,
+        renewca: false,
         ca: CaArgs::default(),
-        csrjson: p("ca-csr.json"),
+        csrjson: Some(p("ca-csr.json")),
         out: OutArgs { out: Some(p("ca")), force: false },
     })?;
     step("2. A server key and CSR: certkit genkey server-csr.json -o server");

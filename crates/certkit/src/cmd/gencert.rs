@@ -2,8 +2,9 @@
 //! (`-initca`) or signed by a CA.
 
 use anyhow::{Result, bail};
-use certkit_core::issue::Subject;
-use certkit_core::request::CsrRequest;
+use certkit_core::generate;
+use certkit_core::issue::{CaCert, Subject};
+use certkit_core::request::{CsrRequest, Validated};
 
 use super::{CaArgs, OutArgs};
 use crate::io;
@@ -15,32 +16,47 @@ use crate::io;
     after_help = "Examples:\n  echo '{\"CN\":\"My Example Signer\",\"key\":{\"algo\":\"rsa\",\"size\":2048}}' | certkit gencert -initca - | certkit cfssljson -bare ca\n  certkit gencert -ca ca.pem -ca-key ca-key.pem -config config.json -profile www -hostname web.example.com csr.json -o web"
 )]
 pub struct Args {
-    /// Make a self-signed CA (cfssl's CA policy; `ca` section of the JSON honoured).
+    /// Make a self-signed CA (cfssl's CA policy; `ca` section of the JSON
+    /// honoured). With -ca-key, the CA is made for that existing key.
     #[arg(long)]
     pub initca: bool,
+    /// Make the root CA's certificate -ca again with its key -ca-key: the
+    /// same subject and key, valid from now for as long as before
+    /// (cfssl's -renewca). What it signed stays valid.
+    #[arg(long, conflicts_with = "initca")]
+    pub renewca: bool,
     #[command(flatten)]
     pub ca: CaArgs,
     /// cfssl CSR JSON file, or - for standard input.
-    #[arg(value_name = "CSRJSON")]
-    pub csrjson: String,
+    #[arg(value_name = "CSRJSON", required_unless_present = "renewca")]
+    pub csrjson: Option<String>,
     #[command(flatten)]
     pub out: OutArgs,
 }
 
 pub fn run(a: Args) -> Result<()> {
-    let what = io::display_name(&a.csrjson);
-    let mut request = CsrRequest::from_json(&io::read_input(&a.csrjson)?, &what)?;
+    if a.renewca {
+        return renew_root(&a);
+    }
+    let file = a.csrjson.as_deref().unwrap_or("-");
+    let what = io::display_name(file);
+    let mut request = CsrRequest::from_json(&io::read_input(file)?, &what)?;
     if let Some(hosts) = a.ca.hosts() {
         request.hosts = hosts;
     }
     if a.initca {
-        if a.ca.ca.is_some() || a.ca.ca_key.is_some() || a.ca.ca_dir.is_some() {
+        if a.ca.ca.is_some() || a.ca.ca_dir.is_some() {
             bail!(
-                "-initca makes a new self-signed CA; drop -ca/-ca-key/--ca-dir (or drop -initca to sign with that CA)"
+                "-initca makes a new self-signed CA; drop -ca/--ca-dir (or drop -initca to sign with that CA; -ca-key alone makes the CA for that key)"
             );
         }
-        return super::genkey::key_csr_and_maybe_ca(&request.validate(true)?, true, &a.out);
+        let req = request.validate(true)?;
+        return match &a.ca.ca_key {
+            None => super::genkey::key_csr_and_maybe_ca(&req, true, &a.out),
+            Some(key_file) => ca_for_key(&a, &request, &req, key_file),
+        };
     }
+    a.out.check(true, true, true)?;
     let ca = a.ca.load()?;
     let policy = ca.config.profile(a.ca.profile.as_deref())?;
     let req = request.validate(false)?;
@@ -55,4 +71,42 @@ pub fn run(a: Args) -> Result<()> {
     ca.record(&issued.der, Some(&generated.csr_der), &policy.name)?;
     io::warn(&issued.warnings);
     a.out.emit(Some(&ca.with_chain(issued.to_pem())?), Some(&generated.csr_pem()), Some(&generated.key_pem()?))
+}
+
+/// `gencert -initca -ca-key KEY`: a new self-signed CA for an existing key
+/// (cfssl's "re-generate a CA cert with the CA key"). The key is not
+/// printed again: the certificate and CSR are.
+fn ca_for_key(a: &Args, request: &CsrRequest, req: &Validated, key_file: &str) -> Result<()> {
+    a.out.check(true, false, true)?;
+    let key = io::read_ca_key(key_file, &a.ca.passphrase)?;
+    let algorithm = key.public_key().algorithm();
+    if request.key.is_some() && req.key != algorithm {
+        bail!(
+            "the request's key section asks for {} but -ca-key {key_file} is {algorithm}; drop `key` from the request or give a matching key",
+            req.key
+        );
+    }
+    let req = Validated { key: algorithm, ..req.clone() };
+    let generated = generate::csr_for_key(&req, key, &mut io::rng())?;
+    let issued = generate::self_signed_ca(&req, &generated, io::now(), &mut io::rng())?;
+    io::warn(&issued.warnings);
+    a.out.emit(Some(&issued.to_pem()), Some(&generated.csr_pem()), None)
+}
+
+/// `gencert -renewca -ca CA -ca-key KEY`: see [`generate::renewed_root`].
+fn renew_root(a: &Args) -> Result<()> {
+    if a.csrjson.is_some() || a.ca.ca_dir.is_some() || a.ca.config.is_some() || a.ca.profile.is_some() {
+        bail!(
+            "-renewca takes only -ca and -ca-key (the root and its key) and makes its certificate again; drop the other arguments"
+        );
+    }
+    let (Some(ca_file), Some(key_file)) = (&a.ca.ca, &a.ca.ca_key) else {
+        bail!("-renewca needs the root CA to renew: -ca ca.pem -ca-key ca-key.pem");
+    };
+    a.out.check(true, false, false)?;
+    let ca = CaCert::parse(&io::read_input(ca_file)?, &io::display_name(ca_file))?;
+    let key = io::read_ca_key(key_file, &a.ca.passphrase)?;
+    let issued = generate::renewed_root(&ca, key, io::now(), &mut io::rng())?;
+    io::warn(&issued.warnings);
+    a.out.emit(Some(&issued.to_pem()), None, None)
 }

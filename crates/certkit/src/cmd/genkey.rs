@@ -35,6 +35,7 @@ pub fn run(a: Args) -> Result<()> {
 /// request, the self-signed CA certificate; prints or writes them as cfssl
 /// does. Shared by `genkey` and `gencert -initca`.
 pub fn key_csr_and_maybe_ca(req: &certkit_core::request::Validated, initca: bool, out: &OutArgs) -> Result<()> {
+    out.check(initca, true, true)?;
     let generated = super::make_key(req)?;
     let key_pem = generated.key_pem()?;
     let csr_pem = generated.csr_pem();

@@ -22,6 +22,11 @@ use certkit_core::profile::SigningConfig;
 
 use crate::io::{self, Output, PassphraseArgs};
 
+/// The exit status of a command that did part of its work — signed some
+/// CSRs or objects (and printed or wrote them) and not others: 1 promises
+/// that nothing was printed or written, which is not so.
+pub const PARTLY_DONE: i32 = 3;
+
 /// Makes the key a request asks for, with a spinner on a terminal. An RSA
 /// key's two primes are searched for on two threads: the search is the whole
 /// cost, and the primes are independent.
@@ -59,29 +64,44 @@ pub struct OutArgs {
 }
 
 impl OutArgs {
-    /// Writes or prints the cfssl trio.
-    pub fn emit(&self, cert: Option<&str>, csr: Option<&str>, key: Option<&str>) -> Result<()> {
-        match &self.out {
-            None => io::print_cfssl_json(cert, csr, key),
-            Some(name) => {
-                let mut outs = Vec::new();
-                if let Some(c) = cert {
-                    outs.push(Output::public(format!("{name}.pem"), c));
-                }
-                if let Some(k) = key {
-                    outs.push(Output::secret(format!("{name}-key.pem"), k));
-                }
-                if let Some(c) = csr {
-                    outs.push(Output::public(format!("{name}.csr"), c));
-                }
-                io::write_all(&outs, self.force)?;
-                for o in &outs {
-                    eprintln!("certkit: wrote {}", o.path.display());
-                }
-                Ok(())
-            }
-        }
+    /// Checks, before any work, that `-o NAME` is a base name and that the
+    /// files `emit` would write (the certificate, the key, the CSR, as
+    /// asked) are new or `--force` is given.
+    pub fn check(&self, cert: bool, key: bool, csr: bool) -> Result<()> {
+        let Some(name) = &self.out else { return Ok(()) };
+        io::base_name(name, "-o")?;
+        let (cert_file, key_file, csr_file) = files(name);
+        let paths = [cert.then_some(cert_file), key.then_some(key_file), csr.then_some(csr_file)];
+        io::ensure_new(paths.iter().flatten().map(std::path::PathBuf::as_path), self.force)
     }
+
+    /// Writes or prints the cfssl trio (what of it there is).
+    pub fn emit(&self, cert: Option<&str>, csr: Option<&str>, key: Option<&str>) -> Result<()> {
+        let Some(name) = &self.out else {
+            return io::print_cfssl_json(cert, csr, key);
+        };
+        let (cert_file, key_file, csr_file) = files(name);
+        let mut outs = Vec::new();
+        if let Some(c) = cert {
+            outs.push(Output::public(cert_file, c));
+        }
+        if let Some(k) = key {
+            outs.push(Output::secret(key_file, k));
+        }
+        if let Some(c) = csr {
+            outs.push(Output::public(csr_file, c));
+        }
+        io::write_all(&outs, self.force)?;
+        for o in &outs {
+            eprintln!("certkit: wrote {}", o.path.display());
+        }
+        Ok(())
+    }
+}
+
+/// The files of base name NAME: NAME.pem, NAME-key.pem and NAME.csr.
+pub fn files(name: &str) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
+    (format!("{name}.pem").into(), format!("{name}-key.pem").into(), format!("{name}.csr").into())
 }
 
 /// The CA and policy flags shared by `gencert` and `sign`.

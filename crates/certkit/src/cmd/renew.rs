@@ -50,6 +50,7 @@ pub fn run(a: Args) -> Result<()> {
     if let Some(window) = &a.expiring {
         return bulk(&a, window);
     }
+    a.out.check(true, a.new_key, true)?;
     let cert_path = a.cert.clone().unwrap_or_default();
     let what = io::display_name(&cert_path);
     let old_der = issue::first_certificate(&io::read_input(&cert_path)?, &what)?;

@@ -34,6 +34,17 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<()> {
+    if let Some(summary) = sign(a)? {
+        // Everything sign() held (the CA key, the ledger's lock) is released.
+        eprintln!("certkit: {summary}");
+        std::process::exit(super::PARTLY_DONE);
+    }
+    Ok(())
+}
+
+/// Signs what the arguments name; `Some(summary)` when only some of several
+/// CSRs were signed.
+fn sign(a: Args) -> Result<Option<String>> {
     if a.csrs.len() == 2 && a.csrs[1].ends_with(".json") {
         bail!(
             "{} looks like cfssl's SUBJECT file, which certkit does not take; put the subject in the CSR, or give only CSR files",
@@ -41,22 +52,28 @@ pub fn run(a: Args) -> Result<()> {
         );
     }
     let inputs = expand(&a.csrs)?;
+    if let Some(name) = &a.out {
+        io::base_name(name, "-o")?;
+        io::ensure_new([Path::new(&format!("{name}.pem"))], a.force)?;
+    }
     let ca = a.ca.load()?;
     let hosts = a.ca.hosts();
     let single = inputs.len() == 1 && a.out_dir.is_none() && !Path::new(&a.csrs[0]).is_dir();
     if single {
         let path = &inputs[0];
         let bytes = io::read_input(path)?;
-        let pem = sign_one(&ca, &a.ca, hosts.as_deref(), &bytes, &io::display_name(path))?;
-        return match &a.out {
+        let what = io::display_name(path);
+        let (pem, warnings) = sign_one(&ca, &a.ca, hosts.as_deref(), &bytes, &what)?;
+        io::warn(&warnings);
+        match &a.out {
             Some(name) => {
                 let out = Output::public(format!("{name}.pem"), pem);
                 io::write_all(core::slice::from_ref(&out), a.force)?;
                 eprintln!("certkit: wrote {}", out.path.display());
-                Ok(())
             }
-            None => io::print_cfssl_json(Some(&pem), Some(&String::from_utf8_lossy(&bytes)), None),
-        };
+            None => io::print_cfssl_json(Some(&pem), Some(&String::from_utf8_lossy(&bytes)), None)?,
+        }
+        return Ok(None);
     }
     if a.out.is_some() {
         bail!("-o names one certificate; with several CSRs use --out-dir DIR");
@@ -77,6 +94,7 @@ pub fn run(a: Args) -> Result<()> {
         if !dests.insert(dest.clone()) {
             bail!("two CSRs would both be signed into {}; rename one or use separate runs", dest.display());
         }
+        io::ensure_new([dest.as_path()], a.force)?;
     }
     // Each CSR is independent: sign them on every core. Results are
     // reported in input order.
@@ -121,10 +139,14 @@ pub fn run(a: Args) -> Result<()> {
             }
         }
     }
-    if failed > 0 {
-        bail!("{failed} of {} CSRs were not signed (see above); the others were", inputs.len());
+    if failed == inputs.len() {
+        bail!("none of the {failed} CSRs was signed (see above)");
     }
-    Ok(())
+    if failed > 0 {
+        let total = inputs.len();
+        return Ok(Some(format!("{} of {total} CSRs were signed; the rest were not (see above)", total - failed)));
+    }
+    Ok(None)
 }
 
 fn destination(a: &Args, path: &str) -> PathBuf {
@@ -136,12 +158,20 @@ fn destination(a: &Args, path: &str) -> PathBuf {
 
 fn sign_to_file(ca: &LoadedCa, a: &Args, hosts: Option<&[String]>, path: &str) -> Result<PathBuf> {
     let dest = destination(a, path);
-    let pem = sign_one(ca, &a.ca, hosts, &io::read_input(path)?, path)?;
+    let (pem, warnings) = sign_one(ca, &a.ca, hosts, &io::read_input(path)?, path)?;
+    io::warn_for(path, &warnings);
     io::write_files(&[Output::public(&dest, pem)], a.force)?;
     Ok(dest)
 }
 
-fn sign_one(ca: &LoadedCa, args: &CaArgs, hosts: Option<&[String]>, bytes: &[u8], what: &str) -> Result<String> {
+/// Signs one CSR; returns the certificate with its chain, and the warnings.
+fn sign_one(
+    ca: &LoadedCa,
+    args: &CaArgs,
+    hosts: Option<&[String]>,
+    bytes: &[u8],
+    what: &str,
+) -> Result<(String, Vec<certkit_core::issue::Warning>)> {
     let csr = Csr::parse(bytes, what)?;
     let mut subject = Subject::from_csr(&csr);
     if let Some(h) = hosts {
@@ -151,8 +181,7 @@ fn sign_one(ca: &LoadedCa, args: &CaArgs, hosts: Option<&[String]>, bytes: &[u8]
     let issued = ca.issue(&subject, policy).with_context(|| what.to_string())?;
     // The ledger holds it before anyone sees it.
     ca.record(&issued.der, Some(csr.der()), &policy.name)?;
-    io::warn(&issued.warnings);
-    ca.with_chain(issued.to_pem())
+    Ok((ca.with_chain(issued.to_pem())?, issued.warnings))
 }
 
 /// Files as given; directories expanded to their *.csr, *.pem and *.der files, sorted.
