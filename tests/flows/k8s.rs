@@ -215,8 +215,13 @@ fn a_list_signs_what_it_can_and_reports_the_rest() {
     let text = text.replacen("REQUEST_PLACEHOLDER", &Base64::encode_string(node_client.as_bytes()), 1);
     let out = certkit(&d, &sign_args(&["-"]), text.as_bytes());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("csr-7x2kq: not signed") && err.contains("1 of 2 objects were not signed"), "{err}");
+    // Some signed and printed, some not: 3, not 1 (which promises nothing on stdout).
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains("csr-7x2kq: not signed")
+            && err.contains("1 of 2 objects were not signed (see above); the other 1 was signed and printed"),
+        "{err}"
+    );
     let list: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(list["kind"], "List");
     let items = list["items"].as_array().unwrap();
@@ -365,7 +370,14 @@ fn hostile_and_tricky_objects() {
     item.as_object_mut().unwrap().remove("apiVersion");
     let list = serde_json::json!({ "kind": "CertificateSigningRequestList", "apiVersion": "certificates.k8s.io/v1", "items": [item] });
     let out = ok(&d, &sign_args(&["-"]), list.to_string().as_bytes());
-    assert!(serde_json::from_slice::<Value>(&out).unwrap()["items"][0]["status"]["certificate"].is_string());
+    // A list of one comes back as the object, with the kind and apiVersion
+    // `kubectl replace --raw` needs.
+    let signed: Value = serde_json::from_slice(&out).unwrap();
+    assert!(signed["status"]["certificate"].is_string());
+    assert_eq!(
+        (&signed["kind"], &signed["apiVersion"]),
+        (&"CertificateSigningRequest".into(), &"certificates.k8s.io/v1".into())
+    );
 
     // Manifests Kubernetes would refuse are refused here.
     d.write("svc.csr", &pem);
@@ -436,4 +448,256 @@ fn chains_and_secrets_are_re_encoded() {
     let secret: Value = serde_json::from_slice(&yaml).unwrap();
     let crt = String::from_utf8(Base64::decode_vec(secret["data"]["tls.crt"].as_str().unwrap()).unwrap()).unwrap();
     assert_eq!(crt, d.read("web.pem"));
+}
+
+/// The stderr lines of a run, warnings aside.
+fn error_lines(out: &std::process::Output) -> Vec<String> {
+    String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter(|l| !l.starts_with("certkit: warning:"))
+        .map(String::from)
+        .collect()
+}
+
+/// An approved object as `kubectl get csr NAME -o json` prints it, from `k8s request --output json`.
+fn approved_object(d: &Dir, name: &str, csr_file: &str, signer: &str) -> Value {
+    let out = ok(d, &["k8s", "request", "--name", name, "--signer", signer, "--output", "json", csr_file], b"");
+    let mut o: Value = serde_json::from_slice(&out).unwrap();
+    o["metadata"]["resourceVersion"] = "1".into();
+    o["status"] = serde_json::json!({"conditions":[{"type":"Approved","status":"True","reason":"KubectlApprove"}]});
+    o
+}
+
+/// The README's Kubernetes section.
+fn readme_k8s_section() -> String {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    let start = readme.find("## The Kubernetes flow").expect("README has a Kubernetes section");
+    let rest = &readme[start..];
+    let end = rest[3..].find("\n## ").map_or(rest.len(), |e| e + 3);
+    rest[..end].to_string()
+}
+
+#[test]
+fn the_readme_flow_works_with_its_config_and_with_the_demos() {
+    let d = Dir::new("k8s-readme");
+    // `certkit demo`'s folder: the seed's CA, server key and CSR, and signing config.
+    ok(&d, &["demo", "--dir", "demo"], b"");
+    let demo = Dir(d.path("demo"));
+    let object = approved_object(&demo, "my-svc.my-namespace", "server.csr", "example.com/serving");
+    demo.write("my-svc.json", object.to_string());
+
+    // The README's `k8s sign` line, as written, on the demo's config.
+    let section = readme_k8s_section();
+    let line = section.lines().find(|l| l.starts_with("certkit k8s sign -ca")).expect("a k8s sign line");
+    let args: Vec<&str> = line.split_whitespace().skip(1).take_while(|a| *a != ">").collect();
+    assert!(args.contains(&"server-signing-config.json") && args.contains(&"my-svc.json"), "{line}");
+    let check_signed = |out: &std::process::Output, file: &str| {
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{line}: {err}");
+        let signed: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(signed["kind"], "CertificateSigningRequest", "one object for kubectl replace --raw");
+        certificate_of(&demo, &signed, file);
+        let v = openssl(&demo, &["verify", "-x509_strict", "-purpose", "sslserver", "-CAfile", "ca.pem", file]);
+        assert!(v.contains(": OK"), "{v}");
+    };
+    check_signed(&certkit(&demo, &args, b""), "from-demo-config.pem");
+
+    // The config the README's code block writes works too.
+    let heredoc = section.split("cat > server-signing-config.json <<'EOF'\n").nth(1).expect("the config's heredoc");
+    let config = &heredoc[..heredoc.find("\nEOF\n").expect("its end")];
+    let parsed: Value = serde_json::from_str(config).expect("the README's config is JSON");
+    assert_eq!(parsed["signing"]["default"]["signer_name"], "example.com/serving");
+    demo.write("server-signing-config.json", config);
+    check_signed(&certkit(&demo, &args, b""), "from-readme-config.pem");
+}
+
+#[test]
+fn input_that_is_not_kubectl_output_is_one_clear_line() {
+    let d = setup("k8s-input");
+    let pem = csr_pem(&d, r#"{"CN":"svc","hosts":["svc.example.com"]}"#);
+    d.write("server.csr", &pem);
+    d.write("empty.json", "");
+    d.write("empty-list.json", r#"{"kind":"List","items":[]}"#);
+    for (file, want) in [
+        ("empty-list.json", "certkit: empty-list.json: the List is empty: it holds no CertificateSigningRequest"),
+        ("empty.json", "certkit: empty.json is empty; give the output of `kubectl get csr NAME -o json`"),
+        (
+            "server.csr",
+            "certkit: server.csr is a PEM CERTIFICATE REQUEST, not a Kubernetes CertificateSigningRequest object; make one from it with `certkit k8s request",
+        ),
+        ("ca.pem", "certkit: ca.pem is a PEM CERTIFICATE, not a Kubernetes CertificateSigningRequest object"),
+        ("ca-key.pem", "certkit: ca-key.pem is a PEM"),
+    ] {
+        for args in [sign_args(&[file]), vec!["k8s", "check", file]] {
+            let out = certkit(&d, &args, b"");
+            let lines = error_lines(&out);
+            assert_eq!(out.status.code(), Some(1), "{args:?}: {lines:?}");
+            assert!(out.stdout.is_empty(), "{args:?}");
+            assert_eq!(lines.len(), 1, "{args:?}: {lines:?}");
+            assert!(lines[0].starts_with(want), "{args:?}: expected `{want}`, got {}", lines[0]);
+        }
+    }
+}
+
+#[test]
+fn one_object_is_one_line_and_one_object_out() {
+    let d = setup("k8s-one");
+    let pem = csr_pem(&d, r#"{"CN":"svc","hosts":["svc.example.com"]}"#);
+    // One refused object: one line, saying each thing once.
+    let other = object("my-svc", "example.com/other", &pem, &["server auth"], approved(), None);
+    let out = certkit(&d, &sign_args(&["-"]), other.to_string().as_bytes());
+    let lines = error_lines(&out);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        lines,
+        [
+            "certkit: my-svc: not signed: no profile of the signing config serves signerName `example.com/other`; add \"signer_name\": \"example.com/other\" to one"
+        ]
+    );
+    let bad_usage = object("my-svc", "example.com/serving", &pem, &["code signing"], approved(), None);
+    let out = certkit(&d, &sign_args(&["-"]), bad_usage.to_string().as_bytes());
+    let lines = error_lines(&out);
+    assert_eq!(
+        lines,
+        [
+            "certkit: my-svc: not signed: spec.usages: \"code signing\" is not among the usages of profile `serving`; add it to the profile or drop it from the request"
+        ]
+    );
+    // `k8s check` of one object: one line too.
+    let node = object("my-node", "kubernetes.io/kubelet-serving", &pem, &["server auth"], approved(), None);
+    let out = certkit(&d, &["k8s", "check", "-"], node.to_string().as_bytes());
+    let lines = error_lines(&out);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].starts_with("certkit: my-node: signerName: it breaks the rules of kubernetes.io/kubelet-serving"));
+
+    // A List of one comes out as the object itself, ready for `kubectl replace --raw …/NAME/status`.
+    let good = object("my-svc", "example.com/serving", &pem, &["server auth"], approved(), None);
+    let list = serde_json::json!({"apiVersion":"v1","kind":"List","items":[good]});
+    let out = ok(&d, &sign_args(&["-"]), list.to_string().as_bytes());
+    let signed: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(signed["kind"], "CertificateSigningRequest");
+    assert_eq!(signed["metadata"]["name"], "my-svc");
+    certificate_of(&d, &signed, "one.pem");
+
+    // Nothing signed of several: 1, nothing on stdout, and the summary says none.
+    let list = serde_json::json!({"apiVersion":"v1","kind":"List","items":[other, bad_usage]});
+    let out = certkit(&d, &sign_args(&["-"]), list.to_string().as_bytes());
+    let lines = error_lines(&out);
+    assert_eq!(out.status.code(), Some(1), "{lines:?}");
+    assert!(out.stdout.is_empty());
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert_eq!(lines[2], "certkit: none of the 2 objects was signed (see above)");
+
+    // --out-dir refuses a file already there before signing anything.
+    let two = serde_json::json!({"apiVersion":"v1","kind":"List","items":[
+        object("a", "example.com/serving", &pem, &["server auth"], approved(), None),
+        object("b", "example.com/serving", &pem, &["server auth"], approved(), None)]});
+    std::fs::create_dir_all(d.path("out")).unwrap();
+    d.write("out/b.json", "old");
+    let out = certkit(&d, &sign_args(&["--out-dir", "out", "-"]), two.to_string().as_bytes());
+    let lines = error_lines(&out);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].contains("out/b.json already exists; pass --force"), "{lines:?}");
+    assert!(!d.path("out/a.json").exists() && d.read("out/b.json") == "old");
+}
+
+#[test]
+fn request_time_messages() {
+    let d = setup("k8s-request-msgs");
+    let pem = csr_pem(&d, r#"{"CN":"svc","hosts":["svc.example.com"]}"#);
+    d.write("svc.csr", &pem);
+    // A usage the EC key cannot have: kept in the request, with a warning
+    // in the words `k8s sign` would give when leaving it out.
+    let args = [
+        "k8s",
+        "request",
+        "--name",
+        "svc",
+        "--signer",
+        "example.com/serving",
+        "--usages",
+        "digital signature,key encipherment,server auth",
+        "--output",
+        "json",
+        "svc.csr",
+    ];
+    let out = certkit(&d, &args, b"");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert_eq!(
+        err.trim(),
+        "certkit: warning: usages: `key encipherment` will be left out of the certificate: ECDSA P-256 keys cannot have it (RFC 5480/8813, RFC 8410); drop it from the usages to silence this"
+    );
+    let manifest: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(manifest["spec"]["usages"][1], "key encipherment");
+    let out = certkit(&d, &["k8s", "request", "--name", "svc", "--signer", "example.com/serving", "svc.csr"], b"");
+    assert!(out.status.success() && out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // Each thing said once.
+    for (flags, want) in [
+        (
+            ["--name", "My_Svc", "--signer", "example.com/serving"],
+            "certkit: name: `My_Svc` is not a lowercase RFC 1123 subdomain",
+        ),
+        (
+            ["--name", "svc", "--signer", "example.com/Serving"],
+            "certkit: signerName: `example.com/Serving`: the part after `/`",
+        ),
+    ] {
+        let mut full = vec!["k8s", "request"];
+        full.extend(flags);
+        full.push("svc.csr");
+        let out = certkit(&d, &full, b"");
+        let lines = error_lines(&out);
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert!(lines[0].starts_with(want), "{lines:?}");
+    }
+}
+
+#[test]
+fn a_secret_keeps_ca_keys_out_unless_asked() {
+    let d = setup("k8s-secret-ca");
+    let out = ok(
+        &d,
+        &["gencert", "-ca", "ca.pem", "-ca-key", "ca-key.pem", "-"],
+        br#"{"CN":"web","hosts":["web.example.com"]}"#,
+    );
+    split(&d, &out, "web");
+    // The CA's certificate and key as a TLS Secret: refused, then allowed on request.
+    let out = certkit(&d, &["k8s", "secret", "--name", "ca", "--cert", "ca.pem", "--key", "ca-key.pem"], b"");
+    let lines = error_lines(&out);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].starts_with(
+            "certkit: ca.pem: `Test CA ecdsa 256` is a CA certificate, so ca-key.pem is the CA's signing key"
+        ) && lines[0].contains("--allow-ca-key"),
+        "{lines:?}"
+    );
+    let yaml =
+        ok(&d, &["k8s", "secret", "--name", "ca", "--cert", "ca.pem", "--key", "ca-key.pem", "--allow-ca-key"], b"");
+    d.write("ca-secret.yaml", &yaml);
+    validate_manifest(&d, "ca-secret.yaml");
+    // A leaf as --ca.
+    let out = certkit(
+        &d,
+        &["k8s", "secret", "--name", "web", "--cert", "web.pem", "--key", "web-key.pem", "--ca", "web.pem"],
+        b"",
+    );
+    let lines = error_lines(&out);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].starts_with("certkit: web.pem: `web` is not a CA certificate"), "{lines:?}");
+    // A key in the certificate file: the file is named.
+    d.write("combined.pem", d.read("web.pem") + &d.read("web-key.pem"));
+    let out = certkit(&d, &["k8s", "secret", "--name", "web", "--cert", "combined.pem", "--key", "web-key.pem"], b"");
+    assert_eq!(
+        error_lines(&out),
+        [
+            "certkit: combined.pem: holds a private key next to the certificates; give a file with only certificates, and the key in its own file"
+        ]
+    );
 }

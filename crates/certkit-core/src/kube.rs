@@ -77,27 +77,29 @@ pub const MIN_EXPIRATION_SECONDS: u32 = 600;
 
 /// Checks a signerName: `<fully qualified domain>/<path>`, as the API server
 /// requires (a DNS-1123 subdomain of at most 253 characters, a slash, and a
-/// path of at most 253 characters in total).
+/// path of at most 253 characters in total). The reason names the value,
+/// not the field: callers put the field in front (`signerName: `x` has no
+/// `/`; …`).
 pub fn validate_signer_name(name: &str) -> core::result::Result<(), String> {
     // Kubernetes' ValidateSignerName: DOMAIN/PATH with exactly one `/`; the
     // domain a DNS-1123 subdomain with a dot; each `.`-separated part of the
     // path a DNS-1123 subdomain too.
     let fix = "write it as DOMAIN/NAME, like \"example.com/serving\"";
     let Some((domain, path)) = name.split_once('/') else {
-        return Err(alloc::format!("signerName `{name}` has no `/`; {fix}"));
+        return Err(alloc::format!("`{name}` has no `/`; {fix}"));
     };
     if path.contains('/') {
-        return Err(alloc::format!("signerName `{name}` has more than one `/`; {fix}"));
+        return Err(alloc::format!("`{name}` has more than one `/`; {fix}"));
     }
     if path.is_empty() || domain.len() > 253 || path.len() > 317 {
-        return Err(alloc::format!("signerName `{name}` has an empty or too long name after `/`; {fix}"));
+        return Err(alloc::format!("`{name}` has an empty or too long name after `/`; {fix}"));
     }
     if !domain.contains('.') || !is_subdomain(domain) {
-        return Err(alloc::format!("signerName `{name}` must start with a lowercase fully qualified domain; {fix}"));
+        return Err(alloc::format!("`{name}` must start with a lowercase fully qualified domain; {fix}"));
     }
     if !is_subdomain(path) {
         return Err(alloc::format!(
-            "signerName `{name}`: the part after `/` may hold only lowercase letters, digits, `-` and `.`; {fix}"
+            "`{name}`: the part after `/` may hold only lowercase letters, digits, `-` and `.`; {fix}"
         ));
     }
     Ok(())
@@ -132,7 +134,8 @@ pub fn validate_path_name(name: &str) -> core::result::Result<(), String> {
 }
 
 /// Checks an object name: a DNS-1123 subdomain (lowercase letters, digits,
-/// `-` and `.`, at most 253 characters).
+/// `-` and `.`, at most 253 characters). As for [`validate_signer_name`], the
+/// reason names the value and callers add the field.
 pub fn validate_object_name(name: &str) -> core::result::Result<(), String> {
     let ok = !name.is_empty()
         && name.len() <= 253
@@ -142,7 +145,7 @@ pub fn validate_object_name(name: &str) -> core::result::Result<(), String> {
         Ok(())
     } else {
         Err(alloc::format!(
-            "name `{name}` is not a valid object name: use lowercase letters, digits, `-` and `.` (at most 253), like \"my-svc.my-namespace\""
+            "`{name}` is not a lowercase RFC 1123 subdomain, as Kubernetes requires: use lowercase letters, digits, `-` and `.`, each part starting and ending with a letter or digit (at most 253 characters), like \"my-svc.my-namespace\""
         ))
     }
 }
@@ -266,10 +269,66 @@ pub struct ManifestParams {
     pub expiration_seconds: Option<u32>,
 }
 
+/// Something a request asks for that certkit will not put in the
+/// certificate, said when the request is written rather than only when it is
+/// signed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RequestWarning {
+    /// A usage the CSR's key cannot have (RFC 8813 §3 for EC keys, RFC 8410
+    /// §5 for Ed25519): issuance leaves it out, with
+    /// [`issue::Warning::DroppedUsage`].
+    UsageLeftOut {
+        /// The usage, as the request spells it.
+        usage: String,
+        /// The CSR's key.
+        key: KeyAlgorithm,
+    },
+}
+
+impl fmt::Display for RequestWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RequestWarning::UsageLeftOut { usage, key } => write!(
+                f,
+                "usages: `{usage}` will be left out of the certificate: {key} keys cannot have it (RFC 5480/8813, RFC 8410); drop it from the usages to silence this"
+            ),
+        }
+    }
+}
+
+/// The usages of `usages` that a certificate for a `key` key cannot carry,
+/// by the rule issuance applies: key and data encipherment only for RSA,
+/// key agreement only for EC, encipher/decipher only with key agreement.
+pub fn usage_warnings(usages: &[String], key: KeyAlgorithm) -> Vec<RequestWarning> {
+    use x509_cert::ext::pkix::KeyUsages;
+    let agreement = key.can_agree() && usages.iter().any(|u| u == "key agreement");
+    usages
+        .iter()
+        .filter(|u| match Usage::from_cfssl(u) {
+            Some(Usage::Key(KeyUsages::KeyEncipherment | KeyUsages::DataEncipherment)) => !key.can_encipher(),
+            Some(Usage::Key(KeyUsages::KeyAgreement)) => !key.can_agree(),
+            Some(Usage::Key(KeyUsages::EncipherOnly | KeyUsages::DecipherOnly)) => !agreement,
+            _ => false,
+        })
+        .map(|u| RequestWarning::UsageLeftOut { usage: u.clone(), key })
+        .collect()
+}
+
 /// Writes the CertificateSigningRequest for `csr_pem`, after checking the
 /// CSR, the name, the signer, the usages and, for built-in signers, the
 /// signer's rules, so a request Kubernetes would refuse is caught here.
 pub fn manifest(csr_pem: &[u8], params: &ManifestParams, what: &str) -> Result<Manifest> {
+    manifest_with_warnings(csr_pem, params, what).map(|(m, _)| m)
+}
+
+/// [`manifest`], with what the request asks for that the certificate will
+/// not have ([`usage_warnings`]).
+pub fn manifest_with_warnings(
+    csr_pem: &[u8],
+    params: &ManifestParams,
+    what: &str,
+) -> Result<(Manifest, Vec<RequestWarning>)> {
     let csr = Csr::parse(csr_pem, what)?;
     validate_object_name(&params.name).map_err(|reason| Error::Config { field: "name".into(), reason })?;
     validate_signer_name(&params.signer_name).map_err(|reason| Error::Config { field: "signerName".into(), reason })?;
@@ -292,7 +351,8 @@ pub fn manifest(csr_pem: &[u8], params: &ManifestParams, what: &str) -> Result<M
     check_usages(&usages, "usages")?;
     check_signer_rules(&params.signer_name, &csr, &usages)
         .map_err(|rule| Error::Config { field: "signerName".into(), reason: rule.to_string() })?;
-    Ok(Manifest {
+    let warnings = usage_warnings(&usages, csr.public_key().algorithm());
+    let manifest = Manifest {
         api_version: API_VERSION.into(),
         kind: KIND.into(),
         metadata: ManifestMetadata { name: params.name.clone() },
@@ -302,7 +362,8 @@ pub fn manifest(csr_pem: &[u8], params: &ManifestParams, what: &str) -> Result<M
             expiration_seconds: params.expiration_seconds,
             usages,
         },
-    })
+    };
+    Ok((manifest, warnings))
 }
 
 fn check_usages(usages: &[String], field: &str) -> Result<Vec<Usage>> {
@@ -466,10 +527,67 @@ struct Condition {
     message: String,
 }
 
+/// What `kubectl get csr -o json` (or `-o yaml`) output must be, and how to get it.
+const GET_CSR: &str = "give the output of `kubectl get csr NAME -o json` (or -o yaml)";
+
+/// Refuses, before any JSON or YAML reader sees it, input that cannot be
+/// `kubectl get csr` output but is often given in its place: nothing at all,
+/// a PEM file (a CSR, a certificate, a key) or binary DER. The message
+/// starts with `what` and says what the input is and what to give instead.
+pub fn check_object_input(input: &[u8], what: &str) -> core::result::Result<(), String> {
+    let not_object = "not a Kubernetes CertificateSigningRequest object";
+    let first = input.iter().position(|b| !b.is_ascii_whitespace());
+    let Some(first) = first else {
+        return Err(alloc::format!("{what} is empty; {GET_CSR}"));
+    };
+    let text = &input[first..];
+    if text.starts_with(b"-----BEGIN ") {
+        let label_end = text.iter().position(|&b| b == b'\n' || b == b'\r').unwrap_or(text.len());
+        let label = core::str::from_utf8(&text[11..label_end]).unwrap_or("").trim_end().trim_end_matches('-').trim();
+        let hint = if label == pem::CERTIFICATE_REQUEST || label == pem::NEW_CERTIFICATE_REQUEST {
+            "make one from it with `certkit k8s request --name NAME --signer SIGNER FILE`"
+        } else {
+            GET_CSR
+        };
+        let label = if label.is_empty() || label.len() > 40 { "block" } else { label };
+        return Err(alloc::format!("{what} is a PEM {label}, {not_object}; {hint}"));
+    }
+    if text[0] == 0x30 && core::str::from_utf8(text).is_err() {
+        use der::Decode;
+        let (kind, hint) = if x509_cert::request::CertReq::from_der(text).is_ok() {
+            (
+                "a DER certificate request",
+                "make one from it with `certkit k8s request --name NAME --signer SIGNER FILE`",
+            )
+        } else if x509_cert::Certificate::from_der(text).is_ok() {
+            ("a DER certificate", GET_CSR)
+        } else {
+            ("binary DER (a certificate, CSR or key)", GET_CSR)
+        };
+        return Err(alloc::format!("{what} is {kind}, {not_object}; {hint}"));
+    }
+    Ok(())
+}
+
 /// The objects in `kubectl get csr -o json` output: one object, or the
 /// items of a `List` (the flag says which). Each item is checked to be a v1
-/// CertificateSigningRequest; `what` names the input in errors.
+/// CertificateSigningRequest, and a List must hold at least one; `what`
+/// names the input in errors.
 pub fn objects(input: Value, what: &str) -> Result<(Vec<Value>, bool)> {
+    if !input.is_object() {
+        let found = match &input {
+            Value::Null => "empty (null)",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "text (a string)",
+            Value::Array(_) => "an array",
+            Value::Object(_) => "an object",
+        };
+        return Err(Error::Config {
+            field: what.to_string(),
+            reason: alloc::format!("holds {found}, not a Kubernetes object; {GET_CSR}"),
+        });
+    }
     let kind = input.get("kind").and_then(Value::as_str).unwrap_or_default().to_string();
     let is_list = kind == "List" || kind == "CertificateSigningRequestList";
     let items = if is_list {
@@ -489,6 +607,14 @@ pub fn objects(input: Value, what: &str) -> Result<(Vec<Value>, bool)> {
         alloc::vec![input]
     };
     let mut items = items;
+    if is_list && items.is_empty() {
+        return Err(Error::Config {
+            field: what.to_string(),
+            reason: alloc::format!(
+                "the {kind} is empty: it holds no CertificateSigningRequest; check the names or the label selector given to `kubectl get csr`"
+            ),
+        });
+    }
     if kind == "CertificateSigningRequestList" {
         // The raw API's list leaves kind and apiVersion off its items.
         for item in items.iter_mut() {
@@ -502,11 +628,10 @@ pub fn objects(input: Value, what: &str) -> Result<(Vec<Value>, bool)> {
         let k = item.get("kind").and_then(Value::as_str).filter(|k| !k.is_empty()).unwrap_or("(no kind)");
         let v = item.get("apiVersion").and_then(Value::as_str).filter(|v| !v.is_empty()).unwrap_or("(no apiVersion)");
         if k != KIND || v != API_VERSION {
+            let field = if is_list { alloc::format!("{what}: items[{i}]") } else { what.to_string() };
             return Err(Error::Config {
-                field: alloc::format!("{what}: item {i}"),
-                reason: alloc::format!(
-                    "is a {k} of {v}, not a {KIND} of {API_VERSION}; give the output of `kubectl get csr NAME -o json`"
-                ),
+                field,
+                reason: alloc::format!("is a {k} of {v}, not a {KIND} of {API_VERSION}; {GET_CSR}"),
             });
         }
     }
@@ -600,10 +725,10 @@ pub fn sign<S: Signer + ?Sized, R: CryptoRng + ?Sized>(
     now: UnixTime,
     rng: &mut R,
 ) -> Result<Outcome> {
-    let name = object_name(&object);
-    let what = alloc::format!("CertificateSigningRequest {name}");
+    // Messages name the field, not the object: the caller knows which
+    // object it passed, and says so once.
     let view: ObjectView = serde_json::from_value(object.clone())
-        .map_err(|e| Error::Json { what: what.clone(), detail: e.to_string() })?;
+        .map_err(|e| Error::Json { what: "the object".into(), detail: e.to_string() })?;
     if let Err(r) = approval(&view, params.allow_unapproved) {
         return Ok(Outcome::Refused(r));
     }
@@ -625,10 +750,10 @@ pub fn sign<S: Signer + ?Sized, R: CryptoRng + ?Sized>(
         },
     };
     let pem_bytes = Base64::decode_vec(view.spec.request.trim()).map_err(|_| Error::Config {
-        field: alloc::format!("{what}: spec.request"),
+        field: "spec.request".into(),
         reason: "is not base64; it must be the base64 of the PEM CSR".into(),
     })?;
-    let request_what = alloc::format!("{what}: spec.request");
+    let request_what = String::from("spec.request");
     // Kubernetes' ParseCSR: PEM whose first block is a CERTIFICATE REQUEST.
     let first = pem::blocks(&pem_bytes, &request_what)?;
     if first.first().map(|b| b.label.as_str()) != Some(pem::CERTIFICATE_REQUEST) {
@@ -638,14 +763,14 @@ pub fn sign<S: Signer + ?Sized, R: CryptoRng + ?Sized>(
         });
     }
     let csr = Csr::from_der(&first[0].der, &request_what)?;
-    let usages = check_usages(&view.spec.usages, &alloc::format!("{what}: spec.usages"))?;
+    let usages = check_usages(&view.spec.usages, "spec.usages")?;
     if usages.is_empty() {
-        return Err(Error::Config { field: alloc::format!("{what}: spec.usages"), reason: "is empty".into() });
+        return Err(Error::Config { field: "spec.usages".into(), reason: "is empty; list at least one usage".into() });
     }
     if let Err(r) = check_signer_rules(signer_name, &csr, &view.spec.usages) {
         return Ok(Outcome::Refused(r));
     }
-    let policy = narrow(base, &usages, &view.spec.usages, view.spec.expiration_seconds, now, &what)?;
+    let policy = narrow(base, &usages, &view.spec.usages, view.spec.expiration_seconds, now)?;
     let issued = issue::issue(&Subject::from_csr(&csr), &policy, Issuer::Ca(params.ca), signer, now, rng)?;
     let mut chain = issued.to_pem();
     for der in params.chain {
@@ -662,7 +787,7 @@ pub fn sign<S: Signer + ?Sized, R: CryptoRng + ?Sized>(
                 s.insert("certificate".into(), Value::String(cert));
             }
         }
-        None => return Err(Error::Config { field: what, reason: "is not a JSON object".into() }),
+        None => return Err(Error::Config { field: "the object".into(), reason: "is not a JSON object".into() }),
     }
     Ok(Outcome::Signed {
         object,
@@ -678,14 +803,7 @@ pub fn sign<S: Signer + ?Sized, R: CryptoRng + ?Sized>(
 /// certificates, so neither does this path. As Kubernetes' signer does, a
 /// lifetime under 8 hours runs from now (the backdate is added on top), a
 /// longer one from the backdated notBefore.
-fn narrow(
-    base: &Policy,
-    usages: &[Usage],
-    names: &[String],
-    expiration: Option<i64>,
-    now: UnixTime,
-    what: &str,
-) -> Result<Policy> {
+fn narrow(base: &Policy, usages: &[Usage], names: &[String], expiration: Option<i64>, now: UnixTime) -> Result<Policy> {
     let mut p = base.clone();
     p.key_usage.clear();
     p.ext_key_usage.clear();
@@ -698,7 +816,7 @@ fn narrow(
         };
         if !covered {
             return Err(Error::Config {
-                field: alloc::format!("{what}: spec.usages"),
+                field: "spec.usages".into(),
                 reason: alloc::format!(
                     "\"{n}\" is not among the usages of profile `{}`; add it to the profile or drop it from the request",
                     base.name
@@ -714,13 +832,13 @@ fn narrow(
     if let Some(secs) = expiration {
         if secs < i64::from(MIN_EXPIRATION_SECONDS) {
             return Err(Error::Config {
-                field: alloc::format!("{what}: spec.expirationSeconds"),
+                field: "spec.expirationSeconds".into(),
                 reason: alloc::format!("{secs} is less than Kubernetes' minimum of {MIN_EXPIRATION_SECONDS}"),
             });
         }
         if secs > i64::from(i32::MAX) {
             return Err(Error::Config {
-                field: alloc::format!("{what}: spec.expirationSeconds"),
+                field: "spec.expirationSeconds".into(),
                 reason: alloc::format!("{secs} does not fit Kubernetes' int32 field"),
             });
         }
@@ -749,23 +867,61 @@ pub struct TlsSecret {
     pub data: alloc::collections::BTreeMap<String, String>,
 }
 
+/// What a `kubernetes.io/tls` Secret is made of. Each input comes with the
+/// name messages give it (a file name, or "the certificate").
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SecretParams<'a> {
+    /// metadata.name.
+    pub name: &'a str,
+    /// The certificate and any chain after it, PEM or DER (`tls.crt`).
+    pub cert: &'a [u8],
+    /// The certificate's name in messages.
+    pub cert_what: &'a str,
+    /// Its private key, unencrypted (`tls.key`).
+    pub key: &'a [u8],
+    /// The key's name in messages.
+    pub key_what: &'a str,
+    /// CA certificates for `ca.crt`, PEM or DER; each must be a CA.
+    pub ca: Option<&'a [u8]>,
+    /// The CA file's name in messages.
+    pub ca_what: &'a str,
+    /// Allow `tls.crt` to be a CA certificate, so that the CA's own key goes
+    /// into the Secret (cert-manager's CA issuer reads one so).
+    pub allow_ca_key: bool,
+}
+
 /// The Secret that holds a certificate (with its chain), its key and
-/// optionally the CA certificate; refuses a key that does not match the
-/// certificate.
-pub fn tls_secret(name: &str, cert_pem: &[u8], key_pem: &[u8], ca_pem: Option<&[u8]>) -> Result<TlsSecret> {
-    validate_object_name(name).map_err(|reason| Error::Config { field: "name".into(), reason })?;
-    let certs = certificates_pem(cert_pem, "the certificate")?;
-    let leaf_der = issue::first_certificate(cert_pem, "the certificate")?;
+/// optionally the CA certificates. Refuses a key that does not match the
+/// certificate; a CA certificate as the certificate unless
+/// [`SecretParams::allow_ca_key`] (its key signs certificates, and a Secret
+/// shares it with everyone who may read Secrets in the namespace); and a
+/// `ca.crt` that holds anything but CA certificates (basicConstraints
+/// cA=TRUE, RFC 5280 §4.2.1.9), since whoever reads `ca.crt` trusts what it
+/// holds to issue.
+pub fn tls_secret(p: &SecretParams<'_>) -> Result<TlsSecret> {
+    validate_object_name(p.name).map_err(|reason| Error::Config { field: "name".into(), reason })?;
+    let certs = certificates_pem(p.cert, p.cert_what)?;
+    let leaf_der = issue::first_certificate(p.cert, p.cert_what)?;
     let cert = <x509_cert::Certificate as der::Decode>::from_der(&leaf_der)
-        .map_err(|e| Error::Der { what: "the certificate".into(), detail: e.to_string() })?;
-    let key = crate::key::PrivateKey::from_bytes(key_pem, None, "the key")?;
-    let spki = crate::key::PublicKey::from_spki(cert.tbs_certificate().subject_public_key_info(), "the certificate")?;
+        .map_err(|e| Error::Der { what: p.cert_what.into(), detail: e.to_string() })?;
+    let cn = crate::name::fields(cert.tbs_certificate().subject()).common_name;
+    let key = crate::key::PrivateKey::from_bytes(p.key, None, p.key_what)?;
+    let spki = crate::key::PublicKey::from_spki(cert.tbs_certificate().subject_public_key_info(), p.cert_what)?;
     if &spki != key.public_key() {
         return Err(Error::Config {
-            field: "key".into(),
+            field: p.key_what.into(),
             reason: alloc::format!(
-                "the key does not belong to the certificate for `{}`; give the key made with its CSR",
-                crate::name::fields(cert.tbs_certificate().subject()).common_name
+                "this key does not belong to the certificate for `{cn}` in {}; give the key made with its CSR",
+                p.cert_what
+            ),
+        });
+    }
+    if is_ca(&cert) && !p.allow_ca_key {
+        return Err(Error::Config {
+            field: p.cert_what.into(),
+            reason: alloc::format!(
+                "`{cn}` is a CA certificate, so {} is the CA's signing key, and a Secret shares it with everyone who may read Secrets in the namespace; give a server or client certificate signed by the CA, or pass --allow-ca-key if the CA key is meant to live in the cluster (as for cert-manager's CA issuer)",
+                p.key_what
             ),
         });
     }
@@ -774,18 +930,44 @@ pub fn tls_secret(name: &str, cert_pem: &[u8], key_pem: &[u8], ca_pem: Option<&[
     let mut data = alloc::collections::BTreeMap::new();
     data.insert("tls.crt".to_string(), Base64::encode_string(certs.as_bytes()));
     data.insert("tls.key".to_string(), Base64::encode_string(key.to_pkcs8_pem()?.as_bytes()));
-    if let Some(ca) = ca_pem {
-        data.insert(
-            "ca.crt".to_string(),
-            Base64::encode_string(certificates_pem(ca, "the CA certificate")?.as_bytes()),
-        );
+    if let Some(ca) = p.ca {
+        let pem_text = certificates_pem(ca, p.ca_what)?;
+        for (i, b) in pem::blocks(pem_text.as_bytes(), p.ca_what)?.iter().enumerate() {
+            let c = <x509_cert::Certificate as der::Decode>::from_der(&b.der)
+                .map_err(|e| Error::Der { what: p.ca_what.into(), detail: e.to_string() })?;
+            if !is_ca(&c) {
+                let which = if i == 0 { String::new() } else { alloc::format!(" (certificate {})", i + 1) };
+                return Err(Error::Config {
+                    field: p.ca_what.into(),
+                    reason: alloc::format!(
+                        "`{}`{which} is not a CA certificate (no basicConstraints cA=TRUE), so ca.crt could not verify anything with it; give the CA that signed the certificate, like ca.pem",
+                        crate::name::fields(c.tbs_certificate().subject()).common_name
+                    ),
+                });
+            }
+        }
+        data.insert("ca.crt".to_string(), Base64::encode_string(pem_text.as_bytes()));
     }
     Ok(TlsSecret {
         api_version: "v1".into(),
         kind: "Secret".into(),
-        metadata: ManifestMetadata { name: name.to_string() },
+        metadata: ManifestMetadata { name: p.name.to_string() },
         kind_of_secret: "kubernetes.io/tls".into(),
         data,
+    })
+}
+
+/// Whether a certificate says it is a CA: basicConstraints with cA=TRUE
+/// (RFC 5280 §4.2.1.9). An unreadable extension counts as a CA, so it is
+/// never taken for a leaf.
+fn is_ca(cert: &x509_cert::Certificate) -> bool {
+    use der::Decode;
+    cert.tbs_certificate().extensions().into_iter().flatten().any(|e| {
+        e.extn_id == crate::oid::BASIC_CONSTRAINTS
+            && match x509_cert::ext::pkix::BasicConstraints::from_der(e.extn_value.as_bytes()) {
+                Ok(b) => b.ca,
+                Err(_) => true,
+            }
     })
 }
 
@@ -803,7 +985,7 @@ fn certificates_pem(input: &[u8], what: &str) -> Result<String> {
         if b.label.contains("PRIVATE KEY") {
             return Err(Error::Config {
                 field: what.to_string(),
-                reason: "the file holds a private key; give a file with only certificates".into(),
+                reason: "holds a private key next to the certificates; give a file with only certificates, and the key in its own file".into(),
             });
         }
         if b.label == pem::CERTIFICATE {
@@ -947,6 +1129,205 @@ mod tests {
         for bad in ["", "My-Svc", "a..b", "-a", "a_b"] {
             assert!(validate_object_name(bad).is_err(), "{bad}");
         }
+    }
+
+    const NOW: UnixTime = UnixTime(1_795_000_000);
+
+    /// A CA (PEM, key PEM) and a leaf it signed for `example.com` (PEM, key PEM).
+    fn ca_and_leaf() -> (CaCert, PrivateKey, String, String, String, String) {
+        let req = crate::request::CsrRequest::from_json(br#"{"CN":"Test CA","key":{"algo":"ecdsa","size":256}}"#, "ca")
+            .unwrap()
+            .validate(true)
+            .unwrap();
+        let g = crate::generate::key_and_csr(&req, &mut rng()).unwrap();
+        let ca_issued = crate::generate::self_signed_ca(&req, &g, NOW, &mut rng()).unwrap();
+        let ca = CaCert::parse(&ca_issued.der, "ca.pem").unwrap();
+        let leaf_key = PrivateKey::generate(KeyAlgorithm::EcdsaP256, &mut rng()).unwrap();
+        let subject = Subject {
+            name: crate::name::build("web", &[], "").unwrap(),
+            sans: crate::san::from_hosts(&["web.example.com"]).unwrap(),
+            public_key: leaf_key.public_key().clone(),
+            requested_ca: None,
+        };
+        let cfg = SigningConfig::from_json(
+            br#"{"signing":{"default":{"usages":["digital signature","server auth"],"expiry":"24h"}}}"#,
+            "config.json",
+        )
+        .unwrap();
+        let mut r = rng();
+        let leaf = issue::issue(
+            &subject,
+            cfg.profile(None).unwrap(),
+            Issuer::Ca(&ca),
+            &mut KeySigner::new(&g.key, &mut r),
+            NOW,
+            &mut rng(),
+        )
+        .unwrap();
+        let ca_pem = ca.to_pem();
+        let ca_key_pem = g.key.to_pkcs8_pem().unwrap().to_string();
+        let leaf_pem = leaf.to_pem();
+        let leaf_key_pem = leaf_key.to_pkcs8_pem().unwrap().to_string();
+        (ca, g.key, ca_pem, ca_key_pem, leaf_pem, leaf_key_pem)
+    }
+
+    #[test]
+    fn a_secret_refuses_a_ca_key_unless_asked_and_a_leaf_as_ca() {
+        let (_, _, ca_pem, ca_key_pem, leaf_pem, leaf_key_pem) = ca_and_leaf();
+        let base = SecretParams {
+            name: "web-tls",
+            cert: leaf_pem.as_bytes(),
+            cert_what: "web.pem",
+            key: leaf_key_pem.as_bytes(),
+            key_what: "web-key.pem",
+            ca: Some(ca_pem.as_bytes()),
+            ca_what: "ca.pem",
+            allow_ca_key: false,
+        };
+        let s = tls_secret(&base).unwrap();
+        assert_eq!(s.data.keys().collect::<Vec<_>>(), ["ca.crt", "tls.crt", "tls.key"]);
+
+        // The CA's own key in a TLS Secret: refused, naming both files and the way out.
+        let as_ca = SecretParams {
+            cert: ca_pem.as_bytes(),
+            cert_what: "ca.pem",
+            key: ca_key_pem.as_bytes(),
+            key_what: "ca-key.pem",
+            ca: None,
+            ..base
+        };
+        let e = tls_secret(&as_ca).unwrap_err().to_string();
+        assert!(e.starts_with("ca.pem: `Test CA` is a CA certificate, so ca-key.pem is the CA's signing key"), "{e}");
+        assert!(e.contains("--allow-ca-key") && !e.contains('\n'), "{e}");
+        assert!(tls_secret(&SecretParams { allow_ca_key: true, ..as_ca }).is_ok());
+
+        // A leaf as ca.crt.
+        let leaf_as_ca = SecretParams { ca: Some(leaf_pem.as_bytes()), ca_what: "web.pem", ..base };
+        let e = tls_secret(&leaf_as_ca).unwrap_err().to_string();
+        assert!(e.starts_with("web.pem: `web` is not a CA certificate"), "{e}");
+        let bundle = ca_pem.clone() + &leaf_pem;
+        let e = tls_secret(&SecretParams { ca: Some(bundle.as_bytes()), ca_what: "bundle.pem", ..base })
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("bundle.pem: `web` (certificate 2) is not a CA certificate"), "{e}");
+
+        // A key inside the certificate file: the file is named.
+        let combined = leaf_pem.clone() + &leaf_key_pem;
+        let e = tls_secret(&SecretParams { cert: combined.as_bytes(), cert_what: "combined.pem", ..base })
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("combined.pem: holds a private key"), "{e}");
+        // A key of another certificate: both files named.
+        let e = tls_secret(&SecretParams { key: ca_key_pem.as_bytes(), key_what: "ca-key.pem", ..base })
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("ca-key.pem: this key does not belong to the certificate for `web` in web.pem"), "{e}");
+    }
+
+    #[test]
+    fn input_that_is_not_an_object_says_what_it_is() {
+        let c = csr("web", &[], &["web.example.com"]);
+        let pem = c.to_pem();
+        let cases: [(&[u8], &str); 5] = [
+            (b"", "in.json is empty; give the output of `kubectl get csr NAME -o json`"),
+            (b" \n\t", "in.json is empty"),
+            (
+                pem.as_bytes(),
+                "in.json is a PEM CERTIFICATE REQUEST, not a Kubernetes CertificateSigningRequest object; make one from it with `certkit k8s request",
+            ),
+            (c.der(), "in.json is a DER certificate request, not a Kubernetes CertificateSigningRequest object"),
+            (b"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", "in.json is a PEM CERTIFICATE, not a"),
+        ];
+        for (input, want) in cases {
+            let e = check_object_input(input, "in.json").unwrap_err();
+            assert!(e.starts_with(want), "{e} vs {want}");
+        }
+        assert!(check_object_input(b"{\"kind\":\"List\"}", "in.json").is_ok());
+        assert!(check_object_input(b"apiVersion: v1\nkind: List\n", "in.json").is_ok());
+    }
+
+    #[test]
+    fn objects_refuse_empty_lists_and_non_objects() {
+        for list in [
+            serde_json::json!({"apiVersion":"v1","kind":"List","items":[]}),
+            serde_json::json!({"kind":"List","items":[]}),
+        ] {
+            let e = objects(list, "empty.json").unwrap_err().to_string();
+            assert!(e.starts_with("empty.json: the List is empty: it holds no CertificateSigningRequest"), "{e}");
+        }
+        let e = objects(serde_json::json!({"kind":"CertificateSigningRequestList","items":[]}), "x")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("the CertificateSigningRequestList is empty"), "{e}");
+        let e = objects(Value::String("-----BEGIN".into()), "x.yaml").unwrap_err().to_string();
+        assert!(e.starts_with("x.yaml: holds text (a string), not a Kubernetes object"), "{e}");
+        // One object is named as the input, an item of a List by its index.
+        let pod = serde_json::json!({"apiVersion":"v1","kind":"Pod"});
+        let e = objects(pod.clone(), "pod.json").unwrap_err().to_string();
+        assert!(e.starts_with("pod.json: is a Pod of v1, not a CertificateSigningRequest"), "{e}");
+        let e = objects(serde_json::json!({"kind":"List","items":[pod]}), "l.json").unwrap_err().to_string();
+        assert!(e.starts_with("l.json: items[0]: is a Pod of v1"), "{e}");
+    }
+
+    #[test]
+    fn messages_name_each_thing_once() {
+        let c = csr("web", &[], &["web.example.com"]);
+        let pem = c.to_pem();
+        let p = |name: &str, signer: &str| ManifestParams {
+            name: name.into(),
+            signer_name: signer.into(),
+            ..Default::default()
+        };
+        let e = manifest(pem.as_bytes(), &p("My_Svc", "example.com/serving"), "csr").unwrap_err().to_string();
+        assert!(e.starts_with("name: `My_Svc` is not a lowercase RFC 1123 subdomain"), "{e}");
+        let e = manifest(pem.as_bytes(), &p("web", "example.com/Serving"), "csr").unwrap_err().to_string();
+        assert!(e.starts_with("signerName: `example.com/Serving`: the part after `/`"), "{e}");
+        assert_eq!(e.matches("signerName").count(), 1, "{e}");
+
+        // sign() names the field, not the object: the caller names the object once.
+        let (ca, ca_key, ..) = ca_and_leaf();
+        let config = SigningConfig::from_json(
+            br#"{"signing":{"profiles":{"s":{"usages":["digital signature","server auth"],"expiry":"24h","signer_name":"example.com/serving"}}}}"#,
+            "config.json",
+        )
+        .unwrap();
+        let params = SignParams { ca: &ca, chain: &[], config: &config, profile: None, allow_unapproved: true };
+        let object = serde_json::json!({
+            "apiVersion": API_VERSION, "kind": KIND, "metadata": {"name": "my-svc"},
+            "spec": {"request": Base64::encode_string(pem.as_bytes()), "signerName": "example.com/serving", "usages": ["code signing"]},
+        });
+        let mut r = rng();
+        let e = sign(object, &params, &mut KeySigner::new(&ca_key, &mut r), NOW, &mut rng()).unwrap_err().to_string();
+        assert!(e.starts_with("spec.usages: \"code signing\" is not among the usages of profile `s`"), "{e}");
+        assert!(!e.contains("my-svc") && !e.contains(KIND), "{e}");
+    }
+
+    #[test]
+    fn a_request_warns_of_usages_the_key_cannot_have() {
+        let c = csr("web", &[], &["web.example.com"]);
+        let params = ManifestParams {
+            name: "web".into(),
+            signer_name: "example.com/serving".into(),
+            usages: usages(&["digital signature", "key encipherment", "server auth"]),
+            ..Default::default()
+        };
+        let (m, warnings) = manifest_with_warnings(c.to_pem().as_bytes(), &params, "csr").unwrap();
+        assert_eq!(m.spec.usages, params.usages, "the request keeps what was asked");
+        assert_eq!(
+            warnings,
+            [RequestWarning::UsageLeftOut { usage: "key encipherment".into(), key: KeyAlgorithm::EcdsaP256 }]
+        );
+        let w = warnings[0].to_string();
+        assert!(
+            w.contains("`key encipherment` will be left out of the certificate: ECDSA P-256 keys cannot have it"),
+            "{w}"
+        );
+        // The defaults never warn; RSA keys may encipher; EC keys may agree.
+        let defaults = ManifestParams { usages: Vec::new(), ..params };
+        assert!(manifest_with_warnings(c.to_pem().as_bytes(), &defaults, "csr").unwrap().1.is_empty());
+        assert!(usage_warnings(&usages(&["key encipherment"]), KeyAlgorithm::Rsa(2048)).is_empty());
+        assert!(usage_warnings(&usages(&["key agreement", "encipher only"]), KeyAlgorithm::EcdsaP256).is_empty());
+        assert_eq!(usage_warnings(&usages(&["key agreement", "data encipherment"]), KeyAlgorithm::Ed25519).len(), 2);
     }
 
     #[test]

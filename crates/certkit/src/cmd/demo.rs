@@ -35,12 +35,17 @@ const SERVER_CSR: &str = r#"{
 }
 "#;
 
+/// The seed's signing config, plus certkit's `signer_name`, so that the
+/// folder also serves the README's Kubernetes flow (`certkit k8s sign` with
+/// `example.com/serving`); cfssl ignores the member, and `sign` does not
+/// read it.
 const SIGNING_CONFIG: &str = r#"{
   "signing": {
     "default": {
       "usages": ["digital signature", "key encipherment", "server auth"],
       "expiry": "876000h",
-      "ca_constraint": { "is_ca": false }
+      "ca_constraint": { "is_ca": false },
+      "signer_name": "example.com/serving"
     }
   }
 }
@@ -101,7 +106,7 @@ pub fn run(a: Args) -> Result<()> {
     openssl_verify(dir);
     let info = certkit_core::info::certificate(&leaf, "ca-signed-server.pem")?;
     println!(
-        "\nMade in {}:\n  ca.pem, ca-key.pem (0600), ca.csr          the CA \"My Example Signer\"\n  server-key.pem (0600), server.csr          the server's key and CSR\n  ca-signed-server.pem                       the server certificate: {}\n                                             valid {} .. {}",
+        "\nMade in {}:\n  ca.pem, ca-key.pem (0600), ca.csr          the CA \"My Example Signer\"\n  server-key.pem (0600), server.csr          the server's key and CSR\n  ca-signed-server.pem                       the server certificate: {}\n                                             valid {} .. {}\n  server-signing-config.json                 the seed's signing config; its \"signer_name\" also serves\n                                             `certkit k8s sign` for example.com/serving (README.md)",
         dir.display(),
         info.sans.join(", "),
         info.not_before,

@@ -80,11 +80,14 @@ struct CheckArgs {
 }
 
 /// Sign approved CertificateSigningRequest objects and print them with status.certificate set,
-/// ready for `kubectl replace --raw /apis/certificates.k8s.io/v1/certificatesigningrequests/NAME/status -f -`
-/// (one object per call: for a List, use --out-dir and replace each NAME.json).
+/// ready for `kubectl replace --raw /apis/certificates.k8s.io/v1/certificatesigningrequests/NAME/status -f -`,
+/// which takes one object: one object, or a List of one, prints the object itself; a longer List
+/// prints a List of what was signed, so use --out-dir and replace each NAME.json.
+/// Exit status 1: nothing signed, nothing printed or written; 3: some objects signed (printed or
+/// written) and some not (each reason on stderr).
 #[derive(clap::Args, Debug)]
 #[command(
-    after_help = "Example:\n  kubectl get csr my-svc -o json | certkit k8s sign -ca ca.pem -ca-key ca-key.pem -config config.json - \\\n    | kubectl replace --raw /apis/certificates.k8s.io/v1/certificatesigningrequests/my-svc/status -f -"
+    after_help = "Examples:\n  kubectl get csr my-svc -o json | certkit k8s sign -ca ca.pem -ca-key ca-key.pem -config config.json - \\\n    | kubectl replace --raw /apis/certificates.k8s.io/v1/certificatesigningrequests/my-svc/status -f -\n  kubectl get csr -o json | certkit k8s sign -ca ca.pem -ca-key ca-key.pem -config config.json --out-dir signed -\n  for f in signed/*.json; do n=$(basename \"$f\" .json)\n    kubectl replace --raw /apis/certificates.k8s.io/v1/certificatesigningrequests/$n/status -f \"$f\"; done"
 )]
 struct SignArgs {
     #[command(flatten)]
@@ -119,9 +122,13 @@ struct SecretArgs {
     /// Its private key (unencrypted PEM).
     #[arg(long, value_name = "FILE")]
     key: String,
-    /// Add the CA certificate as ca.crt.
+    /// Add the CA certificate(s) as ca.crt (each must be a CA certificate).
     #[arg(long = "ca", value_name = "FILE")]
     ca: Option<String>,
+    /// Allow --cert to be a CA certificate, which puts the CA's own signing
+    /// key into the Secret (as cert-manager's CA issuer wants); refused otherwise.
+    #[arg(long)]
+    allow_ca_key: bool,
     /// yaml or json.
     #[arg(long, value_enum, default_value_t)]
     output: Format,
@@ -131,7 +138,15 @@ pub fn run(a: Args) -> Result<()> {
     match a.command {
         Command::Request(r) => request(r),
         Command::Check(c) => check(c),
-        Command::Sign(s) => sign(s),
+        Command::Sign(s) => match sign(s)? {
+            None => Ok(()),
+            Some(summary) => {
+                // Everything sign() held (the CA key, the ledger's lock) is
+                // released by now; stdout was flushed when it was written.
+                eprintln!("certkit: {summary}");
+                std::process::exit(super::PARTLY_DONE);
+            }
+        },
         Command::Secret(s) => secret(s),
     }
 }
@@ -156,7 +171,10 @@ fn request(a: RequestArgs) -> Result<()> {
         usages: a.usages,
         expiration_seconds: a.expiration_seconds,
     };
-    let manifest = kube::manifest(&io::read_input(&a.csr)?, &params, &what)?;
+    let (manifest, warnings) = kube::manifest_with_warnings(&io::read_input(&a.csr)?, &params, &what)?;
+    for w in &warnings {
+        eprintln!("certkit: warning: {w}");
+    }
     print(&manifest, a.output)
 }
 
@@ -173,6 +191,7 @@ fn read_objects(path: &str) -> Result<(Vec<Value>, bool)> {
     // each request in it is still held to the core's limit.
     let bytes = io::read_input_limited(path, 64 * 1024 * 1024)?;
     let what = io::display_name(path);
+    kube::check_object_input(&bytes, &what).map_err(anyhow::Error::msg)?;
     let value: Value = if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
         certkit_core::json::value(&bytes, &what, MAX_OBJECT_VALUES)?
     } else {
@@ -204,12 +223,16 @@ fn check(a: CheckArgs) -> Result<()> {
         let csr = certkit_core::csr::Csr::parse(&bytes, &what)?;
         let usages =
             if a.usages.is_empty() { kube::default_usages(&signer, csr.public_key().algorithm()) } else { a.usages };
-        kube::validate_signer_name(&signer).map_err(anyhow::Error::msg)?;
+        kube::validate_signer_name(&signer).map_err(|r| anyhow::anyhow!("--signer {r}"))?;
         kube::check_signer_rules(&signer, &csr, &usages).map_err(|r| anyhow::anyhow!("{what}: {r}"))?;
+        for w in kube::usage_warnings(&usages, csr.public_key().algorithm()) {
+            eprintln!("certkit: warning: {w}");
+        }
         println!("{what}: meets the rules of {signer} with usages {usages:?}");
         return Ok(());
     }
     let (objects, _) = read_objects(&a.input)?;
+    let total = objects.len();
     let mut bad = 0;
     for o in &objects {
         let name = kube::object_name(o);
@@ -237,28 +260,42 @@ fn check(a: CheckArgs) -> Result<()> {
             .and_then(|csr| Ok(kube::check_object(signer, &csr, &usages?)?));
         match result {
             Ok(()) => println!("{name}: meets the rules of {signer}"),
+            // One object, one line.
+            Err(e) if total == 1 => bail!("{name}: {e:#}"),
             Err(e) => {
                 bad += 1;
                 eprintln!("certkit: {name}: {e:#}");
             }
         }
     }
+    if bad == total && bad > 0 {
+        bail!("all {total} objects break their signer's rules (see above)");
+    }
     if bad > 0 {
-        bail!("{bad} of {} objects break their signer's rules (see above)", objects.len());
+        bail!("{bad} of {total} objects break their signer's rules (see above); the others meet them");
     }
     Ok(())
 }
 
-fn sign(a: SignArgs) -> Result<()> {
+/// Signs what it can. An error means nothing was signed, printed or
+/// written; `Some(summary)` that some objects were and others were not.
+fn sign(a: SignArgs) -> Result<Option<String>> {
     let (objects, was_list) = read_objects(&a.input)?;
-    if a.out_dir.is_some() {
-        // Names become file names: refuse any that could leave the folder, and duplicates.
+    let total = objects.len();
+    if let Some(dir) = &a.out_dir {
+        // Names become file names: refuse any that could leave the folder,
+        // duplicates, and (without --force) files already there, before
+        // anything is signed.
         let mut seen = std::collections::BTreeSet::new();
         for o in &objects {
             let name = kube::object_name(o);
-            kube::validate_path_name(&name).map_err(anyhow::Error::msg)?;
+            kube::validate_path_name(&name).map_err(|e| anyhow::anyhow!("{e}; sign it without --out-dir"))?;
             if !seen.insert(name.clone()) {
                 bail!("two objects are both named `{name}`; sign them separately");
+            }
+            let file = dir.join(format!("{name}.json"));
+            if !a.force && file.exists() {
+                bail!("{} already exists; pass --force to replace it, or choose another --out-dir", file.display());
             }
         }
     }
@@ -277,28 +314,33 @@ fn sign(a: SignArgs) -> Result<()> {
         let name = kube::object_name(&o);
         let mut rng = io::rng();
         let mut signer_rng = io::rng();
-        match kube::sign(o, &params, &mut KeySigner::new(&ca.key, &mut signer_rng), io::now(), &mut rng) {
+        let reason = match kube::sign(o, &params, &mut KeySigner::new(&ca.key, &mut signer_rng), io::now(), &mut rng) {
             Ok(Outcome::Signed { object, cert_der, csr_der, profile, warnings }) => {
-                if let Err(e) = ca.record(&cert_der, Some(&csr_der), &profile) {
-                    refused += 1;
-                    eprintln!("certkit: {name}: not signed: {e:#}");
-                    continue;
+                match ca.record(&cert_der, Some(&csr_der), &profile) {
+                    Ok(()) => {
+                        io::warn(&warnings);
+                        eprintln!("certkit: signed {name}");
+                        signed.push((name, object));
+                        continue;
+                    }
+                    Err(e) => format!("{e:#}"),
                 }
-                io::warn(&warnings);
-                eprintln!("certkit: signed {name}");
-                signed.push((name, object));
             }
-            Ok(Outcome::Refused(r)) => {
-                refused += 1;
-                eprintln!("certkit: {name}: not signed: {r}");
-            }
-            Err(e) => {
-                refused += 1;
-                eprintln!("certkit: {name}: not signed: {e}");
-            }
+            Ok(Outcome::Refused(r)) => r.to_string(),
+            Err(e) => e.to_string(),
+        };
+        // One object: its reason is the one line of the error.
+        if total == 1 {
+            bail!("{name}: not signed: {reason}");
         }
+        refused += 1;
+        eprintln!("certkit: {name}: not signed: {reason}");
     }
-    if let Some(dir) = &a.out_dir {
+    if signed.is_empty() {
+        // Nothing printed, nothing written.
+        bail!("none of the {total} objects was signed (see above)");
+    }
+    let place = if let Some(dir) = &a.out_dir {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         let outs: Vec<Output> = signed
             .iter()
@@ -313,10 +355,12 @@ fn sign(a: SignArgs) -> Result<()> {
         for o in &outs {
             eprintln!("certkit: wrote {}", o.path.display());
         }
-    } else if !signed.is_empty() {
-        // Only what was signed is printed: with nothing signed, stdout stays
-        // empty (and the exit status says why).
-        let out = if was_list {
+        format!("written to {}", dir.display())
+    } else {
+        // `kubectl replace --raw …/NAME/status` takes one object, so one
+        // object in (alone or as a List of one) is one object out; only a
+        // longer List comes back as a List.
+        let out = if was_list && total > 1 {
             serde_json::json!({
                 "apiVersion": "v1",
                 "kind": "List",
@@ -327,21 +371,33 @@ fn sign(a: SignArgs) -> Result<()> {
             signed.remove(0).1
         };
         print(&out, Format::Json)?;
-    }
+        "printed".to_string()
+    };
     if refused > 0 {
-        bail!(
-            "{refused} of {} objects were not signed (see above){}",
-            refused + signed.len(),
-            if signed.is_empty() { "" } else { "; the others were" }
-        );
+        return Ok(Some(format!(
+            "{refused} of {total} objects were not signed (see above); the other {} {} signed and {place}",
+            signed.len(),
+            if signed.len() == 1 { "was" } else { "were" }
+        )));
     }
-    Ok(())
+    Ok(None)
 }
 
 fn secret(a: SecretArgs) -> Result<()> {
     let cert = io::read_input(&a.cert)?;
     let key = zeroize::Zeroizing::new(io::read_input(&a.key)?);
     let ca = a.ca.as_deref().map(io::read_input).transpose()?;
-    let secret = kube::tls_secret(&a.name, &cert, &key, ca.as_deref())?;
+    let (cert_what, key_what) = (io::display_name(&a.cert), io::display_name(&a.key));
+    let ca_what = a.ca.as_deref().map(io::display_name).unwrap_or_default();
+    let secret = kube::tls_secret(&kube::SecretParams {
+        name: &a.name,
+        cert: &cert,
+        cert_what: &cert_what,
+        key: &key,
+        key_what: &key_what,
+        ca: ca.as_deref(),
+        ca_what: &ca_what,
+        allow_ca_key: a.allow_ca_key,
+    })?;
     print(&secret, a.output)
 }
