@@ -39,9 +39,10 @@ pub fn run(a: Args) -> Result<()> {
             a.ca_dir.display()
         );
     };
-    let subject = issued.subject.clone();
+    // The subject, for the messages ("" for a certificate without one).
+    let subject = if issued.subject.is_empty() { String::new() } else { format!(" ({})", issued.subject) };
     if let Some((when, why)) = locked.ledger()?.revocation(&serial) {
-        bail!("serial {serial} ({subject}) was already revoked at {when} ({why})");
+        bail!("serial {serial}{subject} was already revoked at {when} ({why})");
     }
     locked.append(&Record::Revoked {
         time: io::now().rfc3339(),
@@ -49,7 +50,7 @@ pub fn run(a: Args) -> Result<()> {
         reason: reason.name().into(),
     })?;
     println!(
-        "certkit: revoked {serial} ({subject}), reason {}; publish it with `certkit gencrl --ca-dir {}`",
+        "certkit: revoked {serial}{subject}, reason {}; publish it with `certkit gencrl --ca-dir {}`",
         reason.name(),
         a.ca_dir.display()
     );
