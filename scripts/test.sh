@@ -62,6 +62,9 @@ trap 'rm -f "$log"' EXIT
 step "tests (unit tests, and whole flows judged by OpenSSL)"
 cargo test --workspace --locked 2>&1 | tee -a "$log"
 
+step "pkilint: what certkit issues, linted against RFC 5280 and the CA/B Forum Baseline Requirements"
+CERTKIT="$PWD/target/debug/certkit" bash tests/lint/run.sh 2>&1 | tee -a "$log"
+
 step "npm package: build (wasm-bindgen, wasm-opt, npm pack)"
 bash scripts/build-npm.sh
 
