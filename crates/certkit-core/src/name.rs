@@ -102,32 +102,31 @@ enum Kind {
     Utf8,
 }
 
-/// A value as an error shows it: control characters escaped, and cut
-/// after 40 characters (an error is one line, whatever was given).
-fn excerpt(value: &str) -> String {
-    match value.char_indices().nth(40) {
-        Some((cut, _)) => alloc::format!("{}…", crate::json::shown(&value[..cut])),
-        None => crate::json::shown(value),
-    }
+/// A value as an error shows it: cut after 40 characters, so that an error
+/// is one line of reasonable length whatever was given. (Values with
+/// control characters are refused before they are shown.)
+fn excerpt(value: &str) -> &str {
+    value.char_indices().nth(40).map_or(value, |(cut, _)| &value[..cut])
 }
 
 fn encode_value(field: &str, value: &str, kind: Kind, max: usize) -> Result<Any> {
     let err = |reason: String| Error::Name { field: field.to_string(), reason };
+    if value.chars().any(|c| c.is_control()) {
+        return Err(err("contains control characters; remove them".to_string()));
+    }
+    let more = if excerpt(value).len() < value.len() { "…" } else { "" };
     if matches!(kind, Kind::Country) && (value.len() != 2 || !value.bytes().all(|b| b.is_ascii_uppercase())) {
         return Err(err(alloc::format!(
-            "`{}` is not a two-letter ISO 3166 country code (like \"US\" or \"DE\")",
+            "`{}{more}` is not a two-letter ISO 3166 country code (like \"US\" or \"DE\")",
             excerpt(value)
         )));
     }
     if value.chars().count() > max {
         return Err(err(alloc::format!(
-            "`{}` is {} characters; RFC 5280 allows at most {max}",
+            "`{}{more}` is {} characters; RFC 5280 allows at most {max}",
             excerpt(value),
             value.chars().count()
         )));
-    }
-    if value.chars().any(|c| c.is_control()) {
-        return Err(err("contains control characters; remove them".to_string()));
     }
     let any = match kind {
         Kind::Country => {
