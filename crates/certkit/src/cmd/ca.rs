@@ -75,7 +75,8 @@ struct InitArgs {
     /// cfssl CSR JSON for the CA (default: {"CN":"certkit CA"}, ECDSA P-256); - for standard input.
     #[arg(value_name = "CSRJSON")]
     csrjson: Option<String>,
-    /// Signing config to copy into the directory (default: cfssl's default profile).
+    /// Signing config to copy into the directory (default: digital signature,
+    /// server auth, client auth; 8760h — cfssl's default without key encipherment).
     #[arg(long, value_name = "FILE")]
     config: Option<String>,
     /// Leave the CA key unencrypted (not recommended).
@@ -118,10 +119,15 @@ pub fn run(a: Args) -> Result<()> {
     }
 }
 
+/// The signing config of a new CA directory without `--config`: cfssl's
+/// default profile without `key encipherment`, which EC and Ed25519 keys
+/// cannot have (every EC CSR would sign with a warning) and TLS with
+/// (EC)DHE, the only key exchange of TLS 1.3, does not use; the CA/B Forum
+/// BRs advise against it beside `digital signature` on RSA keys too.
 const DEFAULT_CONFIG: &str = r#"{
     "signing": {
         "default": {
-            "usages": ["digital signature", "key encipherment", "server auth", "client auth"],
+            "usages": ["digital signature", "server auth", "client auth"],
             "expiry": "8760h"
         }
     }

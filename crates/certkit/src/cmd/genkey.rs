@@ -8,8 +8,6 @@ use super::OutArgs;
 use crate::io;
 
 /// Make a private key and a CSR from cfssl CSR JSON (with -initca, a self-signed CA too).
-///
-/// Example: echo '{"CN":"web","hosts":["web.example.com"]}' | certkit genkey - | certkit cfssljson -bare web
 #[derive(clap::Args, Debug)]
 #[command(
     after_help = "Example:\n  echo '{\"CN\":\"web\",\"hosts\":[\"web.example.com\"],\"key\":{\"algo\":\"ecdsa\",\"size\":256}}' \\\n    | certkit genkey - | certkit cfssljson -bare web"
