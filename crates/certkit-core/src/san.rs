@@ -218,6 +218,11 @@ pub fn validate_dns(name: &str, wildcard: bool) -> core::result::Result<(), &'st
     if body.contains('*') {
         return Err("a wildcard is only allowed as the whole leftmost label, as in `*.example.com`");
     }
+    if body.len() < name.len() && !body.contains('.') {
+        // `*.com` would match every name under a top-level domain (the BRs
+        // forbid a wildcard left of a registry-controlled label).
+        return Err("a wildcard needs a domain of two labels or more after it, as in `*.example.com`");
+    }
     if body.rsplit('.').next().is_some_and(|last| !last.is_empty() && last.bytes().all(|b| b.is_ascii_digit())) {
         return Err(
             "the last label is all digits, so this is neither a host name nor a valid IP address (RFC 1123 2.1)",
@@ -309,6 +314,7 @@ mod tests {
             ("foo..bar", "empty label"),
             ("*.*.example.com", "wildcard"),
             ("a*.example.com", "wildcard"),
+            ("*.com", "two labels or more"),
             ("under_score.example.com", "underscores"),
             ("example.com.", "trailing dot"),
             ("example.com:443", "port"),
