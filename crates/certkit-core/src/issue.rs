@@ -452,7 +452,8 @@ pub fn prepare<R: CryptoRng + ?Sized>(
             warnings.push(Warning::CappedToCa { not_after: ca_na });
         }
     }
-    if not_after <= not_before {
+    // Both ends count: notAfter == notBefore is one valid second.
+    if not_after < not_before {
         return Err(Error::Validity {
             reason: alloc::format!("notAfter {not_after} is not after notBefore {not_before}"),
         });
@@ -726,6 +727,15 @@ mod tests {
         assert_eq!(nb, NOW.saturating_sub(Duration::from_secs(300)));
         // RFC 5280 counts both ends: a 24h profile's last second is notAfter.
         assert_eq!(na.0 - nb.0, 24 * 3600 - 1);
+        // Down to one second, which is notBefore == notAfter; under a second
+        // the config is refused, not every issuance.
+        let one = r#"{"signing":{"default":{"usages":["server auth"],"expiry":"1s","backdate":"0s"}}}"#;
+        let (cert, _) = sign(&subject(r#"{"CN":"web","hosts":["web.example"]}"#), one, None, &ca, &key).unwrap();
+        let v = cert.tbs_certificate().validity();
+        assert_eq!(UnixTime::from_x509(&v.not_before), UnixTime::from_x509(&v.not_after));
+        let half = r#"{"signing":{"default":{"usages":["server auth"],"expiry":"1500ms","backdate":"1s"}}}"#;
+        let e = SigningConfig::from_json(half.as_bytes(), "c").unwrap_err().to_string();
+        assert!(e.contains("backdate: 1s is not shorter than signing.default.expiry (1s)"), "{e}");
         let (cert, warnings) = sign(
             &subject(r#"{"CN":"web","hosts":["web.example"]}"#),
             r#"{"signing":{"default":{"usages":["server auth"],"expiry":"876000h"}}}"#,

@@ -85,21 +85,22 @@ pub fn validate_signer_name(name: &str) -> core::result::Result<(), String> {
     // domain a DNS-1123 subdomain with a dot; each `.`-separated part of the
     // path a DNS-1123 subdomain too.
     let fix = "write it as DOMAIN/NAME, like \"example.com/serving\"";
+    let shown = cluster_text(name, 100);
     let Some((domain, path)) = name.split_once('/') else {
-        return Err(alloc::format!("`{name}` has no `/`; {fix}"));
+        return Err(alloc::format!("`{shown}` has no `/`; {fix}"));
     };
     if path.contains('/') {
-        return Err(alloc::format!("`{name}` has more than one `/`; {fix}"));
+        return Err(alloc::format!("`{shown}` has more than one `/`; {fix}"));
     }
     if path.is_empty() || domain.len() > 253 || path.len() > 317 {
-        return Err(alloc::format!("`{name}` has an empty or too long name after `/`; {fix}"));
+        return Err(alloc::format!("`{shown}` has an empty or too long name after `/`; {fix}"));
     }
     if !domain.contains('.') || !is_subdomain(domain) {
-        return Err(alloc::format!("`{name}` must start with a lowercase fully qualified domain; {fix}"));
+        return Err(alloc::format!("`{shown}` must start with a lowercase fully qualified domain; {fix}"));
     }
     if !is_subdomain(path) {
         return Err(alloc::format!(
-            "`{name}`: the part after `/` may hold only lowercase letters, digits, `-` and `.`; {fix}"
+            "`{shown}`: the part after `/` may hold only lowercase letters, digits, `-` and `.`; {fix}"
         ));
     }
     Ok(())
@@ -128,7 +129,10 @@ pub fn validate_path_name(name: &str) -> core::result::Result<(), String> {
         || name.len() > 253
         || name.chars().any(|c| matches!(c, '/' | '\\' | '%') || c.is_control())
     {
-        return Err(alloc::format!("metadata.name `{name}` cannot be used as a file name or URL path segment"));
+        return Err(alloc::format!(
+            "metadata.name `{}` cannot be used as a file name or URL path segment",
+            cluster_text(name, 100)
+        ));
     }
     Ok(())
 }
@@ -145,7 +149,8 @@ pub fn validate_object_name(name: &str) -> core::result::Result<(), String> {
         Ok(())
     } else {
         Err(alloc::format!(
-            "`{name}` is not a lowercase RFC 1123 subdomain, as Kubernetes requires: use lowercase letters, digits, `-` and `.`, each part starting and ending with a letter or digit (at most 253 characters), like \"my-svc.my-namespace\""
+            "`{}` is not a lowercase RFC 1123 subdomain, as Kubernetes requires: use lowercase letters, digits, `-` and `.`, each part starting and ending with a letter or digit (at most 253 characters), like \"my-svc.my-namespace\"",
+            cluster_text(name, 100)
         ))
     }
 }
@@ -411,7 +416,7 @@ pub fn check_signer_rules(signer: &str, csr: &Csr, usages: &[String]) -> core::r
             }
             for u in &set {
                 if !["digital signature", "key encipherment", "client auth"].contains(u) {
-                    return Err(rule(&alloc::format!("invalid usage for client certificate: {u}")));
+                    return Err(rule(&alloc::format!("invalid usage for client certificate: {}", cluster_text(u, 40))));
                 }
             }
             if !set.contains(&"client auth") {
@@ -643,16 +648,32 @@ pub fn object_name(object: &Value) -> String {
     object.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("(unnamed)").to_string()
 }
 
+/// An object's name as messages show it: text from the cluster, so control
+/// characters are escaped and it is cut at 100 characters (a message stays
+/// one line and cannot drive a terminal).
+pub fn shown_name(object: &Value) -> String {
+    cluster_text(&object_name(object), 100)
+}
+
+/// Text from a cluster object (a name, a condition's reason or message) as
+/// messages show it: control characters escaped, cut after `max` characters.
+fn cluster_text(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => alloc::format!("{}…", crate::json::shown(&text[..cut])),
+        None => crate::json::shown(text),
+    }
+}
+
 /// Whether an object may be signed: approved, not denied or failed, not
 /// already signed, not for the legacy signer.
 fn approval(view: &ObjectView, allow_unapproved: bool) -> core::result::Result<(), Refusal> {
     let why = |c: &Condition| {
-        let mut s = c.reason.clone();
+        let mut s = cluster_text(&c.reason, 100);
         if !c.message.is_empty() {
             if !s.is_empty() {
                 s.push_str(": ");
             }
-            s.push_str(&c.message);
+            s.push_str(&cluster_text(&c.message, 200));
         }
         if s.is_empty() { "no reason given".to_string() } else { s }
     };

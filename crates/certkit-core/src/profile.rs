@@ -472,6 +472,8 @@ impl SigningConfig {
         let mut default = resolve("default", &default_json, None)?;
         if builtin {
             default.unused_profiles = signing.profiles.iter().map(|(name, _)| name.clone()).collect();
+            // Sorted: the JSON map's order depends on serde_json's features.
+            default.unused_profiles.sort();
         }
         let mut profiles = BTreeMap::new();
         for (name, p) in &signing.profiles {
@@ -765,13 +767,14 @@ pub(crate) fn check_lifetime(
     expiry_field: &str,
     backdate_field: &str,
 ) -> Result<()> {
-    if expiry.is_zero() {
+    // Validity is counted in whole seconds (X.509 times have no fractions).
+    if expiry.as_secs() == 0 {
         return Err(Error::Config {
             field: expiry_field.into(),
-            reason: "the expiry is zero; give a lifetime such as \"8760h\"".into(),
+            reason: "the expiry is under a second; give a lifetime such as \"8760h\"".into(),
         });
     }
-    if backdate >= expiry {
+    if backdate.as_secs() >= expiry.as_secs() {
         return Err(Error::Config {
             field: backdate_field.into(),
             reason: alloc::format!(

@@ -275,7 +275,8 @@ mod tests {
         for (ca, says) in [
             (r#"{"expiry":"1s"}"#, "ca.backdate: 5m is not shorter than ca.expiry (1s), so every certificate"),
             (r#"{"expiry":"1h","backdate":"2h"}"#, "ca.backdate: 2h is not shorter than ca.expiry (1h)"),
-            (r#"{"expiry":"0s"}"#, "ca.expiry: the expiry is zero"),
+            (r#"{"expiry":"0s"}"#, "ca.expiry: the expiry is under a second"),
+            (r#"{"expiry":"1500ms","backdate":"1s"}"#, "ca.backdate: 1s is not shorter than ca.expiry (1s)"),
         ] {
             let json = alloc::format!(r#"{{"CN":"x","ca":{ca}}}"#);
             let e = CsrRequest::from_json(json.as_bytes(), "c").unwrap().validate(true).unwrap_err().to_string();
