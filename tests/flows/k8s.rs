@@ -598,7 +598,7 @@ fn one_object_is_one_line_and_one_object_out() {
     let lines = error_lines(&out);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(lines.len(), 1, "{lines:?}");
-    assert!(lines[0].contains("out/b.json already exists; pass --force"), "{lines:?}");
+    assert!(lines[0].contains("out/b.json already exists; remove it or pass --force"), "{lines:?}");
     assert!(!d.path("out/a.json").exists() && d.read("out/b.json") == "old");
 }
 
@@ -700,4 +700,28 @@ fn a_secret_keeps_ca_keys_out_unless_asked() {
             "certkit: combined.pem: holds a private key next to the certificates; give a file with only certificates, and the key in its own file"
         ]
     );
+}
+
+#[test]
+fn text_from_the_cluster_cannot_break_a_line_or_drive_a_terminal() {
+    let d = setup("k8s-cluster-text");
+    let pem = csr_pem(&d, r#"{"CN":"svc","hosts":["svc.example.com"]}"#);
+    // A name and a denial message with a newline and escape sequences.
+    let conds =
+        serde_json::json!([{ "type": "Denied", "status": "True", "reason": "No", "message": "line1\nline2\u{1b}[2J" }]);
+    let o = object("evil\nname\u{1b}[31mRED", "example.com/serving", &pem, &["server auth"], conds, None);
+    let out = certkit(&d, &sign_args(&["-"]), o.to_string().as_bytes());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+    assert!(err.contains(r"evil\u{a}name\u{1b}[31mRED") && err.contains(r"line1\u{a}line2\u{1b}[2J"), "{err}");
+    // --hostname would rewrite what the requester asked for: refused.
+    let o = object("svc", "example.com/serving", &pem, &["server auth"], approved(), None);
+    let out = certkit(&d, &sign_args(&["--hostname", "other.example.com", "-"]), o.to_string().as_bytes());
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("drop --hostname"));
+    // An --out-dir that cannot be made is refused before anything is signed.
+    d.write("a-file", "");
+    let out = certkit(&d, &sign_args(&["--out-dir", "a-file/out", "-"]), o.to_string().as_bytes());
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("cannot create a-file/out"));
 }

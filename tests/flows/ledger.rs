@@ -473,6 +473,10 @@ fn a_refused_destination_issues_nothing() {
     assert!(!d.path("batch/a.pem").exists(), "nothing is signed when one destination is taken");
     let issued = String::from_utf8(ok(&d, &["list", "--ca-dir", "ca"], b"")).unwrap();
     assert_eq!(issued.lines().count(), 2, "the header and svc only: {issued}");
+    // A destination in a folder that does not exist: refused before signing.
+    let out = certkit(&d, &["sign", "--ca-dir", "ca", "s.csr", "-o", "nodir/svc"], b"");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write nodir/svc.pem: nodir is not a folder"));
     // Some of several signed: exit 3, the others each named.
     std::fs::create_dir(d.path("mixed")).unwrap();
     d.write("mixed/good.csr", csr(&d, "good"));

@@ -223,6 +223,23 @@ fn cfssl_flag_forms() {
         "{err}"
     );
 
+    // A long flag a command lacks is not read as -h (help, exit 0).
+    let out = certkit(&d, &["genkey", "-hostname", "a.example", "server.json"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "certkit: -hostname is not a flag of `certkit genkey`; see `certkit genkey --help`\n"
+    );
+    // A reader that stops early (`| head -1`) is not a failure, and not a panic.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_certkit"))
+        .args(["certinfo", "-cert", "signed.pem"])
+        .current_dir(&d.0)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    assert!(child.wait().unwrap().success());
+
     // -renewca: the root again, same name and key; what it signed verifies under it.
     split(&d, &ok(&d, &["gencert", "-renewca", "-ca", "ca.pem", "-ca-key", "ca-key.pem"], b""), "ca2");
     assert!(!d.path("ca2-key.pem").exists() && !d.path("ca2.csr").exists(), "-renewca prints only the certificate");
@@ -248,12 +265,19 @@ fn cfssl_flag_forms() {
     assert!(!d.path("ca3-key.pem").exists());
     assert_eq!(key_of("ca3.pem"), key_of("ca.pem"));
     assert!(subject_of("ca3.pem").contains("My Example Signer 2"));
+    // As cfssl: the request's key section is ignored, with a warning here.
     let out = certkit(
         &d,
         &["gencert", "-initca", "-ca-key", "ca-key.pem", "-"],
         br#"{"CN":"X","key":{"algo":"ecdsa","size":256}}"#,
     );
-    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("drop `key` from the request"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && err.contains("key section (ECDSA P-256) is ignored"), "{err}");
+    // -renewca takes nothing but the root and its key.
+    let out = certkit(&d, &["gencert", "-renewca", "-ca", "ca.pem", "-ca-key", "ca-key.pem", "-hostname", "x"], b"");
+    assert!(
+        !out.status.success() && String::from_utf8_lossy(&out.stderr).contains("-renewca takes only -ca and -ca-key")
+    );
 }
 
 #[test]

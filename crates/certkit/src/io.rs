@@ -137,16 +137,18 @@ pub fn write_files(outputs: &[Output], force: bool) -> Result<()> {
     Ok(())
 }
 
-/// Refuses, without `force`, a destination that already exists. Commands
-/// call it before they sign, so that a certificate is not issued (and
+/// Refuses a destination whose folder does not exist, and, without
+/// `force`, one that already exists. Commands call it before they sign, so that a certificate is not issued (and
 /// recorded in a CA directory's ledger) only to be refused at the end;
 /// [`write_files`] checks again, and link(2) a last time.
 pub fn ensure_new<'a>(paths: impl IntoIterator<Item = &'a Path>, force: bool) -> Result<()> {
-    if !force {
-        for path in paths {
-            if path.exists() || path.is_symlink() {
-                bail!("{} already exists; remove it or pass --force to replace it", path.display());
-            }
+    for path in paths {
+        let dir = parent(path);
+        if !dir.is_dir() {
+            bail!("cannot write {}: {} is not a folder; make it first", path.display(), dir.display());
+        }
+        if !force && (path.exists() || path.is_symlink()) {
+            bail!("{} already exists; remove it or pass --force to replace it", path.display());
         }
     }
     Ok(())
@@ -361,4 +363,25 @@ pub fn with_spinner<T>(message: &str, f: impl FnOnce() -> T) -> T {
     let out = f();
     pb.finish_and_clear();
     out
+}
+
+/// Whether an error is a closed pipe on standard output (`certkit … | head`):
+/// the reader has what it wanted, which is not a failure.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+}
+
+/// Prints to standard output, returning the error (a closed pipe, say)
+/// rather than panicking as `print!` does.
+pub fn out(text: std::fmt::Arguments<'_>) -> Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_fmt(text)?;
+    stdout.flush()?;
+    Ok(())
+}
+
+/// [`out`] with a newline, for `println!`.
+pub fn outln(text: std::fmt::Arguments<'_>) -> Result<()> {
+    out(format_args!("{text}\n"))
 }

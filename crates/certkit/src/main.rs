@@ -78,15 +78,12 @@ fn main() -> ExitCode {
         Command::List(a) => cmd::list::run(a),
         Command::Expiry(a) => cmd::expiry::run(a),
         Command::Renew(a) => cmd::renew::run(a),
-        Command::Version => {
-            println!("certkit {}", certkit_core::VERSION);
-            Ok(())
-        }
+        Command::Version => io::outln(format_args!("certkit {}", certkit_core::VERSION)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            if is_broken_pipe(&e) {
+            if io::is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;
             }
             let _ = writeln!(std::io::stderr(), "certkit: {e:#}");
@@ -95,17 +92,14 @@ fn main() -> ExitCode {
     }
 }
 
-fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
-}
-
 /// Turns cfssl's single-dash long flags (`-ca-key x`, `-initca`, Go's
 /// `-initca=true`) into GNU ones, for the flags the chosen subcommand
 /// defines; drops cfssl's global `-loglevel` (certkit logs nothing) and
-/// takes `sign -csr FILE` as the CSR argument. A single-dash word that is
-/// none of these, nor a short flag or a number, is refused by name, rather
-/// than read as a cluster of short flags. Values of flags, `-`, short flags
-/// and everything after `--` are left alone.
+/// takes `sign -csr FILE` as the CSR argument. Any other single-dash word
+/// longer than one letter (not a number) is refused by name, rather than
+/// read by clap as short flags — `-hostname` on a command without it would
+/// be `-h` (help, exit 0), `-output` would be `-o utput`. Values of flags,
+/// `-`, one-letter flags and everything after `--` are left alone.
 fn normalize_args(args: Vec<OsString>) -> Result<Vec<OsString>, String> {
     // Walk down the subcommands named by the leading words (`k8s sign`).
     let mut sub = Cli::command();
@@ -130,7 +124,6 @@ fn normalize_args(args: Vec<OsString>) -> Result<Vec<OsString>, String> {
     let find = |name: &str| {
         sub.get_arguments().find(|a| a.get_long_and_visible_aliases().unwrap_or_default().contains(&name)).cloned()
     };
-    let shorts: Vec<char> = sub.get_arguments().filter_map(clap::Arg::get_short).chain(['h']).collect();
     let mut out = args[..=pos].to_vec();
     let mut rest = args[pos + 1..].iter();
     while let Some(a) = rest.next() {
@@ -186,8 +179,8 @@ fn normalize_args(args: Vec<OsString>) -> Result<Vec<OsString>, String> {
             }
             continue;
         }
-        if flag.starts_with(|c: char| shorts.contains(&c)) || flag.parse::<f64>().is_ok() {
-            out.push(a.clone()); // a short flag with its value (`-oweb`), or a number
+        if flag.parse::<f64>().is_ok() {
+            out.push(a.clone()); // a number
             continue;
         }
         return Err(unknown_flag(&command, name));
@@ -213,7 +206,7 @@ fn unknown_flag(command: &str, name: &str) -> String {
             "-{name} is a flag of cfssl's remote signer and database, which certkit does not have: it signs here, offline, with -ca/-ca-key or --ca-dir"
         )
     } else {
-        format!("certkit {command} has no flag -{name}; see `certkit {command} --help`")
+        format!("-{name} is not a flag of `certkit {command}`; see `certkit {command} --help`")
     }
 }
 
@@ -242,11 +235,9 @@ mod tests {
         assert_eq!(norm(&["certkit", "gencert", "-initca", "-"]), ["certkit", "gencert", "--initca", "-"]);
         assert_eq!(norm(&["certkit", "cfssljson", "-bare", "ca"]), ["certkit", "cfssljson", "--bare", "ca"]);
         assert_eq!(norm(&["certkit", "k8s", "sign", "-ca", "c", "-"]), ["certkit", "k8s", "sign", "--ca", "c", "-"]);
-        // Short flags, their values and numbers are left for clap to judge.
-        assert_eq!(
-            norm(&["certkit", "sign", "-oweb", "-o", "n", "x.csr"]),
-            ["certkit", "sign", "-oweb", "-o", "n", "x.csr"]
-        );
+        // One-letter flags, their values and numbers are left for clap to judge.
+        assert_eq!(norm(&["certkit", "sign", "-o", "n", "-h", "x.csr"]), ["certkit", "sign", "-o", "n", "-h", "x.csr"]);
+        assert_eq!(norm(&["certkit", "k8s", "request", "--expiration-seconds", "-600"]).last().unwrap(), "-600");
     }
 
     #[test]
@@ -279,13 +270,27 @@ mod tests {
     fn unknown_single_dash_flags_are_named() {
         assert_eq!(
             refused(&["certkit", "gencert", "-csr", "x"]),
-            "certkit gencert has no flag -csr; see `certkit gencert --help`"
+            "-csr is not a flag of `certkit gencert`; see `certkit gencert --help`"
         );
         assert!(refused(&["certkit", "sign", "-remote", "h:8888", "x.csr"]).contains("offline"));
         assert!(
             refused(&["certkit", "k8s", "sign", "-frobnicate", "x"])
-                .starts_with("certkit k8s sign has no flag -frobnicate")
+                .starts_with("-frobnicate is not a flag of `certkit k8s sign`")
         );
+        // Not read as -h (help, exit 0) or as -o with a value.
+        assert_eq!(
+            refused(&["certkit", "genkey", "-hostname", "a", "w.json"]),
+            "-hostname is not a flag of `certkit genkey`; see `certkit genkey --help`"
+        );
+        assert!(
+            refused(&["certkit", "gencert", "-hosts", "a", "w.json"])
+                .starts_with("-hosts is not a flag of `certkit gencert`")
+        );
+        assert!(
+            refused(&["certkit", "sign", "-output", "x", "w.csr"])
+                .starts_with("-output is not a flag of `certkit sign`")
+        );
+        assert!(refused(&["certkit", "cfssljson", "-foo"]).starts_with("-foo is not a flag of `certkit cfssljson`"));
     }
 
     #[test]

@@ -213,13 +213,13 @@ fn init(a: InitArgs) -> Result<()> {
     cadir::new_ledger(&d.ledger())?;
     io::sync_dir(&a.dir);
     let info = certkit_core::info::certificate(&issued.der, "ca.pem")?;
-    println!(
+    io::outln(format_args!(
         "certkit: made the CA \"{}\" in {} (valid until {}); key {}",
         info.subject.common_name,
         a.dir.display(),
         info.not_after,
         if passphrase.is_some() { "encrypted" } else { "NOT encrypted" }
-    );
+    ))?;
     Ok(())
 }
 
@@ -239,13 +239,13 @@ fn check(a: DirArgs) -> Result<()> {
             a.dir.display()
         );
     }
-    println!(
+    io::outln(format_args!(
         "certkit: {} is intact: {} certificates, next CRL number {}{}",
         d.ledger().display(),
         ledger.issued().len(),
         ledger.next_crl_number(),
         if ledger.torn_tail.is_some() { " (an unfinished last record will be cut off on next use)" } else { "" }
-    );
+    ))?;
     Ok(())
 }
 
@@ -257,7 +257,7 @@ fn repair(a: RepairArgs) -> Result<()> {
     let bytes = cadir::read_ledger(&d)?;
     let (_, corrupt) = Ledger::scan(&bytes);
     if corrupt.is_empty() {
-        println!("certkit: {} is intact; nothing to repair", d.ledger().display());
+        io::outln(format_args!("certkit: {} is intact; nothing to repair", d.ledger().display()))?;
         return Ok(());
     }
     let bad: std::collections::BTreeSet<usize> = corrupt.iter().map(|c| c.line).collect();
@@ -297,7 +297,11 @@ fn repair(a: RepairArgs) -> Result<()> {
     old.extend_from_slice(&moved);
     io::write_all(&[Output::public(&quarantine, old)], true)?;
     io::write_all(&[Output::public(d.ledger(), kept)], true)?;
-    println!("certkit: moved {} damaged line(s) to {}; the ledger holds the rest", bad.len(), quarantine.display());
+    io::outln(format_args!(
+        "certkit: moved {} damaged line(s) to {}; the ledger holds the rest",
+        bad.len(),
+        quarantine.display()
+    ))?;
     Ok(())
 }
 
@@ -380,12 +384,12 @@ fn rotate(a: RotateArgs) -> Result<()> {
         true,
     )?;
     let info = certkit_core::info::certificate(&new_root.der, "ca.pem")?;
-    println!(
+    io::outln(format_args!(
         "certkit: new CA key and certificate in {} (valid until {}); cross.pem certifies it under the old CA; the old CA is in {}",
         a.dir.display(),
         info.not_after,
         prev.display()
-    );
+    ))?;
     Ok(())
 }
 
@@ -408,6 +412,6 @@ fn bundle(a: DirArgs) -> Result<()> {
             }
         }
     }
-    print!("{out}");
+    io::out(format_args!("{out}"))?;
     Ok(())
 }

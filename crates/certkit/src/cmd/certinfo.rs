@@ -30,6 +30,6 @@ pub fn run(a: Args) -> Result<()> {
         }
         _ => bail!("give exactly one of -cert FILE or -csr FILE"),
     };
-    println!("{json}");
+    io::outln(format_args!("{json}"))?;
     Ok(())
 }

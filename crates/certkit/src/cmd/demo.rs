@@ -102,21 +102,23 @@ pub fn run(a: Args) -> Result<()> {
         &certkit_core::issue::first_certificate(&leaf, "ca-signed-server.pem")?,
         ca.public_key(),
     )?;
-    println!("certkit: ca-signed-server.pem is signed by ca.pem");
+    io::outln(format_args!("certkit: ca-signed-server.pem is signed by ca.pem"))?;
     openssl_verify(dir);
     let info = certkit_core::info::certificate(&leaf, "ca-signed-server.pem")?;
-    println!(
+    io::outln(format_args!(
         "\nMade in {}:\n  ca.pem, ca-key.pem (0600), ca.csr          the CA \"My Example Signer\"\n  server-key.pem (0600), server.csr          the server's key and CSR\n  ca-signed-server.pem                       the server certificate: {}\n                                             valid {} .. {}\n  server-signing-config.json                 the seed's signing config; its \"signer_name\" also serves\n                                             `certkit k8s sign` for example.com/serving (README.md)",
         dir.display(),
         info.sans.join(", "),
         info.not_before,
         info.not_after
-    );
+    ))?;
     Ok(())
 }
 
+// The demo's narration: a closed stdout (`certkit demo | head`) must not
+// stop it half-way, so what cannot be printed is dropped.
 fn step(s: &str) {
-    println!("\n{s}");
+    let _ = io::outln(format_args!("\n{s}"));
 }
 
 fn openssl_verify(dir: &Path) {
@@ -125,8 +127,8 @@ fn openssl_verify(dir: &Path) {
         .arg(dir.join("ca.pem"))
         .arg(dir.join("ca-signed-server.pem"))
         .output();
-    match out {
-        Ok(o) => print!("openssl: {}", String::from_utf8_lossy(&o.stdout)),
-        Err(_) => println!("(openssl is not installed; skipped its check)"),
-    }
+    let _ = match out {
+        Ok(o) => io::out(format_args!("openssl: {}", String::from_utf8_lossy(&o.stdout))),
+        Err(_) => io::outln(format_args!("(openssl is not installed; skipped its check)")),
+    };
 }

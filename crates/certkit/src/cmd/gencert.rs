@@ -74,15 +74,17 @@ pub fn run(a: Args) -> Result<()> {
 }
 
 /// `gencert -initca -ca-key KEY`: a new self-signed CA for an existing key
-/// (cfssl's "re-generate a CA cert with the CA key"). The key is not
-/// printed again: the certificate and CSR are.
+/// (cfssl's "re-generate a CA cert with the CA key"); the request's `key`
+/// section is ignored, with a warning if it differs. The key is not printed
+/// again: the certificate and CSR are.
 fn ca_for_key(a: &Args, request: &CsrRequest, req: &Validated, key_file: &str) -> Result<()> {
     a.out.check(true, false, true)?;
     let key = io::read_ca_key(key_file, &a.ca.passphrase)?;
     let algorithm = key.public_key().algorithm();
     if request.key.is_some() && req.key != algorithm {
-        bail!(
-            "the request's key section asks for {} but -ca-key {key_file} is {algorithm}; drop `key` from the request or give a matching key",
+        // As cfssl: the key section describes a key to make, and none is made.
+        eprintln!(
+            "certkit: warning: the request's key section ({}) is ignored: the CA is made for -ca-key {key_file}, {algorithm}",
             req.key
         );
     }
@@ -95,7 +97,12 @@ fn ca_for_key(a: &Args, request: &CsrRequest, req: &Validated, key_file: &str) -
 
 /// `gencert -renewca -ca CA -ca-key KEY`: see [`generate::renewed_root`].
 fn renew_root(a: &Args) -> Result<()> {
-    if a.csrjson.is_some() || a.ca.ca_dir.is_some() || a.ca.config.is_some() || a.ca.profile.is_some() {
+    if a.csrjson.is_some()
+        || a.ca.ca_dir.is_some()
+        || a.ca.config.is_some()
+        || a.ca.profile.is_some()
+        || a.ca.hostname.is_some()
+    {
         bail!(
             "-renewca takes only -ca and -ca-key (the root and its key) and makes its certificate again; drop the other arguments"
         );

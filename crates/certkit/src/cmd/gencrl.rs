@@ -136,7 +136,7 @@ fn cfssl_form(a: &Args) -> Result<()> {
         return emit(a, &der, None);
     }
     use base64ct::Encoding;
-    println!("{}", base64ct::Base64::encode_string(&der));
+    io::outln(format_args!("{}", base64ct::Base64::encode_string(&der)))?;
     Ok(())
 }
 
@@ -158,7 +158,7 @@ fn emit(a: &Args, der: &[u8], previous: Option<&str>) -> Result<()> {
             Ok(())
         }
         None => {
-            print!("{}", crl::to_pem(der));
+            io::out(format_args!("{}", crl::to_pem(der)))?;
             Ok(())
         }
     }

@@ -228,14 +228,14 @@ fn check(a: CheckArgs) -> Result<()> {
         for w in kube::usage_warnings(&usages, csr.public_key().algorithm()) {
             eprintln!("certkit: warning: {w}");
         }
-        println!("{what}: meets the rules of {signer} with usages {usages:?}");
+        io::outln(format_args!("{what}: meets the rules of {signer} with usages {usages:?}"))?;
         return Ok(());
     }
     let (objects, _) = read_objects(&a.input)?;
     let total = objects.len();
     let mut bad = 0;
     for o in &objects {
-        let name = kube::object_name(o);
+        let name = kube::shown_name(o);
         let signer = o.pointer("/spec/signerName").and_then(Value::as_str).unwrap_or_default();
         let usages: Result<Vec<String>> = o
             .pointer("/spec/usages")
@@ -259,7 +259,7 @@ fn check(a: CheckArgs) -> Result<()> {
             .and_then(|pem| Ok(certkit_core::csr::Csr::parse(&pem, &format!("{name}: spec.request"))?))
             .and_then(|csr| Ok(kube::check_object(signer, &csr, &usages?)?));
         match result {
-            Ok(()) => println!("{name}: meets the rules of {signer}"),
+            Ok(()) => io::outln(format_args!("{name}: meets the rules of {signer}"))?,
             // One object, one line.
             Err(e) if total == 1 => bail!("{name}: {e:#}"),
             Err(e) => {
@@ -280,6 +280,9 @@ fn check(a: CheckArgs) -> Result<()> {
 /// Signs what it can. An error means nothing was signed, printed or
 /// written; `Some(summary)` that some objects were and others were not.
 fn sign(a: SignArgs) -> Result<Option<String>> {
+    if a.ca.hostname.is_some() {
+        bail!("k8s sign takes the SANs from each object's CSR, as a Kubernetes signer must; drop --hostname");
+    }
     let (objects, was_list) = read_objects(&a.input)?;
     let total = objects.len();
     if let Some(dir) = &a.out_dir {
@@ -291,13 +294,15 @@ fn sign(a: SignArgs) -> Result<Option<String>> {
             let name = kube::object_name(o);
             kube::validate_path_name(&name).map_err(|e| anyhow::anyhow!("{e}; sign it without --out-dir"))?;
             if !seen.insert(name.clone()) {
-                bail!("two objects are both named `{name}`; sign them separately");
+                bail!("two objects are both named `{}`; sign them separately", kube::shown_name(o));
             }
-            let file = dir.join(format!("{name}.json"));
-            if !a.force && file.exists() {
-                bail!("{} already exists; pass --force to replace it, or choose another --out-dir", file.display());
+            if dir.is_dir() {
+                io::ensure_new([dir.join(format!("{name}.json")).as_path()], a.force)?;
             }
         }
+        // Made now, not after signing: a folder that cannot be made must not
+        // leave signed certificates in the ledger that were never written.
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     let ca = a.ca.load()?;
     let chain = certkit_core::issue::chain(&ca.cert, &ca.cert_file, "the CA file")?;
@@ -312,6 +317,7 @@ fn sign(a: SignArgs) -> Result<Option<String>> {
     let mut refused = 0usize;
     for o in objects {
         let name = kube::object_name(&o);
+        let shown = kube::shown_name(&o);
         let mut rng = io::rng();
         let mut signer_rng = io::rng();
         let reason = match kube::sign(o, &params, &mut KeySigner::new(&ca.key, &mut signer_rng), io::now(), &mut rng) {
@@ -319,7 +325,7 @@ fn sign(a: SignArgs) -> Result<Option<String>> {
                 match ca.record(&cert_der, Some(&csr_der), &profile) {
                     Ok(()) => {
                         io::warn(&warnings);
-                        eprintln!("certkit: signed {name}");
+                        eprintln!("certkit: signed {shown}");
                         signed.push((name, object));
                         continue;
                     }
@@ -331,17 +337,16 @@ fn sign(a: SignArgs) -> Result<Option<String>> {
         };
         // One object: its reason is the one line of the error.
         if total == 1 {
-            bail!("{name}: not signed: {reason}");
+            bail!("{shown}: not signed: {reason}");
         }
         refused += 1;
-        eprintln!("certkit: {name}: not signed: {reason}");
+        eprintln!("certkit: {shown}: not signed: {reason}");
     }
     if signed.is_empty() {
         // Nothing printed, nothing written.
         bail!("none of the {total} objects was signed (see above)");
     }
     let place = if let Some(dir) = &a.out_dir {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         let outs: Vec<Output> = signed
             .iter()
             .map(|(name, obj)| -> Result<Output> {
@@ -370,7 +375,12 @@ fn sign(a: SignArgs) -> Result<Option<String>> {
         } else {
             signed.remove(0).1
         };
-        print(&out, Format::Json)?;
+        match print(&out, Format::Json) {
+            // The reader went away (`| head`): what was not signed must
+            // still be said, with exit 3.
+            Err(e) if refused > 0 && io::is_broken_pipe(&e) => {}
+            other => other?,
+        }
         "printed".to_string()
     };
     if refused > 0 {

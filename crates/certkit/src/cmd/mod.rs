@@ -55,8 +55,8 @@ pub fn make_key(req: &certkit_core::request::Validated) -> Result<certkit_core::
 /// `-o/--out NAME` and `--force`, for commands that can write files directly.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct OutArgs {
-    /// Write files instead of printing cfssl JSON: NAME.pem (a certificate, if
-    /// one is made), NAME-key.pem (mode 0600, if a key is made) and NAME.csr.
+    /// Write files instead of printing cfssl JSON: NAME.pem, NAME-key.pem
+    /// (mode 0600) and NAME.csr, for the certificate, key and CSR made.
     #[arg(short = 'o', long = "out", value_name = "NAME")]
     pub out: Option<String>,
     /// Replace files that already exist.

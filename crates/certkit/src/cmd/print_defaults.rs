@@ -2,6 +2,8 @@
 
 use anyhow::{Result, bail};
 
+use crate::io;
+
 /// Print an example signing config (`config`) or CSR JSON (`csr`), as cfssl does.
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -59,12 +61,11 @@ const CSR: &str = r#"{
 
 pub fn run(a: Args) -> Result<()> {
     match a.what.as_str() {
-        "config" => println!("{CONFIG}"),
-        "csr" => println!("{CSR}"),
-        "list" => println!("Default configurations are available for:\n\tconfig\n\tcsr"),
+        "config" => io::outln(format_args!("{CONFIG}")),
+        "csr" => io::outln(format_args!("{CSR}")),
+        "list" => io::outln(format_args!("Default configurations are available for:\n\tconfig\n\tcsr")),
         other => bail!("no defaults for `{other}`; use `config`, `csr` or `list`"),
     }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -49,10 +49,10 @@ pub fn run(a: Args) -> Result<()> {
         serial: serial.clone(),
         reason: reason.name().into(),
     })?;
-    println!(
+    io::outln(format_args!(
         "certkit: revoked {serial}{subject}, reason {}; publish it with `certkit gencrl --ca-dir {}`",
         reason.name(),
         a.ca_dir.display()
-    );
+    ))?;
     Ok(())
 }

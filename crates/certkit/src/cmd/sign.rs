@@ -184,7 +184,7 @@ fn sign_one(
     Ok((ca.with_chain(issued.to_pem())?, issued.warnings))
 }
 
-/// Files as given; directories expanded to their *.csr, *.pem and *.der files, sorted.
+/// Files as given; directories expanded to their *.csr and *.der files, sorted.
 fn expand(args: &[String]) -> Result<Vec<String>> {
     let mut out = Vec::new();
     for a in args {
