@@ -174,7 +174,7 @@ fn refusals_carry_their_reasons() {
     for (fixture, pem, want) in [
         ("denied.json", &client, "denied (KubectlDeny"),
         ("failed.json", &client, "has failed (SignerValidationFailure"),
-        ("pending.json", &node, "not approved; approve it with `kubectl certificate approve NAME`"),
+        ("pending.json", &node, "not approved; approve it with `kubectl certificate approve csr-7x2kq`"),
         ("signed.json", &node, "already has a certificate"),
     ] {
         let out = certkit(&d, &sign_args(&["-"]), &fixture_with(fixture, pem));

@@ -183,7 +183,11 @@ pub enum Refusal {
         why: String,
     },
     /// The object is not approved.
-    NotApproved,
+    NotApproved {
+        /// Its name, for the `kubectl certificate approve` to run; `NAME`
+        /// when it is not a valid object name (it goes into a command line).
+        name: String,
+    },
     /// The object already has a certificate.
     AlreadySigned,
     /// The signer never signs (`kubernetes.io/legacy-unknown`).
@@ -209,9 +213,9 @@ impl fmt::Display for Refusal {
         match self {
             Refusal::Denied { why } => write!(f, "it was denied ({why}); it will not be signed"),
             Refusal::Failed { why } => write!(f, "it has failed ({why}); create a new request"),
-            Refusal::NotApproved => write!(
+            Refusal::NotApproved { name } => write!(
                 f,
-                "it is not approved; approve it with `kubectl certificate approve NAME`, or pass --allow-unapproved if it was approved elsewhere"
+                "it is not approved; approve it with `kubectl certificate approve {name}`, or pass --allow-unapproved if it was approved elsewhere"
             ),
             Refusal::AlreadySigned => write!(f, "it already has a certificate in status.certificate"),
             Refusal::LegacyUnknown => write!(
@@ -665,8 +669,9 @@ fn cluster_text(text: &str, max: usize) -> String {
 }
 
 /// Whether an object may be signed: approved, not denied or failed, not
-/// already signed, not for the legacy signer.
-fn approval(view: &ObjectView, allow_unapproved: bool) -> core::result::Result<(), Refusal> {
+/// already signed, not for the legacy signer. `name` is the object's, for
+/// the approval command a refusal suggests.
+fn approval(name: &str, view: &ObjectView, allow_unapproved: bool) -> core::result::Result<(), Refusal> {
     let why = |c: &Condition| {
         let mut s = cluster_text(&c.reason, 100);
         if !c.message.is_empty() {
@@ -695,7 +700,8 @@ fn approval(view: &ObjectView, allow_unapproved: bool) -> core::result::Result<(
         return Err(Refusal::LegacyUnknown);
     }
     if !allow_unapproved && !view.status.conditions.iter().any(|c| c.kind == "Approved" && c.status == "True") {
-        return Err(Refusal::NotApproved);
+        let name = if validate_object_name(name).is_ok() { name } else { "NAME" };
+        return Err(Refusal::NotApproved { name: name.into() });
     }
     Ok(())
 }
@@ -750,7 +756,7 @@ pub fn sign<S: Signer + ?Sized, R: CryptoRng + ?Sized>(
     // object it passed, and says so once.
     let view: ObjectView = serde_json::from_value(object.clone())
         .map_err(|e| Error::Json { what: "the object".into(), detail: e.to_string() })?;
-    if let Err(r) = approval(&view, params.allow_unapproved) {
+    if let Err(r) = approval(&object_name(&object), &view, params.allow_unapproved) {
         return Ok(Outcome::Refused(r));
     }
     let signer_name = view.spec.signer_name.as_str();
