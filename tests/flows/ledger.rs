@@ -496,4 +496,17 @@ fn a_refused_destination_issues_nothing() {
     let out = certkit(&d, &["sign", "--ca-dir", "ca", "-"], two.as_bytes());
     assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("it holds 2 CSRs"));
     assert_eq!(String::from_utf8(ok(&d, &["list", "--ca-dir", "ca"], b"")).unwrap().lines().count(), 3);
+    // RFC 5280 allows certificateHold; the BRs do not, and revoke says so.
+    let hex = serial_hex(&d, "svc.pem");
+    let out =
+        certkit(&d, &["revoke", "--ca-dir", "ca", "--serial", &format!("0x{hex}"), "--reason", "certificateHold"], b"");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && err.starts_with("certkit: warning: the CA/B Forum BRs (7.2.2) forbid certificateHold"),
+        "{err}"
+    );
+    let hex = serial_hex(&d, "mixed/good.pem");
+    let out =
+        certkit(&d, &["revoke", "--ca-dir", "ca", "--serial", &format!("0x{hex}"), "--reason", "keyCompromise"], b"");
+    assert!(out.status.success() && out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
 }

@@ -75,6 +75,25 @@ pub const REASON_NAMES: [&str; 9] = [
 ];
 
 impl Reason {
+    /// What the CA/B Forum Baseline Requirements (7.2.2) say against this
+    /// reason for a certificate that is (`is_ca`) or is not a CA, if
+    /// anything: RFC 5280 allows every reason, the BRs do not, and a
+    /// private CA may still want to know.
+    pub fn br_objection(self, is_ca: bool) -> Option<&'static str> {
+        match self {
+            Reason::CertificateHold => {
+                Some("the CA/B Forum BRs (7.2.2) forbid certificateHold, and here a hold is final: nothing lifts it")
+            }
+            Reason::AaCompromise => Some(
+                "aACompromise is about attribute authorities, not X.509 certificates; the BRs (7.2.2) do not allow it",
+            ),
+            Reason::CaCompromise if !is_ca => Some(
+                "cACompromise is for a CA certificate; for this end-entity certificate the BRs (7.2.2) allow keyCompromise, affiliationChanged, superseded, cessationOfOperation or privilegeWithdrawn",
+            ),
+            _ => None,
+        }
+    }
+
     /// Reads RFC 5280's name of a reason (case-insensitive).
     pub fn from_name(name: &str) -> Result<Reason> {
         let all = [
@@ -266,6 +285,18 @@ pub fn to_pem(der: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_brs_object_to_some_reasons() {
+        assert!(Reason::CertificateHold.br_objection(false).is_some_and(|w| w.contains("forbid certificateHold")));
+        assert!(Reason::CertificateHold.br_objection(true).is_some());
+        assert!(Reason::AaCompromise.br_objection(true).is_some());
+        assert!(Reason::CaCompromise.br_objection(false).is_some_and(|w| w.contains("end-entity")));
+        assert_eq!(Reason::CaCompromise.br_objection(true), None);
+        for r in [Reason::Unspecified, Reason::KeyCompromise, Reason::Superseded, Reason::PrivilegeWithdrawn] {
+            assert_eq!(r.br_objection(false), None);
+        }
+    }
 
     #[test]
     fn serial_forms() {

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::{Result, bail};
+use base64ct::Encoding;
 use certkit_core::crl::{Reason, parse_serial};
 use certkit_core::info::decimal;
 use certkit_core::ledger::Record;
@@ -41,8 +42,15 @@ pub fn run(a: Args) -> Result<()> {
     };
     // The subject, for the messages ("" for a certificate without one).
     let subject = if issued.subject.is_empty() { String::new() } else { format!(" ({})", issued.subject) };
+    // Whether it is a CA certificate, for what the BRs say of the reason.
+    let is_ca = base64ct::Base64::decode_vec(&issued.cert)
+        .is_ok_and(|der| certkit_core::issue::CaCert::parse(&der, "the recorded certificate").is_ok());
     if let Some((when, why)) = locked.ledger()?.revocation(&serial) {
         bail!("serial {serial}{subject} was already revoked at {when} ({why})");
+    }
+    // RFC 5280 allows every reason; say where the BRs do not.
+    if let Some(objection) = reason.br_objection(is_ca) {
+        eprintln!("certkit: warning: {objection}");
     }
     locked.append(&Record::Revoked {
         time: io::now().rfc3339(),
