@@ -510,3 +510,52 @@ fn a_refused_destination_issues_nothing() {
         certkit(&d, &["revoke", "--ca-dir", "ca", "--serial", &format!("0x{hex}"), "--reason", "keyCompromise"], b"");
     assert!(out.status.success() && out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn an_intermediate_directory_signed_through_a_parent_profile() {
+    // cfssl's CA policy gives an intermediate no extKeyUsage, CRL or issuer
+    // URLs; a CA profile of the parent's config does (the BRs want them).
+    let d = Dir::new("ledger-int-profile");
+    d.write(
+        "config.json",
+        r#"{"signing":{"default":{"usages":["digital signature","server auth"],"expiry":"24h"},"profiles":{
+            "issuing":{"usages":["digital signature","cert sign","crl sign","server auth","client auth"],"expiry":"8760h",
+                       "ca_constraint":{"is_ca":true,"max_path_len":0,"max_path_len_zero":true},
+                       "crl_url":"http://crl.example.com/root.crl","issuer_urls":["http://ca.example.com/root.crt"],
+                       "policies":[{"ID":"2.23.140.1.2.1"}]}}}}"#,
+    );
+    ok(&d, &["ca", "init", "root", "--no-encrypt", "--config", "config.json"], b"");
+    let out = certkit(
+        &d,
+        &["ca", "init", "int", "--no-encrypt", "--intermediate", "--parent", "root", "--profile", "www"],
+        b"",
+    );
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("profile `www`"));
+    let out = certkit(
+        &d,
+        &["ca", "init", "int", "--no-encrypt", "--intermediate", "--parent", "root", "--profile", "default"],
+        b"",
+    );
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("does not make CAs"));
+    ok(
+        &d,
+        &["ca", "init", "int", "--no-encrypt", "--intermediate", "--parent", "root", "--profile", "issuing", "-"],
+        br#"{"CN":"Issuing CA"}"#,
+    );
+    let text = openssl(&d, &["x509", "-in", "int/ca.pem", "-noout", "-text"]);
+    for want in [
+        "CA:TRUE, pathlen:0",
+        "TLS Web Server Authentication",
+        "http://crl.example.com/root.crl",
+        "CA Issuers - URI:http://ca.example.com/root.crt",
+        "Policy: 2.23.140.1.2.1",
+    ] {
+        assert!(text.contains(want), "{want}: {text}");
+    }
+    // Recorded in the parent's ledger as an intermediate, which renewal leaves alone.
+    let list = String::from_utf8(ok(&d, &["list", "--ca-dir", "root", "--json"], b"")).unwrap();
+    assert!(list.contains("\"profile\":\"intermediate\"") && list.contains("CN=Issuing CA"), "{list}");
+    d.write("s.csr", csr(&d, "svc"));
+    ok(&d, &["sign", "--ca-dir", "int", "s.csr", "-o", "svc"], b"");
+    openssl(&d, &["verify", "-CAfile", "root/ca.pem", "-untrusted", "int/ca.pem", "svc.pem"]);
+}

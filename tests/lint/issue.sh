@@ -62,5 +62,9 @@ for r in keyCompromise superseded unspecified; do
   quiet "$C" revoke --ca-dir cadir --serial "0x$(openssl x509 -in "rev-$r.pem" -noout -serial | cut -d= -f2)" --reason "$r" >/dev/null
 done
 quiet "$C" gencrl --ca-dir cadir --next-update 7d -o crl
+# An intermediate CA directory signed through the parent's CA profile.
+quiet "$C" ca init --no-encrypt --intermediate --parent cadir --profile inter cadir-int inter.json >/dev/null
+openssl x509 -in cadir-int/ca.pem -out dir-inter.pem
+openssl x509 -in cadir/ca.pem -out dir-root.pem
 printf '%s\n' 12345 >serials.txt
 "$C" gencrl serials.txt inter-cert.pem inter-key.pem 604800 | base64 -d >crl-cfssl-form.crl

@@ -96,6 +96,11 @@ struct InitArgs {
     /// The parent CA key's passphrase file (else CERTKIT_CA_KEY_PASSPHRASE or the prompt).
     #[arg(long, value_name = "FILE")]
     parent_passphrase_file: Option<String>,
+    /// Sign the --intermediate with this profile of the parent's signing
+    /// config (a CA profile: its lifetime, pathlen, usages, URLs and
+    /// policies) instead of cfssl's CA policy and the request's `ca` section.
+    #[arg(long, value_name = "NAME", requires = "intermediate")]
+    profile: Option<String>,
 }
 
 /// A CA directory.
@@ -143,7 +148,13 @@ fn init(a: InitArgs) -> Result<()> {
         None => br#"{"CN":"certkit CA"}"#.to_vec(),
     };
     let what = a.csrjson.as_deref().map(io::display_name).unwrap_or_else(|| "the default CA request".into());
-    let req = CsrRequest::from_json(&json, &what)?.validate(true)?;
+    let request = CsrRequest::from_json(&json, &what)?;
+    if a.profile.is_some() && request.ca.is_some() {
+        bail!(
+            "{what} has a `ca` section and --profile names a profile: give the lifetime and pathlen in one place (drop the section, or --profile)"
+        );
+    }
+    let req = request.validate(true)?;
     let config = match &a.config {
         Some(p) => {
             let bytes = io::read_input(p)?;
@@ -164,14 +175,30 @@ fn init(a: InitArgs) -> Result<()> {
                 ..Default::default()
             };
             let p = parent_args.load()?;
-            let ca = req.ca.clone().unwrap_or(certkit_core::request::CaParams {
-                path_len: None,
-                expiry: certkit_core::request::DEFAULT_CA_EXPIRY,
-                backdate: certkit_core::request::DEFAULT_BACKDATE,
-            });
-            let policy = certkit_core::profile::Policy {
-                name: "intermediate".into(),
-                ..certkit_core::profile::Policy::root_ca(ca.expiry, ca.backdate, ca.path_len)
+            let policy = match &a.profile {
+                Some(name) => {
+                    let policy = p.config.profile(Some(name))?.clone();
+                    if !policy.is_ca {
+                        bail!(
+                            "profile `{name}` of {}'s signing config does not make CAs; give it \"ca_constraint\": {{\"is_ca\": true}} and \"cert sign\", or choose a CA profile",
+                            parent.display()
+                        );
+                    }
+                    // Recorded as "intermediate", as without --profile: renewal
+                    // from the ledger (`renew --expiring`) leaves CAs alone.
+                    certkit_core::profile::Policy { name: "intermediate".into(), ..policy }
+                }
+                None => {
+                    let ca = req.ca.clone().unwrap_or(certkit_core::request::CaParams {
+                        path_len: None,
+                        expiry: certkit_core::request::DEFAULT_CA_EXPIRY,
+                        backdate: certkit_core::request::DEFAULT_BACKDATE,
+                    });
+                    certkit_core::profile::Policy {
+                        name: "intermediate".into(),
+                        ..certkit_core::profile::Policy::root_ca(ca.expiry, ca.backdate, ca.path_len)
+                    }
+                }
             };
             let subject = certkit_core::issue::Subject {
                 name: req.subject.clone(),
