@@ -198,6 +198,15 @@ impl<'v> Object<'v> {
     }
 }
 
+/// Untrusted text as an error shows it: [`shown`], cut after `max`
+/// characters with `…`, so a message stays one line of reasonable length.
+pub(crate) fn excerpt(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => alloc::format!("{}…", shown(&text[..cut])),
+        None => shown(text),
+    }
+}
+
 /// A member name as errors show it: control characters escaped (`\u{a}`,
 /// `\u{1b}`), so a message stays one line and cannot drive a terminal.
 pub(crate) fn shown(name: &str) -> String {

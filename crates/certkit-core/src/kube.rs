@@ -85,7 +85,7 @@ pub fn validate_signer_name(name: &str) -> core::result::Result<(), String> {
     // domain a DNS-1123 subdomain with a dot; each `.`-separated part of the
     // path a DNS-1123 subdomain too.
     let fix = "write it as DOMAIN/NAME, like \"example.com/serving\"";
-    let shown = cluster_text(name, 100);
+    let shown = crate::json::excerpt(name, 100);
     let Some((domain, path)) = name.split_once('/') else {
         return Err(alloc::format!("`{shown}` has no `/`; {fix}"));
     };
@@ -131,7 +131,7 @@ pub fn validate_path_name(name: &str) -> core::result::Result<(), String> {
     {
         return Err(alloc::format!(
             "metadata.name `{}` cannot be used as a file name or URL path segment",
-            cluster_text(name, 100)
+            crate::json::excerpt(name, 100)
         ));
     }
     Ok(())
@@ -150,7 +150,7 @@ pub fn validate_object_name(name: &str) -> core::result::Result<(), String> {
     } else {
         Err(alloc::format!(
             "`{}` is not a lowercase RFC 1123 subdomain, as Kubernetes requires: use lowercase letters, digits, `-` and `.`, each part starting and ending with a letter or digit (at most 253 characters), like \"my-svc.my-namespace\"",
-            cluster_text(name, 100)
+            crate::json::excerpt(name, 100)
         ))
     }
 }
@@ -420,7 +420,10 @@ pub fn check_signer_rules(signer: &str, csr: &Csr, usages: &[String]) -> core::r
             }
             for u in &set {
                 if !["digital signature", "key encipherment", "client auth"].contains(u) {
-                    return Err(rule(&alloc::format!("invalid usage for client certificate: {}", cluster_text(u, 40))));
+                    return Err(rule(&alloc::format!(
+                        "invalid usage for client certificate: {}",
+                        crate::json::excerpt(u, 40)
+                    )));
                 }
             }
             if !set.contains(&"client auth") {
@@ -656,16 +659,7 @@ pub fn object_name(object: &Value) -> String {
 /// characters are escaped and it is cut at 100 characters (a message stays
 /// one line and cannot drive a terminal).
 pub fn shown_name(object: &Value) -> String {
-    cluster_text(&object_name(object), 100)
-}
-
-/// Text from a cluster object (a name, a condition's reason or message) as
-/// messages show it: control characters escaped, cut after `max` characters.
-fn cluster_text(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((cut, _)) => alloc::format!("{}…", crate::json::shown(&text[..cut])),
-        None => crate::json::shown(text),
-    }
+    crate::json::excerpt(&object_name(object), 100)
 }
 
 /// Whether an object may be signed: approved, not denied or failed, not
@@ -673,12 +667,12 @@ fn cluster_text(text: &str, max: usize) -> String {
 /// the approval command a refusal suggests.
 fn approval(name: &str, view: &ObjectView, allow_unapproved: bool) -> core::result::Result<(), Refusal> {
     let why = |c: &Condition| {
-        let mut s = cluster_text(&c.reason, 100);
+        let mut s = crate::json::excerpt(&c.reason, 100);
         if !c.message.is_empty() {
             if !s.is_empty() {
                 s.push_str(": ");
             }
-            s.push_str(&cluster_text(&c.message, 200));
+            s.push_str(&crate::json::excerpt(&c.message, 200));
         }
         if s.is_empty() { "no reason given".to_string() } else { s }
     };

@@ -102,29 +102,21 @@ enum Kind {
     Utf8,
 }
 
-/// A value as an error shows it: cut after 40 characters, so that an error
-/// is one line of reasonable length whatever was given. (Values with
-/// control characters are refused before they are shown.)
-fn excerpt(value: &str) -> &str {
-    value.char_indices().nth(40).map_or(value, |(cut, _)| &value[..cut])
-}
-
 fn encode_value(field: &str, value: &str, kind: Kind, max: usize) -> Result<Any> {
     let err = |reason: String| Error::Name { field: field.to_string(), reason };
     if value.chars().any(|c| c.is_control()) {
         return Err(err("contains control characters; remove them".to_string()));
     }
-    let more = if excerpt(value).len() < value.len() { "…" } else { "" };
     if matches!(kind, Kind::Country) && (value.len() != 2 || !value.bytes().all(|b| b.is_ascii_uppercase())) {
         return Err(err(alloc::format!(
-            "`{}{more}` is not a two-letter ISO 3166 country code (like \"US\" or \"DE\")",
-            excerpt(value)
+            "`{}` is not a two-letter ISO 3166 country code (like \"US\" or \"DE\")",
+            crate::json::excerpt(value, 40)
         )));
     }
     if value.chars().count() > max {
         return Err(err(alloc::format!(
-            "`{}{more}` is {} characters; RFC 5280 allows at most {max}",
-            excerpt(value),
+            "`{}` is {} characters; RFC 5280 allows at most {max}",
+            crate::json::excerpt(value, 40),
             value.chars().count()
         )));
     }

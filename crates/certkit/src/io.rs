@@ -138,9 +138,10 @@ pub fn write_files(outputs: &[Output], force: bool) -> Result<()> {
 }
 
 /// Refuses a destination whose folder does not exist, and, without
-/// `force`, one that already exists. Commands call it before they sign, so that a certificate is not issued (and
-/// recorded in a CA directory's ledger) only to be refused at the end;
-/// [`write_files`] checks again, and link(2) a last time.
+/// `force`, one that already exists. Commands call it before they sign, so
+/// that a certificate is not issued (and recorded in a CA directory's
+/// ledger) only to be refused at the end; [`write_files`] checks again, and
+/// link(2) a last time.
 pub fn ensure_new<'a>(paths: impl IntoIterator<Item = &'a Path>, force: bool) -> Result<()> {
     for path in paths {
         let dir = parent(path);

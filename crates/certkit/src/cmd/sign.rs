@@ -54,7 +54,7 @@ fn sign(a: Args) -> Result<Option<String>> {
     let inputs = expand(&a.csrs)?;
     if let Some(name) = &a.out {
         io::base_name(name, "-o")?;
-        io::ensure_new([Path::new(&format!("{name}.pem"))], a.force)?;
+        io::ensure_new([super::files(name).0.as_path()], a.force)?;
     }
     let ca = a.ca.load()?;
     let hosts = a.ca.hosts();
@@ -67,7 +67,7 @@ fn sign(a: Args) -> Result<Option<String>> {
         io::warn(&warnings);
         match &a.out {
             Some(name) => {
-                let out = Output::public(format!("{name}.pem"), pem);
+                let out = Output::public(super::files(name).0, pem);
                 io::write_all(core::slice::from_ref(&out), a.force)?;
                 eprintln!("certkit: wrote {}", out.path.display());
             }
