@@ -4,7 +4,7 @@
 use alloc::string::String;
 use core::fmt;
 
-use crate::key::KeyAlgorithm;
+use crate::text::Escaped;
 
 /// Result with certkit's [`Error`].
 pub type Result<T, E = Error> = core::result::Result<T, E>;
@@ -155,8 +155,8 @@ pub enum Error {
     },
     /// A signature algorithm that does not suit the key.
     SignatureKeyMismatch {
-        /// The key.
-        key: KeyAlgorithm,
+        /// The key's algorithm, as [`crate::KeyAlgorithm`] shows it.
+        key: String,
         /// The algorithm.
         alg: &'static str,
     },
@@ -196,6 +196,8 @@ pub enum Error {
         field: String,
         /// The string.
         usage: String,
+        /// The usages there are.
+        known: &'static [&'static str],
     },
     /// A profile is not in the signing config.
     UnknownProfile {
@@ -290,7 +292,15 @@ impl Error {
 }
 
 impl fmt::Display for Error {
+    /// The message, with every control character escaped ([`Escaped`]):
+    /// the values it quotes come from untrusted input.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(&mut Escaped(f))
+    }
+}
+
+impl Error {
+    fn write(&self, f: &mut impl fmt::Write) -> fmt::Result {
         match self {
             Error::InputTooLarge { what, len, max } => write!(
                 f,
@@ -372,11 +382,9 @@ impl fmt::Display for Error {
                 f,
                 "{field} `{value}` is not a duration: {reason}; write it like \"8760h\", \"90d\", \"1y\" or \"1h30m\""
             ),
-            Error::UnknownUsage { field, usage } => write!(
-                f,
-                "{field} `{usage}` is not a usage certkit knows; use one of: {}",
-                crate::profile::USAGE_NAMES.join(", ")
-            ),
+            Error::UnknownUsage { field, usage, known } => {
+                write!(f, "{field} `{usage}` is not a usage certkit knows; use one of: {}", known.join(", "))
+            }
             Error::UnknownProfile { name, available } => {
                 write!(f, "profile `{name}` is not in the signing config; available: {available}")
             }

@@ -28,26 +28,18 @@
 
 extern crate alloc;
 
-pub mod crl;
-pub mod csr;
-pub mod duration;
+pub mod ca;
+pub mod cfssl;
 pub mod error;
-pub mod expiry;
-pub mod generate;
-pub mod info;
 pub mod issue;
-pub mod json;
-pub mod key;
 pub mod kube;
-pub mod ledger;
-pub mod name;
-pub mod oid;
-pub mod pem;
-pub mod profile;
-pub mod request;
-pub mod san;
-pub mod signer;
-pub mod time;
+pub mod pki;
+pub mod text;
+
+pub use ca::{expiry, ledger};
+pub use cfssl::{duration, info, json, profile, request, validity};
+pub use issue::{crl, generate};
+pub use pki::{csr, key, name, oid, pem, san, signer, time};
 
 pub use error::{Error, Result};
 

@@ -13,7 +13,7 @@ use certkit_core::key::{Kdf, PrivateKey, PublicKey};
 use certkit_core::kube::{self, ManifestParams};
 use certkit_core::profile::SigningConfig;
 use certkit_core::signer::KeySigner;
-use certkit_core::{Error, json};
+use certkit_core::{Error, json, pem};
 use wasm_bindgen::prelude::*;
 
 use crate::{JsResult, KeyRequest, error, fail, now, pair, rng};
@@ -136,7 +136,7 @@ pub fn key_matches(cert: &[u8], key: &[u8]) -> JsResult<bool> {
             Err(_) => return Ok(false),
         }
     } else {
-        Subject::from_certificate(&issue::first_certificate(cert, "the certificate").map_err(fail)?, "the certificate")
+        Subject::from_certificate(&pem::first_certificate(cert, "the certificate").map_err(fail)?, "the certificate")
             .map_err(fail)?
             .public_key
     };

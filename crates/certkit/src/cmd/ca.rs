@@ -191,8 +191,8 @@ fn init(a: InitArgs) -> Result<()> {
                 None => {
                     let ca = req.ca.clone().unwrap_or(certkit_core::request::CaParams {
                         path_len: None,
-                        expiry: certkit_core::request::DEFAULT_CA_EXPIRY,
-                        backdate: certkit_core::request::DEFAULT_BACKDATE,
+                        expiry: certkit_core::validity::DEFAULT_CA_EXPIRY,
+                        backdate: certkit_core::validity::DEFAULT_BACKDATE,
                     });
                     certkit_core::profile::Policy {
                         name: "intermediate".into(),
@@ -353,7 +353,7 @@ fn rotate(a: RotateArgs) -> Result<()> {
     }
     let expiry = match &a.expiry {
         Some(e) => certkit_core::duration::parse(e, "--expiry")?,
-        None => certkit_core::request::DEFAULT_CA_EXPIRY,
+        None => certkit_core::validity::DEFAULT_CA_EXPIRY,
     };
     // The new CA: same subject, same key type, a fresh key.
     let old_subject = Subject::from_certificate(old.cert.der(), "ca.pem")?;
@@ -364,7 +364,7 @@ fn rotate(a: RotateArgs) -> Result<()> {
         ca: Some(certkit_core::request::CaParams {
             path_len: old.cert.path_len(),
             expiry,
-            backdate: certkit_core::request::DEFAULT_BACKDATE,
+            backdate: certkit_core::validity::DEFAULT_BACKDATE,
         }),
     };
     let generated = super::make_key(&req)?;
@@ -373,7 +373,7 @@ fn rotate(a: RotateArgs) -> Result<()> {
     // The cross certificate: the new key, certified by the old CA (RFC 4210 4.4 "new with old").
     let policy = certkit_core::profile::Policy {
         name: "cross".into(),
-        ..certkit_core::profile::Policy::root_ca(expiry, certkit_core::request::DEFAULT_BACKDATE, old.cert.path_len())
+        ..certkit_core::profile::Policy::root_ca(expiry, certkit_core::validity::DEFAULT_BACKDATE, old.cert.path_len())
     };
     let subject = Subject {
         name: old.cert.subject().clone(),
@@ -433,7 +433,7 @@ fn bundle(a: DirArgs) -> Result<()> {
             let file = p.join("ca.pem");
             let Ok(bytes) = std::fs::read(&file) else { continue };
             let info = certkit_core::info::certificate(&bytes, &file.display().to_string())?;
-            let end = certkit_core::profile::parse_rfc3339(&info.not_after, "not_after")?;
+            let end = certkit_core::time::parse_rfc3339(&info.not_after, "not_after")?;
             if end > now {
                 out.push_str(&info.pem);
             }

@@ -99,7 +99,7 @@ pub fn run(a: Args) -> Result<()> {
     let ca = certkit_core::issue::CaCert::parse(&std::fs::read(p("ca.pem"))?, "ca.pem")?;
     let leaf = std::fs::read(p("ca-signed-server.pem"))?;
     certkit_core::issue::verify_signature(
-        &certkit_core::issue::first_certificate(&leaf, "ca-signed-server.pem")?,
+        &certkit_core::pem::first_certificate(&leaf, "ca-signed-server.pem")?,
         ca.public_key(),
     )?;
     io::outln(format_args!("certkit: ca-signed-server.pem is signed by ca.pem"))?;

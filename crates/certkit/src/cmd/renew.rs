@@ -5,8 +5,9 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, bail};
 use base64ct::Encoding;
 use certkit_core::csr::Csr;
-use certkit_core::issue::{self, Subject};
+use certkit_core::issue::Subject;
 use certkit_core::ledger::Record;
+use certkit_core::pem;
 
 use super::{CaArgs, OutArgs};
 use crate::io::{self, PassphraseArgs};
@@ -53,7 +54,7 @@ pub fn run(a: Args) -> Result<()> {
     a.out.check(true, a.new_key, true)?;
     let cert_path = a.cert.clone().unwrap_or_default();
     let what = io::display_name(&cert_path);
-    let old_der = issue::first_certificate(&io::read_input(&cert_path)?, &what)?;
+    let old_der = pem::first_certificate(&io::read_input(&cert_path)?, &what)?;
     let old = certkit_core::info::certificate(&old_der, &what)?;
     let ca =
         CaArgs { ca_dir: Some(a.ca_dir.clone()), passphrase: a.passphrase.clone(), ..Default::default() }.load()?;

@@ -12,7 +12,7 @@
 //! Where cfssl is lax, certkit is strict: an unknown field is an error (a
 //! typo such as `"host"` would otherwise be silently ignored), `key` is
 //! validated before any work, and every `hosts` entry is checked
-//! ([`crate::san`]). `ca` is only accepted for a CA request (`-initca`).
+//! ([`crate::pki::san`]). `ca` is only accepted for a CA request (`-initca`).
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -22,11 +22,13 @@ use serde::Serialize;
 use serde_json::Value;
 use x509_cert::name::Name;
 
-use crate::json::{self, FieldError, Object};
-use crate::key::KeyAlgorithm;
-use crate::name::{self, NameEntry};
-use crate::san::{self, San};
-use crate::{Error, Result, duration};
+use crate::cfssl::duration;
+use crate::cfssl::json::{self, FieldError, Object};
+use crate::cfssl::validity::{DEFAULT_BACKDATE, DEFAULT_CA_EXPIRY};
+use crate::pki::key::KeyAlgorithm;
+use crate::pki::name::{self, NameEntry};
+use crate::pki::san::{self, San};
+use crate::{Error, Result};
 
 /// cfssl's CSR JSON.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -111,11 +113,6 @@ pub struct CaParams {
 const REQUEST_FIELDS: &[&str] = &["CN", "names", "hosts", "key", "ca", "serialnumber", "crl_url"];
 /// A `names` entry's fields.
 const NAME_FIELDS: &[&str] = &["C", "ST", "L", "O", "OU", "E", "SerialNumber"];
-
-/// cfssl's default CA lifetime: 43800h (five years of 365 days).
-pub const DEFAULT_CA_EXPIRY: Duration = Duration::from_secs(43_800 * 3600);
-/// cfssl's default backdate: five minutes.
-pub const DEFAULT_BACKDATE: Duration = Duration::from_secs(300);
 
 impl CsrRequest {
     /// Parses cfssl CSR JSON; `what` names the input in errors.
@@ -210,7 +207,7 @@ impl CsrRequest {
         let expiry = if c.expiry.is_empty() { DEFAULT_CA_EXPIRY } else { duration::parse(&c.expiry, "ca.expiry")? };
         let backdate =
             if c.backdate.is_empty() { DEFAULT_BACKDATE } else { duration::parse(&c.backdate, "ca.backdate")? };
-        crate::profile::check_lifetime(expiry, backdate, "ca.expiry", "ca.backdate")?;
+        crate::cfssl::validity::check_lifetime(expiry, backdate, "ca.expiry", "ca.backdate")?;
         Ok(CaParams { path_len: if c.pathlen > 0 || c.pathlenzero { Some(c.pathlen) } else { None }, expiry, backdate })
     }
 

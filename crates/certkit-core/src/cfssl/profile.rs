@@ -12,7 +12,7 @@
 //! | field | rule |
 //! |---|---|
 //! | `usages` | cfssl's strings ([`USAGE_NAMES`]); an unknown one is an error (cfssl ignores it) |
-//! | `expiry` | a duration ([`crate::duration`]); empty inherits `default`'s, then 8760h |
+//! | `expiry` | a duration ([`crate::cfssl::duration`]); empty inherits `default`'s, then 8760h |
 //! | `backdate` | a duration; default 5m |
 //! | `not_before`, `not_after` | RFC 3339 times that replace the computed validity |
 //! | `ca_constraint` | `{is_ca, max_path_len, max_path_len_zero}`: issue CA certificates |
@@ -37,10 +37,13 @@ use der::flagset::FlagSet;
 use serde_json::Value;
 use x509_cert::ext::pkix::KeyUsages;
 
-use crate::json::{self, FieldError, Object};
-use crate::request::DEFAULT_BACKDATE;
-use crate::time::UnixTime;
-use crate::{Error, Result, duration, oid};
+use crate::cfssl::duration;
+use crate::cfssl::json::{self, FieldError, Object};
+use crate::cfssl::validity::{DEFAULT_BACKDATE, DEFAULT_EXPIRY, check_lifetime};
+use crate::pki::oid;
+use crate::pki::time::UnixTime;
+use crate::pki::time::parse_rfc3339;
+use crate::{Error, Result};
 
 /// One usage string of cfssl's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -352,9 +355,6 @@ pub struct Policy {
     pub unused_profiles: Vec<String>,
 }
 
-/// cfssl's default lifetime for leaf certificates: 8760h (one year).
-pub const DEFAULT_EXPIRY: Duration = Duration::from_secs(8760 * 3600);
-
 impl Policy {
     /// The keyUsage bits as a flag set.
     pub fn key_usage_flags(&self) -> FlagSet<KeyUsages> {
@@ -534,6 +534,7 @@ fn resolve(name: &str, p: &ProfileJson, default: Option<&Policy>) -> Result<Poli
                 return Err(Error::UnknownUsage {
                     field: alloc::format!("{}[{i}]", field("usages")),
                     usage: u.clone(),
+                    known: &USAGE_NAMES,
                 });
             }
         }
@@ -598,7 +599,7 @@ fn resolve(name: &str, p: &ProfileJson, default: Option<&Policy>) -> Result<Poli
     let signer_name = if p.signer_name.is_empty() {
         None
     } else {
-        crate::kube::validate_signer_name(&p.signer_name)
+        crate::pki::dns::validate_signer_name(&p.signer_name)
             .map_err(|reason| Error::Config { field: field("signer_name"), reason })?;
         Some(p.signer_name.clone())
     };
@@ -691,7 +692,7 @@ impl CertPolicy {
                         field: alloc::format!("{field}.type"),
                         reason: alloc::format!(
                             "`{}` is not a qualifier type; use \"id-qt-cps\" (a CPS URL) or \"id-qt-unotice\" (a user notice)",
-                            crate::json::shown(other)
+                            crate::text::shown(other)
                         ),
                     });
                 }
@@ -713,78 +714,6 @@ fn check_url(u: &str, field: &str) -> Result<()> {
             reason: alloc::format!("`{u}` is not an http(s) or ldap URL without spaces"),
         })
     }
-}
-
-/// Parses an RFC 3339 UTC or offset time (`2030-01-02T03:04:05Z`).
-pub fn parse_rfc3339(s: &str, field: &str) -> Result<UnixTime> {
-    let err = || Error::Config {
-        field: field.to_string(),
-        reason: alloc::format!("`{s}` is not an RFC 3339 time like \"2030-01-02T03:04:05Z\""),
-    };
-    let b = s.as_bytes();
-    if b.len() < 20
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || !(b[10] == b'T' || b[10] == b't')
-        || b[13] != b':'
-        || b[16] != b':'
-    {
-        return Err(err());
-    }
-    let num = |r: core::ops::Range<usize>| -> Result<u64> {
-        let t = s.get(r).ok_or_else(err)?;
-        if !t.bytes().all(|c| c.is_ascii_digit()) {
-            return Err(err());
-        }
-        t.parse::<u64>().map_err(|_| err())
-    };
-    let (y, mo, d, h, mi, se) = (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
-    let mut rest = &s[19..];
-    if let Some(frac) = rest.strip_prefix('.') {
-        let n = frac.bytes().take_while(u8::is_ascii_digit).count();
-        rest = &frac[n..];
-    }
-    let ob = rest.as_bytes();
-    let offset: i64 = match ob {
-        b"Z" | b"z" => 0,
-        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] if [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit()) => {
-            let v = i64::from((h1 - b'0') * 10 + (h2 - b'0')) * 3600 + i64::from((m1 - b'0') * 10 + (m2 - b'0')) * 60;
-            if *sign == b'+' { v } else { -v }
-        }
-        _ => return Err(err()),
-    };
-    let dt = der::DateTime::new(y as u16, mo as u8, d as u8, h as u8, mi as u8, se as u8).map_err(|_| err())?;
-    let secs = dt.unix_duration().as_secs() as i64 - offset;
-    u64::try_from(secs).map(UnixTime).map_err(|_| err())
-}
-
-/// Refuses a lifetime that would issue certificates already expired: the
-/// lifetime (`expiry`) runs from now − `backdate`, so it must be longer than
-/// the backdate, and not zero. The fields name the two settings in errors.
-pub(crate) fn check_lifetime(
-    expiry: Duration,
-    backdate: Duration,
-    expiry_field: &str,
-    backdate_field: &str,
-) -> Result<()> {
-    // Validity is counted in whole seconds (X.509 times have no fractions).
-    if expiry.as_secs() == 0 {
-        return Err(Error::Config {
-            field: expiry_field.into(),
-            reason: "the expiry is under a second; give a lifetime such as \"8760h\"".into(),
-        });
-    }
-    if backdate.as_secs() >= expiry.as_secs() {
-        return Err(Error::Config {
-            field: backdate_field.into(),
-            reason: alloc::format!(
-                "{} is not shorter than {expiry_field} ({}), so every certificate would be born expired; a backdate covers clock skew, minutes (cfssl's default is 5m)",
-                duration::format_short(backdate),
-                duration::format_short(expiry),
-            ),
-        });
-    }
-    Ok(())
 }
 
 #[cfg(test)]

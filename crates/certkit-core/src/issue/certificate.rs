@@ -40,7 +40,7 @@
 //!    RFC 5280 §4.2.1.2 (1)), authorityKeyIdentifier (the issuer's key id),
 //!    authorityInfoAccess, subjectAltName (critical when the subject is
 //!    empty, §4.2.1.6), cRLDistributionPoints, OCSP no-check.
-//! 8. The signature algorithm follows the CA key ([`crate::key`]).
+//! 8. The signature algorithm follows the CA key ([`crate::pki::key`]).
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -62,13 +62,14 @@ use x509_cert::name::Name;
 use x509_cert::serial_number::SerialNumber;
 use x509_cert::time::Validity;
 
-use crate::csr::Csr;
-use crate::key::{KeyAlgorithm, PublicKey};
-use crate::profile::{Policy, key_usage_name};
-use crate::san::San;
-use crate::signer::{Signer, ToBeSigned};
-use crate::time::UnixTime;
-use crate::{Error, Result, oid, pem};
+use crate::cfssl::profile::{Policy, key_usage_name};
+use crate::pki::csr::Csr;
+use crate::pki::key::{KeyAlgorithm, PublicKey};
+use crate::pki::san::San;
+use crate::pki::signer::{Signer, ToBeSigned};
+use crate::pki::time::UnixTime;
+use crate::pki::{oid, pem};
+use crate::{Error, Result};
 
 /// What the certificate is for: a subject, its SANs and its key.
 #[derive(Clone, Debug)]
@@ -101,7 +102,7 @@ impl Subject {
         let tbs = cert.tbs_certificate();
         let public_key = PublicKey::from_spki(tbs.subject_public_key_info(), what)?;
         // Renewal copies the subject into a new certificate.
-        crate::name::check(tbs.subject(), "subject", what)?;
+        crate::pki::name::check(tbs.subject(), "subject", what)?;
         let sans = match ext::<SubjectAltName>(&cert, oid::SAN, what)? {
             Some(san) => san.0.iter().filter_map(San::from_general_name).collect(),
             None => Vec::new(),
@@ -111,7 +112,7 @@ impl Subject {
 
     /// Replaces the SANs, as cfssl's `-hostname` does.
     pub fn with_hosts<S: AsRef<str>>(mut self, hosts: &[S]) -> Result<Subject> {
-        self.sans = crate::san::from_hosts(hosts)?;
+        self.sans = crate::pki::san::from_hosts(hosts)?;
         Ok(self)
     }
 }
@@ -133,13 +134,13 @@ impl CaCert {
     /// Reads the first certificate of a PEM or DER file and checks it can
     /// issue: basicConstraints cA=TRUE, and keyCertSign if keyUsage is present.
     pub fn parse(input: &[u8], what: &str) -> Result<CaCert> {
-        let der = first_certificate(input, what)?;
+        let der = pem::first_certificate(input, what)?;
         let cert =
             Certificate::from_der(&der).map_err(|e| Error::Der { what: what.to_string(), detail: e.to_string() })?;
         let tbs = cert.tbs_certificate();
         let public_key = PublicKey::from_spki(tbs.subject_public_key_info(), what)?;
         // Its subject becomes the issuer of everything it signs.
-        crate::name::check(tbs.subject(), "subject", what)?;
+        crate::pki::name::check(tbs.subject(), "subject", what)?;
         let bc: Option<BasicConstraints> = ext(&cert, oid::BASIC_CONSTRAINTS, what)?;
         let Some(bc) = bc.filter(|b| b.ca) else {
             return Err(Error::NotACa { reason: "it has no basicConstraints with cA=TRUE" });
@@ -241,22 +242,6 @@ fn ext<'a, T: Decode<'a, Error = der::Error>>(
         .map_err(|err| Error::Der { what: what.to_string(), detail: alloc::format!("extension {id}: {err}") })
 }
 
-/// DER of the first `CERTIFICATE` in PEM input, or the input if it is DER.
-pub fn first_certificate(input: &[u8], what: &str) -> Result<Vec<u8>> {
-    if input.len() > crate::MAX_INPUT_LEN {
-        return Err(Error::InputTooLarge { what: what.to_string(), len: input.len(), max: crate::MAX_INPUT_LEN });
-    }
-    if !pem::is_pem(input) {
-        return Ok(pem::as_der(input, what)?.to_vec());
-    }
-    let blocks = pem::blocks(input, what)?;
-    blocks.iter().find(|b| b.label == pem::CERTIFICATE).map(|b| b.der.clone()).ok_or_else(|| Error::PemLabel {
-        what: what.to_string(),
-        found: pem::label_list(&blocks),
-        expected: pem::CERTIFICATE,
-    })
-}
-
 /// Something certkit did differently from what was asked, and said so.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -290,7 +275,14 @@ pub enum Warning {
 }
 
 impl fmt::Display for Warning {
+    /// Control characters escaped, as in [`crate::Error`]'s messages.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(&mut crate::text::Escaped(f))
+    }
+}
+
+impl Warning {
+    fn write(&self, f: &mut impl fmt::Write) -> fmt::Result {
         match self {
             Warning::DroppedUsage { usage, key } => {
                 write!(f, "left out the `{usage}` usage: {key} keys cannot have it (RFC 5480/8813, RFC 8410)")
@@ -429,7 +421,7 @@ pub fn prepare<R: CryptoRng + ?Sized>(
 
     // 3. Names: every CN (a subject may hold several), then the SANs.
     for atv in subject.name.iter().filter(|a| a.oid == oid::CN) {
-        policy.check_name(&crate::name::value_string(&atv.value))?;
+        policy.check_name(&crate::pki::name::value_string(&atv.value))?;
     }
     for s in &sans {
         if !matches!(s, San::Ip(_)) {
@@ -563,8 +555,8 @@ pub fn prepare<R: CryptoRng + ?Sized>(
 
 /// The certificatePolicies extension's value, as cfssl writes it: a CPS
 /// URL as an IA5String, a user notice as its explicitText in UTF8String.
-fn certificate_policies(policies: &[crate::profile::CertPolicy]) -> Result<Vec<u8>> {
-    use crate::profile::PolicyQualifier;
+fn certificate_policies(policies: &[crate::cfssl::profile::CertPolicy]) -> Result<Vec<u8>> {
+    use crate::cfssl::profile::PolicyQualifier;
     use x509_cert::ext::pkix::certpolicy::{DisplayText, PolicyInformation, PolicyQualifierInfo, UserNotice};
     let enc = |e: der::Error| Error::Crypto { op: "certificate encoding", detail: e.to_string() };
     let mut infos = Vec::new();
@@ -634,8 +626,8 @@ pub fn chain(ca: &CaCert, ca_file: &[u8], what: &str) -> Result<Vec<Vec<u8>>> {
 
 /// Verifies that the certificate `der` is signed by `issuer`.
 pub fn verify_signature(der: &[u8], issuer: &PublicKey) -> Result<()> {
-    let raw = crate::signer::split_signed(der, "certificate")?;
-    let alg = crate::key::SignatureAlgorithm::from_identifier(&raw.alg)?;
+    let raw = crate::pki::signer::split_signed(der, "certificate")?;
+    let alg = crate::pki::key::SignatureAlgorithm::from_identifier(&raw.alg)?;
     issuer.verify(alg, &raw.tbs, &raw.sig)
 }
 
@@ -644,11 +636,11 @@ mod tests {
     use core::time::Duration;
 
     use super::*;
-    use crate::generate;
-    use crate::key::PrivateKey;
-    use crate::profile::SigningConfig;
-    use crate::request::CsrRequest;
-    use crate::signer::KeySigner;
+    use crate::cfssl::profile::SigningConfig;
+    use crate::cfssl::request::CsrRequest;
+    use crate::issue::generate;
+    use crate::pki::key::PrivateKey;
+    use crate::pki::signer::KeySigner;
 
     fn rng() -> rand_core::UnwrapErr<getrandom::SysRng> {
         rand_core::UnwrapErr(getrandom::SysRng)
@@ -708,7 +700,7 @@ mod tests {
         let e = generate::renewed_root(&old, other, later, &mut rng()).unwrap_err();
         assert!(matches!(e, Error::CaKeyMismatch), "{e}");
         let ca_cfg = r#"{"signing":{"default":{"usages":["cert sign","crl sign"],"expiry":"24h","ca_constraint":{"is_ca":true}}}}"#;
-        let sub_key = PrivateKey::generate(crate::key::KeyAlgorithm::EcdsaP256, &mut rng()).unwrap();
+        let sub_key = PrivateKey::generate(crate::pki::key::KeyAlgorithm::EcdsaP256, &mut rng()).unwrap();
         let s = Subject { public_key: sub_key.public_key().clone(), ..subject(r#"{"CN":"Sub"}"#) };
         let (sub, _) = sign(&s, ca_cfg, None, &old, &key).unwrap();
         let sub = CaCert::parse(&sub.to_der().unwrap(), "sub.pem").unwrap();

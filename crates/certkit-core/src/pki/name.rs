@@ -22,7 +22,7 @@ use serde::Serialize;
 use x509_cert::attr::AttributeTypeAndValue;
 use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
 
-use crate::oid;
+use crate::pki::oid;
 use crate::{Error, Result};
 
 /// One element of cfssl's `names` list.
@@ -110,13 +110,13 @@ fn encode_value(field: &str, value: &str, kind: Kind, max: usize) -> Result<Any>
     if matches!(kind, Kind::Country) && (value.len() != 2 || !value.bytes().all(|b| b.is_ascii_uppercase())) {
         return Err(err(alloc::format!(
             "`{}` is not a two-letter ISO 3166 country code (like \"US\" or \"DE\")",
-            crate::json::excerpt(value, 40)
+            crate::text::excerpt(value, 40)
         )));
     }
     if value.chars().count() > max {
         return Err(err(alloc::format!(
             "`{}` is {} characters; RFC 5280 allows at most {max}",
-            crate::json::excerpt(value, 40),
+            crate::text::excerpt(value, 40),
             value.chars().count()
         )));
     }

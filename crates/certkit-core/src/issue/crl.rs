@@ -33,10 +33,11 @@ use x509_cert::ext::pkix::{AuthorityKeyIdentifier, CrlNumber, CrlReason};
 use x509_cert::serial_number::SerialNumber;
 
 use crate::issue::CaCert;
-use crate::key::PublicKey;
-use crate::signer::ToBeSigned;
-use crate::time::UnixTime;
-use crate::{Error, Result, oid, pem};
+use crate::pki::key::PublicKey;
+use crate::pki::signer::ToBeSigned;
+use crate::pki::time::UnixTime;
+use crate::pki::{oid, pem};
+use crate::{Error, Result};
 
 /// Why a certificate was revoked (RFC 5280 §5.3.1 CRLReason).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -309,7 +310,7 @@ mod tests {
         let mut max = [0xff; 20];
         max[0] = 0x7f;
         assert_eq!(parse_serial(dec).unwrap(), max);
-        assert_eq!(crate::info::decimal(&parse_serial(dec).unwrap()), dec);
+        assert_eq!(crate::cfssl::info::decimal(&parse_serial(dec).unwrap()), dec);
         // 2^160 - 1 would need a 21st octet for its sign.
         assert!(parse_serial("1461501637330902918203684832716283019655932542975").is_err());
         for bad in ["", "0", "-5", "12z", "0x", "1".repeat(101).as_str()] {

@@ -76,6 +76,49 @@ impl fmt::Display for UnixTime {
     }
 }
 
+/// Parses an RFC 3339 UTC or offset time (`2030-01-02T03:04:05Z`).
+pub fn parse_rfc3339(s: &str, field: &str) -> Result<UnixTime> {
+    let err = || Error::Config {
+        field: alloc::string::ToString::to_string(field),
+        reason: alloc::format!("`{s}` is not an RFC 3339 time like \"2030-01-02T03:04:05Z\""),
+    };
+    let b = s.as_bytes();
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !(b[10] == b'T' || b[10] == b't')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return Err(err());
+    }
+    let num = |r: core::ops::Range<usize>| -> Result<u64> {
+        let t = s.get(r).ok_or_else(err)?;
+        if !t.bytes().all(|c| c.is_ascii_digit()) {
+            return Err(err());
+        }
+        t.parse::<u64>().map_err(|_| err())
+    };
+    let (y, mo, d, h, mi, se) = (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
+    let mut rest = &s[19..];
+    if let Some(frac) = rest.strip_prefix('.') {
+        let n = frac.bytes().take_while(u8::is_ascii_digit).count();
+        rest = &frac[n..];
+    }
+    let ob = rest.as_bytes();
+    let offset: i64 = match ob {
+        b"Z" | b"z" => 0,
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] if [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit()) => {
+            let v = i64::from((h1 - b'0') * 10 + (h2 - b'0')) * 3600 + i64::from((m1 - b'0') * 10 + (m2 - b'0')) * 60;
+            if *sign == b'+' { v } else { -v }
+        }
+        _ => return Err(err()),
+    };
+    let dt = der::DateTime::new(y as u16, mo as u8, d as u8, h as u8, mi as u8, se as u8).map_err(|_| err())?;
+    let secs = dt.unix_duration().as_secs() as i64 - offset;
+    u64::try_from(secs).map(UnixTime).map_err(|_| err())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

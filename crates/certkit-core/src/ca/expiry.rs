@@ -11,8 +11,8 @@ use base64ct::{Base64, Encoding};
 use der::Decode;
 use x509_cert::Certificate;
 
-use crate::pem;
-use crate::time::UnixTime;
+use crate::pki::pem;
+use crate::pki::time::UnixTime;
 
 /// A certificate found somewhere.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,7 +32,7 @@ fn found(der: &[u8]) -> Option<Found> {
     let tbs = cert.tbs_certificate();
     Some(Found {
         subject: tbs.subject().to_string(),
-        serial: crate::info::decimal(tbs.serial_number().as_bytes()),
+        serial: crate::cfssl::info::decimal(tbs.serial_number().as_bytes()),
         not_before: UnixTime::from_x509(&tbs.validity().not_before),
         not_after: UnixTime::from_x509(&tbs.validity().not_after),
     })

@@ -31,7 +31,8 @@ use sha2::{Digest, Sha256, Sha384, Sha512};
 use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned, SubjectPublicKeyInfoRef};
 use zeroize::Zeroizing;
 
-use crate::{Error, Result, pem};
+use crate::pki::pem;
+use crate::{Error, Result};
 
 /// A key type and size, as cfssl's `key{algo,size}` names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -551,7 +552,7 @@ impl PrivateKey {
     /// exponent and modulus blinding, which would double the cost of a
     /// signature; the timing defence is the constant-time arithmetic, and
     /// every signature is verified before it is used
-    /// ([`crate::signer::ToBeSigned::assemble`]), which defeats RSA-CRT
+    /// ([`crate::pki::signer::ToBeSigned::assemble`]), which defeats RSA-CRT
     /// fault attacks. Ed25519 is deterministic (RFC 8032).
     pub fn sign<R: CryptoRng + ?Sized>(&self, msg: &[u8], rng: &mut R) -> Result<Vec<u8>> {
         self.sign_inner(msg, rng, false)
@@ -986,7 +987,7 @@ impl PublicKey {
                 let s = ed25519_dalek::Signature::from_slice(sig).map_err(|_| invalid())?;
                 key.verify_strict(msg, &s).map_err(|_| invalid())
             }
-            (key, alg) => Err(Error::SignatureKeyMismatch { key, alg: alg.go_name() }),
+            (key, alg) => Err(Error::SignatureKeyMismatch { key: key.to_string(), alg: alg.go_name() }),
         }
     }
 
@@ -1139,10 +1140,10 @@ mod tests {
 
     #[test]
     fn sec1_and_pkcs1_fixtures_from_openssl() {
-        let ec = include_bytes!("../../../tests/data/openssl-ec-sec1.pem");
+        let ec = include_bytes!("../../../../tests/data/openssl-ec-sec1.pem");
         let key = PrivateKey::from_bytes(ec, None, "ec.pem").unwrap();
         assert_eq!(key.algorithm(), KeyAlgorithm::EcdsaP256);
-        let rsa = include_bytes!("../../../tests/data/openssl-rsa-pkcs1.pem");
+        let rsa = include_bytes!("../../../../tests/data/openssl-rsa-pkcs1.pem");
         let key = PrivateKey::from_bytes(rsa, None, "rsa.pem").unwrap();
         assert_eq!(key.algorithm(), KeyAlgorithm::Rsa(2048));
     }
@@ -1150,15 +1151,15 @@ mod tests {
     #[test]
     fn encrypted_keys_openssl_writes_are_read_or_their_scheme_is_named() {
         // PBKDF2 with hmacWithSHA1 (PKCS#5's default PRF, OpenSSL 1.0's choice) is read.
-        let sha1 = include_bytes!("../../../tests/data/openssl-pkcs8-hmacsha1.pem");
+        let sha1 = include_bytes!("../../../../tests/data/openssl-pkcs8-hmacsha1.pem");
         let key = PrivateKey::from_bytes(sha1, Some(b"fixture"), "k.pem").unwrap();
         assert_eq!(key.algorithm(), KeyAlgorithm::EcdsaP256);
         let e = PrivateKey::from_bytes(sha1, Some(b"wrong"), "k.pem").unwrap_err();
         assert!(matches!(e, Error::WrongPassphrase { .. }), "{e}");
         // 3DES and PBES1 are refused by name, never as a wrong passphrase.
         for (file, says) in [
-            (&include_bytes!("../../../tests/data/openssl-pkcs8-3des.pem")[..], "cipher 1.2.840.113549.3.7"),
-            (include_bytes!("../../../tests/data/openssl-pkcs8-pbes1.pem"), "1.2.840.113549.1.12.1.3 (a PBES1"),
+            (&include_bytes!("../../../../tests/data/openssl-pkcs8-3des.pem")[..], "cipher 1.2.840.113549.3.7"),
+            (include_bytes!("../../../../tests/data/openssl-pkcs8-pbes1.pem"), "1.2.840.113549.1.12.1.3 (a PBES1"),
         ] {
             let e = PrivateKey::from_bytes(file, Some(b"fixture"), "k.pem").unwrap_err();
             assert!(matches!(e, Error::UnsupportedKey { .. }), "{e}");
@@ -1169,7 +1170,7 @@ mod tests {
 
     #[test]
     fn weak_rsa_refused() {
-        let weak = include_bytes!("../../../tests/data/openssl-rsa1024-pkcs1.pem");
+        let weak = include_bytes!("../../../../tests/data/openssl-rsa1024-pkcs1.pem");
         let e = PrivateKey::from_bytes(weak, None, "weak.pem").unwrap_err().to_string();
         assert!(e.contains("1024"), "{e}");
     }

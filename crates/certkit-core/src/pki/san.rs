@@ -24,6 +24,7 @@ use core::str::FromStr;
 use der::asn1::{Ia5String, OctetString};
 use x509_cert::ext::pkix::name::GeneralName;
 
+use crate::pki::dns;
 use crate::{Error, Result};
 
 /// One subject alternative name.
@@ -198,7 +199,7 @@ pub fn from_hosts<S: AsRef<str>>(hosts: &[S]) -> Result<Vec<San>> {
 
 /// Checks a host name (RFC 1123 §2.1), with a leftmost `*.` label allowed when `wildcard`.
 pub fn validate_dns(name: &str, wildcard: bool) -> core::result::Result<(), &'static str> {
-    if name.len() > 253 {
+    if name.len() > dns::MAX_NAME {
         return Err("a DNS name is at most 253 characters");
     }
     if name.ends_with('.') {
@@ -229,20 +230,11 @@ pub fn validate_dns(name: &str, wildcard: bool) -> core::result::Result<(), &'st
         );
     }
     for label in body.split('.') {
-        if label.is_empty() {
-            return Err("a DNS name cannot have an empty label (`..`, or a leading dot)");
-        }
-        if label.len() > 63 {
-            return Err("a DNS label is at most 63 characters");
-        }
         if label.contains('_') {
             return Err("underscores are not allowed in DNS names in certificates (CA/B Forum BR 7.1.4.2)");
         }
-        if !label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-            return Err("a DNS label may hold only letters, digits and hyphens");
-        }
-        if label.starts_with('-') || label.ends_with('-') {
-            return Err("a DNS label cannot start or end with a hyphen");
+        if let Some(fault) = dns::label_fault(label, dns::Case::Any) {
+            return Err(fault);
         }
     }
     Ok(())

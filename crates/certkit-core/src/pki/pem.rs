@@ -163,6 +163,22 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
+/// DER of the first `CERTIFICATE` in PEM input, or the input if it is DER.
+pub fn first_certificate(input: &[u8], what: &str) -> Result<Vec<u8>> {
+    if input.len() > MAX_INPUT_LEN {
+        return Err(Error::InputTooLarge { what: what.to_string(), len: input.len(), max: MAX_INPUT_LEN });
+    }
+    if !is_pem(input) {
+        return Ok(as_der(input, what)?.to_vec());
+    }
+    let blocks = blocks(input, what)?;
+    blocks.iter().find(|b| b.label == CERTIFICATE).map(|b| b.der.clone()).ok_or_else(|| Error::PemLabel {
+        what: what.to_string(),
+        found: label_list(&blocks),
+        expected: CERTIFICATE,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -51,14 +51,15 @@ use rand_core::CryptoRng;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::csr::Csr;
+use crate::cfssl::profile::{Policy, SigningConfig, Usage};
 use crate::issue::{self, CaCert, Issuer, Subject};
-use crate::key::KeyAlgorithm;
-use crate::profile::{Policy, SigningConfig, Usage};
-use crate::san::San;
-use crate::signer::Signer;
-use crate::time::UnixTime;
-use crate::{Error, Result, pem};
+use crate::pki::csr::Csr;
+use crate::pki::key::KeyAlgorithm;
+use crate::pki::pem;
+use crate::pki::san::San;
+use crate::pki::signer::Signer;
+use crate::pki::time::UnixTime;
+use crate::{Error, Result};
 
 /// The API group and version of CertificateSigningRequest.
 pub const API_VERSION: &str = "certificates.k8s.io/v1";
@@ -75,85 +76,7 @@ pub const LEGACY_UNKNOWN: &str = "kubernetes.io/legacy-unknown";
 /// The shortest `expirationSeconds` Kubernetes accepts.
 pub const MIN_EXPIRATION_SECONDS: u32 = 600;
 
-/// Checks a signerName: `<fully qualified domain>/<path>`, as the API server
-/// requires (a DNS-1123 subdomain of at most 253 characters, a slash, and a
-/// path of at most 253 characters in total). The reason names the value,
-/// not the field: callers put the field in front (`signerName: `x` has no
-/// `/`; …`).
-pub fn validate_signer_name(name: &str) -> core::result::Result<(), String> {
-    // Kubernetes' ValidateSignerName: DOMAIN/PATH with exactly one `/`; the
-    // domain a DNS-1123 subdomain with a dot; each `.`-separated part of the
-    // path a DNS-1123 subdomain too.
-    let fix = "write it as DOMAIN/NAME, like \"example.com/serving\"";
-    let shown = crate::json::excerpt(name, 100);
-    let Some((domain, path)) = name.split_once('/') else {
-        return Err(alloc::format!("`{shown}` has no `/`; {fix}"));
-    };
-    if path.contains('/') {
-        return Err(alloc::format!("`{shown}` has more than one `/`; {fix}"));
-    }
-    if path.is_empty() || domain.len() > 253 || path.len() > 317 {
-        return Err(alloc::format!("`{shown}` has an empty or too long name after `/`; {fix}"));
-    }
-    if !domain.contains('.') || !is_subdomain(domain) {
-        return Err(alloc::format!("`{shown}` must start with a lowercase fully qualified domain; {fix}"));
-    }
-    if !is_subdomain(path) {
-        return Err(alloc::format!(
-            "`{shown}`: the part after `/` may hold only lowercase letters, digits, `-` and `.`; {fix}"
-        ));
-    }
-    Ok(())
-}
-
-/// A DNS-1123 subdomain: lowercase alphanumeric labels with inner `-`, joined by `.`.
-fn is_subdomain(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 253
-        && s.split('.').all(|l| {
-            !l.is_empty()
-                && l.len() <= 63
-                && l.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-                && !l.starts_with('-')
-                && !l.ends_with('-')
-        })
-}
-
-/// Checks that a name can be a file name and a URL path segment (Kubernetes
-/// requires no more of a CertificateSigningRequest's name): not empty, not
-/// `.` or `..`, no `/`, `\\`, `%` or control characters.
-pub fn validate_path_name(name: &str) -> core::result::Result<(), String> {
-    if name.is_empty()
-        || name == "."
-        || name == ".."
-        || name.len() > 253
-        || name.chars().any(|c| matches!(c, '/' | '\\' | '%') || c.is_control())
-    {
-        return Err(alloc::format!(
-            "metadata.name `{}` cannot be used as a file name or URL path segment",
-            crate::json::excerpt(name, 100)
-        ));
-    }
-    Ok(())
-}
-
-/// Checks an object name: a DNS-1123 subdomain (lowercase letters, digits,
-/// `-` and `.`, at most 253 characters). As for [`validate_signer_name`], the
-/// reason names the value and callers add the field.
-pub fn validate_object_name(name: &str) -> core::result::Result<(), String> {
-    let ok = !name.is_empty()
-        && name.len() <= 253
-        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
-        && name.split('.').all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-'));
-    if ok {
-        Ok(())
-    } else {
-        Err(alloc::format!(
-            "`{}` is not a lowercase RFC 1123 subdomain, as Kubernetes requires: use lowercase letters, digits, `-` and `.`, each part starting and ending with a letter or digit (at most 253 characters), like \"my-svc.my-namespace\"",
-            crate::json::excerpt(name, 100)
-        ))
-    }
-}
+pub use crate::pki::dns::{validate_object_name, validate_path_name, validate_signer_name};
 
 /// The usages Kubernetes' own signer would ask for, by signer and key.
 pub fn default_usages(signer: &str, key: KeyAlgorithm) -> Vec<String> {
@@ -209,7 +132,14 @@ pub enum Refusal {
 }
 
 impl fmt::Display for Refusal {
+    /// Control characters escaped, as in [`crate::Error`]'s messages.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(&mut crate::text::Escaped(f))
+    }
+}
+
+impl Refusal {
+    fn write(&self, f: &mut impl fmt::Write) -> fmt::Result {
         match self {
             Refusal::Denied { why } => write!(f, "it was denied ({why}); it will not be signed"),
             Refusal::Failed { why } => write!(f, "it has failed ({why}); create a new request"),
@@ -296,7 +226,14 @@ pub enum RequestWarning {
 }
 
 impl fmt::Display for RequestWarning {
+    /// Control characters escaped, as in [`crate::Error`]'s messages.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(&mut crate::text::Escaped(f))
+    }
+}
+
+impl RequestWarning {
+    fn write(&self, f: &mut impl fmt::Write) -> fmt::Result {
         match self {
             RequestWarning::UsageLeftOut { usage, key } => write!(
                 f,
@@ -379,9 +316,11 @@ fn check_usages(usages: &[String], field: &str) -> Result<Vec<Usage>> {
     let mut out = Vec::with_capacity(usages.len());
     for (i, u) in usages.iter().enumerate() {
         // cfssl's misspelling is not one of Kubernetes' usages.
-        let usage = Usage::from_cfssl(u)
-            .filter(|_| u != "content committment")
-            .ok_or_else(|| Error::UnknownUsage { field: alloc::format!("{field}[{i}]"), usage: u.clone() })?;
+        let usage = Usage::from_cfssl(u).filter(|_| u != "content committment").ok_or_else(|| Error::UnknownUsage {
+            field: alloc::format!("{field}[{i}]"),
+            usage: u.clone(),
+            known: &crate::cfssl::profile::USAGE_NAMES,
+        })?;
         if usages[..i].contains(u) {
             return Err(Error::Config {
                 field: alloc::format!("{field}[{i}]"),
@@ -406,7 +345,7 @@ pub fn check_signer_rules(signer: &str, csr: &Csr, usages: &[String]) -> core::r
         unique.dedup();
         unique.len() == want.len() && want.iter().all(|w| unique.contains(w))
     };
-    let f = crate::name::fields(csr.subject());
+    let f = crate::pki::name::fields(csr.subject());
     let organization_is_nodes = f.organization == ["system:nodes"];
     let cn_is_node = f.common_name.starts_with("system:node:");
     let has = |pred: fn(&San) -> bool| csr.sans().iter().any(pred);
@@ -422,7 +361,7 @@ pub fn check_signer_rules(signer: &str, csr: &Csr, usages: &[String]) -> core::r
                 if !["digital signature", "key encipherment", "client auth"].contains(u) {
                     return Err(rule(&alloc::format!(
                         "invalid usage for client certificate: {}",
-                        crate::json::excerpt(u, 40)
+                        crate::text::excerpt(u, 40)
                     )));
                 }
             }
@@ -659,7 +598,7 @@ pub fn object_name(object: &Value) -> String {
 /// characters are escaped and it is cut at 100 characters (a message stays
 /// one line and cannot drive a terminal).
 pub fn shown_name(object: &Value) -> String {
-    crate::json::excerpt(&object_name(object), 100)
+    crate::text::excerpt(&object_name(object), 100)
 }
 
 /// Whether an object may be signed: approved, not denied or failed, not
@@ -667,12 +606,12 @@ pub fn shown_name(object: &Value) -> String {
 /// the approval command a refusal suggests.
 fn approval(name: &str, view: &ObjectView, allow_unapproved: bool) -> core::result::Result<(), Refusal> {
     let why = |c: &Condition| {
-        let mut s = crate::json::excerpt(&c.reason, 100);
+        let mut s = crate::text::excerpt(&c.reason, 100);
         if !c.message.is_empty() {
             if !s.is_empty() {
                 s.push_str(": ");
             }
-            s.push_str(&crate::json::excerpt(&c.message, 200));
+            s.push_str(&crate::text::excerpt(&c.message, 200));
         }
         if s.is_empty() { "no reason given".to_string() } else { s }
     };
@@ -922,12 +861,12 @@ pub struct SecretParams<'a> {
 pub fn tls_secret(p: &SecretParams<'_>) -> Result<TlsSecret> {
     validate_object_name(p.name).map_err(|reason| Error::Config { field: "name".into(), reason })?;
     let certs = certificates_pem(p.cert, p.cert_what)?;
-    let leaf_der = issue::first_certificate(p.cert, p.cert_what)?;
+    let leaf_der = pem::first_certificate(p.cert, p.cert_what)?;
     let cert = <x509_cert::Certificate as der::Decode>::from_der(&leaf_der)
         .map_err(|e| Error::Der { what: p.cert_what.into(), detail: e.to_string() })?;
-    let cn = crate::name::fields(cert.tbs_certificate().subject()).common_name;
-    let key = crate::key::PrivateKey::from_bytes(p.key, None, p.key_what)?;
-    let spki = crate::key::PublicKey::from_spki(cert.tbs_certificate().subject_public_key_info(), p.cert_what)?;
+    let cn = crate::pki::name::fields(cert.tbs_certificate().subject()).common_name;
+    let key = crate::pki::key::PrivateKey::from_bytes(p.key, None, p.key_what)?;
+    let spki = crate::pki::key::PublicKey::from_spki(cert.tbs_certificate().subject_public_key_info(), p.cert_what)?;
     if &spki != key.public_key() {
         return Err(Error::Config {
             field: p.key_what.into(),
@@ -962,7 +901,7 @@ pub fn tls_secret(p: &SecretParams<'_>) -> Result<TlsSecret> {
                     field: p.ca_what.into(),
                     reason: alloc::format!(
                         "`{}`{which} is not a CA certificate (no basicConstraints cA=TRUE), so ca.crt could not verify anything with it; give the CA that signed the certificate, like ca.pem",
-                        crate::name::fields(c.tbs_certificate().subject()).common_name
+                        crate::pki::name::fields(c.tbs_certificate().subject()).common_name
                     ),
                 });
             }
@@ -984,7 +923,7 @@ pub fn tls_secret(p: &SecretParams<'_>) -> Result<TlsSecret> {
 fn is_ca(cert: &x509_cert::Certificate) -> bool {
     use der::Decode;
     cert.tbs_certificate().extensions().into_iter().flatten().any(|e| {
-        e.extn_id == crate::oid::BASIC_CONSTRAINTS
+        e.extn_id == crate::pki::oid::BASIC_CONSTRAINTS
             && match x509_cert::ext::pkix::BasicConstraints::from_der(e.extn_value.as_bytes()) {
                 Ok(b) => b.ca,
                 Err(_) => true,
@@ -996,7 +935,7 @@ fn is_ca(cert: &x509_cert::Certificate) -> bool {
 /// holds a private key, or no certificate.
 fn certificates_pem(input: &[u8], what: &str) -> Result<String> {
     if !pem::is_pem(input) {
-        let der = issue::first_certificate(input, what)?;
+        let der = pem::first_certificate(input, what)?;
         <x509_cert::Certificate as der::Decode>::from_der(&der)
             .map_err(|e| Error::Der { what: what.to_string(), detail: e.to_string() })?;
         return Ok(pem::encode(pem::CERTIFICATE, &der));
@@ -1030,9 +969,9 @@ mod tests {
     use alloc::string::ToString;
 
     use super::*;
-    use crate::key::PrivateKey;
-    use crate::name::NameEntry;
-    use crate::signer::KeySigner;
+    use crate::pki::key::PrivateKey;
+    use crate::pki::name::NameEntry;
+    use crate::pki::signer::KeySigner;
 
     fn rng() -> rand_core::UnwrapErr<getrandom::SysRng> {
         rand_core::UnwrapErr(getrandom::SysRng)
@@ -1042,10 +981,10 @@ mod tests {
         let key = PrivateKey::generate(KeyAlgorithm::EcdsaP256, &mut rng()).unwrap();
         let names: Vec<NameEntry> =
             o.iter().map(|o| NameEntry { organization: o.to_string(), ..Default::default() }).collect();
-        let subject = crate::name::build(cn, &names, "").unwrap();
-        let sans = crate::san::from_hosts(hosts).unwrap();
+        let subject = crate::pki::name::build(cn, &names, "").unwrap();
+        let sans = crate::pki::san::from_hosts(hosts).unwrap();
         let mut r = rng();
-        Csr::from_der(&crate::csr::build(&subject, &sans, None, &mut KeySigner::new(&key, &mut r)).unwrap(), "csr")
+        Csr::from_der(&crate::pki::csr::build(&subject, &sans, None, &mut KeySigner::new(&key, &mut r)).unwrap(), "csr")
             .unwrap()
     }
 
@@ -1156,17 +1095,20 @@ mod tests {
 
     /// A CA (PEM, key PEM) and a leaf it signed for `example.com` (PEM, key PEM).
     fn ca_and_leaf() -> (CaCert, PrivateKey, String, String, String, String) {
-        let req = crate::request::CsrRequest::from_json(br#"{"CN":"Test CA","key":{"algo":"ecdsa","size":256}}"#, "ca")
-            .unwrap()
-            .validate(true)
-            .unwrap();
-        let g = crate::generate::key_and_csr(&req, &mut rng()).unwrap();
-        let ca_issued = crate::generate::self_signed_ca(&req, &g, NOW, &mut rng()).unwrap();
+        let req = crate::cfssl::request::CsrRequest::from_json(
+            br#"{"CN":"Test CA","key":{"algo":"ecdsa","size":256}}"#,
+            "ca",
+        )
+        .unwrap()
+        .validate(true)
+        .unwrap();
+        let g = crate::issue::generate::key_and_csr(&req, &mut rng()).unwrap();
+        let ca_issued = crate::issue::generate::self_signed_ca(&req, &g, NOW, &mut rng()).unwrap();
         let ca = CaCert::parse(&ca_issued.der, "ca.pem").unwrap();
         let leaf_key = PrivateKey::generate(KeyAlgorithm::EcdsaP256, &mut rng()).unwrap();
         let subject = Subject {
-            name: crate::name::build("web", &[], "").unwrap(),
-            sans: crate::san::from_hosts(&["web.example.com"]).unwrap(),
+            name: crate::pki::name::build("web", &[], "").unwrap(),
+            sans: crate::pki::san::from_hosts(&["web.example.com"]).unwrap(),
             public_key: leaf_key.public_key().clone(),
             requested_ca: None,
         };

@@ -19,10 +19,11 @@ use x509_cert::ext::pkix::{AuthorityKeyIdentifier, SubjectAltName, SubjectKeyIde
 use x509_cert::name::Name;
 use x509_cert::request::{CertReq, CertReqInfo};
 
-use crate::key::{PublicKey, SignatureAlgorithm};
-use crate::san::San;
-use crate::time::UnixTime;
-use crate::{Error, Result, oid, pem};
+use crate::pki::key::{PublicKey, SignatureAlgorithm};
+use crate::pki::san::San;
+use crate::pki::time::UnixTime;
+use crate::pki::{oid, pem};
+use crate::{Error, Result};
 
 /// cfssl's `certinfo.Name`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -54,7 +55,7 @@ impl NameInfo {
     /// Reads a name as cfssl's `ParseName` does (multi-valued attributes
     /// joined with `,`).
     pub fn from_name(name: &Name) -> NameInfo {
-        let f = crate::name::fields(name);
+        let f = crate::pki::name::fields(name);
         NameInfo {
             common_name: f.common_name,
             serial_number: f.serial_number,
@@ -154,11 +155,11 @@ fn sigalg_name(alg: &spki::AlgorithmIdentifierOwned) -> String {
 
 /// certinfo of a certificate (PEM or DER; the first certificate of a bundle).
 pub fn certificate(input: &[u8], what: &str) -> Result<CertInfo> {
-    let der = crate::issue::first_certificate(input, what)?;
+    let der = crate::pki::pem::first_certificate(input, what)?;
     let cert = Certificate::from_der(&der).map_err(|e| Error::Der { what: what.to_string(), detail: e.to_string() })?;
     let tbs = cert.tbs_certificate();
-    crate::name::check(tbs.subject(), "subject", what)?;
-    crate::name::check(tbs.issuer(), "issuer", what)?;
+    crate::pki::name::check(tbs.subject(), "subject", what)?;
+    crate::pki::name::check(tbs.issuer(), "issuer", what)?;
     let mut sans = Vec::new();
     let mut aki = String::new();
     let mut ski = String::new();
@@ -203,10 +204,10 @@ pub fn certificate(input: &[u8], what: &str) -> Result<CertInfo> {
 /// description.
 pub fn csr(input: &[u8], what: &str) -> Result<CsrInfo> {
     let der = csr_der(input, what)?;
-    let raw = crate::signer::split_signed(&der, what)?;
+    let raw = crate::pki::signer::split_signed(&der, what)?;
     let info =
         CertReqInfo::from_der(&raw.tbs).map_err(|e| Error::Der { what: what.to_string(), detail: e.to_string() })?;
-    crate::name::check(&info.subject, "subject", what)?;
+    crate::pki::name::check(&info.subject, "subject", what)?;
     let key = PublicKey::from_spki(&info.public_key, what).ok();
     if let (Some(key), Ok(alg)) = (&key, SignatureAlgorithm::from_identifier(&raw.alg)) {
         key.verify(alg, &raw.tbs, &raw.sig).map_err(|_| Error::CsrSignature { what: what.to_string() })?;
@@ -254,7 +255,7 @@ pub fn is_csr(input: &[u8]) -> bool {
 pub fn csr_public_key(input: &[u8], what: &str) -> Result<spki::SubjectPublicKeyInfoOwned> {
     let der = csr_der(input, what)?;
     let req = CertReq::from_der(&der).map_err(|e| Error::Der { what: what.to_string(), detail: e.to_string() })?;
-    crate::name::check(&req.info.subject, "subject", what)?;
+    crate::pki::name::check(&req.info.subject, "subject", what)?;
     Ok(req.info.public_key)
 }
 
@@ -291,7 +292,7 @@ fn describe_spki(spki: &spki::SubjectPublicKeyInfoOwned) -> String {
         }
     } else if oid == const_oid::db::rfc5912::RSA_ENCRYPTION {
         match pkcs1::RsaPublicKey::<der::asn1::UintRef<'_>>::from_der(spki.subject_public_key.raw_bytes()) {
-            Ok(k) => alloc::format!("RSA {}", crate::key::modulus_bits(k.modulus.as_bytes())),
+            Ok(k) => alloc::format!("RSA {}", crate::pki::key::modulus_bits(k.modulus.as_bytes())),
             Err(_) => "RSA (unreadable modulus)".into(),
         }
     } else {
@@ -309,21 +310,24 @@ mod tests {
 
     #[test]
     fn a_csr_certkit_would_not_sign_is_still_described() {
-        let bad_san = include_bytes!("../../../tests/data/csr-bad-dns-san.pem");
+        let bad_san = include_bytes!("../../../../tests/data/csr-bad-dns-san.pem");
         assert_eq!(csr(bad_san, "c").unwrap().sans, ["exa mple.com"]);
-        let weak = csr(include_bytes!("../../../tests/data/csr-rsa1024.pem"), "c").unwrap();
+        let weak = csr(include_bytes!("../../../../tests/data/csr-rsa1024.pem"), "c").unwrap();
         assert_eq!(weak.public_key, "RSA 1024");
-        assert_eq!(csr(include_bytes!("../../../tests/data/csr-ecdsa-sha1.pem"), "c").unwrap().sigalg, "ECDSAWithSHA1");
         assert_eq!(
-            csr(include_bytes!("../../../tests/data/csr-dsa.pem"), "c").unwrap().public_key,
+            csr(include_bytes!("../../../../tests/data/csr-ecdsa-sha1.pem"), "c").unwrap().sigalg,
+            "ECDSAWithSHA1"
+        );
+        assert_eq!(
+            csr(include_bytes!("../../../../tests/data/csr-dsa.pem"), "c").unwrap().public_key,
             "1.2.840.10040.4.1"
         );
         // A key and a CSR in one file, and DER: each is a CSR.
-        let good = include_bytes!("../../../tests/data/csr-openssl-p256.pem").to_vec();
-        let mut key_then_csr = include_bytes!("../../../tests/data/openssl-ec-sec1.pem").to_vec();
+        let good = include_bytes!("../../../../tests/data/csr-openssl-p256.pem").to_vec();
+        let mut key_then_csr = include_bytes!("../../../../tests/data/openssl-ec-sec1.pem").to_vec();
         key_then_csr.extend_from_slice(&good);
         assert!(is_csr(&key_then_csr) && is_csr(&good));
-        let der = crate::pem::blocks(&good, "c").unwrap()[0].der.clone();
+        let der = crate::pki::pem::blocks(&good, "c").unwrap()[0].der.clone();
         assert!(is_csr(&der));
         assert_eq!(csr(&der, "c").unwrap().sans, csr(&good, "c").unwrap().sans);
         assert!(!is_csr(b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"));

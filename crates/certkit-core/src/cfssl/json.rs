@@ -16,6 +16,7 @@ use core::cell::Cell;
 
 use serde_json::{Map, Value};
 
+use crate::text::shown;
 use crate::{Error, MAX_INPUT_LEN, Result};
 
 /// One JSON object read member by member into a struct of certkit's: a
@@ -196,29 +197,6 @@ impl<'v> Object<'v> {
         let at = self.path(key);
         FieldError::at(&at, alloc::format!("`{at}` {what}"))
     }
-}
-
-/// Untrusted text as an error shows it: [`shown`], cut after `max`
-/// characters with `…`, so a message stays one line of reasonable length.
-pub(crate) fn excerpt(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((cut, _)) => alloc::format!("{}…", shown(&text[..cut])),
-        None => shown(text),
-    }
-}
-
-/// A member name as errors show it: control characters escaped (`\u{a}`,
-/// `\u{1b}`), so a message stays one line and cannot drive a terminal.
-pub(crate) fn shown(name: &str) -> String {
-    let mut shown = String::with_capacity(name.len());
-    for c in name.chars() {
-        if c.is_control() {
-            let _ = core::fmt::Write::write_fmt(&mut shown, format_args!("\\u{{{:x}}}", u32::from(c)));
-        } else {
-            shown.push(c);
-        }
-    }
-    shown
 }
 
 /// What is wrong with one member of a JSON document, and its path.
@@ -418,7 +396,7 @@ impl<'de> serde::de::Visitor<'de> for Strict<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::request::CsrRequest;
+    use crate::cfssl::request::CsrRequest;
 
     #[test]
     fn keys_fold_like_go_and_nulls_vanish() {
@@ -465,7 +443,7 @@ mod tests {
             let e = CsrRequest::from_json(input, "c").unwrap_err().to_string();
             assert!(e.contains(says), "{}: {e}", String::from_utf8_lossy(input));
         }
-        let e = crate::profile::SigningConfig::from_json(br#"{"signing":{"default":["x"]}}"#, "c").unwrap_err();
+        let e = crate::cfssl::profile::SigningConfig::from_json(br#"{"signing":{"default":["x"]}}"#, "c").unwrap_err();
         assert!(e.to_string().contains("`signing.default` must be an object"), "{e}");
     }
 
@@ -490,7 +468,7 @@ mod tests {
 
     #[test]
     fn a_repeated_config_member_is_named_by_its_path() {
-        let e = crate::profile::SigningConfig::from_json(
+        let e = crate::cfssl::profile::SigningConfig::from_json(
             br#"{"signing":{"profiles":{"www":{"usages":["server auth"],"expiry":"1h","expiry":"2h"}}}}"#,
             "c",
         )
@@ -504,7 +482,7 @@ mod tests {
 
     #[test]
     fn profile_names_keep_their_case() {
-        let cfg = crate::profile::SigningConfig::from_json(
+        let cfg = crate::cfssl::profile::SigningConfig::from_json(
             br#"{"Signing":{"Profiles":{"Server":{"Usages":["server auth"],"EXPIRY":"1h"}}}}"#,
             "c",
         )

@@ -29,9 +29,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use x509_cert::Certificate;
 
-use crate::crl::{Reason, Revoked};
-use crate::san::San;
-use crate::time::UnixTime;
+use crate::issue::crl::{Reason, Revoked};
+use crate::pki::san::San;
+use crate::pki::time::UnixTime;
 use crate::{Error, Result};
 
 /// The first line of every ledger.
@@ -98,7 +98,7 @@ impl Issued {
         let tbs = cert.tbs_certificate();
         let mut sans = Vec::new();
         if let Some(exts) = tbs.extensions() {
-            for e in exts.iter().filter(|e| e.extn_id == crate::oid::SAN) {
+            for e in exts.iter().filter(|e| e.extn_id == crate::pki::oid::SAN) {
                 if let Ok(san) = x509_cert::ext::pkix::SubjectAltName::from_der(e.extn_value.as_bytes()) {
                     sans.extend(san.0.iter().filter_map(San::from_general_name).map(|s| alloc::format!("{s}")));
                 }
@@ -107,7 +107,7 @@ impl Issued {
         let v = tbs.validity();
         Ok(Issued {
             time: now.rfc3339(),
-            serial: crate::info::decimal(tbs.serial_number().as_bytes()),
+            serial: crate::cfssl::info::decimal(tbs.serial_number().as_bytes()),
             subject: tbs.subject().to_string(),
             sans,
             not_before: UnixTime::from_x509(&v.not_before).rfc3339(),
@@ -125,14 +125,14 @@ impl Issued {
         let der = Base64::decode_vec(&self.cert).ok()?;
         let cert = Certificate::from_der(&der).ok()?;
         let exts = cert.tbs_certificate().extensions()?;
-        let e = exts.iter().find(|e| e.extn_id == crate::oid::AKI)?;
+        let e = exts.iter().find(|e| e.extn_id == crate::pki::oid::AKI)?;
         let aki = x509_cert::ext::pkix::AuthorityKeyIdentifier::from_der(e.extn_value.as_bytes()).ok()?;
         aki.key_identifier.map(|k| k.as_bytes().to_vec())
     }
 
     /// notAfter as a time.
     pub fn not_after_time(&self) -> Option<UnixTime> {
-        crate::profile::parse_rfc3339(&self.not_after, "not_after").ok()
+        crate::pki::time::parse_rfc3339(&self.not_after, "not_after").ok()
     }
 }
 
@@ -296,8 +296,8 @@ impl Ledger {
             .iter()
             .map(|(serial, (time, reason))| {
                 Ok(Revoked {
-                    serial: crate::crl::parse_serial(serial)?,
-                    time: crate::profile::parse_rfc3339(time, "revoked.time")?,
+                    serial: crate::issue::crl::parse_serial(serial)?,
+                    time: crate::pki::time::parse_rfc3339(time, "revoked.time")?,
                     reason: Reason::from_name(reason)?,
                 })
             })
@@ -313,7 +313,7 @@ impl Ledger {
         Ok(all
             .into_iter()
             .filter(|r| {
-                let serial = crate::info::decimal(&r.serial);
+                let serial = crate::cfssl::info::decimal(&r.serial);
                 match self.find(&serial).and_then(Issued::authority_key_id) {
                     Some(aki) => aki == key_id,
                     None => current,

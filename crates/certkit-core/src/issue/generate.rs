@@ -8,14 +8,14 @@ use alloc::vec::Vec;
 use rand_core::CryptoRng;
 use zeroize::Zeroizing;
 
-use crate::csr;
+use crate::cfssl::profile::Policy;
+use crate::cfssl::request::Validated;
 use crate::issue::{self, CaCert, Issued, Issuer, Subject};
-use crate::key::PrivateKey;
-use crate::pem;
-use crate::profile::Policy;
-use crate::request::Validated;
-use crate::signer::KeySigner;
-use crate::time::UnixTime;
+use crate::pki::csr;
+use crate::pki::key::PrivateKey;
+use crate::pki::pem;
+use crate::pki::signer::KeySigner;
+use crate::pki::time::UnixTime;
 use crate::{Error, Result};
 
 /// A new key and its CSR.
@@ -60,10 +60,10 @@ pub fn self_signed_ca<R: CryptoRng + ?Sized>(
     now: UnixTime,
     rng: &mut R,
 ) -> Result<Issued> {
-    let ca = req.ca.clone().unwrap_or(crate::request::CaParams {
+    let ca = req.ca.clone().unwrap_or(crate::cfssl::request::CaParams {
         path_len: None,
-        expiry: crate::request::DEFAULT_CA_EXPIRY,
-        backdate: crate::request::DEFAULT_BACKDATE,
+        expiry: crate::cfssl::validity::DEFAULT_CA_EXPIRY,
+        backdate: crate::cfssl::validity::DEFAULT_BACKDATE,
     });
     let policy = Policy::root_ca(ca.expiry, ca.backdate, ca.path_len);
     let subject = Subject {
@@ -91,10 +91,10 @@ pub fn renewed_root<R: CryptoRng + ?Sized>(ca: &CaCert, key: PrivateKey, now: Un
         subject: ca.subject().clone(),
         sans: Vec::new(),
         key: key.public_key().algorithm(),
-        ca: Some(crate::request::CaParams {
+        ca: Some(crate::cfssl::request::CaParams {
             path_len: ca.path_len(),
             expiry: ca.lifetime(),
-            backdate: crate::request::DEFAULT_BACKDATE,
+            backdate: crate::cfssl::validity::DEFAULT_BACKDATE,
         }),
     };
     let generated = csr_for_key(&req, key, rng)?;

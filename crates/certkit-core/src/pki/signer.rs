@@ -26,7 +26,7 @@ use der::{Decode, Encode, Sequence};
 use rand_core::CryptoRng;
 use spki::AlgorithmIdentifierOwned;
 
-use crate::key::{KeyAlgorithm, PrivateKey, PublicKey, SignatureAlgorithm};
+use crate::pki::key::{KeyAlgorithm, PrivateKey, PublicKey, SignatureAlgorithm};
 use crate::{Error, Result};
 
 /// Something that signs to-be-signed bytes.
@@ -245,20 +245,23 @@ mod tests {
     #[test]
     fn an_external_signer_makes_a_valid_csr_and_certificate() {
         let mut ext = hsm(KeyAlgorithm::EcdsaP384);
-        let subject = crate::name::build("hsm.example", &[], "").unwrap();
-        let csr_der = crate::csr::build(&subject, &[], Some(None), &mut ext).unwrap();
-        let csr = crate::csr::Csr::from_der(&csr_der, "csr").unwrap();
+        let subject = crate::pki::name::build("hsm.example", &[], "").unwrap();
+        let csr_der = crate::pki::csr::build(&subject, &[], Some(None), &mut ext).unwrap();
+        let csr = crate::pki::csr::Csr::from_der(&csr_der, "csr").unwrap();
         assert_eq!(csr.public_key(), &ext.public);
         // Self-signed root through the two-phase (asynchronous) path.
-        let policy =
-            crate::profile::Policy::root_ca(core::time::Duration::from_secs(3600), core::time::Duration::ZERO, None);
+        let policy = crate::cfssl::profile::Policy::root_ca(
+            core::time::Duration::from_secs(3600),
+            core::time::Duration::ZERO,
+            None,
+        );
         let s = crate::issue::Subject::from_csr(&csr);
         let (tbs, _) = crate::issue::prepare(
             &s,
             &policy,
             crate::issue::Issuer::SelfSigned,
             &ext.public,
-            crate::time::UnixTime(1_800_000_000),
+            crate::pki::time::UnixTime(1_800_000_000),
             &mut rng(),
         )
         .unwrap();
@@ -299,8 +302,8 @@ mod tests {
     fn a_faulty_signer_is_caught_before_anything_is_returned() {
         let mut bad = hsm(KeyAlgorithm::EcdsaP256);
         bad.sign = alloc::boxed::Box::new(|_| alloc::vec![0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01]);
-        let subject = crate::name::build("x", &[], "").unwrap();
-        let e = crate::csr::build(&subject, &[], None, &mut bad).unwrap_err();
+        let subject = crate::pki::name::build("x", &[], "").unwrap();
+        let e = crate::pki::csr::build(&subject, &[], None, &mut bad).unwrap_err();
         assert!(e.to_string().contains("does not verify"), "{e}");
     }
 }

@@ -35,10 +35,11 @@ use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage, KeyUsage, Subject
 use x509_cert::name::Name;
 use x509_cert::request::{CertReqInfo, Version};
 
-use crate::key::{PublicKey, SignatureAlgorithm};
-use crate::san::San;
-use crate::signer::{Signer, ToBeSigned};
-use crate::{Error, Result, oid, pem};
+use crate::pki::key::{PublicKey, SignatureAlgorithm};
+use crate::pki::san::San;
+use crate::pki::signer::{Signer, ToBeSigned};
+use crate::pki::{oid, pem};
+use crate::{Error, Result};
 
 /// Most extensions a CSR may request.
 pub const MAX_EXTENSIONS: usize = 64;
@@ -145,7 +146,7 @@ impl Csr {
 
     /// Reads and verifies a DER CSR.
     pub fn from_der(der: &[u8], what: &str) -> Result<Csr> {
-        let raw = crate::signer::split_signed(der, what)?;
+        let raw = crate::pki::signer::split_signed(der, what)?;
         // The CSR's name goes with the algorithm's refusal.
         let alg = SignatureAlgorithm::from_identifier(&raw.alg)
             .map_err(|e| Error::Csr { what: what.to_string(), detail: e.to_string() })?;
@@ -159,7 +160,7 @@ impl Csr {
         if info.version != Version::V1 {
             return Err(Error::Csr { what: what.to_string(), detail: "the CSR version is not v1 (0)".into() });
         }
-        crate::name::check(&info.subject, "subject", what)?;
+        crate::pki::name::check(&info.subject, "subject", what)?;
         let mut extensions: Vec<Extension> = Vec::new();
         let mut seen_request = false;
         for attr in info.attributes.iter() {
@@ -209,13 +210,13 @@ impl Csr {
                             detail: "the CSR's subjectAltName lists no names (RFC 5280 §4.2.1.6 wants at least one); make the CSR with hosts or without the extension".into(),
                         });
                     }
-                    if san.0.len() > crate::san::MAX_SANS {
+                    if san.0.len() > crate::pki::san::MAX_SANS {
                         return Err(Error::Csr {
                             what: what.to_string(),
                             detail: alloc::format!(
                                 "the CSR names {} SANs; at most {} are accepted",
                                 san.0.len(),
-                                crate::san::MAX_SANS
+                                crate::pki::san::MAX_SANS
                             ),
                         });
                     }
@@ -307,8 +308,8 @@ impl Csr {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::key::{KeyAlgorithm, PrivateKey};
-    use crate::signer::KeySigner;
+    use crate::pki::key::{KeyAlgorithm, PrivateKey};
+    use crate::pki::signer::KeySigner;
 
     fn rng() -> rand_core::UnwrapErr<getrandom::SysRng> {
         rand_core::UnwrapErr(getrandom::SysRng)
@@ -318,8 +319,8 @@ mod tests {
     fn build_parse_round_trip_for_every_key_type() {
         for alg in [KeyAlgorithm::EcdsaP256, KeyAlgorithm::EcdsaP384, KeyAlgorithm::Ed25519, KeyAlgorithm::Rsa(2048)] {
             let key = PrivateKey::generate(alg, &mut rng()).unwrap();
-            let subject = crate::name::build("web", &[], "").unwrap();
-            let sans = crate::san::from_hosts(&["web.example.com", "10.0.0.1"]).unwrap();
+            let subject = crate::pki::name::build("web", &[], "").unwrap();
+            let sans = crate::pki::san::from_hosts(&["web.example.com", "10.0.0.1"]).unwrap();
             let mut r = rng();
             let der = build(&subject, &sans, None, &mut KeySigner::new(&key, &mut r)).unwrap();
             let csr = Csr::parse(pem::encode("CERTIFICATE REQUEST", &der).as_bytes(), "server.csr").unwrap();
@@ -333,7 +334,7 @@ mod tests {
     #[test]
     fn one_csr_per_input() {
         let key = PrivateKey::generate(KeyAlgorithm::EcdsaP256, &mut rng()).unwrap();
-        let subject = crate::name::build("web", &[], "").unwrap();
+        let subject = crate::pki::name::build("web", &[], "").unwrap();
         let mut r = rng();
         let der = build(&subject, &[], None, &mut KeySigner::new(&key, &mut r)).unwrap();
         let pem = pem::encode("CERTIFICATE REQUEST", &der);
@@ -347,7 +348,7 @@ mod tests {
     #[test]
     fn tampered_csr_is_refused() {
         let key = PrivateKey::generate(KeyAlgorithm::EcdsaP256, &mut rng()).unwrap();
-        let subject = crate::name::build("web", &[], "").unwrap();
+        let subject = crate::pki::name::build("web", &[], "").unwrap();
         let mut r = rng();
         let mut der = build(&subject, &[], None, &mut KeySigner::new(&key, &mut r)).unwrap();
         // Flip a byte of the CN ("web" -> "wfb").
@@ -378,7 +379,7 @@ mod tests {
         attributes.insert(Attribute { oid: oid::EXTENSION_REQUEST, values }).unwrap();
         let info = CertReqInfo {
             version: Version::V1,
-            subject: crate::name::build("dup", &[], "").unwrap(),
+            subject: crate::pki::name::build("dup", &[], "").unwrap(),
             public_key: key.public_key().spki().clone(),
             attributes,
         };
@@ -389,8 +390,8 @@ mod tests {
     #[test]
     fn mutated_csrs_never_panic_and_never_verify_wrongly() {
         let key = PrivateKey::generate(KeyAlgorithm::EcdsaP256, &mut rng()).unwrap();
-        let subject = crate::name::build("web", &[], "").unwrap();
-        let sans = crate::san::from_hosts(&["web.example.com", "10.0.0.1"]).unwrap();
+        let subject = crate::pki::name::build("web", &[], "").unwrap();
+        let sans = crate::pki::san::from_hosts(&["web.example.com", "10.0.0.1"]).unwrap();
         let mut r = rng();
         let der = build(&subject, &sans, None, &mut KeySigner::new(&key, &mut r)).unwrap();
         // A small xorshift generator: reproducible mutations without a dependency.
@@ -428,7 +429,7 @@ mod tests {
     #[test]
     fn trailing_garbage_and_wrong_label_are_refused() {
         let key = PrivateKey::generate(KeyAlgorithm::EcdsaP256, &mut rng()).unwrap();
-        let subject = crate::name::build("web", &[], "").unwrap();
+        let subject = crate::pki::name::build("web", &[], "").unwrap();
         let mut r = rng();
         let mut der = build(&subject, &[], None, &mut KeySigner::new(&key, &mut r)).unwrap();
         der.push(0);
