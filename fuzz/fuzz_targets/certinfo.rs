@@ -1,7 +1,7 @@
 //! certinfo of certificates and CSRs, and PEM splitting: never panics; the
 //! descriptive reading of a CSR takes every CSR the strict one takes.
 #![no_main]
-use certkit_core::{csr::Csr, info, pem};
+use certkit_core::{Csr, info, pem};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

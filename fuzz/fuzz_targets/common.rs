@@ -1,25 +1,22 @@
 //! A CA made once per fuzzing process.
 use std::sync::OnceLock;
 
-use certkit_core::issue::CaCert;
-use certkit_core::key::PrivateKey;
-use certkit_core::request::CsrRequest;
+use certkit_core::{Ca, CsrRequest, PrivateKey, SigningConfig};
 
 pub fn rng() -> rand_core::UnwrapErr<getrandom::SysRng> {
     rand_core::UnwrapErr(getrandom::SysRng)
 }
 
-pub struct Ca {
-    pub cert: CaCert,
-    pub key: PrivateKey,
-}
-
-pub fn ca() -> &'static Ca {
-    static CA: OnceLock<Ca> = OnceLock::new();
-    CA.get_or_init(|| {
+/// The fuzzing CA (made once: its certificate's DER and its key's PEM)
+/// with the signing config `config`.
+pub fn ca(config: SigningConfig) -> Ca {
+    static ROOT: OnceLock<(Vec<u8>, String)> = OnceLock::new();
+    let (der, key_pem) = ROOT.get_or_init(|| {
         let req = CsrRequest::from_json(br#"{"CN":"Fuzz CA"}"#, "ca").unwrap().validate(true).unwrap();
         let g = certkit_core::generate::key_and_csr(&req, &mut rng()).unwrap();
-        let issued = certkit_core::generate::self_signed_ca(&req, &g, certkit_core::time::UnixTime(1_800_000_000), &mut rng()).unwrap();
-        Ca { cert: CaCert::parse(&issued.der, "ca").unwrap(), key: g.key }
-    })
+        let issued = certkit_core::generate::self_signed_ca(&req, &g, certkit_core::UnixTime(1_800_000_000), &mut rng()).unwrap();
+        (issued.der, g.key.to_pkcs8_pem().unwrap().to_string())
+    });
+    let key = PrivateKey::from_bytes(key_pem.as_bytes(), None, "ca-key").unwrap();
+    Ca::new(der, "ca", key, config).unwrap()
 }

@@ -1,7 +1,7 @@
 //! cfssl signing config JSON: never panics; a config that loads has a
 //! default profile.
 #![no_main]
-use certkit_core::profile::SigningConfig;
+use certkit_core::SigningConfig;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,7 +1,7 @@
 //! CSR parsing (PEM or DER): never panics; a CSR that parses has verified,
 //! and its DER parses again to the same request.
 #![no_main]
-use certkit_core::csr::Csr;
+use certkit_core::Csr;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,7 +1,7 @@
 //! cfssl CSR JSON: never panics; what validates also validates after a
 //! serialize/parse round trip.
 #![no_main]
-use certkit_core::request::CsrRequest;
+use certkit_core::CsrRequest;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,7 +1,7 @@
 //! Private keys (PKCS#8, SEC1, PKCS#1, encrypted PKCS#8; PEM or DER): never
 //! panics; a key that loads re-encodes to PKCS#8 that loads to the same key.
 #![no_main]
-use certkit_core::key::PrivateKey;
+use certkit_core::PrivateKey;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -4,22 +4,16 @@
 #![no_main]
 mod common;
 
-use certkit_core::csr::Csr;
-use certkit_core::issue::{self, Issuer, Subject};
-use certkit_core::profile::SigningConfig;
-use certkit_core::signer::KeySigner;
+use certkit_core::signer::verify_signature;
+use certkit_core::{Csr, SigningConfig, Subject};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let ca = common::ca();
     let Ok(csr) = Csr::parse(data, "fuzz") else { return };
-    let cfg = SigningConfig::default();
-    let policy = cfg.profile(None).unwrap();
-    let mut r = common::rng();
-    let mut s = common::rng();
-    let now = certkit_core::time::UnixTime(1_800_000_100);
-    if let Ok(issued) = issue::issue(&Subject::from_csr(&csr), policy, Issuer::Ca(&ca.cert), &mut KeySigner::new(&ca.key, &mut s), now, &mut r) {
-        issue::verify_signature(&issued.der, ca.cert.public_key()).expect("signed by the CA");
+    let ca = common::ca(SigningConfig::default());
+    let now = certkit_core::UnixTime(1_800_000_100);
+    if let Ok(issued) = ca.sign_csr(&csr, None, None, now, &mut common::rng()) {
+        verify_signature(&issued.der, ca.cert().public_key()).expect("signed by the CA");
         let subject = Subject::from_certificate(&issued.der, "issued").expect("the certificate parses");
         assert_eq!(&subject.public_key, csr.public_key(), "the certificate is for the CSR's verified key");
     }

@@ -254,6 +254,11 @@ fn run_one(w: &Wrapper, work: &Dir, rss_file: &Path, file: &str, args: Vec<Strin
     } else if lines.len() != 1 || !well_formed(&lines[0]) {
         problems.push(format!("{} stderr lines, expected one `certkit: …` line", lines.len()));
     }
+    // Values quoted from the input are escaped: no NUL, escape sequence or
+    // carriage return of the input reaches the terminal.
+    if let Some(c) = err.chars().find(|c| c.is_control() && *c != '\n') {
+        problems.push(format!("stderr holds the control character {c:?}"));
+    }
     if before != after {
         let new: Vec<_> = after.difference(&before).collect();
         problems.push(format!("left files behind: {new:?}"));

@@ -6,6 +6,7 @@
 //! whether what certkit made is right.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // fixtures and assertions: a failure here is a failed test
 
+mod architecture;
 mod bad_input;
 mod common;
 mod hostile;

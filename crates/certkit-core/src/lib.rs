@@ -1,26 +1,28 @@
 //! certkit-core: the whole of certkit's PKI logic, with no I/O.
 //!
 //! Keys, certificate signing requests, cfssl-compatible signing policy,
-//! certificate issuance and `certinfo`. The caller passes in the current time
-//! ([`time::UnixTime`]) and a cryptographic random generator
-//! (`&mut impl rand_core::CryptoRng`); nothing here reads a clock, a file or
-//! the environment, so the CLI, the wasm package and the web page all make
-//! the same decisions.
+//! certificate issuance, CRLs, the CA's ledger and Kubernetes objects. The
+//! caller passes in the current time ([`UnixTime`]) and a cryptographic
+//! random generator (`&mut impl rand_core::CryptoRng`); nothing here reads a
+//! clock, a file or the environment, so the CLI, the wasm package and the
+//! web page all make the same decisions.
 //!
-//! The modules follow the specifications they implement:
+//! The crate is built in layers, each using only those below it (a test of
+//! the CLI's, `tests/flows/architecture.rs`, reads the `use` lines and
+//! fails on an upward edge or a cycle; ARCHITECTURE.md draws the picture):
 //!
-//! | module | concept | source of truth |
+//! | layer | modules | source of truth |
 //! |---|---|---|
-//! | [`pem`] | PEM armour | RFC 7468 |
-//! | [`key`] | private/public keys, signatures | RFC 5208/5958 (PKCS#8), RFC 8017 (PKCS#1), RFC 5915 (SEC1), RFC 8410 |
-//! | [`name`] | subject names | RFC 5280 §4.1.2.4, cfssl's `names` |
-//! | [`san`] | subjectAltName entries from cfssl `hosts` | RFC 5280 §4.2.1.6, RFC 1123 |
-//! | [`request`] | cfssl's CSR JSON | cfssl `csr.CertificateRequest` |
-//! | [`csr`] | PKCS#10 requests | RFC 2986 |
-//! | [`duration`] | Go-style durations | Go `time.ParseDuration` |
-//! | [`profile`] | signing policy | cfssl `config.Config` |
-//! | [`issue`] | certificate issuance | RFC 5280, CA/B Forum Baseline Requirements |
-//! | [`info`] | certinfo output | cfssl `certinfo` |
+//! | base | `error`, `text` (quoting untrusted text) | — |
+//! | `pki` | `pem`, `oid`, `time`, `dns`, `key`, `name`, `san`, `csr`, `signer` | RFC 7468, 5280, 2986, 5208/5958, 8017, 5915, 8410, 1123 |
+//! | `cfssl` | `json`, `duration`, `validity`, `request`, `profile`, `info` | cfssl's CSR JSON, signing config and certinfo |
+//! | `issue` | `certificate`, `generate`, `crl` | RFC 5280 §4.1 and §5, CA/B Forum Baseline Requirements |
+//! | `ca` | [`Ca`], `ledger`, `expiry` | certkit's CA directory |
+//! | `kube` | CertificateSigningRequest objects | `certificates.k8s.io/v1` |
+//!
+//! The modules are private. The public interface is the types below, at the
+//! crate's root, and a namespace of functions for each format or job the
+//! front ends handle themselves ([`pem`], [`kube`], [`ledger`], …).
 #![no_std]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
@@ -28,20 +30,92 @@
 
 extern crate alloc;
 
-pub mod ca;
-pub mod cfssl;
-pub mod error;
-pub mod issue;
+mod ca;
+mod cfssl;
+mod error;
+mod issue;
 pub mod kube;
-pub mod pki;
-pub mod text;
+mod pki;
+mod text;
 
-pub use ca::{expiry, ledger};
-pub use cfssl::{duration, info, json, profile, request, validity};
-pub use issue::{crl, generate};
-pub use pki::{csr, key, name, oid, pem, san, signer, time};
+// The public interface is:
+pub use crate::ca::{Ca, CaKey};
+pub use crate::cfssl::profile::{Policy, SigningConfig};
+pub use crate::cfssl::request::{CaParams, CsrRequest, Validated};
+pub use crate::error::{Error, Result};
+pub use crate::issue::certificate::{CaCert, Issued, Role, Subject, Warning};
+pub use crate::pki::csr::Csr;
+pub use crate::pki::key::{Kdf, KeyAlgorithm, PrivateKey, PublicKey, RsaPrime, SignatureAlgorithm};
+pub use crate::pki::san::San;
+pub use crate::pki::time::UnixTime;
 
-pub use error::{Error, Result};
+/// PEM armour (RFC 7468).
+pub mod pem {
+    pub use crate::pki::pem::{
+        CERTIFICATE, CERTIFICATE_REQUEST, PRIVATE_KEY, blocks, encode, first_certificate, is_pem,
+    };
+}
+
+/// What the npm package needs of keys made by Web Crypto.
+pub mod key {
+    pub use crate::pki::key::{check_pkcs8_matches, pkcs8_public_key_matches};
+}
+
+/// PKCS#10 requests built in two phases, for a key held elsewhere.
+pub mod csr {
+    pub use crate::pki::csr::prepare;
+}
+
+/// Signing with a key inside certkit or outside it (two phases).
+pub mod signer {
+    pub use crate::issue::certificate::verify_signature;
+    pub use crate::pki::signer::{KeySigner, Signer, ToBeSigned, signature_from_fixed};
+}
+
+/// Times.
+pub mod time {
+    pub use crate::pki::time::parse_rfc3339;
+}
+
+/// Go-style durations (`8760h`, `90d`).
+pub mod duration {
+    pub use crate::cfssl::duration::parse;
+}
+
+/// Default lifetimes and backdate.
+pub mod validity {
+    pub use crate::cfssl::validity::{DEFAULT_BACKDATE, DEFAULT_CA_EXPIRY};
+}
+
+/// certkit's JSON reading rules, for front ends' own option objects.
+pub mod json {
+    pub use crate::cfssl::json::{FieldError, MAX_VALUES, Object, string, value};
+}
+
+/// cfssl's certinfo.
+pub mod info {
+    pub use crate::cfssl::info::{CertInfo, CsrInfo, NameInfo, certificate, csr, csr_public_key, decimal, is_csr};
+}
+
+/// cfssl's key-making commands: `genkey` and `gencert -initca`, `-renewca`.
+pub mod generate {
+    pub use crate::issue::generate::{Generated, csr_for_key, key_and_csr, renewed_root, self_signed_ca};
+}
+
+/// Certificate revocation lists (RFC 5280 §5).
+pub mod crl {
+    pub use crate::issue::crl::{Reason, Revoked, parse_serial, to_pem};
+}
+
+/// A CA directory's ledger.
+pub mod ledger {
+    pub use crate::ca::ledger::{Corrupt, HEADER, Issued, Ledger, Record, line};
+}
+
+/// Expiry reports.
+pub mod expiry {
+    pub use crate::ca::expiry::{Found, certificates, status};
+}
 
 /// Re-exported so callers name the same random-generator traits as the core.
 pub use rand_core;

@@ -6,14 +6,14 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec;
 use alloc::vec::Vec;
-use certkit_core::csr::Csr;
+use certkit_core::Ca;
+use certkit_core::Csr;
+use certkit_core::SigningConfig;
 use certkit_core::generate::{self, Generated};
-use certkit_core::issue::{self, CaCert, Issuer, Subject};
-use certkit_core::key::{Kdf, PrivateKey, PublicKey};
 use certkit_core::kube::{self, ManifestParams};
-use certkit_core::profile::SigningConfig;
-use certkit_core::signer::KeySigner;
+use certkit_core::{CaCert, Subject};
 use certkit_core::{Error, json, pem};
+use certkit_core::{Kdf, PrivateKey, PublicKey};
 use wasm_bindgen::prelude::*;
 
 use crate::{JsResult, KeyRequest, error, fail, now, pair, rng};
@@ -82,16 +82,14 @@ pub fn sign(
         Some(json) => SigningConfig::from_json(json.as_bytes(), "the signing config").map_err(fail)?,
         None => SigningConfig::default(),
     };
-    let policy = config.profile(profile.as_deref()).map_err(fail)?;
+    // The profile is checked before the CSR and the CA.
+    config.profile(profile.as_deref()).map_err(fail)?;
     let csr = Csr::parse(csr, "the CSR").map_err(fail)?;
-    let cert = CaCert::parse(ca_cert, "the CA certificate").map_err(fail)?;
+    CaCert::parse(ca_cert, "the CA certificate").map_err(fail)?;
     let key = PrivateKey::from_bytes(ca_key, None, "the CA key").map_err(plain_key)?;
-    cert.check_key(key.public_key()).map_err(fail)?;
-    let mut signer_rng = rng();
     // Online: a caller may time the signatures, so RSA is blinded.
-    let mut signer = KeySigner::blinded(&key, &mut signer_rng);
-    let issued = issue::issue(&Subject::from_csr(&csr), policy, Issuer::Ca(&cert), &mut signer, now(), &mut rng())
-        .map_err(fail)?;
+    let ca = Ca::new(ca_cert, "the CA certificate", key, config).map_err(fail)?.blinded();
+    let issued = ca.sign_csr(&csr, profile.as_deref(), None, now(), &mut rng()).map_err(fail)?;
     let mut out = vec![issued.to_pem()];
     out.extend(issued.warnings.iter().map(ToString::to_string));
     Ok(out)

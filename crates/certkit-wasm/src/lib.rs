@@ -25,12 +25,13 @@ extern crate std;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-use certkit_core::csr;
-use certkit_core::key::{self, PublicKey};
-use certkit_core::request::{CsrRequest, Validated};
-use certkit_core::signer::{self, ToBeSigned};
+use certkit_core::PublicKey;
 #[cfg(feature = "full")]
-use certkit_core::time::UnixTime;
+use certkit_core::UnixTime;
+use certkit_core::csr;
+use certkit_core::key;
+use certkit_core::signer::{self, ToBeSigned};
+use certkit_core::{CsrRequest, Validated};
 use certkit_core::{Error, pem};
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
@@ -113,7 +114,7 @@ impl KeyRequest {
     /// "SHA-512"; "" for Ed25519, which hashes internally).
     #[wasm_bindgen(getter)]
     pub fn hash(&self) -> String {
-        use certkit_core::key::SignatureAlgorithm as S;
+        use certkit_core::SignatureAlgorithm as S;
         match self.req.key.signature_algorithm() {
             S::RsaSha384 | S::EcdsaSha384 => "SHA-384",
             S::RsaSha512 | S::EcdsaSha512 => "SHA-512",
@@ -236,7 +237,7 @@ fn assemble(_tbs: ToBeSigned, _sig: &[u8]) -> certkit_core::Result<Vec<u8>> {
 /// "URI"), by the core's rules, without validating the entries.
 #[wasm_bindgen(js_name = hostKinds)]
 pub fn host_kinds(hosts: Vec<String>) -> Vec<String> {
-    hosts.iter().map(|h| certkit_core::san::San::kind_of_host(h).to_string()).collect()
+    hosts.iter().map(|h| certkit_core::San::kind_of_host(h).to_string()).collect()
 }
 
 /// Checks a cfssl CSR request without making anything; throws what

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, bail};
-use certkit_core::key::PrivateKey;
-use certkit_core::time::UnixTime;
+use certkit_core::PrivateKey;
+use certkit_core::UnixTime;
 use zeroize::Zeroizing;
 
 /// The operating system's random generator.
@@ -301,14 +301,14 @@ pub fn print_cfssl_json(cert: Option<&str>, csr: Option<&str>, key: Option<&str>
 }
 
 /// Prints warnings from the core on stderr.
-pub fn warn(warnings: &[certkit_core::issue::Warning]) {
+pub fn warn(warnings: &[certkit_core::Warning]) {
     for w in warnings {
         eprintln!("certkit: warning: {w}");
     }
 }
 
 /// [`warn`] for one input of several: each warning names it.
-pub fn warn_for(input: &str, warnings: &[certkit_core::issue::Warning]) {
+pub fn warn_for(input: &str, warnings: &[certkit_core::Warning]) {
     for w in warnings {
         eprintln!("certkit: {input}: warning: {w}");
     }

@@ -29,6 +29,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use x509_cert::Certificate;
 
+use crate::issue::certificate::Role;
 use crate::issue::crl::{Reason, Revoked};
 use crate::pki::san::San;
 use crate::pki::time::UnixTime;
@@ -81,6 +82,11 @@ pub struct Issued {
     pub not_after: String,
     /// The profile it was signed with.
     pub profile: String,
+    /// What it is (root, intermediate, cross, leaf); absent in records
+    /// written before certkit recorded it ([`Issued::role`] then reads the
+    /// certificate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
     /// SHA-256 fingerprint of the certificate, hex.
     pub sha256: String,
     /// The certificate, base64 DER.
@@ -92,7 +98,7 @@ pub struct Issued {
 
 impl Issued {
     /// The record for a certificate just signed.
-    pub fn new(cert_der: &[u8], csr_der: Option<&[u8]>, profile: &str, now: UnixTime) -> Result<Issued> {
+    pub fn new(cert_der: &[u8], csr_der: Option<&[u8]>, profile: &str, role: Role, now: UnixTime) -> Result<Issued> {
         let cert = Certificate::from_der(cert_der)
             .map_err(|e| Error::Der { what: "certificate".into(), detail: e.to_string() })?;
         let tbs = cert.tbs_certificate();
@@ -113,6 +119,7 @@ impl Issued {
             not_before: UnixTime::from_x509(&v.not_before).rfc3339(),
             not_after: UnixTime::from_x509(&v.not_after).rfc3339(),
             profile: profile.to_string(),
+            role: Some(role),
             sha256: hex(&Sha256::digest(cert_der)),
             cert: Base64::encode_string(cert_der),
             csr: csr_der.map(Base64::encode_string).unwrap_or_default(),
@@ -128,6 +135,30 @@ impl Issued {
         let e = exts.iter().find(|e| e.extn_id == crate::pki::oid::AKI)?;
         let aki = x509_cert::ext::pkix::AuthorityKeyIdentifier::from_der(e.extn_value.as_bytes()).ok()?;
         aki.key_identifier.map(|k| k.as_bytes().to_vec())
+    }
+
+    /// What the certificate is: as recorded, or, for a record written
+    /// before roles were recorded, as the certificate itself says (its
+    /// basicConstraints, and whether it is self-issued). A record whose
+    /// certificate cannot be read counts as a CA's, so that nothing renews
+    /// it as a leaf.
+    pub fn role(&self) -> Role {
+        if let Some(role) = self.role {
+            return role;
+        }
+        let Some(cert) = Base64::decode_vec(&self.cert).ok().and_then(|d| Certificate::from_der(&d).ok()) else {
+            return Role::Intermediate;
+        };
+        let tbs = cert.tbs_certificate();
+        let ca =
+            tbs.extensions().into_iter().flatten().filter(|e| e.extn_id == crate::pki::oid::BASIC_CONSTRAINTS).any(
+                |e| x509_cert::ext::pkix::BasicConstraints::from_der(e.extn_value.as_bytes()).is_ok_and(|bc| bc.ca),
+            );
+        match (ca, tbs.issuer() == tbs.subject()) {
+            (false, _) => Role::Leaf,
+            (true, true) => Role::Cross,
+            (true, false) => Role::Intermediate,
+        }
     }
 
     /// notAfter as a time.

@@ -1,5 +1,332 @@
-//! Layer 4, the CA: its ledger of what it issued and revoked, and expiry
-//! reports. Built on issuance ([`crate::issue`]).
+//! Layer 4, the CA: one type, [`Ca`], that every front end signs with — the
+//! CLI's `sign`, `gencert`, `ca init --intermediate`, `ca rotate`, `renew`
+//! and `gencrl`, the npm package's `sign`, and Kubernetes objects
+//! ([`crate::kube`] adds `Ca::sign_kube_object`). Its ledger of what it
+//! issued and revoked, and expiry reports, live beside it.
+//!
+//! A `Ca` is a CA certificate checked for issuing ([`CaCert`]), the key that
+//! belongs to it (checked once, when the `Ca` is made), and the signing
+//! config. Every certificate it makes goes the same way:
+//!
+//! 1. the policy is chosen: a profile of the config for a CSR, the CA
+//!    policy for an intermediate or a cross certificate;
+//! 2. [`crate::issue::certificate::prepare`] builds the to-be-signed certificate under
+//!    the rules of RFC 5280 and the CA/B Forum BRs;
+//! 3. the key signs those bytes ([`CaKey`], the two-phase seam: a key in
+//!    memory today, a token's key through the same trait), and the
+//!    signature is verified against the CA's public key before the
+//!    certificate is assembled;
+//! 4. the result carries its [`Role`] and policy name for the ledger.
 
 pub mod expiry;
 pub mod ledger;
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::time::Duration;
+
+use rand_core::CryptoRng;
+
+use crate::cfssl::profile::{Policy, SigningConfig};
+use crate::cfssl::validity::DEFAULT_BACKDATE;
+use crate::issue::certificate::{self as issue, CaCert, Issued, Issuer, Role, Subject};
+use crate::issue::crl::{self, Revoked};
+use crate::pki::csr::Csr;
+use crate::pki::key::{PrivateKey, PublicKey};
+use crate::pki::pem;
+use crate::pki::time::UnixTime;
+use crate::{Error, Result};
+
+/// A CA's private key, wherever it is: something that signs to-be-signed
+/// bytes with the key's own algorithm. certkit verifies every signature it
+/// gets back, so a faulty key holder never produces a certificate.
+pub trait CaKey {
+    /// The public key the signatures verify with.
+    fn public_key(&self) -> &PublicKey;
+    /// Signs `tbs`. `blinded` asks for RSA blinding (a caller may time the
+    /// signature); `rng` serves ECDSA's hedged nonces and the blinding.
+    fn sign<R: CryptoRng + ?Sized>(&self, tbs: &[u8], blinded: bool, rng: &mut R) -> Result<Vec<u8>>;
+}
+
+impl CaKey for PrivateKey {
+    fn public_key(&self) -> &PublicKey {
+        PrivateKey::public_key(self)
+    }
+    fn sign<R: CryptoRng + ?Sized>(&self, tbs: &[u8], blinded: bool, rng: &mut R) -> Result<Vec<u8>> {
+        if blinded { self.sign_blinded(tbs, rng) } else { PrivateKey::sign(self, tbs, rng) }
+    }
+}
+
+/// A CA ready to sign: its certificate, its key and its signing config.
+pub struct Ca<K: CaKey = PrivateKey> {
+    cert: CaCert,
+    file: Vec<u8>,
+    key: K,
+    config: SigningConfig,
+    blinded: bool,
+}
+
+impl<K: CaKey> core::fmt::Debug for Ca<K> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Ca").field("cert", &self.cert).field("blinded", &self.blinded).finish_non_exhaustive()
+    }
+}
+
+impl<K: CaKey> Ca<K> {
+    /// Reads the CA certificate (the first certificate of `cert_file`, PEM
+    /// or DER; the rest is its chain), checks it can issue, and checks that
+    /// `key` is its key.
+    pub fn new(cert_file: &[u8], what: &str, key: K, config: SigningConfig) -> Result<Self> {
+        let cert = CaCert::parse(cert_file, what)?;
+        cert.check_key(key.public_key())?;
+        Ok(Ca { cert, file: cert_file.to_vec(), key, config, blinded: false })
+    }
+
+    /// Signs with RSA blinding: for a CA whose signing a remote caller may
+    /// time (the npm package, a server). An offline CA needs none.
+    pub fn blinded(mut self) -> Self {
+        self.blinded = true;
+        self
+    }
+
+    /// The CA certificate.
+    pub fn cert(&self) -> &CaCert {
+        &self.cert
+    }
+
+    /// The CA certificate file as read: the certificate, then its chain.
+    pub fn file(&self) -> &[u8] {
+        &self.file
+    }
+
+    /// The signing config.
+    pub fn config(&self) -> &SigningConfig {
+        &self.config
+    }
+
+    /// The intermediates to send after what this CA signs (DER), from the
+    /// CA file: this CA if it is not a root, then each certificate that
+    /// issued the previous one, up to (not including) the root.
+    pub fn chain(&self) -> Result<Vec<Vec<u8>>> {
+        issue::chain(&self.cert, &self.file, "the CA file")
+    }
+
+    /// A PEM certificate followed by [`Ca::chain`].
+    pub fn with_chain(&self, leaf_pem: String) -> Result<String> {
+        let mut out = leaf_pem;
+        for der in self.chain()? {
+            out.push_str(&pem::encode(pem::CERTIFICATE, &der));
+        }
+        Ok(out)
+    }
+
+    /// The one signing path: `subject` under `policy`, as `role`.
+    pub(crate) fn issue<R: CryptoRng + ?Sized>(
+        &self,
+        subject: &Subject,
+        policy: &Policy,
+        role: Role,
+        now: UnixTime,
+        rng: &mut R,
+    ) -> Result<Issued> {
+        let (tbs, warnings) = issue::prepare(subject, policy, Issuer::Ca(&self.cert), self.key.public_key(), now, rng)?;
+        let signature = self.key.sign(tbs.bytes(), self.blinded, rng)?;
+        Ok(Issued { der: tbs.assemble(&signature)?, warnings, role, profile: policy.name.clone() })
+    }
+
+    /// Signs a subject under a profile of the config (`None`: its default).
+    /// A CA profile makes an intermediate; any other a leaf.
+    pub fn sign_subject<R: CryptoRng + ?Sized>(
+        &self,
+        subject: &Subject,
+        profile: Option<&str>,
+        now: UnixTime,
+        rng: &mut R,
+    ) -> Result<Issued> {
+        let policy = self.config.profile(profile)?;
+        self.issue(subject, policy, Role::under(policy), now, rng)
+    }
+
+    /// Signs a verified CSR under a profile of the config, as `cfssl sign`
+    /// does; `hosts`, when given, replace its SANs (cfssl's `-hostname`).
+    pub fn sign_csr<R: CryptoRng + ?Sized>(
+        &self,
+        csr: &Csr,
+        profile: Option<&str>,
+        hosts: Option<&[String]>,
+        now: UnixTime,
+        rng: &mut R,
+    ) -> Result<Issued> {
+        let mut subject = Subject::from_csr(csr);
+        if let Some(hosts) = hosts {
+            subject = subject.with_hosts(hosts)?;
+        }
+        self.sign_subject(&subject, profile, now, rng)
+    }
+
+    /// Certifies a new intermediate CA's key under this CA. With `profile`,
+    /// the config's profile of that name, which must make CAs; without,
+    /// cfssl's CA policy (`cert sign`, `crl sign`) with `lifetime`,
+    /// `backdate` and `path_len` (the request's `ca` section). Recorded as
+    /// `intermediate` either way.
+    pub fn sign_intermediate<R: CryptoRng + ?Sized>(
+        &self,
+        subject: &Subject,
+        profile: Option<&str>,
+        ca: &crate::cfssl::request::CaParams,
+        now: UnixTime,
+        rng: &mut R,
+    ) -> Result<Issued> {
+        let base = match profile {
+            Some(name) => {
+                let policy = self.config.profile(Some(name))?;
+                if !policy.is_ca {
+                    return Err(Error::Config {
+                        field: alloc::format!("signing.profiles.{name}.ca_constraint.is_ca"),
+                        reason: alloc::format!(
+                            "profile `{name}` does not make CAs; give it \"ca_constraint\": {{\"is_ca\": true}} and \"cert sign\", or choose a CA profile"
+                        ),
+                    });
+                }
+                policy.clone()
+            }
+            None => Policy::root_ca(ca.expiry, ca.backdate, ca.path_len),
+        };
+        let subject = Subject { sans: Vec::new(), requested_ca: None, ..subject.clone() };
+        let policy = Policy { name: "intermediate".into(), ..base };
+        self.issue(&subject, &policy, Role::Intermediate, now, rng)
+    }
+
+    /// The cross certificate of a root rotation (RFC 4210 §4.4, "new with
+    /// old"): the new root's key, under this root's name, certified by this
+    /// root for `lifetime`, so that what the new key signs is trusted where
+    /// only the old root is. Only a root rotates this way.
+    pub fn cross_sign<R: CryptoRng + ?Sized>(
+        &self,
+        new_key: &PublicKey,
+        lifetime: Duration,
+        now: UnixTime,
+        rng: &mut R,
+    ) -> Result<Issued> {
+        if !self.cert.is_self_issued() {
+            return Err(Error::NotARoot);
+        }
+        let policy =
+            Policy { name: "cross".into(), ..Policy::root_ca(lifetime, DEFAULT_BACKDATE, self.cert.path_len()) };
+        let subject = Subject {
+            name: self.cert.subject().clone(),
+            sans: Vec::new(),
+            public_key: new_key.clone(),
+            requested_ca: None,
+        };
+        self.issue(&subject, &policy, Role::Cross, now, rng)
+    }
+
+    /// A CRL (RFC 5280 §5) listing `revoked`, numbered `number` (which must
+    /// grow with every CRL the CA publishes), valid from `this_update` to
+    /// `next_update`.
+    pub fn crl<R: CryptoRng + ?Sized>(
+        &self,
+        revoked: &[Revoked],
+        number: u64,
+        this_update: UnixTime,
+        next_update: UnixTime,
+        rng: &mut R,
+    ) -> Result<Vec<u8>> {
+        let tbs = crl::prepare(&self.cert, revoked, number, this_update, next_update)?;
+        let signature = self.key.sign(tbs.bytes(), self.blinded, rng)?;
+        tbs.assemble(&signature)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use alloc::string::ToString;
+
+    use super::*;
+    use crate::cfssl::request::{CaParams, CsrRequest};
+    use crate::issue::generate;
+    use crate::pki::key::KeyAlgorithm;
+
+    fn rng() -> rand_core::UnwrapErr<getrandom::SysRng> {
+        rand_core::UnwrapErr(getrandom::SysRng)
+    }
+
+    const NOW: UnixTime = UnixTime(1_795_000_000);
+
+    fn root(cn: &str) -> (Vec<u8>, PrivateKey) {
+        let json = alloc::format!(r#"{{"CN":"{cn}","ca":{{"pathlen":1}}}}"#);
+        let req = CsrRequest::from_json(json.as_bytes(), "ca.json").unwrap().validate(true).unwrap();
+        let g = generate::key_and_csr(&req, &mut rng()).unwrap();
+        let issued = generate::self_signed_ca(&req, &g, NOW, &mut rng()).unwrap();
+        assert_eq!(issued.role, Role::Root);
+        (issued.der, g.key)
+    }
+
+    fn subject(cn: &str) -> (Subject, PrivateKey) {
+        let key = PrivateKey::generate(KeyAlgorithm::EcdsaP256, &mut rng()).unwrap();
+        let subject = Subject {
+            name: crate::pki::name::build(cn, &[], "").unwrap(),
+            sans: crate::pki::san::from_hosts(&["web.example"]).unwrap(),
+            public_key: key.public_key().clone(),
+            requested_ca: None,
+        };
+        (subject, key)
+    }
+
+    #[test]
+    fn a_ca_checks_its_key_once_and_every_path_records_its_role() {
+        let (der, key) = root("Root");
+        let (_, other) = root("Other");
+        let e = Ca::new(&der, "ca.pem", other, SigningConfig::default()).unwrap_err();
+        assert_eq!(e, Error::CaKeyMismatch);
+        let ca = Ca::new(&der, "ca.pem", key, SigningConfig::default()).unwrap();
+
+        let (leaf, _) = subject("web");
+        let issued = ca.sign_subject(&leaf, None, NOW, &mut rng()).unwrap();
+        assert_eq!((issued.role, issued.profile.as_str()), (Role::Leaf, "default"));
+        issue::verify_signature(&issued.der, ca.cert().public_key()).unwrap();
+
+        let (int, int_key) = subject("Intermediate");
+        let params = CaParams { path_len: None, expiry: Duration::from_secs(86_400), backdate: DEFAULT_BACKDATE };
+        let issued = ca.sign_intermediate(&int, None, &params, NOW, &mut rng()).unwrap();
+        assert_eq!((issued.role, issued.profile.as_str()), (Role::Intermediate, "intermediate"));
+        let int_cert = CaCert::parse(&issued.der, "int.pem").unwrap();
+        assert_eq!(int_cert.path_len(), Some(0), "below a root with pathlen 1");
+        // An intermediate names no hosts; a profile that is not a CA's is refused.
+        assert!(issued.warnings.contains(&issue::Warning::DroppedCaSans) || issued.warnings.is_empty());
+        let e = ca.sign_intermediate(&int, Some("default"), &params, NOW, &mut rng()).unwrap_err();
+        assert!(e.to_string().contains("profile `default` does not make CAs"), "{e}");
+
+        let (new_root, _) = subject("Root");
+        let cross = ca.cross_sign(&new_root.public_key, Duration::from_secs(86_400), NOW, &mut rng()).unwrap();
+        assert_eq!(cross.role, Role::Cross);
+        let int_ca = Ca::new(&issued.der, "int.pem", int_key, SigningConfig::default()).unwrap();
+        let e = int_ca.cross_sign(&new_root.public_key, Duration::from_secs(60), NOW, &mut rng()).unwrap_err();
+        assert_eq!(e, Error::NotARoot);
+    }
+
+    #[test]
+    fn the_ledger_records_the_role_and_reads_it_from_old_records_certificates() {
+        let (der, key) = root("Root");
+        let ca = Ca::new(&der, "ca.pem", key, SigningConfig::default()).unwrap();
+        let (leaf, _) = subject("web");
+        let leaf = ca.sign_subject(&leaf, None, NOW, &mut rng()).unwrap();
+        let (int, _) = subject("Int");
+        let params = CaParams { path_len: None, expiry: Duration::from_secs(86_400), backdate: DEFAULT_BACKDATE };
+        let int = ca.sign_intermediate(&int, None, &params, NOW, &mut rng()).unwrap();
+        for issued in [&leaf, &int] {
+            let mut record = ledger::Issued::new(&issued.der, None, &issued.profile, issued.role, NOW).unwrap();
+            let line = ledger::line(&ledger::Record::Issued(record.clone())).unwrap();
+            assert!(line.contains(if issued.role == Role::Leaf {
+                r#""role":"leaf""#
+            } else {
+                r#""role":"intermediate""#
+            }));
+            assert_eq!(record.role(), issued.role);
+            // A record from before roles were recorded: the certificate says.
+            record.role = None;
+            assert_eq!(record.role(), issued.role);
+        }
+    }
+}

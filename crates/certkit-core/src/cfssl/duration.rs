@@ -73,13 +73,6 @@ pub fn parse(value: &str, field: &str) -> Result<Duration> {
     Ok(Duration::new(secs, (total_nanos % 1_000_000_000) as u32))
 }
 
-/// Formats a whole number of seconds the way Go prints a duration
-/// (`43800h0m0s`), as cfssl's `print-defaults` and configs show them.
-pub fn format_go(d: Duration) -> alloc::string::String {
-    let s = d.as_secs();
-    alloc::format!("{}h{}m{}s", s / 3600, (s % 3600) / 60, s % 60)
-}
-
 /// Formats a duration briefly, for messages: its nonzero hours, minutes and
 /// seconds (`1h30m`, `5m`, `1s`), milliseconds under a second, `0s` for zero.
 pub fn format_short(d: Duration) -> alloc::string::String {

@@ -24,7 +24,7 @@
 //! Fields cfssl uses only for its remote-signing server (`auth_key`,
 //! `remote`, `auth_remote`, …) are accepted and ignored; those that would
 //! change what cfssl does (remote signing, a certificate store, linting, CT
-//! logs) make each issuance warn ([`crate::issue::Warning::IgnoredMember`]).
+//! logs) make each issuance warn ([`crate::issue::certificate::Warning::IgnoredMember`]).
 //! An unknown field is an error naming its path.
 
 use alloc::collections::BTreeMap;
@@ -371,6 +371,33 @@ impl Policy {
         }
     }
 
+    /// cfssl's built-in default profile (`DefaultConfig`): `signing`,
+    /// `key encipherment`, `server auth`, `client auth`, 8760h, never a CA.
+    /// Built field by field, so it cannot fail and cannot fall back to
+    /// anything else.
+    pub fn cfssl_default() -> Policy {
+        Policy {
+            name: "default".into(),
+            key_usage: alloc::vec![KeyUsages::DigitalSignature, KeyUsages::KeyEncipherment],
+            ext_key_usage: alloc::vec![oid::EKU_SERVER_AUTH, oid::EKU_CLIENT_AUTH],
+            expiry: DEFAULT_EXPIRY,
+            backdate: DEFAULT_BACKDATE,
+            not_before: None,
+            not_after: None,
+            is_ca: false,
+            path_len: None,
+            name_whitelist: None,
+            crl_url: None,
+            ocsp_url: None,
+            issuer_urls: Vec::new(),
+            ocsp_no_check: false,
+            signer_name: None,
+            ignored: Vec::new(),
+            policies: Vec::new(),
+            unused_profiles: Vec::new(),
+        }
+    }
+
     /// The policy `gencert -initca` applies: cfssl's `CAPolicy`,
     /// `cert sign` + `crl sign`, cA=TRUE.
     pub fn root_ca(expiry: Duration, backdate: Duration, path_len: Option<u8>) -> Policy {
@@ -447,13 +474,10 @@ pub struct SigningConfig {
 
 impl Default for SigningConfig {
     /// cfssl's `DefaultConfig`, used when no `-config` is given: `signing`,
-    /// `key encipherment`, `server auth`, `client auth`, 8760h.
+    /// `key encipherment`, `server auth`, `client auth`, 8760h
+    /// ([`Policy::cfssl_default`], which cannot fail).
     fn default() -> Self {
-        // The built-in profile is valid by construction; an error here would
-        // be a bug, so fall back to an empty policy rather than panic.
-        let default = resolve("default", &ProfileJson::builtin_default(), None)
-            .unwrap_or_else(|_| Policy::root_ca(DEFAULT_EXPIRY, DEFAULT_BACKDATE, None));
-        SigningConfig { default, profiles: BTreeMap::new() }
+        SigningConfig { default: Policy::cfssl_default(), profiles: BTreeMap::new() }
     }
 }
 
@@ -719,6 +743,14 @@ fn check_url(u: &str, field: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_built_in_default_is_cfssl_s_default_profile_and_never_a_ca() {
+        let read = resolve("default", &ProfileJson::builtin_default(), None).unwrap();
+        let built = Policy::cfssl_default();
+        assert_eq!(alloc::format!("{built:?}"), alloc::format!("{read:?}"));
+        assert!(!SigningConfig::default().profile(None).unwrap().is_ca);
+    }
 
     const SEED: &[u8] = br#"{
         "signing": {

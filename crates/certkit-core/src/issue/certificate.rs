@@ -66,7 +66,7 @@ use crate::cfssl::profile::{Policy, key_usage_name};
 use crate::pki::csr::Csr;
 use crate::pki::key::{KeyAlgorithm, PublicKey};
 use crate::pki::san::San;
-use crate::pki::signer::{Signer, ToBeSigned};
+use crate::pki::signer::ToBeSigned;
 use crate::pki::time::UnixTime;
 use crate::pki::{oid, pem};
 use crate::{Error, Result};
@@ -310,6 +310,35 @@ impl Warning {
     }
 }
 
+/// What a certificate is in its CA's hierarchy. Decided by the path that
+/// issued it ([`crate::ca::Ca`]'s methods, [`crate::issue::generate`]) and
+/// recorded in the ledger, never guessed from a profile's name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// A self-signed CA.
+    Root,
+    /// A CA certified by another CA.
+    Intermediate,
+    /// A new root's key certified by the old root (RFC 4210 §4.4, "new with old").
+    Cross,
+    /// An end-entity certificate (basicConstraints cA=FALSE).
+    Leaf,
+}
+
+impl Role {
+    /// The role of a certificate made under `policy` by a CA: a CA
+    /// certificate under a CA profile, else a leaf.
+    pub fn under(policy: &Policy) -> Role {
+        if policy.is_ca { Role::Intermediate } else { Role::Leaf }
+    }
+
+    /// Whether the certificate is a CA's.
+    pub fn is_ca(self) -> bool {
+        self != Role::Leaf
+    }
+}
+
 /// An issued certificate.
 #[derive(Clone, Debug)]
 pub struct Issued {
@@ -317,6 +346,12 @@ pub struct Issued {
     pub der: Vec<u8>,
     /// What certkit changed, to show the operator.
     pub warnings: Vec<Warning>,
+    /// What the certificate is.
+    pub role: Role,
+    /// The name of the policy it was issued under, as the ledger records it
+    /// (a profile's name; `initca`, `intermediate` or `cross` for the CA
+    /// policies).
+    pub profile: String,
 }
 
 impl Issued {
@@ -583,20 +618,6 @@ fn certificate_policies(policies: &[crate::cfssl::profile::CertPolicy]) -> Resul
     x509_cert::ext::pkix::CertificatePolicies(infos).to_der().map_err(enc)
 }
 
-/// Issues a certificate: [`prepare`], sign with `signer`, assemble.
-pub fn issue<S: Signer + ?Sized, R: CryptoRng + ?Sized>(
-    subject: &Subject,
-    policy: &Policy,
-    issuer: Issuer<'_>,
-    signer: &mut S,
-    now: UnixTime,
-    rng: &mut R,
-) -> Result<Issued> {
-    let key = signer.public_key().clone();
-    let (tbs, warnings) = prepare(subject, policy, issuer, &key, now, rng)?;
-    Ok(Issued { der: tbs.sign_with(signer)?, warnings })
-}
-
 /// The intermediates to send after the leaf: starting from the signing CA,
 /// each certificate of the CA file that issued the previous one, until a
 /// self-signed root (which is never sent) or a gap.
@@ -640,10 +661,25 @@ mod tests {
     use crate::cfssl::request::CsrRequest;
     use crate::issue::generate;
     use crate::pki::key::PrivateKey;
-    use crate::pki::signer::KeySigner;
+    use crate::pki::signer::{KeySigner, Signer};
 
     fn rng() -> rand_core::UnwrapErr<getrandom::SysRng> {
         rand_core::UnwrapErr(getrandom::SysRng)
+    }
+
+    /// [`prepare`], sign with `signer`, assemble: what [`crate::Ca`] does,
+    /// with a bare `CaCert` and any signer.
+    fn issue<S: Signer + ?Sized, R: CryptoRng + ?Sized>(
+        subject: &Subject,
+        policy: &Policy,
+        issuer: Issuer<'_>,
+        signer: &mut S,
+        now: UnixTime,
+        rng: &mut R,
+    ) -> Result<Issued> {
+        let key = signer.public_key().clone();
+        let (tbs, warnings) = prepare(subject, policy, issuer, &key, now, rng)?;
+        Ok(Issued { der: tbs.sign_with(signer)?, warnings, role: Role::under(policy), profile: policy.name.clone() })
     }
 
     const NOW: UnixTime = UnixTime(1_795_000_000);

@@ -32,7 +32,7 @@ use x509_cert::ext::Extension;
 use x509_cert::ext::pkix::{AuthorityKeyIdentifier, CrlNumber, CrlReason};
 use x509_cert::serial_number::SerialNumber;
 
-use crate::issue::CaCert;
+use crate::issue::certificate::CaCert;
 use crate::pki::key::PublicKey;
 use crate::pki::signer::ToBeSigned;
 use crate::pki::time::UnixTime;

@@ -10,7 +10,7 @@ use zeroize::Zeroizing;
 
 use crate::cfssl::profile::Policy;
 use crate::cfssl::request::Validated;
-use crate::issue::{self, CaCert, Issued, Issuer, Subject};
+use crate::issue::certificate::{self as issue, CaCert, Issued, Issuer, Role, Subject};
 use crate::pki::csr;
 use crate::pki::key::PrivateKey;
 use crate::pki::pem;
@@ -74,7 +74,7 @@ pub fn self_signed_ca<R: CryptoRng + ?Sized>(
     };
     let (tbs, warnings) = issue::prepare(&subject, &policy, Issuer::SelfSigned, generated.key.public_key(), now, rng)?;
     let der = tbs.sign_with(&mut KeySigner::new(&generated.key, rng))?;
-    Ok(Issued { der, warnings })
+    Ok(Issued { der, warnings, role: Role::Root, profile: policy.name })
 }
 
 /// cfssl's `gencert -renewca`: a root CA's certificate made again with its

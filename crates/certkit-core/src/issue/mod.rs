@@ -5,5 +5,3 @@
 pub mod certificate;
 pub mod crl;
 pub mod generate;
-
-pub use certificate::*;

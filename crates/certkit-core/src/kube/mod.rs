@@ -51,13 +51,13 @@ use rand_core::CryptoRng;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::cfssl::profile::{Policy, SigningConfig, Usage};
-use crate::issue::{self, CaCert, Issuer, Subject};
+use crate::ca::{Ca, CaKey};
+use crate::cfssl::profile::{Policy, Usage};
+use crate::issue::certificate::{Issued, Role, Subject};
 use crate::pki::csr::Csr;
 use crate::pki::key::KeyAlgorithm;
 use crate::pki::pem;
 use crate::pki::san::San;
-use crate::pki::signer::Signer;
 use crate::pki::time::UnixTime;
 use crate::{Error, Result};
 
@@ -642,13 +642,6 @@ fn approval(name: &str, view: &ObjectView, allow_unapproved: bool) -> core::resu
 /// How to sign objects.
 #[derive(Debug)]
 pub struct SignParams<'a> {
-    /// The CA.
-    pub ca: &'a CaCert,
-    /// Certificates to append after the leaf in `status.certificate`
-    /// (intermediates, DER), leaf-most first.
-    pub chain: &'a [Vec<u8>],
-    /// The signing config.
-    pub config: &'a SigningConfig,
     /// The profile asked for (`-profile`); else the one naming the signer.
     pub profile: Option<&'a str>,
     /// Sign objects that carry no Approved condition.
@@ -662,26 +655,35 @@ pub enum Outcome {
     Signed {
         /// The object with `status.certificate` set.
         object: Value,
-        /// The certificate's DER (for the CA's ledger).
-        cert_der: Vec<u8>,
+        /// The certificate (for the CA's ledger), its profile and warnings.
+        issued: Issued,
         /// The CSR's DER.
         csr_der: Vec<u8>,
-        /// The profile used.
-        profile: String,
-        /// What certkit changed.
-        warnings: Vec<issue::Warning>,
     },
     /// Refused, with the reason.
     Refused(Refusal),
 }
 
-/// Signs one object (see the module documentation). Errors are problems with
-/// the object's contents (an invalid CSR, bad usages); [`Outcome::Refused`]
-/// is a decision not to sign.
-pub fn sign<S: Signer + ?Sized, R: CryptoRng + ?Sized>(
+impl<K: CaKey> Ca<K> {
+    /// Signs one Kubernetes object (see the module documentation). Errors
+    /// are problems with the object's contents (an invalid CSR, bad
+    /// usages); [`Outcome::Refused`] is a decision not to sign.
+    /// `status.certificate` holds the certificate and [`Ca::chain`].
+    pub fn sign_kube_object<R: CryptoRng + ?Sized>(
+        &self,
+        object: Value,
+        params: &SignParams<'_>,
+        now: UnixTime,
+        rng: &mut R,
+    ) -> Result<Outcome> {
+        sign(self, object, params, now, rng)
+    }
+}
+
+fn sign<K: CaKey, R: CryptoRng + ?Sized>(
+    ca: &Ca<K>,
     mut object: Value,
     params: &SignParams<'_>,
-    signer: &mut S,
     now: UnixTime,
     rng: &mut R,
 ) -> Result<Outcome> {
@@ -695,7 +697,7 @@ pub fn sign<S: Signer + ?Sized, R: CryptoRng + ?Sized>(
     let signer_name = view.spec.signer_name.as_str();
     let base = match params.profile {
         Some(p) => {
-            let policy = params.config.profile(Some(p))?;
+            let policy = ca.config().profile(Some(p))?;
             if policy.signer_name.as_deref() != Some(signer_name) {
                 return Ok(Outcome::Refused(Refusal::NoProfile {
                     signer: signer_name.into(),
@@ -704,7 +706,7 @@ pub fn sign<S: Signer + ?Sized, R: CryptoRng + ?Sized>(
             }
             policy
         }
-        None => match params.config.profiles_for_signer(signer_name).first() {
+        None => match ca.config().profiles_for_signer(signer_name).first() {
             Some(p) => p,
             None => return Ok(Outcome::Refused(Refusal::NoProfile { signer: signer_name.into(), profile: None })),
         },
@@ -731,12 +733,8 @@ pub fn sign<S: Signer + ?Sized, R: CryptoRng + ?Sized>(
         return Ok(Outcome::Refused(r));
     }
     let policy = narrow(base, &usages, &view.spec.usages, view.spec.expiration_seconds, now)?;
-    let issued = issue::issue(&Subject::from_csr(&csr), &policy, Issuer::Ca(params.ca), signer, now, rng)?;
-    let mut chain = issued.to_pem();
-    for der in params.chain {
-        chain.push_str(&pem::encode(pem::CERTIFICATE, der));
-    }
-    let cert = Base64::encode_string(chain.as_bytes());
+    let issued = ca.issue(&Subject::from_csr(&csr), &policy, Role::Leaf, now, rng)?;
+    let cert = Base64::encode_string(ca.with_chain(issued.to_pem())?.as_bytes());
     match object.as_object_mut() {
         Some(obj) => {
             let status = obj.entry("status").or_insert_with(|| Value::Object(serde_json::Map::new()));
@@ -749,13 +747,7 @@ pub fn sign<S: Signer + ?Sized, R: CryptoRng + ?Sized>(
         }
         None => return Err(Error::Config { field: "the object".into(), reason: "is not a JSON object".into() }),
     }
-    Ok(Outcome::Signed {
-        object,
-        cert_der: issued.der,
-        csr_der: csr.der().to_vec(),
-        profile: base.name.clone(),
-        warnings: issued.warnings,
-    })
+    Ok(Outcome::Signed { object, issued, csr_der: csr.der().to_vec() })
 }
 
 /// The profile, restricted to the object's usages (which the profile must
@@ -969,6 +961,8 @@ mod tests {
     use alloc::string::ToString;
 
     use super::*;
+    use crate::cfssl::profile::SigningConfig;
+    use crate::issue::certificate::CaCert;
     use crate::pki::key::PrivateKey;
     use crate::pki::name::NameEntry;
     use crate::pki::signer::KeySigner;
@@ -1117,16 +1111,9 @@ mod tests {
             "config.json",
         )
         .unwrap();
-        let mut r = rng();
-        let leaf = issue::issue(
-            &subject,
-            cfg.profile(None).unwrap(),
-            Issuer::Ca(&ca),
-            &mut KeySigner::new(&g.key, &mut r),
-            NOW,
-            &mut rng(),
-        )
-        .unwrap();
+        let copy = PrivateKey::from_bytes(g.key.to_pkcs8_pem().unwrap().as_bytes(), None, "ca-key.pem").unwrap();
+        let leaf =
+            Ca::new(ca.der(), "ca.pem", copy, cfg).unwrap().sign_subject(&subject, None, NOW, &mut rng()).unwrap();
         let ca_pem = ca.to_pem();
         let ca_key_pem = g.key.to_pkcs8_pem().unwrap().to_string();
         let leaf_pem = leaf.to_pem();
@@ -1254,13 +1241,13 @@ mod tests {
             "config.json",
         )
         .unwrap();
-        let params = SignParams { ca: &ca, chain: &[], config: &config, profile: None, allow_unapproved: true };
+        let ca = Ca::new(ca.der(), "ca.pem", ca_key, config).unwrap();
+        let params = SignParams { profile: None, allow_unapproved: true };
         let object = serde_json::json!({
             "apiVersion": API_VERSION, "kind": KIND, "metadata": {"name": "my-svc"},
             "spec": {"request": Base64::encode_string(pem.as_bytes()), "signerName": "example.com/serving", "usages": ["code signing"]},
         });
-        let mut r = rng();
-        let e = sign(object, &params, &mut KeySigner::new(&ca_key, &mut r), NOW, &mut rng()).unwrap_err().to_string();
+        let e = ca.sign_kube_object(object, &params, NOW, &mut rng()).unwrap_err().to_string();
         assert!(e.starts_with("spec.usages: \"code signing\" is not among the usages of profile `s`"), "{e}");
         assert!(!e.contains("my-svc") && !e.contains(KIND), "{e}");
     }

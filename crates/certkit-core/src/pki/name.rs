@@ -322,12 +322,6 @@ pub fn value_string(any: &Any) -> String {
     }
 }
 
-/// RFC 4514 text of a name, most specific first (`CN=x,O=y,C=z`), as
-/// `openssl x509 -nameopt RFC2253` prints it.
-pub fn to_rfc4514(name: &Name) -> String {
-    name.to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -255,11 +255,11 @@ mod tests {
             core::time::Duration::ZERO,
             None,
         );
-        let s = crate::issue::Subject::from_csr(&csr);
-        let (tbs, _) = crate::issue::prepare(
+        let s = crate::issue::certificate::Subject::from_csr(&csr);
+        let (tbs, _) = crate::issue::certificate::prepare(
             &s,
             &policy,
-            crate::issue::Issuer::SelfSigned,
+            crate::issue::certificate::Issuer::SelfSigned,
             &ext.public,
             crate::pki::time::UnixTime(1_800_000_000),
             &mut rng(),
@@ -267,7 +267,7 @@ mod tests {
         .unwrap();
         let sig = ext.sign(tbs.bytes()).unwrap();
         let der = tbs.assemble(&sig).unwrap();
-        crate::issue::verify_signature(&der, &ext.public).unwrap();
+        crate::issue::certificate::verify_signature(&der, &ext.public).unwrap();
     }
 
     #[test]

@@ -93,11 +93,8 @@ fn keys_encrypt_and_decrypt_and_a_wrong_passphrase_is_refused() {
 
 #[wasm_bindgen_test]
 fn a_csr_is_signed_by_a_ca_and_the_certificate_names_its_hosts() {
-    let (ca_csr, ca_key) = genkey(r#"{"CN":"Test CA","key":{"algo":"ecdsa","size":256}}"#);
-    // A CA certificate: self-sign through sign() with a CA profile.
-    let config =
-        r#"{"signing":{"default":{"expiry":"24h","usages":["cert sign","crl sign"],"ca_constraint":{"is_ca":true}}}}"#;
-    let ca_cert = sign_self(&ca_csr, &ca_key, config);
+    let (_, ca_key) = genkey(r#"{"CN":"Test CA","key":{"algo":"ecdsa","size":256}}"#);
+    let ca_cert = self_signed(r#"{"CN":"Test CA"}"#, &ca_key);
     let (csr, _) = genkey(REQUEST);
     let out = sign(csr.as_bytes(), ca_cert.as_bytes(), ca_key.as_bytes(), None, None).unwrap();
     let info: serde_json::Value = serde_json::from_str(&certinfo_json(out[0].as_bytes()).unwrap()).unwrap();
@@ -109,26 +106,15 @@ fn a_csr_is_signed_by_a_ca_and_the_certificate_names_its_hosts() {
     assert!(message(&e).contains("does not match the CA certificate"), "{}", message(&e));
 }
 
-/// A self-signed CA certificate for the tests, made by the core directly.
-fn sign_self(csr: &str, key: &str, config: &str) -> String {
-    use certkit_core::issue::{self, Issuer, Subject};
-    let csr = certkit_core::csr::Csr::parse(csr.as_bytes(), "ca csr").unwrap();
-    let key = certkit_core::key::PrivateKey::from_bytes(key.as_bytes(), None, "ca key").unwrap();
-    let config = certkit_core::profile::SigningConfig::from_json(config.as_bytes(), "config").unwrap();
-    let now = certkit_core::time::UnixTime((js_sys::Date::now() / 1000.0) as u64);
+/// A self-signed CA certificate for `key`, made by the core directly (as
+/// `gencert -initca` makes one).
+fn self_signed(request: &str, key: &str) -> String {
+    let req = certkit_core::CsrRequest::from_json(request.as_bytes(), "ca json").unwrap().validate(true).unwrap();
+    let key = certkit_core::PrivateKey::from_bytes(key.as_bytes(), None, "ca key").unwrap();
+    let now = certkit_core::UnixTime((js_sys::Date::now() / 1000.0) as u64);
     let mut rng = rand_core::UnwrapErr(getrandom::SysRng);
-    let mut rng2 = rand_core::UnwrapErr(getrandom::SysRng);
-    let mut signer = certkit_core::signer::KeySigner::new(&key, &mut rng2);
-    let issued = issue::issue(
-        &Subject::from_csr(&csr),
-        config.profile(None).unwrap(),
-        Issuer::SelfSigned,
-        &mut signer,
-        now,
-        &mut rng,
-    )
-    .unwrap();
-    issued.to_pem()
+    let generated = certkit_core::generate::csr_for_key(&req, key, &mut rng).unwrap();
+    certkit_core::generate::self_signed_ca(&req, &generated, now, &mut rng).unwrap().to_pem()
 }
 
 #[wasm_bindgen_test]
@@ -152,8 +138,8 @@ fn the_kubernetes_manifest_is_checked_and_written() {
 fn an_external_key_goes_through_prepare_and_finish() {
     // What the JavaScript does with Web Crypto, with the core's own key
     // standing in for the platform's.
-    let key = certkit_core::key::PrivateKey::generate(
-        certkit_core::key::KeyAlgorithm::EcdsaP256,
+    let key = certkit_core::PrivateKey::generate(
+        certkit_core::KeyAlgorithm::EcdsaP256,
         &mut rand_core::UnwrapErr(getrandom::SysRng),
     )
     .unwrap();
@@ -168,8 +154,8 @@ fn an_external_key_goes_through_prepare_and_finish() {
     let mut req = KeyRequest::new(REQUEST).unwrap();
     assert_eq!(req.prepare_from_pkcs8(&pkcs8).unwrap(), tbs);
     // An Ed25519 PKCS#8 carries no public key: a clear error.
-    let ed = certkit_core::key::PrivateKey::generate(
-        certkit_core::key::KeyAlgorithm::Ed25519,
+    let ed = certkit_core::PrivateKey::generate(
+        certkit_core::KeyAlgorithm::Ed25519,
         &mut rand_core::UnwrapErr(getrandom::SysRng),
     )
     .unwrap();
@@ -184,8 +170,8 @@ fn an_external_key_goes_through_prepare_and_finish() {
     let mut req = KeyRequest::new(REQUEST).unwrap();
     assert!(req.finish(&[1u8; 64], &pkcs8, false).is_err());
     // Another key's PKCS#8 is refused.
-    let other = certkit_core::key::PrivateKey::generate(
-        certkit_core::key::KeyAlgorithm::EcdsaP256,
+    let other = certkit_core::PrivateKey::generate(
+        certkit_core::KeyAlgorithm::EcdsaP256,
         &mut rand_core::UnwrapErr(getrandom::SysRng),
     )
     .unwrap();

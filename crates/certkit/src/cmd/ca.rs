@@ -3,10 +3,10 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
+use certkit_core::CsrRequest;
+use certkit_core::Kdf;
 use certkit_core::generate;
-use certkit_core::key::Kdf;
 use certkit_core::ledger::Ledger;
-use certkit_core::request::CsrRequest;
 
 use crate::cadir::{self, CaDir};
 use crate::io::{self, Output, PassphraseArgs};
@@ -158,7 +158,7 @@ fn init(a: InitArgs) -> Result<()> {
     let config = match &a.config {
         Some(p) => {
             let bytes = io::read_input(p)?;
-            certkit_core::profile::SigningConfig::from_json(&bytes, p)?;
+            certkit_core::SigningConfig::from_json(&bytes, p)?;
             bytes
         }
         None => DEFAULT_CONFIG.as_bytes().to_vec(),
@@ -175,42 +175,24 @@ fn init(a: InitArgs) -> Result<()> {
                 ..Default::default()
             };
             let p = parent_args.load()?;
-            let policy = match &a.profile {
-                Some(name) => {
-                    let policy = p.config.profile(Some(name))?.clone();
-                    if !policy.is_ca {
-                        bail!(
-                            "profile `{name}` of {}'s signing config does not make CAs; give it \"ca_constraint\": {{\"is_ca\": true}} and \"cert sign\", or choose a CA profile",
-                            parent.display()
-                        );
-                    }
-                    // Recorded as "intermediate", as without --profile: renewal
-                    // from the ledger (`renew --expiring`) leaves CAs alone.
-                    certkit_core::profile::Policy { name: "intermediate".into(), ..policy }
-                }
-                None => {
-                    let ca = req.ca.clone().unwrap_or(certkit_core::request::CaParams {
-                        path_len: None,
-                        expiry: certkit_core::validity::DEFAULT_CA_EXPIRY,
-                        backdate: certkit_core::validity::DEFAULT_BACKDATE,
-                    });
-                    certkit_core::profile::Policy {
-                        name: "intermediate".into(),
-                        ..certkit_core::profile::Policy::root_ca(ca.expiry, ca.backdate, ca.path_len)
-                    }
-                }
-            };
-            let subject = certkit_core::issue::Subject {
+            let subject = certkit_core::Subject {
                 name: req.subject.clone(),
                 sans: Vec::new(),
                 public_key: generated.key.public_key().clone(),
                 requested_ca: None,
             };
-            let issued = p.issue(&subject, &policy)?;
-            p.record(&issued.der, Some(&generated.csr_der), &policy.name)?;
+            let params = req.ca.clone().unwrap_or(certkit_core::CaParams {
+                path_len: None,
+                expiry: certkit_core::validity::DEFAULT_CA_EXPIRY,
+                backdate: certkit_core::validity::DEFAULT_BACKDATE,
+            });
+            let issued =
+                p.ca.sign_intermediate(&subject, a.profile.as_deref(), &params, io::now(), &mut rng)
+                    .with_context(|| format!("{}'s signing config", parent.display()))?;
+            p.record(&issued, Some(&generated.csr_der))?;
             // The directory's ca.pem holds the intermediate, then the parent's own file (its chain).
             let mut pem = issued.to_pem();
-            pem.push_str(&String::from_utf8_lossy(&p.cert_file));
+            pem.push_str(&String::from_utf8_lossy(p.ca.file()));
             (issued, pem)
         }
         (true, None) => bail!("--intermediate needs --parent DIR"),
@@ -333,7 +315,7 @@ fn repair(a: RepairArgs) -> Result<()> {
 }
 
 fn rotate(a: RotateArgs) -> Result<()> {
-    use certkit_core::issue::Subject;
+    use certkit_core::Subject;
 
     let d = CaDir::new(&a.dir);
     // load() takes the directory's lock; the key file is read under it.
@@ -341,11 +323,10 @@ fn rotate(a: RotateArgs) -> Result<()> {
         super::CaArgs { ca_dir: Some(a.dir.clone()), passphrase: a.passphrase.clone(), ..Default::default() }.load()?;
     let old_key_file = zeroize::Zeroizing::new(io::read_input(&d.key().to_string_lossy())?);
     let encrypted = matches!(
-        certkit_core::key::PrivateKey::from_bytes(&old_key_file, None, "ca-key.pem"),
+        certkit_core::PrivateKey::from_bytes(&old_key_file, None, "ca-key.pem"),
         Err(certkit_core::Error::PassphraseNeeded { .. })
     );
-    let old_info = certkit_core::info::certificate(old.cert.der(), "ca.pem")?;
-    if old_info.subject != old_info.issuer {
+    if !old.ca.cert().is_self_issued() {
         bail!(
             "{} holds an intermediate CA; rotate it by making a new intermediate (`certkit ca init --intermediate --parent`)",
             a.dir.display()
@@ -356,13 +337,13 @@ fn rotate(a: RotateArgs) -> Result<()> {
         None => certkit_core::validity::DEFAULT_CA_EXPIRY,
     };
     // The new CA: same subject, same key type, a fresh key.
-    let old_subject = Subject::from_certificate(old.cert.der(), "ca.pem")?;
-    let req = certkit_core::request::Validated {
-        subject: old.cert.subject().clone(),
+    let old_subject = Subject::from_certificate(old.ca.cert().der(), "ca.pem")?;
+    let req = certkit_core::Validated {
+        subject: old.ca.cert().subject().clone(),
         sans: Vec::new(),
         key: old_subject.public_key.algorithm(),
-        ca: Some(certkit_core::request::CaParams {
-            path_len: old.cert.path_len(),
+        ca: Some(certkit_core::CaParams {
+            path_len: old.ca.cert().path_len(),
             expiry,
             backdate: certkit_core::validity::DEFAULT_BACKDATE,
         }),
@@ -371,18 +352,8 @@ fn rotate(a: RotateArgs) -> Result<()> {
     let mut rng = io::rng();
     let new_root = generate::self_signed_ca(&req, &generated, io::now(), &mut rng)?;
     // The cross certificate: the new key, certified by the old CA (RFC 4210 4.4 "new with old").
-    let policy = certkit_core::profile::Policy {
-        name: "cross".into(),
-        ..certkit_core::profile::Policy::root_ca(expiry, certkit_core::validity::DEFAULT_BACKDATE, old.cert.path_len())
-    };
-    let subject = Subject {
-        name: old.cert.subject().clone(),
-        sans: Vec::new(),
-        public_key: generated.key.public_key().clone(),
-        requested_ca: None,
-    };
-    let cross = old.issue(&subject, &policy)?;
-    old.record(&cross.der, Some(&generated.csr_der), "cross")?;
+    let cross = old.ca.cross_sign(generated.key.public_key(), expiry, io::now(), &mut rng)?;
+    old.record(&cross, Some(&generated.csr_der))?;
     io::warn(&cross.warnings);
     let key_pem = if encrypted {
         // The same passphrase protects the new key.
@@ -397,7 +368,7 @@ fn rotate(a: RotateArgs) -> Result<()> {
     std::fs::create_dir_all(&prev).with_context(|| format!("cannot create {}", prev.display()))?;
     io::write_all(
         &[
-            Output::public(prev.join("ca.pem"), old.cert_file.clone()),
+            Output::public(prev.join("ca.pem"), old.ca.file().to_vec()),
             Output::secret(prev.join("ca-key.pem"), old_key_file.to_vec()),
         ],
         false,

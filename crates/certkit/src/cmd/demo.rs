@@ -96,9 +96,9 @@ pub fn run(a: Args) -> Result<()> {
         force: false,
     })?;
     step("4. Verification");
-    let ca = certkit_core::issue::CaCert::parse(&std::fs::read(p("ca.pem"))?, "ca.pem")?;
+    let ca = certkit_core::CaCert::parse(&std::fs::read(p("ca.pem"))?, "ca.pem")?;
     let leaf = std::fs::read(p("ca-signed-server.pem"))?;
-    certkit_core::issue::verify_signature(
+    certkit_core::signer::verify_signature(
         &certkit_core::pem::first_certificate(&leaf, "ca-signed-server.pem")?,
         ca.public_key(),
     )?;

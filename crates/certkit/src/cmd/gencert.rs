@@ -3,8 +3,8 @@
 
 use anyhow::{Result, bail};
 use certkit_core::generate;
-use certkit_core::issue::{CaCert, Subject};
-use certkit_core::request::{CsrRequest, Validated};
+use certkit_core::{CaCert, Subject};
+use certkit_core::{CsrRequest, Validated};
 
 use super::{CaArgs, OutArgs};
 use crate::io;
@@ -58,7 +58,8 @@ pub fn run(a: Args) -> Result<()> {
     }
     a.out.check(true, true, true)?;
     let ca = a.ca.load()?;
-    let policy = ca.config.profile(a.ca.profile.as_deref())?;
+    // The profile is checked before a key is made.
+    ca.ca.config().profile(a.ca.profile.as_deref())?;
     let req = request.validate(false)?;
     let generated = super::make_key(&req)?;
     let subject = Subject {
@@ -67,8 +68,8 @@ pub fn run(a: Args) -> Result<()> {
         public_key: generated.key.public_key().clone(),
         requested_ca: None,
     };
-    let issued = ca.issue(&subject, policy)?;
-    ca.record(&issued.der, Some(&generated.csr_der), &policy.name)?;
+    let issued = ca.sign_subject(&subject, a.ca.profile.as_deref())?;
+    ca.record(&issued, Some(&generated.csr_der))?;
     io::warn(&issued.warnings);
     a.out.emit(Some(&ca.with_chain(issued.to_pem())?), Some(&generated.csr_pem()), Some(&generated.key_pem()?))
 }

@@ -4,10 +4,9 @@
 use std::path::PathBuf;
 
 use anyhow::{Result, bail};
+use certkit_core::CaCert;
 use certkit_core::crl::{self, Reason, Revoked};
-use certkit_core::issue::CaCert;
 use certkit_core::ledger::Record;
-use certkit_core::signer::KeySigner;
 
 use crate::cadir::CaDir;
 use crate::io::{self, Output, PassphraseArgs};
@@ -58,18 +57,15 @@ fn lifetime(text: Option<&str>) -> Result<std::time::Duration> {
 fn from_ledger(a: &Args, dir: &std::path::Path) -> Result<()> {
     let d = CaDir::new(dir);
     let mut locked = d.open_ledger()?;
-    let ca_path = d.cert().to_string_lossy().into_owned();
-    let ca = CaCert::parse(&io::read_input(&ca_path)?, &ca_path)?;
-    let key = io::read_ca_key(&d.key().to_string_lossy(), &a.passphrase)?;
-    ca.check_key(key.public_key())?;
+    let ca =
+        super::open_ca(&d.cert().to_string_lossy(), &d.key().to_string_lossy(), &a.passphrase, Default::default())?;
     let now = io::now();
     let next = now.saturating_add(lifetime(a.next_update.as_deref())?);
     // Never below the time: a CRL made in cfssl's form (numbered by the time)
     // and one made from the ledger must still increase.
     let number = locked.ledger()?.next_crl_number().max(io::now().0);
-    let revoked = locked.ledger()?.revocations_for(ca.key_id(), true)?;
-    let mut signer_rng = io::rng();
-    let der = crl::prepare(&ca, &revoked, number, now, next)?.sign_with(&mut KeySigner::new(&key, &mut signer_rng))?;
+    let revoked = locked.ledger()?.revocations_for(ca.cert().key_id(), true)?;
+    let der = ca.crl(&revoked, number, now, next, &mut io::rng())?;
     // After `ca rotate`, each previous key still valid publishes the
     // revocations of the certificates it signed (same passphrase source).
     let mut previous = Vec::new();
@@ -81,16 +77,14 @@ fn from_ledger(a: &Args, dir: &std::path::Path) -> Result<()> {
         for p in dirs {
             let cert_path = p.join("ca.pem").to_string_lossy().into_owned();
             let Ok(bytes) = std::fs::read(&cert_path) else { continue };
-            let old = CaCert::parse(&bytes, &cert_path)?;
-            if old.not_after() <= now {
+            if CaCert::parse(&bytes, &cert_path)?.not_after() <= now {
                 continue;
             }
-            let old_key = io::read_ca_key(&p.join("ca-key.pem").to_string_lossy(), &a.passphrase)?;
-            old.check_key(old_key.public_key())?;
-            let entries = locked.ledger()?.revocations_for(old.key_id(), false)?;
-            let next_old = next.min(old.not_after());
-            let der = crl::prepare(&old, &entries, number, now, next_old)?
-                .sign_with(&mut KeySigner::new(&old_key, &mut signer_rng))?;
+            let key_path = p.join("ca-key.pem").to_string_lossy().into_owned();
+            let old = super::open_ca(&cert_path, &key_path, &a.passphrase, Default::default())?;
+            let entries = locked.ledger()?.revocations_for(old.cert().key_id(), false)?;
+            let next_old = next.min(old.cert().not_after());
+            let der = old.crl(&entries, number, now, next_old, &mut io::rng())?;
             let stamp = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             previous.push((stamp, der, entries.len()));
         }
@@ -114,9 +108,7 @@ fn from_ledger(a: &Args, dir: &std::path::Path) -> Result<()> {
 fn cfssl_form(a: &Args) -> Result<()> {
     let serials =
         String::from_utf8(io::read_input(&a.cfssl[0])?).map_err(|_| anyhow::anyhow!("{} is not text", a.cfssl[0]))?;
-    let ca = CaCert::parse(&io::read_input(&a.cfssl[1])?, &a.cfssl[1])?;
-    let key = io::read_ca_key(&a.cfssl[2], &a.passphrase)?;
-    ca.check_key(key.public_key())?;
+    let ca = super::open_ca(&a.cfssl[1], &a.cfssl[2], &a.passphrase, Default::default())?;
     let now = io::now();
     let revoked = serials
         .lines()
@@ -130,8 +122,7 @@ fn cfssl_form(a: &Args) -> Result<()> {
         .collect::<Result<Vec<_>>>()?;
     let next = now.saturating_add(lifetime(a.cfssl.get(3).map(String::as_str))?);
     // No ledger here: the CRL number is the time, so successive CRLs still increase.
-    let mut signer_rng = io::rng();
-    let der = crl::prepare(&ca, &revoked, now.0, now, next)?.sign_with(&mut KeySigner::new(&key, &mut signer_rng))?;
+    let der = ca.crl(&revoked, now.0, now, next, &mut io::rng())?;
     if a.out.is_some() {
         return emit(a, &der, None);
     }

@@ -1,8 +1,8 @@
 //! `certkit genkey`: a private key and CSR from cfssl CSR JSON.
 
 use anyhow::Result;
+use certkit_core::CsrRequest;
 use certkit_core::generate;
-use certkit_core::request::CsrRequest;
 
 use super::OutArgs;
 use crate::io;
@@ -32,7 +32,7 @@ pub fn run(a: Args) -> Result<()> {
 /// Makes the key and CSR a validated request asks for and, for a CA
 /// request, the self-signed CA certificate; prints or writes them as cfssl
 /// does. Shared by `genkey` and `gencert -initca`.
-pub fn key_csr_and_maybe_ca(req: &certkit_core::request::Validated, initca: bool, out: &OutArgs) -> Result<()> {
+pub fn key_csr_and_maybe_ca(req: &certkit_core::Validated, initca: bool, out: &OutArgs) -> Result<()> {
     out.check(initca, true, true)?;
     let generated = super::make_key(req)?;
     let key_pem = generated.key_pem()?;

@@ -5,7 +5,6 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use certkit_core::kube::{self, ManifestParams, Outcome, SignParams};
-use certkit_core::signer::KeySigner;
 use serde_json::Value;
 
 use super::CaArgs;
@@ -220,7 +219,7 @@ fn check(a: CheckArgs) -> Result<()> {
     if let Some(signer) = a.signer {
         let what = io::display_name(&a.input);
         let bytes = io::read_input(&a.input)?;
-        let csr = certkit_core::csr::Csr::parse(&bytes, &what)?;
+        let csr = certkit_core::Csr::parse(&bytes, &what)?;
         let usages =
             if a.usages.is_empty() { kube::default_usages(&signer, csr.public_key().algorithm()) } else { a.usages };
         kube::validate_signer_name(&signer).map_err(|r| anyhow::anyhow!("--signer {r}"))?;
@@ -256,7 +255,7 @@ fn check(a: CheckArgs) -> Result<()> {
                 use base64ct::Encoding;
                 base64ct::Base64::decode_vec(r.trim()).map_err(|_| anyhow::anyhow!("spec.request is not base64"))
             })
-            .and_then(|pem| Ok(certkit_core::csr::Csr::parse(&pem, &format!("{name}: spec.request"))?))
+            .and_then(|pem| Ok(certkit_core::Csr::parse(&pem, &format!("{name}: spec.request"))?))
             .and_then(|csr| Ok(kube::check_object(signer, &csr, &usages?)?));
         match result {
             Ok(()) => io::outln(format_args!("{name}: meets the rules of {signer}"))?,
@@ -305,33 +304,22 @@ fn sign(a: SignArgs) -> Result<Option<String>> {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     let ca = a.ca.load()?;
-    let chain = certkit_core::issue::chain(&ca.cert, &ca.cert_file, "the CA file")?;
-    let params = SignParams {
-        ca: &ca.cert,
-        chain: &chain,
-        config: &ca.config,
-        profile: a.ca.profile.as_deref(),
-        allow_unapproved: a.allow_unapproved,
-    };
+    let params = SignParams { profile: a.ca.profile.as_deref(), allow_unapproved: a.allow_unapproved };
     let mut signed = Vec::new();
     let mut refused = 0usize;
     for o in objects {
         let name = kube::object_name(&o);
         let shown = kube::shown_name(&o);
-        let mut rng = io::rng();
-        let mut signer_rng = io::rng();
-        let reason = match kube::sign(o, &params, &mut KeySigner::new(&ca.key, &mut signer_rng), io::now(), &mut rng) {
-            Ok(Outcome::Signed { object, cert_der, csr_der, profile, warnings }) => {
-                match ca.record(&cert_der, Some(&csr_der), &profile) {
-                    Ok(()) => {
-                        io::warn(&warnings);
-                        eprintln!("certkit: signed {shown}");
-                        signed.push((name, object));
-                        continue;
-                    }
-                    Err(e) => format!("{e:#}"),
+        let reason = match ca.ca.sign_kube_object(o, &params, io::now(), &mut io::rng()) {
+            Ok(Outcome::Signed { object, issued, csr_der }) => match ca.record(&issued, Some(&csr_der)) {
+                Ok(()) => {
+                    io::warn(&issued.warnings);
+                    eprintln!("certkit: signed {shown}");
+                    signed.push((name, object));
+                    continue;
                 }
-            }
+                Err(e) => format!("{e:#}"),
+            },
             Ok(Outcome::Refused(r)) => r.to_string(),
             Err(e) => e.to_string(),
         };

@@ -16,9 +16,11 @@ pub mod revoke;
 pub mod sign;
 
 use anyhow::Result;
-use certkit_core::issue::CaCert;
-use certkit_core::key::PrivateKey;
-use certkit_core::profile::SigningConfig;
+use certkit_core::Ca;
+use certkit_core::Csr;
+use certkit_core::PrivateKey;
+use certkit_core::SigningConfig;
+use certkit_core::{CaCert, Issued, Subject};
 
 use crate::io::{self, Output, PassphraseArgs};
 
@@ -30,8 +32,8 @@ pub const PARTLY_DONE: i32 = 3;
 /// Makes the key a request asks for, with a spinner on a terminal. An RSA
 /// key's two primes are searched for on two threads: the search is the whole
 /// cost, and the primes are independent.
-pub fn make_key(req: &certkit_core::request::Validated) -> Result<certkit_core::generate::Generated> {
-    use certkit_core::key::{KeyAlgorithm, RsaPrime};
+pub fn make_key(req: &certkit_core::Validated) -> Result<certkit_core::generate::Generated> {
+    use certkit_core::{KeyAlgorithm, RsaPrime};
     let key = io::with_spinner(&format!("generating an {} key", req.key), || -> Result<PrivateKey> {
         let KeyAlgorithm::Rsa(bits) = req.key else {
             return Ok(PrivateKey::generate(req.key, &mut io::rng())?);
@@ -133,29 +135,21 @@ pub struct CaArgs {
     pub passphrase: PassphraseArgs,
 }
 
-/// A CA ready to sign: its certificate, its key, the signing config, and
-/// its locked ledger when it is a CA directory.
+/// The core's [`Ca`], and its locked ledger when it is a CA directory.
 pub struct LoadedCa {
-    pub cert: CaCert,
-    pub key: PrivateKey,
-    pub config: SigningConfig,
-    /// The CA certificate file as read (for the chain).
-    pub cert_file: Vec<u8>,
+    pub ca: Ca,
     pub ledger: Option<std::sync::Mutex<crate::cadir::LockedLedger>>,
 }
 
 impl LoadedCa {
-    /// Issues a certificate for `subject` under `policy`, signed by this CA.
-    pub fn issue(
-        &self,
-        subject: &certkit_core::issue::Subject,
-        policy: &certkit_core::profile::Policy,
-    ) -> Result<certkit_core::issue::Issued> {
-        let mut rng = io::rng();
-        let mut signer_rng = io::rng();
-        let mut signer = certkit_core::signer::KeySigner::new(&self.key, &mut signer_rng);
-        let issuer = certkit_core::issue::Issuer::Ca(&self.cert);
-        Ok(certkit_core::issue::issue(subject, policy, issuer, &mut signer, io::now(), &mut rng)?)
+    /// Signs a verified CSR under `profile` (and `hosts`, cfssl's -hostname).
+    pub fn sign_csr(&self, csr: &Csr, profile: Option<&str>, hosts: Option<&[String]>) -> Result<Issued> {
+        Ok(self.ca.sign_csr(csr, profile, hosts, io::now(), &mut io::rng())?)
+    }
+
+    /// Signs a subject under `profile` (a key and request made here).
+    pub fn sign_subject(&self, subject: &Subject, profile: Option<&str>) -> Result<Issued> {
+        Ok(self.ca.sign_subject(subject, profile, io::now(), &mut io::rng())?)
     }
 
     /// A certificate as handed out: for a CA directory whose CA is an
@@ -165,28 +159,34 @@ impl LoadedCa {
         if self.ledger.is_none() {
             return Ok(leaf_pem);
         }
-        let mut out = leaf_pem;
-        for der in certkit_core::issue::chain(&self.cert, &self.cert_file, "the CA file")? {
-            out.push_str(&certkit_core::pem::encode(certkit_core::pem::CERTIFICATE, &der));
-        }
-        Ok(out)
+        Ok(self.ca.with_chain(leaf_pem)?)
     }
 
     /// Records an issued certificate in the ledger, if there is one, and
     /// flushes it to disk; call before the certificate is printed or written.
     /// A serial the ledger already holds is refused (never printed).
-    pub fn record(&self, cert_der: &[u8], csr_der: Option<&[u8]>, profile: &str) -> Result<()> {
+    pub fn record(&self, issued: &Issued, csr_der: Option<&[u8]>) -> Result<()> {
         let Some(ledger) = &self.ledger else { return Ok(()) };
-        let issued = certkit_core::ledger::Issued::new(cert_der, csr_der, profile, io::now())?;
+        let record = certkit_core::ledger::Issued::new(&issued.der, csr_der, &issued.profile, issued.role, io::now())?;
         let mut l = ledger.lock().map_err(|_| anyhow::anyhow!("the ledger lock was poisoned by a failed worker"))?;
-        if l.has_serial(&issued.serial)? {
+        if l.has_serial(&record.serial)? {
             anyhow::bail!(
                 "serial {} is already in the ledger; sign again (a new serial is drawn each time)",
-                issued.serial
+                record.serial
             );
         }
-        l.append(&certkit_core::ledger::Record::Issued(issued))
+        l.append(&certkit_core::ledger::Record::Issued(record))
     }
+}
+
+/// Reads a CA certificate and its key into the core's [`Ca`]; the
+/// certificate is checked before the key is read or decrypted.
+pub fn open_ca(cert_path: &str, key_path: &str, passphrase: &PassphraseArgs, config: SigningConfig) -> Result<Ca> {
+    let file = io::read_input(cert_path)?;
+    let what = io::display_name(cert_path);
+    CaCert::parse(&file, &what)?;
+    let key = io::read_ca_key(key_path, passphrase)?;
+    Ok(Ca::new(&file, &what, key, config)?)
 }
 
 impl CaArgs {
@@ -221,11 +221,7 @@ impl CaArgs {
             Some(dir) => Some(std::sync::Mutex::new(crate::cadir::CaDir::new(dir).open_ledger()?)),
             None => None,
         };
-        let cert_file = io::read_input(&ca)?;
-        let cert = CaCert::parse(&cert_file, &io::display_name(&ca))?;
-        let key = io::read_ca_key(&ca_key, &self.passphrase)?;
-        cert.check_key(key.public_key())?;
-        Ok(LoadedCa { cert, key, config, cert_file, ledger })
+        Ok(LoadedCa { ca: open_ca(&ca, &ca_key, &self.passphrase, config)?, ledger })
     }
 
     pub fn hosts(&self) -> Option<Vec<String>> {

@@ -74,7 +74,7 @@ mod tests {
 
     #[test]
     fn defaults_are_accepted_by_the_core() {
-        certkit_core::profile::SigningConfig::from_json(CONFIG.as_bytes(), "config").unwrap();
-        certkit_core::request::CsrRequest::from_json(CSR.as_bytes(), "csr").unwrap().validate(false).unwrap();
+        certkit_core::SigningConfig::from_json(CONFIG.as_bytes(), "config").unwrap();
+        certkit_core::CsrRequest::from_json(CSR.as_bytes(), "csr").unwrap().validate(false).unwrap();
     }
 }

@@ -4,10 +4,10 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use base64ct::Encoding;
-use certkit_core::csr::Csr;
-use certkit_core::issue::Subject;
+use certkit_core::Csr;
 use certkit_core::ledger::Record;
 use certkit_core::pem;
+use certkit_core::{Role, Subject};
 
 use super::{CaArgs, OutArgs};
 use crate::io::{self, PassphraseArgs};
@@ -71,13 +71,13 @@ pub fn run(a: Args) -> Result<()> {
         }
     };
     let profile = a.profile.clone().unwrap_or(record.profile.clone());
-    let policy = ca
-        .config
+    ca.ca
+        .config()
         .profile(Some(&profile))
         .with_context(|| format!("the recorded profile `{profile}`; pass --profile to choose another"))?;
     let (subject, csr_der, key_pem) = if a.new_key {
         let old_subject = Subject::from_certificate(&old_der, &what)?;
-        let req = certkit_core::request::Validated {
+        let req = certkit_core::Validated {
             subject: old_subject.name.clone(),
             sans: old_subject.sans.clone(),
             key: old_subject.public_key.algorithm(),
@@ -94,8 +94,8 @@ pub fn run(a: Args) -> Result<()> {
         let csr = Csr::from_der(&csr_der, "the recorded CSR")?;
         (Subject::from_csr(&csr), csr_der, None)
     };
-    let issued = ca.issue(&subject, policy)?;
-    ca.record(&issued.der, Some(&csr_der), &policy.name)?;
+    let issued = ca.sign_subject(&subject, Some(&profile))?;
+    ca.record(&issued, Some(&csr_der))?;
     io::warn(&issued.warnings);
     let csr_pem = certkit_core::pem::encode(certkit_core::pem::CERTIFICATE_REQUEST, &csr_der);
     a.out.emit(Some(&ca.with_chain(issued.to_pem())?), Some(&csr_pem), key_pem.as_deref().map(|k| k.as_str()))?;
@@ -131,8 +131,7 @@ fn bulk(a: &Args, window: &str) -> Result<()> {
         let mut latest: std::collections::BTreeMap<(String, String), &certkit_core::ledger::Issued> =
             std::collections::BTreeMap::new();
         // CA certificates (intermediates, cross certificates) are not renewed this way.
-        let internal = ["initca", "intermediate", "cross"];
-        for i in ledger.issued().iter().filter(|i| !i.csr.is_empty() && !internal.contains(&i.profile.as_str())) {
+        for i in ledger.issued().iter().filter(|i| !i.csr.is_empty() && i.role() == Role::Leaf) {
             let key = (i.csr.clone(), i.profile.clone());
             if latest.get(&key).is_none_or(|prev| prev.not_after < i.not_after) {
                 latest.insert(key, i);
@@ -152,9 +151,8 @@ fn bulk(a: &Args, window: &str) -> Result<()> {
         let result = (|| -> Result<PathBuf> {
             let csr_der = base64ct::Base64::decode_vec(&record.csr).context("the recorded CSR is not base64")?;
             let csr = Csr::from_der(&csr_der, "the recorded CSR")?;
-            let policy = ca.config.profile(Some(&record.profile))?;
-            let issued = ca.issue(&Subject::from_csr(&csr), policy)?;
-            ca.record(&issued.der, Some(&csr_der), &policy.name)?;
+            let issued = ca.sign_csr(&csr, Some(&record.profile), None)?;
+            ca.record(&issued, Some(&csr_der))?;
             let serial = certkit_core::info::certificate(&issued.der, "renewed")?.serial_number;
             let dest = out_dir.join(format!("{serial}.pem"));
             io::write_all(&[io::Output::public(&dest, ca.with_chain(issued.to_pem())?)], a.out.force)?;

@@ -44,7 +44,7 @@ pub fn run(a: Args) -> Result<()> {
     let subject = if issued.subject.is_empty() { String::new() } else { format!(" ({})", issued.subject) };
     // Whether it is a CA certificate, for what the BRs say of the reason.
     let is_ca = base64ct::Base64::decode_vec(&issued.cert)
-        .is_ok_and(|der| certkit_core::issue::CaCert::parse(&der, "the recorded certificate").is_ok());
+        .is_ok_and(|der| certkit_core::CaCert::parse(&der, "the recorded certificate").is_ok());
     if let Some((when, why)) = locked.ledger()?.revocation(&serial) {
         bail!("serial {serial}{subject} was already revoked at {when} ({why})");
     }

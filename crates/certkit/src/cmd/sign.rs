@@ -3,8 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use certkit_core::csr::Csr;
-use certkit_core::issue::Subject;
+use certkit_core::Csr;
 
 use super::{CaArgs, LoadedCa};
 use crate::io::{self, Output};
@@ -171,16 +170,11 @@ fn sign_one(
     hosts: Option<&[String]>,
     bytes: &[u8],
     what: &str,
-) -> Result<(String, Vec<certkit_core::issue::Warning>)> {
+) -> Result<(String, Vec<certkit_core::Warning>)> {
     let csr = Csr::parse(bytes, what)?;
-    let mut subject = Subject::from_csr(&csr);
-    if let Some(h) = hosts {
-        subject = subject.with_hosts(h)?;
-    }
-    let policy = ca.config.profile(args.profile.as_deref())?;
-    let issued = ca.issue(&subject, policy).with_context(|| what.to_string())?;
+    let issued = ca.sign_csr(&csr, args.profile.as_deref(), hosts).with_context(|| what.to_string())?;
     // The ledger holds it before anyone sees it.
-    ca.record(&issued.der, Some(csr.der()), &policy.name)?;
+    ca.record(&issued, Some(csr.der()))?;
     Ok((ca.with_chain(issued.to_pem())?, issued.warnings))
 }
 
