@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Assembles the web page (web/) and the `certkit` npm package's browser
 # files into target/web, ready for any static file server:
-#   target/web/{index.html,app.js,worker.js,style.css,…}
+#   target/web/{index.html,app.js,app/*.js,worker.js,style.css,…}
 #   target/web/certkit/{src,wasm}/   (the page imports ./certkit/src/web.js)
 # Builds the package first (scripts/build-npm.sh) unless
 # CERTKIT_SKIP_NPM_BUILD=1, in which case target/npm/certkit must exist.

@@ -1,6 +1,6 @@
 // The page's worker: every certkit call runs here, off the page's main
-// thread. The page keeps two of them (see app.js): one for quick calls and
-// one for genkey, which Cancel terminates mid-key.
+// thread. The page keeps two of them (see app/background.js): one for quick
+// calls and one for genkey, which Cancel terminates mid-key.
 //
 // Messages in: { id, fn, args }. Out: { id, value } or { id, error } with
 // the error's message and, where the package sets it, its field path.

@@ -1,0 +1,121 @@
+// The results: the CSR and key just made, the CSR's summary (certinfo),
+// the key's download (encrypted with a passphrase if one is given), and how
+// the page shows certinfo's objects and SANs (also for Inspect and the
+// SANs under Hosts).
+
+import { state } from './state.js';
+import { $, download, element, newestOnly, setError, toast } from './ui.js';
+import { tools } from './background.js';
+import { objectName, updateManifest } from './k8s.js';
+
+// How the page names certkit's SAN kinds.
+const SAN_LABELS = { DNS: 'DNS', IP: 'IP', email: 'Email', URI: 'URI' };
+
+export function sanItem(host, kind, bad) {
+  const li = element('li', bad ? 'bad' : '');
+  li.append(element('span', 'kind', SAN_LABELS[kind] ?? kind), ' ', element('span', 'value', host));
+  return li;
+}
+
+export function hideResults() {
+  state.result = null;
+  $('results').hidden = true;
+  for (const id of ['csr', 'key-pem', 'k8s-yaml']) $(id).value = '';
+}
+
+// The CSR's summary comes from the tools worker after the CSR is shown:
+// certinfo needs certkit's larger wasm module, which genkey does not.
+const summarize = newestOnly(
+  (csr) => tools().call('certinfo', csr),
+  ({ value, error }) => {
+    if (value) renderInfo($('csr-info'), value);
+    else $('csr-info').replaceChildren(element('dt', '', 'Summary'), element('dd', 'error', error.message));
+  },
+);
+
+export function showResults(out, request) {
+  state.result = { csr: out.csr, key: out.key };
+  $('csr').value = out.csr;
+  $('key-pem').value = out.key;
+  $('csr-info').replaceChildren();
+  summarize(out.csr);
+  if (!state.k8sNameEdited) $('k8s-name').value = objectName(request);
+  $('results').hidden = false;
+  // Marks when the CSR is on the page, for tests and benchmarks.
+  $('results').dataset.count = String(++state.generatedCount);
+  updateManifest();
+  if ($('results').getBoundingClientRect().top > innerHeight) $('results').scrollIntoView({ block: 'start' });
+  toast('Your CSR and key are ready');
+}
+
+function distinguishedName(name) {
+  const parts = [
+    ['CN', name.common_name],
+    ['OU', name.organizational_unit],
+    ['O', name.organization],
+    ['L', name.locality],
+    ['ST', name.province],
+    ['C', name.country],
+  ];
+  return (
+    parts
+      .filter(([, v]) => v)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ') || '(empty)'
+  );
+}
+
+function sanList(sans, kinds) {
+  const ul = element('ul', 'sans');
+  ul.append(...sans.map((san, i) => sanItem(san, kinds[i], false)));
+  return ul;
+}
+
+// certinfo's object (a CSR's or a certificate's) as a definition list.
+export function renderInfo(dl, info) {
+  const rows = [
+    ['Subject', distinguishedName(info.subject)],
+    ['Issuer', info.issuer && distinguishedName(info.issuer)],
+    ['Serial number', info.serial_number],
+    ['Valid from', info.not_before],
+    ['Valid until', info.not_after],
+    ['SANs', info.sans?.length ? sanList(info.sans, info.sanKinds ?? []) : 'none'],
+    ['Key', info.public_key],
+    ['Signature algorithm', info.sigalg],
+    ['Subject key ID', info.subject_key_id],
+    ['Authority key ID', info.authority_key_id],
+  ];
+  dl.replaceChildren();
+  for (const [term, value] of rows) {
+    if (!value) continue;
+    const dd = element('dd');
+    dd.append(value);
+    dl.append(element('dt', '', term), dd);
+  }
+}
+
+export async function downloadKey() {
+  if (!state.result) return;
+  const passphrase = $('passphrase').value;
+  if (!passphrase) return download('server-key.pem', state.result.key, 'application/x-pem-file');
+  const button = $('key-download');
+  if (button.getAttribute('aria-disabled') === 'true') return; // encrypting
+  button.setAttribute('aria-disabled', 'true');
+  toast('Encrypting the key…');
+  try {
+    const encrypted = await tools().call('encryptKey', state.result.key, passphrase);
+    setError('passphrase', null);
+    download('server-key.pem', encrypted, 'application/x-pem-file');
+    toast('Encrypted key downloaded');
+  } catch (error) {
+    setError('passphrase', error.message);
+  } finally {
+    button.removeAttribute('aria-disabled');
+  }
+}
+
+export function onPassphraseInput() {
+  const encrypted = $('passphrase').value !== '';
+  $('key-download').textContent = encrypted ? 'Download encrypted server-key.pem' : 'Download server-key.pem';
+  setError('passphrase', null);
+}
