@@ -187,3 +187,26 @@ fn the_path_reader_expands_groups_and_skips_other_crates() {
     let code = "use crate::pki::{oid, pem::{self, encode}};\nuse certkit_core::crate_like::x;\nlet a = crate::issue::Role::Leaf;";
     assert_eq!(crate_paths(code), ["pki::oid", "pki::pem::self", "pki::pem::encode", "issue::Role::Leaf"]);
 }
+
+/// The core's messages name no flag or command of a front end: where the
+/// fix is a flag, the CLI adds it (crates/certkit/src/hints.rs) and the npm
+/// package its own call. Checked in the core's code, tests aside.
+#[test]
+fn core_messages_name_no_flag_or_command() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../certkit-core/src");
+    let mut all = Vec::new();
+    files(&src, &mut all);
+    let mut faults = Vec::new();
+    for file in &all {
+        let text = code(&std::fs::read_to_string(file).unwrap());
+        for (n, line) in text.lines().enumerate() {
+            let flag = line
+                .match_indices("--")
+                .any(|(i, _)| line[i + 2..].starts_with(|c: char| c.is_ascii_lowercase()) && !line[..i].ends_with('-'));
+            if flag || line.contains("`certkit ") {
+                faults.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(faults.is_empty(), "core messages that name a front end's flag or command:\n{}", faults.join("\n"));
+}

@@ -1,5 +1,14 @@
-//! certkit's errors. Each message names what is wrong and how to fix it, on
-//! one line, and never contains key material.
+//! certkit's errors: one type, [`Error`]. Each message names what is wrong
+//! and how to fix it, on one line, and never contains key material.
+//!
+//! Context once: a variant says what is wrong, never which input it is
+//! about; the function that takes the input (`Csr::parse(bytes, what)`,
+//! `PrivateKey::from_bytes(…, what)`) attaches the input's name once with
+//! [`Error::in_input`], and the message places it ("`ca.pem` is not valid
+//! DER …"). Categories ([`Category`]) group the variants by who must act,
+//! as `std::io::ErrorKind` does, so front ends choose their own hints (a
+//! flag, an API call) by category and variant; no message of the core
+//! names a flag or a command of a front end.
 
 use alloc::string::String;
 use core::fmt;
@@ -9,14 +18,45 @@ use crate::text::Escaped;
 /// Result with certkit's [`Error`].
 pub type Result<T, E = Error> = core::result::Result<T, E>;
 
+/// What `kubectl get csr -o json` (or `-o yaml`) output must be, and how to get it.
+pub(crate) const GET_CSR: &str = "give the output of `kubectl get csr NAME -o json` (or -o yaml)";
+
+/// Who must act on an error, and about what.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Category {
+    /// The bytes are not what they should be: too large, not PEM, DER or
+    /// JSON, or of another kind. Give the right file.
+    Format,
+    /// A key: unsupported, too small, encrypted, or the wrong passphrase.
+    Key,
+    /// A CSR or certificate's contents: its signature, algorithm or extensions.
+    Certificate,
+    /// A field of a request, a signing config or an object (`error.field`).
+    Field,
+    /// The CA's rules refuse the issuance: not a CA, expired, path length,
+    /// whitelist, a CA request under a non-CA profile.
+    Policy,
+    /// The CA's ledger is damaged.
+    Ledger,
+    /// An encoding or cryptographic step failed inside certkit.
+    Internal,
+}
+
 /// Everything that can go wrong in the core.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
+    /// An error about one input, with the input's name (a file name, "the
+    /// CSR", `spec.request`), attached once where the input came in.
+    In {
+        /// The input's name.
+        input: String,
+        /// What is wrong with it (never another `In`).
+        error: alloc::boxed::Box<Error>,
+    },
     /// An input is larger than [`crate::MAX_INPUT_LEN`].
     InputTooLarge {
-        /// The input.
-        what: String,
         /// Its length.
         len: usize,
         /// The limit.
@@ -24,15 +64,11 @@ pub enum Error {
     },
     /// PEM text is malformed.
     Pem {
-        /// The input.
-        what: String,
         /// What is wrong.
         detail: String,
     },
     /// PEM holds blocks, but not the kind wanted.
     PemLabel {
-        /// The input.
-        what: String,
         /// The labels found.
         found: String,
         /// The label wanted.
@@ -40,22 +76,16 @@ pub enum Error {
     },
     /// DER is malformed.
     Der {
-        /// The input.
-        what: String,
         /// What is wrong.
         detail: String,
     },
     /// JSON is malformed or has a wrong field.
     Json {
-        /// The input.
-        what: String,
         /// serde_json's message, with line and column.
         detail: String,
     },
     /// A member of a JSON document is wrong (its type, or an unknown name).
     JsonField {
-        /// The input.
-        what: String,
         /// The member's path, such as `key.size`.
         field: String,
         /// What is wrong, naming the member.
@@ -77,47 +107,30 @@ pub enum Error {
     },
     /// A key is of an algorithm or curve certkit does not support.
     UnsupportedKey {
-        /// The input.
-        what: String,
         /// What the key is.
         detail: String,
     },
     /// An RSA key is too small (or absurdly large).
     RsaKeySize {
-        /// The input.
-        what: String,
         /// Its modulus size.
         bits: u32,
     },
     /// A private key could not be read.
     BadKey {
-        /// The input.
-        what: String,
         /// The parser's message.
         detail: String,
     },
     /// The input has no private key in it.
     NoPrivateKey {
-        /// The input.
-        what: String,
         /// What was found instead.
         found: String,
     },
     /// A key in OpenSSL's legacy encrypted PEM form (`Proc-Type: 4,ENCRYPTED`).
-    LegacyEncryptedKey {
-        /// The input.
-        what: String,
-    },
+    LegacyEncryptedKey,
     /// An encrypted key was given without a passphrase.
-    PassphraseNeeded {
-        /// The input.
-        what: String,
-    },
+    PassphraseNeeded,
     /// The passphrase does not decrypt the key.
-    WrongPassphrase {
-        /// The input.
-        what: String,
-    },
+    WrongPassphrase,
     /// An empty passphrase was given for encryption.
     EmptyPassphrase,
     /// An entry of `hosts` is not a valid DNS name, IP, email or URI.
@@ -139,10 +152,7 @@ pub enum Error {
     /// A signature does not verify.
     BadSignature,
     /// A CSR's self-signature does not verify.
-    CsrSignature {
-        /// The input.
-        what: String,
-    },
+    CsrSignature,
     /// A signature algorithm that is broken or obsolete.
     WeakSignatureAlgorithm {
         /// Its name.
@@ -155,29 +165,23 @@ pub enum Error {
     },
     /// A signature algorithm that does not suit the key.
     SignatureKeyMismatch {
-        /// The key's algorithm, as [`crate::KeyAlgorithm`] shows it.
+        /// The key's algorithm, as `KeyAlgorithm` shows it.
         key: String,
         /// The algorithm.
         alg: &'static str,
     },
     /// An extension appears twice (RFC 5280 §4.2 forbids it).
     DuplicateExtension {
-        /// Where.
-        what: String,
         /// The extension's OID.
         oid: String,
     },
     /// A critical extension certkit does not understand.
     UnknownCriticalExtension {
-        /// Where.
-        what: String,
         /// The extension's OID.
         oid: String,
     },
     /// A malformed CSR field.
     Csr {
-        /// The input.
-        what: String,
         /// What is wrong.
         detail: String,
     },
@@ -253,6 +257,21 @@ pub enum Error {
         /// Why.
         reason: String,
     },
+    /// Input given where `kubectl get csr` output was expected is empty, or
+    /// is something else (often the CSR itself, from which an object is made).
+    NotKubeObject {
+        /// What it is ("a PEM CERTIFICATE REQUEST"); empty when it is empty.
+        found: String,
+        /// Whether it is a CSR.
+        csr: bool,
+    },
+    /// A Secret would hold a CA's signing key.
+    CaKeyInSecret {
+        /// The CA certificate's CN.
+        cn: String,
+        /// The key's input name.
+        key: String,
+    },
     /// A ledger line is damaged.
     LedgerCorrupt {
         /// 1-based line number.
@@ -272,11 +291,87 @@ pub enum Error {
 }
 
 impl Error {
+    /// Names the input this error is about, once: an error that already
+    /// names one keeps it (the innermost name is the most precise).
+    pub fn in_input(self, input: impl Into<String>) -> Error {
+        match self {
+            Error::In { .. } => self,
+            error => Error::In { input: input.into(), error: alloc::boxed::Box::new(error) },
+        }
+    }
+
+    /// What is wrong, without the input's name: the variant to match on.
+    pub fn kind(&self) -> &Error {
+        match self {
+            Error::In { error, .. } => error,
+            other => other,
+        }
+    }
+
+    /// The name of the input the error is about, if one was attached.
+    pub fn input(&self) -> Option<&str> {
+        match self {
+            Error::In { input, .. } => Some(input),
+            _ => None,
+        }
+    }
+
+    /// The error's [`Category`].
+    pub fn category(&self) -> Category {
+        match self.kind() {
+            Error::InputTooLarge { .. }
+            | Error::Pem { .. }
+            | Error::PemLabel { .. }
+            | Error::Der { .. }
+            | Error::Json { .. }
+            | Error::NoPrivateKey { .. } => Category::Format,
+            Error::KeyAlgo { .. }
+            | Error::KeySize { .. }
+            | Error::JsonField { .. }
+            | Error::Host { .. }
+            | Error::Name { .. }
+            | Error::Duration { .. }
+            | Error::UnknownUsage { .. }
+            | Error::UnknownProfile { .. }
+            | Error::Config { .. }
+            | Error::EmptySubject => Category::Field,
+            Error::UnsupportedKey { .. }
+            | Error::RsaKeySize { .. }
+            | Error::BadKey { .. }
+            | Error::LegacyEncryptedKey
+            | Error::PassphraseNeeded
+            | Error::WrongPassphrase
+            | Error::EmptyPassphrase
+            | Error::RsaPrimes => Category::Key,
+            Error::BadSignature
+            | Error::CsrSignature
+            | Error::WeakSignatureAlgorithm { .. }
+            | Error::UnsupportedSignatureAlgorithm { .. }
+            | Error::SignatureKeyMismatch { .. }
+            | Error::DuplicateExtension { .. }
+            | Error::UnknownCriticalExtension { .. }
+            | Error::Csr { .. } => Category::Certificate,
+            Error::CaKeyMismatch
+            | Error::NotACa { .. }
+            | Error::NotARoot
+            | Error::CaNotValid { .. }
+            | Error::PathLen
+            | Error::CsrWantsCa
+            | Error::NameNotAllowed { .. }
+            | Error::TimeOutOfRange { .. }
+            | Error::Validity { .. } => Category::Policy,
+            Error::NotKubeObject { .. } => Category::Format,
+            Error::CaKeyInSecret { .. } => Category::Policy,
+            Error::LedgerCorrupt { .. } => Category::Ledger,
+            Error::Crypto { .. } | Error::In { .. } => Category::Internal,
+        }
+    }
+
     /// The field of the input the error is about, as a path into cfssl's
     /// JSON (`hosts[2]`, `names[0].C`, `key.size`, `CN`), when it names one.
     /// Forms use it to show the message next to the right field.
     pub fn field(&self) -> Option<String> {
-        match self {
+        match self.kind() {
             Error::Host { index, .. } => Some(alloc::format!("hosts[{index}]")),
             Error::Name { field, .. }
             | Error::Config { field, .. }
@@ -295,25 +390,30 @@ impl fmt::Display for Error {
     /// The message, with every control character escaped ([`Escaped`]):
     /// the values it quotes come from untrusted input.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.write(&mut Escaped(f))
+        match self {
+            Error::In { input, error } => error.write(&mut Escaped(f), input),
+            error => error.write(&mut Escaped(f), "the input"),
+        }
     }
 }
 
 impl Error {
-    fn write(&self, f: &mut impl fmt::Write) -> fmt::Result {
+    /// Writes the message, naming the input as `what`.
+    fn write(&self, f: &mut impl fmt::Write, what: &str) -> fmt::Result {
         match self {
-            Error::InputTooLarge { what, len, max } => write!(
+            Error::In { input, error } => error.write(f, input),
+            Error::InputTooLarge { len, max } => write!(
                 f,
                 "{what} is {len} bytes, more than the {max}-byte limit for PKI files; check you gave the right file"
             ),
-            Error::Pem { what, detail } => write!(f, "{what}: {detail}"),
-            Error::PemLabel { what, found, expected } => {
+            Error::Pem { detail } => write!(f, "{what}: {detail}"),
+            Error::PemLabel { found, expected } => {
                 write!(f, "{what} holds {found}, not a `{expected}` block; give the right file")
             }
-            Error::Der { what, detail } => {
+            Error::Der { detail } => {
                 write!(f, "{what} is not valid DER ({detail}); the file is corrupt, truncated or of another kind")
             }
-            Error::Json { what, detail } | Error::JsonField { what, detail, .. } => {
+            Error::Json { detail } | Error::JsonField { detail, .. } => {
                 write!(f, "{what} is not valid: {detail}")
             }
             Error::KeyAlgo { algo } => {
@@ -322,30 +422,27 @@ impl Error {
             Error::KeySize { algo, size, allowed } => {
                 write!(f, "key.size {size} is not valid for {algo}; use {allowed}")
             }
-            Error::UnsupportedKey { what, detail } => write!(f, "{what}: unsupported key: {detail}"),
-            Error::RsaKeySize { what, bits } => write!(
+            Error::UnsupportedKey { detail } => write!(f, "{what}: unsupported key: {detail}"),
+            Error::RsaKeySize { bits } => write!(
                 f,
                 "{what}: RSA key of {bits} bits is not accepted; RSA keys must be 2048 to 8192 bits, a multiple of 8 (make a new key of at least 2048 bits)"
             ),
-            Error::BadKey { what, detail } => write!(f, "{what}: the private or public key is malformed ({detail})"),
-            Error::NoPrivateKey { what, found } => write!(
+            Error::BadKey { detail } => write!(f, "{what}: the private or public key is malformed ({detail})"),
+            Error::NoPrivateKey { found } => write!(
                 f,
                 "{what} holds no private key (found {found}); give a PRIVATE KEY, EC PRIVATE KEY, RSA PRIVATE KEY or ENCRYPTED PRIVATE KEY file"
             ),
-            Error::LegacyEncryptedKey { what } => {
+            Error::LegacyEncryptedKey => {
                 // A file name goes into the command as it is; a description
                 // ("the encrypted key", from the npm package) does not.
-                let file = if what.contains(' ') { "KEY.pem" } else { what.as_str() };
+                let file = if what.contains(' ') { "KEY.pem" } else { what };
                 write!(
                     f,
                     "{what} is encrypted in OpenSSL's legacy PEM form; convert it with `openssl pkcs8 -topk8 -in {file} -out key-pkcs8.pem`"
                 )
             }
-            Error::PassphraseNeeded { what } => write!(
-                f,
-                "{what} is encrypted; give its passphrase (--ca-key-passphrase-file FILE, the CERTKIT_CA_KEY_PASSPHRASE variable, or the prompt on a terminal)"
-            ),
-            Error::WrongPassphrase { what } => write!(
+            Error::PassphraseNeeded => write!(f, "{what} is encrypted; give its passphrase"),
+            Error::WrongPassphrase => write!(
                 f,
                 "the passphrase does not decrypt {what}; check the passphrase (and that the file is not corrupt)"
             ),
@@ -355,7 +452,7 @@ impl Error {
             }
             Error::Name { field, reason } => write!(f, "{field}: {reason}"),
             Error::BadSignature => write!(f, "the signature does not verify"),
-            Error::CsrSignature { what } => write!(
+            Error::CsrSignature => write!(
                 f,
                 "{what}: the CSR's signature does not verify, so it was altered or not made by the key it carries; make a new CSR"
             ),
@@ -369,15 +466,15 @@ impl Error {
             Error::SignatureKeyMismatch { key, alg } => {
                 write!(f, "signature algorithm {alg} cannot be made by a {key} key")
             }
-            Error::DuplicateExtension { what, oid } => write!(
+            Error::DuplicateExtension { oid } => write!(
                 f,
                 "{what}: extension {oid} appears more than once (RFC 5280 §4.2 forbids it); make the CSR again"
             ),
-            Error::UnknownCriticalExtension { what, oid } => write!(
+            Error::UnknownCriticalExtension { oid } => write!(
                 f,
                 "{what}: critical extension {oid} is not understood, so it cannot be honoured; make the CSR without it"
             ),
-            Error::Csr { what, detail } => write!(f, "{what}: {detail}"),
+            Error::Csr { detail } => write!(f, "{what}: {detail}"),
             Error::Duration { field, value, reason } => write!(
                 f,
                 "{field} `{value}` is not a duration: {reason}; write it like \"8760h\", \"90d\", \"1y\" or \"1h30m\""
@@ -423,7 +520,24 @@ impl Error {
             Error::Validity { reason } => write!(f, "validity: {reason}"),
             Error::LedgerCorrupt { line, detail } => write!(
                 f,
-                "the CA's ledger is damaged at line {line}: {detail}; nothing will be signed until it is fixed (see `certkit ca check` and `certkit ca repair`)"
+                "the CA's ledger is damaged at line {line}: {detail}; nothing will be signed until it is fixed"
+            ),
+            Error::NotKubeObject { found, csr } => {
+                let get = GET_CSR;
+                match (found.as_str(), csr) {
+                    ("", _) => write!(f, "{what} is empty; {get}"),
+                    (found, true) => write!(
+                        f,
+                        "{what} is {found}, not a Kubernetes CertificateSigningRequest object; make one from it"
+                    ),
+                    (found, false) => {
+                        write!(f, "{what} is {found}, not a Kubernetes CertificateSigningRequest object; {get}")
+                    }
+                }
+            }
+            Error::CaKeyInSecret { cn, key } => write!(
+                f,
+                "{what}: `{cn}` is a CA certificate, so {key} is the CA's signing key, and a Secret shares it with everyone who may read Secrets in the namespace; give a server or client certificate signed by the CA"
             ),
             Error::RsaPrimes => write!(f, "these two RSA primes cannot make a key; generate new ones"),
             Error::Crypto { op, detail } => write!(f, "{op} failed: {detail}"),

@@ -59,14 +59,14 @@ pub fn decrypt_key(encrypted: &[u8], passphrase: &str) -> JsResult<JsValue> {
     Ok(JsValue::from_str(&key.to_pkcs8_pem().map_err(fail)?))
 }
 
-/// The CLI's passphrase hints name its flags; here the fix is decryptKey.
+/// The package's own hint for a core error: an encrypted key given where a
+/// plain one is taken is decrypted with decryptKey (the core's message
+/// says only that it is encrypted; each front end names its own fix).
 fn plain_key(e: Error) -> JsValue {
-    match e {
-        Error::PassphraseNeeded { what } => {
-            error(&format!("{what} is encrypted; decrypt it first with decryptKey(keyPem, passphrase)"))
-        }
-        other => fail(other),
+    if e.kind() == &Error::PassphraseNeeded {
+        return error(&format!("{e}: decrypt it first with decryptKey(keyPem, passphrase)"));
     }
+    fail(e)
 }
 
 /// Signs a CSR with a CA, as `certkit sign` does: `[certPem, warnings…]`.

@@ -226,7 +226,7 @@ pub fn read_ca_key(path: &str, pass: &PassphraseArgs) -> Result<PrivateKey> {
     let bytes = Zeroizing::new(read_input(path)?);
     let what = display_name(path);
     match PrivateKey::from_bytes(&bytes, None, &what) {
-        Err(certkit_core::Error::PassphraseNeeded { .. }) => {}
+        Err(e) if e.kind() == &certkit_core::Error::PassphraseNeeded => {}
         other => return Ok(other?),
     }
     let passphrase = passphrase(pass, &what)?;
@@ -249,7 +249,7 @@ fn passphrase(pass: &PassphraseArgs, what: &str) -> Result<Zeroizing<String>> {
         let p = rpassword::prompt_password(format!("Passphrase for {what}: ")).context("reading the passphrase")?;
         return Ok(Zeroizing::new(p));
     }
-    Err(certkit_core::Error::PassphraseNeeded { what: what.to_string() }.into())
+    Err(certkit_core::Error::PassphraseNeeded.in_input(what).into())
 }
 
 /// A new passphrase, for encrypting a key: from the passphrase file, the

@@ -7,6 +7,7 @@
 
 mod cadir;
 mod cmd;
+mod hints;
 mod io;
 
 use std::ffi::OsString;
@@ -86,7 +87,7 @@ fn main() -> ExitCode {
             if io::is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;
             }
-            let _ = writeln!(std::io::stderr(), "certkit: {e:#}");
+            let _ = writeln!(std::io::stderr(), "certkit: {}", hints::message(&e));
             ExitCode::FAILURE
         }
     }

@@ -100,7 +100,7 @@ impl Issued {
     /// The record for a certificate just signed.
     pub fn new(cert_der: &[u8], csr_der: Option<&[u8]>, profile: &str, role: Role, now: UnixTime) -> Result<Issued> {
         let cert = Certificate::from_der(cert_der)
-            .map_err(|e| Error::Der { what: "certificate".into(), detail: e.to_string() })?;
+            .map_err(|e| Error::Der { detail: e.to_string() }.in_input("certificate"))?;
         let tbs = cert.tbs_certificate();
         let mut sans = Vec::new();
         if let Some(exts) = tbs.extensions() {

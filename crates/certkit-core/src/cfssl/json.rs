@@ -216,9 +216,9 @@ impl FieldError {
     /// The error for input `what`.
     pub fn into_error(self, what: &str) -> Error {
         if self.field.is_empty() {
-            Error::Json { what: what.to_string(), detail: self.detail }
+            Error::Json { detail: self.detail }.in_input(what)
         } else {
-            Error::JsonField { what: what.to_string(), field: self.field, detail: self.detail }
+            Error::JsonField { field: self.field, detail: self.detail }.in_input(what)
         }
     }
 }
@@ -239,10 +239,10 @@ pub const MAX_VALUES: usize = 100_000;
 /// most [`MAX_INPUT_LEN`] bytes and [`MAX_VALUES`] values, read by [`value`].
 pub fn document(bytes: &[u8], what: &str) -> Result<Value> {
     if bytes.len() > MAX_INPUT_LEN {
-        return Err(Error::InputTooLarge { what: what.to_string(), len: bytes.len(), max: MAX_INPUT_LEN });
+        return Err(Error::InputTooLarge { len: bytes.len(), max: MAX_INPUT_LEN }.in_input(what));
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(Error::Json { what: what.to_string(), detail: "it is empty; give a JSON object ({ … })".into() });
+        return Err(Error::Json { detail: "it is empty; give a JSON object ({ … })".into() }.in_input(what));
     }
     value(bytes, what, MAX_VALUES)
 }
@@ -260,8 +260,8 @@ pub fn value(bytes: &[u8], what: &str, max_values: usize) -> Result<Value> {
     serde::de::DeserializeSeed::deserialize(seed, &mut de).and_then(|v| de.end().map(|()| v)).map_err(|e| {
         let (what, detail) = (what.to_string(), e.to_string());
         match repeated.take() {
-            Some(field) => Error::JsonField { what, field, detail },
-            None => Error::Json { what, detail },
+            Some(field) => Error::JsonField { field, detail }.in_input(what),
+            None => Error::Json { detail }.in_input(what),
         }
     })
 }

@@ -486,11 +486,7 @@ impl SigningConfig {
     pub fn from_json(json: &[u8], what: &str) -> Result<Self> {
         let value = json::document(json, what)?;
         let cfg = ConfigJson::read(&value).map_err(|e| e.into_error(what))?;
-        let signing = cfg.signing.ok_or_else(|| Error::JsonField {
-            what: what.to_string(),
-            field: "signing".into(),
-            detail: "it has no \"signing\" section, which holds the profiles: {\"signing\": {\"default\": {…}, \"profiles\": {…}}}".into(),
-        })?;
+        let signing = cfg.signing.ok_or_else(|| Error::JsonField { field: "signing".into(), detail: "it has no \"signing\" section, which holds the profiles: {\"signing\": {\"default\": {…}, \"profiles\": {…}}}".into() }.in_input(what))?;
         let builtin = signing.default.is_none();
         let default_json = signing.default.unwrap_or_else(ProfileJson::builtin_default);
         let mut default = resolve("default", &default_json, None)?;

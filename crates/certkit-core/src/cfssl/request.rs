@@ -181,7 +181,9 @@ impl CsrRequest {
             if self.ca.is_some() {
                 return Err(Error::Config {
                     field: "ca".into(),
-                    reason: "the ca section belongs to CA requests only (`certkit gencert -initca`, `certkit ca init`); remove it".into(),
+                    reason:
+                        "the ca section belongs to CA requests only (a self-signed or intermediate CA's); remove it"
+                            .into(),
                 });
             }
             None
@@ -264,7 +266,8 @@ mod tests {
             .unwrap()
             .validate(false)
             .unwrap_err();
-        assert!(e.to_string().contains("-initca"), "{e}");
+        // The core names no command of a front end; the fix is in words.
+        assert!(e.to_string().contains("belongs to CA requests only") && !e.to_string().contains("certkit"), "{e}");
         let e =
             CsrRequest::from_json(br#"{"CN":"x","ca":{"expiry":"forever"}}"#, "c").unwrap().validate(true).unwrap_err();
         assert!(e.to_string().starts_with("ca.expiry"), "{e}");

@@ -97,8 +97,7 @@ impl Subject {
 
     /// Takes subject, SANs and key from an issued certificate (for renewal).
     pub fn from_certificate(der: &[u8], what: &str) -> Result<Subject> {
-        let cert =
-            Certificate::from_der(der).map_err(|e| Error::Der { what: what.to_string(), detail: e.to_string() })?;
+        let cert = Certificate::from_der(der).map_err(|e| Error::Der { detail: e.to_string() }.in_input(what))?;
         let tbs = cert.tbs_certificate();
         let public_key = PublicKey::from_spki(tbs.subject_public_key_info(), what)?;
         // Renewal copies the subject into a new certificate.
@@ -135,8 +134,7 @@ impl CaCert {
     /// issue: basicConstraints cA=TRUE, and keyCertSign if keyUsage is present.
     pub fn parse(input: &[u8], what: &str) -> Result<CaCert> {
         let der = pem::first_certificate(input, what)?;
-        let cert =
-            Certificate::from_der(&der).map_err(|e| Error::Der { what: what.to_string(), detail: e.to_string() })?;
+        let cert = Certificate::from_der(&der).map_err(|e| Error::Der { detail: e.to_string() }.in_input(what))?;
         let tbs = cert.tbs_certificate();
         let public_key = PublicKey::from_spki(tbs.subject_public_key_info(), what)?;
         // Its subject becomes the issuer of everything it signs.
@@ -235,11 +233,11 @@ fn ext<'a, T: Decode<'a, Error = der::Error>>(
     let mut found = exts.iter().filter(|e| e.extn_id == id);
     let Some(e) = found.next() else { return Ok(None) };
     if found.next().is_some() {
-        return Err(Error::DuplicateExtension { what: what.to_string(), oid: id.to_string() });
+        return Err(Error::DuplicateExtension { oid: id.to_string() }.in_input(what));
     }
     T::from_der(e.extn_value.as_bytes())
         .map(Some)
-        .map_err(|err| Error::Der { what: what.to_string(), detail: alloc::format!("extension {id}: {err}") })
+        .map_err(|err| Error::Der { detail: alloc::format!("extension {id}: {err}") }.in_input(what))
 }
 
 /// Something certkit did differently from what was asked, and said so.
@@ -624,7 +622,7 @@ fn certificate_policies(policies: &[crate::cfssl::profile::CertPolicy]) -> Resul
 pub fn chain(ca: &CaCert, ca_file: &[u8], what: &str) -> Result<Vec<Vec<u8>>> {
     let decode = |der: &[u8]| {
         <x509_cert::Certificate as der::Decode>::from_der(der)
-            .map_err(|e| Error::Der { what: what.to_string(), detail: e.to_string() })
+            .map_err(|e| Error::Der { detail: e.to_string() }.in_input(what))
     };
     let mut pool = Vec::new();
     if pem::is_pem(ca_file) {
@@ -734,7 +732,7 @@ mod tests {
         // Another key, or an intermediate, is refused.
         let (_, other) = ca(r#"{"CN":"Other"}"#);
         let e = generate::renewed_root(&old, other, later, &mut rng()).unwrap_err();
-        assert!(matches!(e, Error::CaKeyMismatch), "{e}");
+        assert!(matches!(e.kind(), Error::CaKeyMismatch), "{e}");
         let ca_cfg = r#"{"signing":{"default":{"usages":["cert sign","crl sign"],"expiry":"24h","ca_constraint":{"is_ca":true}}}}"#;
         let sub_key = PrivateKey::generate(crate::pki::key::KeyAlgorithm::EcdsaP256, &mut rng()).unwrap();
         let s = Subject { public_key: sub_key.public_key().clone(), ..subject(r#"{"CN":"Sub"}"#) };
@@ -742,7 +740,7 @@ mod tests {
         let sub = CaCert::parse(&sub.to_der().unwrap(), "sub.pem").unwrap();
         assert!(!sub.is_self_issued());
         let e = generate::renewed_root(&sub, sub_key, later, &mut rng()).unwrap_err();
-        assert!(matches!(e, Error::NotARoot), "{e}");
+        assert!(matches!(e.kind(), Error::NotARoot), "{e}");
     }
 
     #[test]
@@ -906,7 +904,7 @@ mod tests {
                 .is_ok()
         );
         let e = sign(&subject(r#"{"CN":"a.example.com","hosts":["evil.org"]}"#), cfg, None, &ca, &key).unwrap_err();
-        assert!(matches!(e, Error::NameNotAllowed { .. }), "{e}");
+        assert!(matches!(e.kind(), Error::NameNotAllowed { .. }), "{e}");
         // Two CNs: the first one is checked too.
         let mut s = subject(r#"{"CN":"a.example.com"}"#);
         s.name = "CN=a.example.com,CN=evil.org".parse().unwrap();
@@ -931,7 +929,7 @@ mod tests {
             &mut rng(),
         )
         .unwrap_err();
-        assert!(matches!(e, Error::CaNotValid { .. }), "{e}");
+        assert!(matches!(e.kind(), Error::CaNotValid { .. }), "{e}");
     }
 
     #[test]

@@ -117,26 +117,24 @@ impl Csr {
     /// `what` names the input in errors.
     pub fn parse(input: &[u8], what: &str) -> Result<Csr> {
         if input.len() > crate::MAX_INPUT_LEN {
-            return Err(Error::InputTooLarge { what: what.to_string(), len: input.len(), max: crate::MAX_INPUT_LEN });
+            return Err(Error::InputTooLarge { len: input.len(), max: crate::MAX_INPUT_LEN }.in_input(what));
         }
         if pem::is_pem(input) {
             let blocks = pem::blocks(input, what)?;
             let mut csrs = blocks
                 .iter()
                 .filter(|b| b.label == pem::CERTIFICATE_REQUEST || b.label == pem::NEW_CERTIFICATE_REQUEST);
-            let block = csrs.next().ok_or_else(|| Error::PemLabel {
-                what: what.to_string(),
-                found: pem::label_list(&blocks),
-                expected: pem::CERTIFICATE_REQUEST,
+            let block = csrs.next().ok_or_else(|| {
+                Error::PemLabel { found: pem::label_list(&blocks), expected: pem::CERTIFICATE_REQUEST }.in_input(what)
             })?;
             // Signing the first of several would leave the others unsigned
             // without a word.
             let more = csrs.count();
             if more > 0 {
                 return Err(Error::Csr {
-                    what: what.to_string(),
                     detail: alloc::format!("it holds {} CSRs; give each CSR in a file of its own", more + 1),
-                });
+                }
+                .in_input(what));
             }
             Self::from_der(&block.der, what)
         } else {
@@ -149,16 +147,15 @@ impl Csr {
         let raw = crate::pki::signer::split_signed(der, what)?;
         // The CSR's name goes with the algorithm's refusal.
         let alg = SignatureAlgorithm::from_identifier(&raw.alg)
-            .map_err(|e| Error::Csr { what: what.to_string(), detail: e.to_string() })?;
+            .map_err(|e| Error::Csr { detail: e.to_string() }.in_input(what))?;
         // The request info is decoded structurally (DER only, no meaning
         // taken from it) so the key can be read; nothing else is used until
         // the signature over the exact bytes has verified.
-        let info = CertReqInfo::from_der(&raw.tbs)
-            .map_err(|e| Error::Der { what: what.to_string(), detail: e.to_string() })?;
+        let info = CertReqInfo::from_der(&raw.tbs).map_err(|e| Error::Der { detail: e.to_string() }.in_input(what))?;
         let public_key = PublicKey::from_spki(&info.public_key, what)?;
-        public_key.verify(alg, &raw.tbs, &raw.sig).map_err(|_| Error::CsrSignature { what: what.to_string() })?;
+        public_key.verify(alg, &raw.tbs, &raw.sig).map_err(|_| Error::CsrSignature.in_input(what))?;
         if info.version != Version::V1 {
-            return Err(Error::Csr { what: what.to_string(), detail: "the CSR version is not v1 (0)".into() });
+            return Err(Error::Csr { detail: "the CSR version is not v1 (0)".into() }.in_input(what));
         }
         crate::pki::name::check(&info.subject, "subject", what)?;
         let mut extensions: Vec<Extension> = Vec::new();
@@ -168,75 +165,63 @@ impl Csr {
                 continue;
             }
             if seen_request || attr.values.len() != 1 {
-                return Err(Error::Csr {
-                    what: what.to_string(),
-                    detail: "the CSR has more than one extensionRequest; make it again".into(),
-                });
+                return Err(Error::Csr { detail: "the CSR has more than one extensionRequest; make it again".into() }
+                    .in_input(what));
             }
             seen_request = true;
             for v in attr.values.iter() {
-                extensions = v.decode_as::<Vec<Extension>>().map_err(|e| Error::Der {
-                    what: what.to_string(),
-                    detail: alloc::format!("extensionRequest: {e}"),
-                })?;
+                extensions = v
+                    .decode_as::<Vec<Extension>>()
+                    .map_err(|e| Error::Der { detail: alloc::format!("extensionRequest: {e}") }.in_input(what))?;
             }
         }
         if extensions.len() > MAX_EXTENSIONS {
             return Err(Error::Csr {
-                what: what.to_string(),
                 detail: alloc::format!(
                     "the CSR requests {} extensions; at most {MAX_EXTENSIONS} are accepted",
                     extensions.len()
                 ),
-            });
+            }
+            .in_input(what));
         }
         let mut sans = Vec::new();
         let mut basic_constraints = None;
         let mut seen = alloc::collections::BTreeSet::new();
         for ext in extensions.iter() {
             if !seen.insert(ext.extn_id) {
-                return Err(Error::DuplicateExtension { what: what.to_string(), oid: ext.extn_id.to_string() });
+                return Err(Error::DuplicateExtension { oid: ext.extn_id.to_string() }.in_input(what));
             }
-            let bad = |e: der::Error| Error::Der {
-                what: what.to_string(),
-                detail: alloc::format!("extension {}: {e}", ext.extn_id),
-            };
+            let bad =
+                |e: der::Error| Error::Der { detail: alloc::format!("extension {}: {e}", ext.extn_id) }.in_input(what);
             match ext.extn_id {
                 o if o == oid::SAN => {
                     let san = SubjectAltName::from_der(ext.extn_value.as_bytes()).map_err(bad)?;
                     if san.0.is_empty() {
-                        return Err(Error::Csr {
-                            what: what.to_string(),
-                            detail: "the CSR's subjectAltName lists no names (RFC 5280 §4.2.1.6 wants at least one); make the CSR with hosts or without the extension".into(),
-                        });
+                        return Err(Error::Csr { detail: "the CSR's subjectAltName lists no names (RFC 5280 §4.2.1.6 wants at least one); make the CSR with hosts or without the extension".into() }.in_input(what));
                     }
                     if san.0.len() > crate::pki::san::MAX_SANS {
                         return Err(Error::Csr {
-                            what: what.to_string(),
                             detail: alloc::format!(
                                 "the CSR names {} SANs; at most {} are accepted",
                                 san.0.len(),
                                 crate::pki::san::MAX_SANS
                             ),
-                        });
+                        }
+                        .in_input(what));
                     }
                     for (j, gn) in san.0.iter().enumerate() {
-                        let s = San::from_general_name(gn).ok_or_else(|| Error::Csr {
-                            what: what.to_string(),
-                            detail: alloc::format!("subjectAltName[{j}] is of a type certkit does not issue (only DNS, IP, email and URI); make the CSR without it"),
-                        })?;
-                        let checked = San::from_host(j, &s.value()).map_err(|e| Error::Csr {
-                            what: what.to_string(),
-                            detail: alloc::format!("the CSR's subjectAltName: {e}"),
+                        let s = San::from_general_name(gn).ok_or_else(|| Error::Csr { detail: alloc::format!("subjectAltName[{j}] is of a type certkit does not issue (only DNS, IP, email and URI); make the CSR without it") }.in_input(what))?;
+                        let checked = San::from_host(j, &s.value()).map_err(|e| {
+                            Error::Csr { detail: alloc::format!("the CSR's subjectAltName: {e}") }.in_input(what)
                         })?;
                         if checked != s {
                             return Err(Error::Csr {
-                                what: what.to_string(),
                                 detail: alloc::format!(
                                     "subjectAltName[{j}] `{}` is encoded as the wrong type",
                                     s.value()
                                 ),
-                            });
+                            }
+                            .in_input(what));
                         }
                         sans.push(s);
                     }
@@ -256,7 +241,7 @@ impl Csr {
                     SubjectKeyIdentifier::from_der(ext.extn_value.as_bytes()).map_err(bad)?;
                 }
                 o if ext.critical && ![oid::KEY_USAGE, oid::EXT_KEY_USAGE, oid::SKI].contains(&o) => {
-                    return Err(Error::UnknownCriticalExtension { what: what.to_string(), oid: o.to_string() });
+                    return Err(Error::UnknownCriticalExtension { oid: o.to_string() }.in_input(what));
                 }
                 _ => {}
             }
@@ -355,7 +340,7 @@ mod tests {
         let pos = der.windows(3).position(|w| w == b"web").unwrap();
         der[pos + 1] ^= 0x03;
         let e = Csr::from_der(&der, "server.csr").unwrap_err();
-        assert!(matches!(e, Error::CsrSignature { .. }), "{e}");
+        assert!(matches!(e.kind(), Error::CsrSignature), "{e}");
     }
 
     /// Signs a hand-made CertificationRequestInfo with `key`.
@@ -384,7 +369,7 @@ mod tests {
             attributes,
         };
         let e = Csr::from_der(&sign_info(&info, &key), "dup.csr").unwrap_err();
-        assert!(matches!(e, Error::DuplicateExtension { .. }), "{e}");
+        assert!(matches!(e.kind(), Error::DuplicateExtension { .. }), "{e}");
     }
 
     #[test]
@@ -433,7 +418,7 @@ mod tests {
         let mut r = rng();
         let mut der = build(&subject, &[], None, &mut KeySigner::new(&key, &mut r)).unwrap();
         der.push(0);
-        assert!(matches!(Csr::from_der(&der, "x").unwrap_err(), Error::Der { .. }));
+        assert!(matches!(Csr::from_der(&der, "x").unwrap_err().kind(), Error::Der { .. }));
         let e = Csr::parse(pem::encode("CERTIFICATE", b"abc").as_bytes(), "x.pem").unwrap_err().to_string();
         assert!(e.contains("CERTIFICATE REQUEST"), "{e}");
     }

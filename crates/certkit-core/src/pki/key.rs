@@ -336,18 +336,14 @@ impl PrivateKey {
     pub fn from_bytes(input: &[u8], passphrase: Option<&[u8]>, what: &str) -> Result<Self> {
         if !pem::is_pem(input) {
             if input.len() > crate::MAX_INPUT_LEN {
-                return Err(Error::InputTooLarge {
-                    what: what.to_string(),
-                    len: input.len(),
-                    max: crate::MAX_INPUT_LEN,
-                });
+                return Err(Error::InputTooLarge { len: input.len(), max: crate::MAX_INPUT_LEN }.in_input(what));
             }
             return Self::from_any_der(pem::as_der(input, what)?, passphrase, what);
         }
         let blocks = pem::blocks(input, what)?;
         for b in &blocks {
             if b.legacy_encrypted {
-                return Err(Error::LegacyEncryptedKey { what: what.to_string() });
+                return Err(Error::LegacyEncryptedKey.in_input(what));
             }
             match b.label.as_str() {
                 pem::PRIVATE_KEY => return Self::from_pkcs8_der(&b.der, what),
@@ -357,7 +353,7 @@ impl PrivateKey {
                 _ => {}
             }
         }
-        Err(Error::NoPrivateKey { what: what.to_string(), found: pem::label_list(&blocks) })
+        Err(Error::NoPrivateKey { found: pem::label_list(&blocks) }.in_input(what))
     }
 
     fn from_any_der(der: &[u8], passphrase: Option<&[u8]>, what: &str) -> Result<Self> {
@@ -373,12 +369,12 @@ impl PrivateKey {
         if let Ok(key) = Self::from_pkcs1_der(der, what) {
             return Ok(key);
         }
-        Err(Error::NoPrivateKey { what: what.to_string(), found: "DER that is not PKCS#8, SEC1 or PKCS#1".into() })
+        Err(Error::NoPrivateKey { found: "DER that is not PKCS#8, SEC1 or PKCS#1".into() }.in_input(what))
     }
 
     /// Reads an unencrypted PKCS#8 `PrivateKeyInfo`.
     pub fn from_pkcs8_der(der: &[u8], what: &str) -> Result<Self> {
-        let bad = |e: &dyn fmt::Display| Error::BadKey { what: what.to_string(), detail: e.to_string() };
+        let bad = |e: &dyn fmt::Display| Error::BadKey { detail: e.to_string() }.in_input(what);
         let info = pkcs8::PrivateKeyInfoRef::from_der(der).map_err(|e| bad(&e))?;
         let oid = info.algorithm.oid;
         let inner = if oid == rfc5912::RSA_ENCRYPTION {
@@ -390,39 +386,36 @@ impl PrivateKey {
             } else if curve == rfc5912::SECP_384_R_1 {
                 Inner::P384(p384::ecdsa::SigningKey::from_pkcs8_der(der).map_err(|e| bad(&e))?)
             } else {
-                return Err(Error::UnsupportedKey {
-                    what: what.to_string(),
-                    detail: alloc::format!("EC curve {curve}; use P-256 or P-384"),
-                });
+                return Err(Error::UnsupportedKey { detail: alloc::format!("EC curve {curve}; use P-256 or P-384") }
+                    .in_input(what));
             }
         } else if oid == rfc8410::ID_ED_25519 {
             Inner::Ed25519(ed25519_dalek::SigningKey::from_pkcs8_der(der).map_err(|e| bad(&e))?)
         } else {
             return Err(Error::UnsupportedKey {
-                what: what.to_string(),
                 detail: alloc::format!("algorithm {oid}; use ECDSA P-256/P-384, RSA or Ed25519"),
-            });
+            }
+            .in_input(what));
         };
         Self::checked(inner, what)
     }
 
     /// Reads a SEC1 `ECPrivateKey` (`EC PRIVATE KEY`).
     pub fn from_sec1_der(der: &[u8], what: &str) -> Result<Self> {
-        let bad = |e: &dyn fmt::Display| Error::BadKey { what: what.to_string(), detail: e.to_string() };
+        let bad = |e: &dyn fmt::Display| Error::BadKey { detail: e.to_string() }.in_input(what);
         let parsed = sec1::EcPrivateKey::from_der(der).map_err(|e| bad(&e))?;
-        let curve = parsed.parameters.and_then(|p| p.named_curve()).ok_or_else(|| Error::BadKey {
-            what: what.to_string(),
-            detail: "the EC key does not name its curve".into(),
-        })?;
+        let curve = parsed
+            .parameters
+            .and_then(|p| p.named_curve())
+            .ok_or_else(|| Error::BadKey { detail: "the EC key does not name its curve".into() }.in_input(what))?;
         let inner = if curve == rfc5912::SECP_256_R_1 {
             Inner::P256(p256::SecretKey::from_sec1_der(der).map_err(|e| bad(&e))?.into())
         } else if curve == rfc5912::SECP_384_R_1 {
             Inner::P384(p384::SecretKey::from_sec1_der(der).map_err(|e| bad(&e))?.into())
         } else {
-            return Err(Error::UnsupportedKey {
-                what: what.to_string(),
-                detail: alloc::format!("EC curve {curve}; use P-256 or P-384"),
-            });
+            return Err(
+                Error::UnsupportedKey { detail: alloc::format!("EC curve {curve}; use P-256 or P-384") }.in_input(what)
+            );
         };
         Self::checked(inner, what)
     }
@@ -430,19 +423,18 @@ impl PrivateKey {
     /// Reads a PKCS#1 `RSAPrivateKey` (`RSA PRIVATE KEY`).
     pub fn from_pkcs1_der(der: &[u8], what: &str) -> Result<Self> {
         use pkcs1::DecodeRsaPrivateKey;
-        let key = rsa::PrivateKey::from_pkcs1_der(der)
-            .map_err(|e| Error::BadKey { what: what.to_string(), detail: e.to_string() })?;
+        let key =
+            rsa::PrivateKey::from_pkcs1_der(der).map_err(|e| Error::BadKey { detail: e.to_string() }.in_input(what))?;
         Self::checked(Inner::Rsa(Box::new(key)), what)
     }
 
     /// Reads an `EncryptedPrivateKeyInfo` with `passphrase`.
     pub fn from_encrypted_der(der: &[u8], passphrase: Option<&[u8]>, what: &str) -> Result<Self> {
         let Some(passphrase) = passphrase else {
-            return Err(Error::PassphraseNeeded { what: what.to_string() });
+            return Err(Error::PassphraseNeeded.in_input(what));
         };
         let enc = pkcs8::EncryptedPrivateKeyInfoRef::from_der(der).map_err(|e| {
-            unsupported_scheme(der, what)
-                .unwrap_or_else(|| Error::BadKey { what: what.to_string(), detail: e.to_string() })
+            unsupported_scheme(der, what).unwrap_or_else(|| Error::BadKey { detail: e.to_string() }.in_input(what))
         })?;
         check_kdf_cost(&enc.encryption_algorithm, what)?;
         // A wrong passphrase shows as bad padding or, rarely, as padding that
@@ -450,13 +442,12 @@ impl PrivateKey {
         // does not implement is another matter, and is named.
         let doc = enc.decrypt(passphrase).map_err(|e| match e {
             pkcs8::Error::EncryptedPrivateKey(pkcs5::Error::DecryptFailed) | pkcs8::Error::Asn1(_) => {
-                Error::WrongPassphrase { what: what.to_string() }
+                Error::WrongPassphrase.in_input(what)
             }
-            _ => unsupported_scheme(der, what).unwrap_or_else(|| Error::UnsupportedKey {
-                what: what.to_string(),
-                detail: alloc::format!(
+            _ => unsupported_scheme(der, what).unwrap_or_else(|| {
+                Error::UnsupportedKey { detail: alloc::format!(
                     "its encryption cannot be undone ({e}); re-encrypt it with `openssl pkcs8 -topk8 -v2 aes-256-cbc`"
-                ),
+                ) }.in_input(what)
             }),
         })?;
         Self::from_pkcs8_der(doc.as_bytes(), what)
@@ -467,7 +458,7 @@ impl PrivateKey {
         if let KeyAlgorithm::Rsa(bits) = key.public.algorithm
             && (!(RSA_MIN_BITS..=RSA_MAX_BITS).contains(&bits) || bits % 8 != 0)
         {
-            return Err(Error::RsaKeySize { what: what.to_string(), bits });
+            return Err(Error::RsaKeySize { bits }.in_input(what));
         }
         Ok(key)
     }
@@ -612,10 +603,7 @@ pub fn check_pkcs8_matches(der: &[u8], public: &PublicKey, what: &str) -> Result
     if matches {
         Ok(())
     } else {
-        Err(Error::BadKey {
-            what: what.to_string(),
-            detail: "the private key is not the one the public key belongs to".into(),
-        })
+        Err(Error::BadKey { detail: "the private key is not the one the public key belongs to".into() }.in_input(what))
     }
 }
 
@@ -657,23 +645,19 @@ fn unsupported_scheme(der: &[u8], what: &str) -> Option<Error> {
     } else {
         alloc::format!("{} (a PBES1 or PKCS#12 scheme)", outer.scheme.oid)
     };
-    Some(Error::UnsupportedKey {
-        what: what.to_string(),
-        detail: alloc::format!(
+    Some(Error::UnsupportedKey { detail: alloc::format!(
             "it is encrypted with {scheme}, which certkit does not read (it reads PBES2 with PBKDF2 or scrypt and AES-CBC); re-encrypt it with `openssl pkcs8 -topk8 -v2 aes-256-cbc`"
-        ),
-    })
+        ) }.in_input(what))
 }
 
 /// Refuses key-derivation parameters that would make decrypting a key
 /// (from a stranger, or a damaged file) take minutes or gigabytes, before
 /// any work is done: the KDF's parameters are the file's to choose.
 fn check_kdf_cost(scheme: &pkcs5::EncryptionScheme, what: &str) -> Result<()> {
-    let refuse = |detail: String| Error::BadKey {
-        what: what.to_string(),
-        detail: alloc::format!(
+    let refuse = |detail: String| {
+        Error::BadKey { detail: alloc::format!(
             "{detail}; re-encrypt it with `openssl pkcs8 -topk8 -v2 aes-256-cbc` (or `-scrypt`) and OpenSSL's defaults"
-        ),
+        ) }.in_input(what)
     };
     let pkcs5::EncryptionScheme::Pbes2(params) = scheme else { return Ok(()) };
     match &params.kdf {
@@ -757,20 +741,18 @@ impl PublicKey {
     /// and RSA keys outside 2048–8192 bits. `what` names the input in errors.
     pub fn from_spki(spki: &SubjectPublicKeyInfoOwned, what: &str) -> Result<Self> {
         let oid = spki.algorithm.oid;
-        let bad = |e: &dyn fmt::Display| Error::BadKey { what: what.to_string(), detail: e.to_string() };
+        let bad = |e: &dyn fmt::Display| Error::BadKey { detail: e.to_string() }.in_input(what);
         let der = spki.to_der().map_err(|e| bad(&e))?;
         let spki_ref = SubjectPublicKeyInfoRef::from_der(&der).map_err(|e| bad(&e))?;
         let algorithm = if oid == rfc5912::RSA_ENCRYPTION {
             let key = rsa::PublicKey::try_from(spki_ref).map_err(|e| bad(&e))?;
             let bits = rsa::traits::PublicKeyParts::n(&key).bit_width();
             if !(RSA_MIN_BITS..=RSA_MAX_BITS).contains(&bits) || bits % 8 != 0 {
-                return Err(Error::RsaKeySize { what: what.to_string(), bits });
+                return Err(Error::RsaKeySize { bits }.in_input(what));
             }
             if spki.algorithm.parameters.as_ref().is_none_or(|p| der::Tagged::tag(p) != der::Tag::Null) {
-                return Err(Error::BadKey {
-                    what: what.to_string(),
-                    detail: "rsaEncryption parameters must be NULL (RFC 3279 2.3.1)".into(),
-                });
+                return Err(Error::BadKey { detail: "rsaEncryption parameters must be NULL (RFC 3279 2.3.1)".into() }
+                    .in_input(what));
             }
             KeyAlgorithm::Rsa(bits)
         } else if oid == rfc5912::ID_EC_PUBLIC_KEY {
@@ -778,9 +760,9 @@ impl PublicKey {
             let point = spki.subject_public_key.raw_bytes();
             if point.first() != Some(&0x04) {
                 return Err(Error::BadKey {
-                    what: what.to_string(),
                     detail: "the EC public key must be an uncompressed point (RFC 5480 2.2)".into(),
-                });
+                }
+                .in_input(what));
             }
             match curve {
                 Some(c) if c == rfc5912::SECP_256_R_1 => {
@@ -792,41 +774,33 @@ impl PublicKey {
                     KeyAlgorithm::EcdsaP384
                 }
                 Some(c) => {
-                    return Err(Error::UnsupportedKey {
-                        what: what.to_string(),
-                        detail: alloc::format!("EC curve {c}; use P-256 or P-384"),
-                    });
+                    return Err(Error::UnsupportedKey { detail: alloc::format!("EC curve {c}; use P-256 or P-384") }
+                        .in_input(what));
                 }
                 None => {
-                    return Err(Error::BadKey {
-                        what: what.to_string(),
-                        detail: "the EC key does not name its curve".into(),
-                    });
+                    return Err(Error::BadKey { detail: "the EC key does not name its curve".into() }.in_input(what));
                 }
             }
         } else if oid == rfc8410::ID_ED_25519 {
             if spki.algorithm.parameters.is_some() {
-                return Err(Error::BadKey {
-                    what: what.to_string(),
-                    detail: "Ed25519 parameters must be absent (RFC 8410 3)".into(),
-                });
+                return Err(
+                    Error::BadKey { detail: "Ed25519 parameters must be absent (RFC 8410 3)".into() }.in_input(what)
+                );
             }
-            let bytes: [u8; 32] = spki.subject_public_key.raw_bytes().try_into().map_err(|_| Error::BadKey {
-                what: what.to_string(),
-                detail: "an Ed25519 public key must be 32 bytes".into(),
+            let bytes: [u8; 32] = spki.subject_public_key.raw_bytes().try_into().map_err(|_| {
+                Error::BadKey { detail: "an Ed25519 public key must be 32 bytes".into() }.in_input(what)
             })?;
             ed25519_dalek::VerifyingKey::from_bytes(&bytes).map_err(|e| bad(&e))?;
             KeyAlgorithm::Ed25519
         } else if oid == rfc5912::ID_DSA {
-            return Err(Error::UnsupportedKey {
-                what: what.to_string(),
-                detail: "DSA keys are obsolete; use ECDSA P-256".into(),
-            });
+            return Err(
+                Error::UnsupportedKey { detail: "DSA keys are obsolete; use ECDSA P-256".into() }.in_input(what)
+            );
         } else {
             return Err(Error::UnsupportedKey {
-                what: what.to_string(),
                 detail: alloc::format!("key algorithm {oid}; use ECDSA P-256/P-384, RSA or Ed25519"),
-            });
+            }
+            .in_input(what));
         };
         Ok(PublicKey { spki: spki.clone(), algorithm })
     }
@@ -835,7 +809,7 @@ impl PublicKey {
     /// `exportKey("spki")` returns), with the checks of [`Self::from_spki`].
     pub fn from_der(der: &[u8], what: &str) -> Result<Self> {
         let spki = SubjectPublicKeyInfoOwned::from_der(der)
-            .map_err(|e| Error::Der { what: what.to_string(), detail: e.to_string() })?;
+            .map_err(|e| Error::Der { detail: e.to_string() }.in_input(what))?;
         Self::from_spki(&spki, what)
     }
 
@@ -858,9 +832,9 @@ impl PublicKey {
     /// every curve's arithmetic out. Keys read from outside go through
     /// [`Self::from_spki`]; a CA checks a CSR's key in full.
     pub fn from_trusted_der(der: &[u8], what: &str) -> Result<Self> {
-        let bad = |detail: String| Error::BadKey { what: what.to_string(), detail };
+        let bad = |detail: String| Error::BadKey { detail }.in_input(what);
         let spki = SubjectPublicKeyInfoOwned::from_der(der)
-            .map_err(|e| Error::Der { what: what.to_string(), detail: e.to_string() })?;
+            .map_err(|e| Error::Der { detail: e.to_string() }.in_input(what))?;
         let key = spki.subject_public_key.raw_bytes();
         let oid = spki.algorithm.oid;
         let algorithm = if oid == rfc5912::ID_EC_PUBLIC_KEY {
@@ -874,7 +848,7 @@ impl PublicKey {
             let rsa = pkcs1::RsaPublicKey::<der::asn1::UintRef<'_>>::from_der(key).map_err(|e| bad(e.to_string()))?;
             let bits = modulus_bits(rsa.modulus.as_bytes());
             if !(RSA_MIN_BITS..=RSA_MAX_BITS).contains(&bits) || !bits.is_multiple_of(8) {
-                return Err(Error::RsaKeySize { what: what.to_string(), bits });
+                return Err(Error::RsaKeySize { bits }.in_input(what));
             }
             KeyAlgorithm::Rsa(bits)
         } else if oid == rfc8410::ID_ED_25519 && key.len() == 32 && spki.algorithm.parameters.is_none() {
@@ -891,7 +865,7 @@ impl PublicKey {
     /// carries none (Ed25519 v1 keys, EC keys without `publicKey`). For a key
     /// the caller has just made (one Web Crypto export instead of two).
     pub fn from_pkcs8_embedded(der: &[u8], what: &str) -> Result<Option<Self>> {
-        let bad = |e: &dyn fmt::Display| Error::BadKey { what: what.to_string(), detail: e.to_string() };
+        let bad = |e: &dyn fmt::Display| Error::BadKey { detail: e.to_string() }.in_input(what);
         let info = pkcs8::PrivateKeyInfoRef::from_der(der).map_err(|e| bad(&e))?;
         let oid = info.algorithm.oid;
         let (parameters, key) = if oid == rfc5912::RSA_ENCRYPTION {
@@ -1076,7 +1050,7 @@ mod tests {
         )
         .unwrap();
         let e = PrivateKey::from_encrypted_der(&encrypted(ours), Some(b"pass"), "k").unwrap_err();
-        assert!(matches!(e, Error::WrongPassphrase { .. }), "{e}");
+        assert!(matches!(e.kind(), Error::WrongPassphrase), "{e}");
     }
 
     #[test]
@@ -1130,9 +1104,9 @@ mod tests {
             let enc = key.to_encrypted_pem(b"correct horse", kdf, &mut rng()).unwrap();
             assert!(enc.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
             let e = PrivateKey::from_bytes(enc.as_bytes(), None, "ca-key.pem").unwrap_err();
-            assert!(matches!(e, Error::PassphraseNeeded { .. }), "{e}");
+            assert!(matches!(e.kind(), Error::PassphraseNeeded), "{e}");
             let e = PrivateKey::from_bytes(enc.as_bytes(), Some(b"wrong"), "ca-key.pem").unwrap_err();
-            assert!(matches!(e, Error::WrongPassphrase { .. }), "{e}");
+            assert!(matches!(e.kind(), Error::WrongPassphrase), "{e}");
             let back = PrivateKey::from_bytes(enc.as_bytes(), Some(b"correct horse"), "ca-key.pem").unwrap();
             assert_eq!(back.public_key(), key.public_key());
         }
@@ -1155,14 +1129,14 @@ mod tests {
         let key = PrivateKey::from_bytes(sha1, Some(b"fixture"), "k.pem").unwrap();
         assert_eq!(key.algorithm(), KeyAlgorithm::EcdsaP256);
         let e = PrivateKey::from_bytes(sha1, Some(b"wrong"), "k.pem").unwrap_err();
-        assert!(matches!(e, Error::WrongPassphrase { .. }), "{e}");
+        assert!(matches!(e.kind(), Error::WrongPassphrase), "{e}");
         // 3DES and PBES1 are refused by name, never as a wrong passphrase.
         for (file, says) in [
             (&include_bytes!("../../../../tests/data/openssl-pkcs8-3des.pem")[..], "cipher 1.2.840.113549.3.7"),
             (include_bytes!("../../../../tests/data/openssl-pkcs8-pbes1.pem"), "1.2.840.113549.1.12.1.3 (a PBES1"),
         ] {
             let e = PrivateKey::from_bytes(file, Some(b"fixture"), "k.pem").unwrap_err();
-            assert!(matches!(e, Error::UnsupportedKey { .. }), "{e}");
+            assert!(matches!(e.kind(), Error::UnsupportedKey { .. }), "{e}");
             let text = e.to_string();
             assert!(text.contains(says) && text.contains("openssl pkcs8 -topk8 -v2 aes-256-cbc"), "{text}");
         }

@@ -151,9 +151,9 @@ pub const MAX_ATTRIBUTES: usize = 64;
 /// 5280's upper bounds (Appendix A: CN, O, OU and serialNumber 64, L and ST
 /// 128, C two letters, emailAddress 255), as `genkey` keeps them.
 pub fn check(name: &Name, role: &str, what: &str) -> Result<()> {
-    let bad = |field: &str, reason: String| Error::Csr {
-        what: what.to_string(),
-        detail: alloc::format!("the {role}'s {field} {reason}; make it again with a valid {role}"),
+    let bad = |field: &str, reason: String| {
+        Error::Csr { detail: alloc::format!("the {role}'s {field} {reason}; make it again with a valid {role}") }
+            .in_input(what)
     };
     let mut count = 0usize;
     for atv in name.iter() {

@@ -56,7 +56,7 @@ pub fn is_pem(input: &[u8]) -> bool {
 /// plainly text (DER starts with a SEQUENCE tag, `0x30`), which is refused
 /// with a message that says so rather than a DER parser's complaint.
 pub fn as_der<'a>(input: &'a [u8], what: &str) -> Result<&'a [u8]> {
-    let refuse = |detail: &str| Error::Pem { what: what.to_string(), detail: detail.to_string() };
+    let refuse = |detail: &str| Error::Pem { detail: detail.to_string() }.in_input(what);
     match input.first() {
         None => Err(refuse("it is empty; give a PEM or DER file")),
         Some(&b) if b != 0x30 && input.iter().take(256).all(|c| c.is_ascii_graphic() || c.is_ascii_whitespace()) => {
@@ -96,54 +96,50 @@ pub fn label_list(blocks: &[Block]) -> String {
 /// Fails if there is no block at all, or if any block is malformed.
 pub fn blocks(input: &[u8], what: &str) -> Result<Vec<Block>> {
     if input.len() > MAX_INPUT_LEN {
-        return Err(Error::InputTooLarge { what: what.to_string(), len: input.len(), max: MAX_INPUT_LEN });
+        return Err(Error::InputTooLarge { len: input.len(), max: MAX_INPUT_LEN }.in_input(what));
     }
     let mut out = Vec::new();
     let mut rest = input;
     while let Some(start) = find(rest, b"-----BEGIN ") {
         let from_begin = &rest[start..];
-        let label_end = find(&from_begin[11..], b"-----").ok_or_else(|| Error::Pem {
-            what: what.to_string(),
-            detail: "a `-----BEGIN` line is not closed by `-----`".to_string(),
+        let label_end = find(&from_begin[11..], b"-----").ok_or_else(|| {
+            Error::Pem { detail: "a `-----BEGIN` line is not closed by `-----`".to_string() }.in_input(what)
         })?;
         let label = core::str::from_utf8(&from_begin[11..11 + label_end])
-            .map_err(|_| Error::Pem { what: what.to_string(), detail: "the PEM label is not UTF-8".to_string() })?;
+            .map_err(|_| Error::Pem { detail: "the PEM label is not UTF-8".to_string() }.in_input(what))?;
         let mut end_marker = Vec::with_capacity(label.len() + 14);
         end_marker.extend_from_slice(b"-----END ");
         end_marker.extend_from_slice(label.as_bytes());
         end_marker.extend_from_slice(b"-----");
-        let end = find(from_begin, &end_marker).ok_or_else(|| Error::Pem {
-            what: what.to_string(),
-            detail: alloc::format!("the `{label}` block has no `-----END {label}-----` line (truncated file?)"),
+        let end = find(from_begin, &end_marker).ok_or_else(|| {
+            Error::Pem {
+                detail: alloc::format!("the `{label}` block has no `-----END {label}-----` line (truncated file?)"),
+            }
+            .in_input(what)
         })?;
         let block_text = &from_begin[..end + end_marker.len()];
         let legacy_encrypted = find(block_text, b"Proc-Type:").is_some();
         if legacy_encrypted && !label.ends_with("PRIVATE KEY") {
-            return Err(Error::Pem {
-                what: what.to_string(),
-                detail: alloc::format!(
+            return Err(Error::Pem { detail: alloc::format!(
                     "the `{label}` block carries RFC 1421 headers (Proc-Type), which only legacy encrypted keys have; re-export it"
-                ),
-            });
+                ) }.in_input(what));
         }
         if legacy_encrypted {
             out.push(Block { label: label.to_string(), der: Vec::new(), legacy_encrypted });
         } else {
-            let (_, der) = der::pem::decode_vec(block_text).map_err(|e| Error::Pem {
-                what: what.to_string(),
-                detail: alloc::format!(
+            let (_, der) = der::pem::decode_vec(block_text).map_err(|e| {
+                Error::Pem { detail: alloc::format!(
                     "the `{label}` block is not valid PEM ({e}); re-export it, or check the file was not edited or cut"
-                ),
+                ) }.in_input(what)
             })?;
             out.push(Block { label: label.to_string(), der, legacy_encrypted });
         }
         rest = &from_begin[end + end_marker.len()..];
     }
     if out.is_empty() {
-        return Err(Error::Pem {
-            what: what.to_string(),
-            detail: "no `-----BEGIN …-----` block found; give a PEM file".to_string(),
-        });
+        return Err(
+            Error::Pem { detail: "no `-----BEGIN …-----` block found; give a PEM file".to_string() }.in_input(what)
+        );
     }
     Ok(out)
 }
@@ -166,17 +162,17 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 /// DER of the first `CERTIFICATE` in PEM input, or the input if it is DER.
 pub fn first_certificate(input: &[u8], what: &str) -> Result<Vec<u8>> {
     if input.len() > MAX_INPUT_LEN {
-        return Err(Error::InputTooLarge { what: what.to_string(), len: input.len(), max: MAX_INPUT_LEN });
+        return Err(Error::InputTooLarge { len: input.len(), max: MAX_INPUT_LEN }.in_input(what));
     }
     if !is_pem(input) {
         return Ok(as_der(input, what)?.to_vec());
     }
     let blocks = blocks(input, what)?;
-    blocks.iter().find(|b| b.label == CERTIFICATE).map(|b| b.der.clone()).ok_or_else(|| Error::PemLabel {
-        what: what.to_string(),
-        found: label_list(&blocks),
-        expected: CERTIFICATE,
-    })
+    blocks
+        .iter()
+        .find(|b| b.label == CERTIFICATE)
+        .map(|b| b.der.clone())
+        .ok_or_else(|| Error::PemLabel { found: label_list(&blocks), expected: CERTIFICATE }.in_input(what))
 }
 
 #[cfg(test)]

@@ -193,15 +193,12 @@ pub(crate) struct RawSigned {
 /// encoding per value, so the to-be-signed element re-encodes to exactly the
 /// bytes of the input.
 pub(crate) fn split_signed(der: &[u8], what: &str) -> Result<RawSigned> {
-    let bad = |e: der::Error| Error::Der {
-        what: alloc::string::ToString::to_string(what),
-        detail: alloc::string::ToString::to_string(&e),
-    };
+    let bad = |e: der::Error| Error::Der { detail: alloc::string::ToString::to_string(&e) }.in_input(what);
     let signed = Signed::from_der(der).map_err(bad)?;
-    let sig = signed.sig.as_bytes().ok_or_else(|| Error::Der {
-        what: alloc::string::ToString::to_string(what),
-        detail: "the signature BIT STRING has unused bits".into(),
-    })?;
+    let sig = signed
+        .sig
+        .as_bytes()
+        .ok_or_else(|| Error::Der { detail: "the signature BIT STRING has unused bits".into() }.in_input(what))?;
     Ok(RawSigned { tbs: signed.tbs.to_der().map_err(bad)?, alg: signed.alg, sig: sig.to_vec() })
 }
 

@@ -322,10 +322,8 @@ fn rotate(a: RotateArgs) -> Result<()> {
     let old =
         super::CaArgs { ca_dir: Some(a.dir.clone()), passphrase: a.passphrase.clone(), ..Default::default() }.load()?;
     let old_key_file = zeroize::Zeroizing::new(io::read_input(&d.key().to_string_lossy())?);
-    let encrypted = matches!(
-        certkit_core::PrivateKey::from_bytes(&old_key_file, None, "ca-key.pem"),
-        Err(certkit_core::Error::PassphraseNeeded { .. })
-    );
+    let encrypted = certkit_core::PrivateKey::from_bytes(&old_key_file, None, "ca-key.pem")
+        .is_err_and(|e| e.kind() == &certkit_core::Error::PassphraseNeeded);
     if !old.ca.cert().is_self_issued() {
         bail!(
             "{} holds an intermediate CA; rotate it by making a new intermediate (`certkit ca init --intermediate --parent`)",

@@ -190,7 +190,7 @@ fn read_objects(path: &str) -> Result<(Vec<Value>, bool)> {
     // each request in it is still held to the core's limit.
     let bytes = io::read_input_limited(path, 64 * 1024 * 1024)?;
     let what = io::display_name(path);
-    kube::check_object_input(&bytes, &what).map_err(anyhow::Error::msg)?;
+    kube::check_object_input(&bytes, &what)?;
     let value: Value = if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
         certkit_core::json::value(&bytes, &what, MAX_OBJECT_VALUES)?
     } else {
@@ -320,7 +320,7 @@ fn sign(a: SignArgs) -> Result<Option<String>> {
                 }
                 Err(e) => format!("{e:#}"),
             },
-            Ok(Outcome::Refused(r)) => r.to_string(),
+            Ok(Outcome::Refused(r)) => format!("{r}{}", crate::hints::for_refusal(&r)),
             Err(e) => e.to_string(),
         };
         // One object: its reason is the one line of the error.

@@ -46,7 +46,7 @@ pub fn make_key(req: &certkit_core::Validated) -> Result<certkit_core::generate:
             });
             let q = q.map_err(|_| anyhow::anyhow!("the RSA prime search stopped unexpectedly"))??;
             match PrivateKey::from_rsa_primes(p?, q, bits) {
-                Err(certkit_core::Error::RsaPrimes) => continue,
+                Err(e) if e.kind() == &certkit_core::Error::RsaPrimes => continue,
                 other => return Ok(other?),
             }
         }
