@@ -619,8 +619,7 @@ fn resolve(name: &str, p: &ProfileJson, default: Option<&Policy>) -> Result<Poli
     let signer_name = if p.signer_name.is_empty() {
         None
     } else {
-        crate::pki::dns::validate_signer_name(&p.signer_name)
-            .map_err(|reason| Error::Config { field: field("signer_name"), reason })?;
+        crate::pki::dns::validate_signer_name(&p.signer_name, &field("signer_name"))?;
         Some(p.signer_name.clone())
     };
     let crl_url = url(&p.crl_url, default.map(|d| &d.crl_url), "crl_url")?;

@@ -276,8 +276,8 @@ pub fn manifest_with_warnings(
     what: &str,
 ) -> Result<(Manifest, Vec<RequestWarning>)> {
     let csr = Csr::parse(csr_pem, what)?;
-    validate_object_name(&params.name).map_err(|reason| Error::Config { field: "name".into(), reason })?;
-    validate_signer_name(&params.signer_name).map_err(|reason| Error::Config { field: "signerName".into(), reason })?;
+    validate_object_name(&params.name, "name")?;
+    validate_signer_name(&params.signer_name, "signerName")?;
     if params.signer_name == LEGACY_UNKNOWN {
         return Err(Error::Config { field: "signerName".into(), reason: Refusal::LegacyUnknown.to_string() });
     }
@@ -427,7 +427,7 @@ pub fn check_signer_rules(signer: &str, csr: &Csr, usages: &[String]) -> core::r
 /// signing: the signerName's form, the usages (known, none twice, at least
 /// one), and the built-in signer's rules.
 pub fn check_object(signer: &str, csr: &Csr, usages: &[String]) -> Result<()> {
-    validate_signer_name(signer).map_err(|reason| Error::Config { field: "signerName".into(), reason })?;
+    validate_signer_name(signer, "signerName")?;
     if usages.is_empty() {
         return Err(Error::Config { field: "usages".into(), reason: "is empty; list at least one usage".into() });
     }
@@ -622,7 +622,7 @@ fn approval(name: &str, view: &ObjectView, allow_unapproved: bool) -> core::resu
         return Err(Refusal::LegacyUnknown);
     }
     if !allow_unapproved && !view.status.conditions.iter().any(|c| c.kind == "Approved" && c.status == "True") {
-        let name = if validate_object_name(name).is_ok() { name } else { "NAME" };
+        let name = if validate_object_name(name, "metadata.name").is_ok() { name } else { "NAME" };
         return Err(Refusal::NotApproved { name: name.into() });
     }
     Ok(())
@@ -840,7 +840,7 @@ pub struct SecretParams<'a> {
 /// cA=TRUE, RFC 5280 §4.2.1.9), since whoever reads `ca.crt` trusts what it
 /// holds to issue.
 pub fn tls_secret(p: &SecretParams<'_>) -> Result<TlsSecret> {
-    validate_object_name(p.name).map_err(|reason| Error::Config { field: "name".into(), reason })?;
+    validate_object_name(p.name, "name")?;
     let certs = certificates_pem(p.cert, p.cert_what)?;
     let leaf_der = pem::first_certificate(p.cert, p.cert_what)?;
     let cert = <x509_cert::Certificate as der::Decode>::from_der(&leaf_der)
@@ -1053,14 +1053,14 @@ mod tests {
 
     #[test]
     fn names_and_signers() {
-        assert!(validate_signer_name("example.com/serving").is_ok());
-        assert!(validate_signer_name("kubernetes.io/kubelet-serving").is_ok());
+        assert!(validate_signer_name("example.com/serving", "s").is_ok());
+        assert!(validate_signer_name("kubernetes.io/kubelet-serving", "s").is_ok());
         for bad in ["serving", "example/serving", "Example.com/x", "example.com/", "exa mple.com/x"] {
-            assert!(validate_signer_name(bad).is_err(), "{bad}");
+            assert!(validate_signer_name(bad, "s").is_err(), "{bad}");
         }
-        assert!(validate_object_name("my-svc.my-namespace").is_ok());
+        assert!(validate_object_name("my-svc.my-namespace", "n").is_ok());
         for bad in ["", "My-Svc", "a..b", "-a", "a_b"] {
-            assert!(validate_object_name(bad).is_err(), "{bad}");
+            assert!(validate_object_name(bad, "n").is_err(), "{bad}");
         }
     }
 

@@ -16,6 +16,8 @@
 
 use alloc::string::String;
 
+use crate::{Error, Result};
+
 /// Which letters a label may hold (rule 2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Case {
@@ -60,34 +62,35 @@ pub fn is_subdomain(s: &str) -> bool {
     s.len() <= MAX_NAME && s.split('.').all(|l| label_fault(l, Case::Lower).is_none())
 }
 
-// Kubernetes' names. Each returns the reason, naming the value but not the
-// field: callers put the field in front (`signerName: `x` has no `/`; …`).
+// Kubernetes' names. Each takes the field it checks (`signerName`,
+// `metadata.name`), which the error names in front of the reason.
 
 /// Checks a signerName: `<fully qualified domain>/<path>`, as the API server
 /// requires (a DNS-1123 subdomain of at most 253 characters, a slash, and a
 /// path of at most 253 characters in total). The reason names the value,
 /// not the field: callers put the field in front (`signerName: `x` has no
 /// `/`; …`).
-pub fn validate_signer_name(name: &str) -> core::result::Result<(), String> {
+pub fn validate_signer_name(name: &str, field: &str) -> Result<()> {
+    let refuse = |reason: String| Err(Error::Config { field: field.into(), reason });
     // Kubernetes' ValidateSignerName: DOMAIN/PATH with exactly one `/`; the
     // domain a DNS-1123 subdomain with a dot; each `.`-separated part of the
     // path a DNS-1123 subdomain too.
     let fix = "write it as DOMAIN/NAME, like \"example.com/serving\"";
     let shown = crate::text::excerpt(name, 100);
     let Some((domain, path)) = name.split_once('/') else {
-        return Err(alloc::format!("`{shown}` has no `/`; {fix}"));
+        return refuse(alloc::format!("`{shown}` has no `/`; {fix}"));
     };
     if path.contains('/') {
-        return Err(alloc::format!("`{shown}` has more than one `/`; {fix}"));
+        return refuse(alloc::format!("`{shown}` has more than one `/`; {fix}"));
     }
     if path.is_empty() || domain.len() > 253 || path.len() > 317 {
-        return Err(alloc::format!("`{shown}` has an empty or too long name after `/`; {fix}"));
+        return refuse(alloc::format!("`{shown}` has an empty or too long name after `/`; {fix}"));
     }
     if !domain.contains('.') || !is_subdomain(domain) {
-        return Err(alloc::format!("`{shown}` must start with a lowercase fully qualified domain; {fix}"));
+        return refuse(alloc::format!("`{shown}` must start with a lowercase fully qualified domain; {fix}"));
     }
     if !is_subdomain(path) {
-        return Err(alloc::format!(
+        return refuse(alloc::format!(
             "`{shown}`: the part after `/` may hold only lowercase letters, digits, `-` and `.`; {fix}"
         ));
     }
@@ -97,17 +100,20 @@ pub fn validate_signer_name(name: &str) -> core::result::Result<(), String> {
 /// Checks that a name can be a file name and a URL path segment (Kubernetes
 /// requires no more of a CertificateSigningRequest's name): not empty, not
 /// `.` or `..`, no `/`, `\\`, `%` or control characters.
-pub fn validate_path_name(name: &str) -> core::result::Result<(), String> {
+pub fn validate_path_name(name: &str, field: &str) -> Result<()> {
     if name.is_empty()
         || name == "."
         || name == ".."
         || name.len() > 253
         || name.chars().any(|c| matches!(c, '/' | '\\' | '%') || c.is_control())
     {
-        return Err(alloc::format!(
-            "metadata.name `{}` cannot be used as a file name or URL path segment",
-            crate::text::excerpt(name, 100)
-        ));
+        return Err(Error::Config {
+            field: field.into(),
+            reason: alloc::format!(
+                "`{}` cannot be used as a file name or URL path segment",
+                crate::text::excerpt(name, 100)
+            ),
+        });
     }
     Ok(())
 }
@@ -115,14 +121,17 @@ pub fn validate_path_name(name: &str) -> core::result::Result<(), String> {
 /// Checks an object name: a DNS-1123 subdomain (lowercase letters, digits,
 /// `-` and `.`, at most 253 characters). As for [`validate_signer_name`], the
 /// reason names the value and callers add the field.
-pub fn validate_object_name(name: &str) -> core::result::Result<(), String> {
+pub fn validate_object_name(name: &str, field: &str) -> Result<()> {
     if is_subdomain(name) {
         Ok(())
     } else {
-        Err(alloc::format!(
-            "`{}` is not a lowercase RFC 1123 subdomain, as Kubernetes requires: use lowercase letters, digits, `-` and `.`, each part starting and ending with a letter or digit (at most 253 characters), like \"my-svc.my-namespace\"",
-            crate::text::excerpt(name, 100)
-        ))
+        Err(Error::Config {
+            field: field.into(),
+            reason: alloc::format!(
+                "`{}` is not a lowercase RFC 1123 subdomain, as Kubernetes requires: use lowercase letters, digits, `-` and `.`, each part starting and ending with a letter or digit (at most 253 characters), like \"my-svc.my-namespace\"",
+                crate::text::excerpt(name, 100)
+            ),
+        })
     }
 }
 

@@ -222,7 +222,7 @@ fn check(a: CheckArgs) -> Result<()> {
         let csr = certkit_core::Csr::parse(&bytes, &what)?;
         let usages =
             if a.usages.is_empty() { kube::default_usages(&signer, csr.public_key().algorithm()) } else { a.usages };
-        kube::validate_signer_name(&signer).map_err(|r| anyhow::anyhow!("--signer {r}"))?;
+        kube::validate_signer_name(&signer, "--signer")?;
         kube::check_signer_rules(&signer, &csr, &usages).map_err(|r| anyhow::anyhow!("{what}: {r}"))?;
         for w in kube::usage_warnings(&usages, csr.public_key().algorithm()) {
             eprintln!("certkit: warning: {w}");
@@ -291,7 +291,8 @@ fn sign(a: SignArgs) -> Result<Option<String>> {
         let mut seen = std::collections::BTreeSet::new();
         for o in &objects {
             let name = kube::object_name(o);
-            kube::validate_path_name(&name).map_err(|e| anyhow::anyhow!("{e}; sign it without --out-dir"))?;
+            kube::validate_path_name(&name, "metadata.name")
+                .map_err(|e| anyhow::anyhow!("{e}; sign it without --out-dir"))?;
             if !seen.insert(name.clone()) {
                 bail!("two objects are both named `{}`; sign them separately", kube::shown_name(o));
             }
