@@ -21,6 +21,15 @@ pub type Result<T, E = Error> = core::result::Result<T, E>;
 /// What `kubectl get csr -o json` (or `-o yaml`) output must be, and how to get it.
 pub(crate) const GET_CSR: &str = "give the output of `kubectl get csr NAME -o json` (or -o yaml)";
 
+/// Refuses an input larger than [`crate::MAX_INPUT_LEN`] before any parser
+/// sees it: the one size check of every reader of PEM, DER and JSON.
+pub(crate) fn within_limit(input: &[u8], what: &str) -> Result<()> {
+    if input.len() > crate::MAX_INPUT_LEN {
+        return Err(Error::InputTooLarge { len: input.len(), max: crate::MAX_INPUT_LEN }.in_input(what));
+    }
+    Ok(())
+}
+
 /// Who must act on an error, and about what.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]

@@ -261,9 +261,7 @@ pub fn csr_public_key(input: &[u8], what: &str) -> Result<spki::SubjectPublicKey
 /// The DER of the CSR in `input`: PEM's first `CERTIFICATE REQUEST` block,
 /// or `input` itself.
 fn csr_der(input: &[u8], what: &str) -> Result<Vec<u8>> {
-    if input.len() > crate::MAX_INPUT_LEN {
-        return Err(Error::InputTooLarge { len: input.len(), max: crate::MAX_INPUT_LEN }.in_input(what));
-    }
+    crate::error::within_limit(input, what)?;
     if !pem::is_pem(input) {
         return Ok(pem::as_der(input, what)?.to_vec());
     }

@@ -17,7 +17,7 @@ use core::cell::Cell;
 use serde_json::{Map, Value};
 
 use crate::text::shown;
-use crate::{Error, MAX_INPUT_LEN, Result};
+use crate::{Error, Result};
 
 /// One JSON object read member by member into a struct of certkit's: a
 /// member's name matches a field without regard to ASCII case, `null` means
@@ -238,9 +238,7 @@ pub const MAX_VALUES: usize = 100_000;
 /// A cfssl document (a CSR request, a signing config) as a [`Value`]: at
 /// most [`MAX_INPUT_LEN`] bytes and [`MAX_VALUES`] values, read by [`value`].
 pub fn document(bytes: &[u8], what: &str) -> Result<Value> {
-    if bytes.len() > MAX_INPUT_LEN {
-        return Err(Error::InputTooLarge { len: bytes.len(), max: MAX_INPUT_LEN }.in_input(what));
-    }
+    crate::error::within_limit(bytes, what)?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Error::Json { detail: "it is empty; give a JSON object ({ … })".into() }.in_input(what));
     }

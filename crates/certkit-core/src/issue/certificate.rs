@@ -391,7 +391,8 @@ pub fn serial<R: CryptoRng + ?Sized>(rng: &mut R) -> Result<SerialNumber> {
 }
 
 /// Builds the to-be-signed certificate. `signer_key` is the key that will
-/// sign (the CA's, or the subject's own for [`Issuer::SelfSigned`]).
+/// sign (the CA's, or the subject's own for [`Issuer::SelfSigned`]). Each
+/// numbered rule of the module documentation is one function below.
 pub fn prepare<R: CryptoRng + ?Sized>(
     subject: &Subject,
     policy: &Policy,
@@ -405,10 +406,43 @@ pub fn prepare<R: CryptoRng + ?Sized>(
     if !policy.unused_profiles.is_empty() {
         warnings.push(Warning::BuiltInDefault { profiles: policy.unused_profiles.clone() });
     }
-    let enc = |e: der::Error| Error::Crypto { op: "certificate encoding", detail: e.to_string() };
+    let issuer = rule1_issuer(issuer, subject, signer_key, now)?;
+    let (path_len, sans) = rule2_ca_request(subject, policy, &issuer, &mut warnings)?;
+    rule3_names(subject, &sans, policy)?;
+    let (not_before, not_after) = rule5_validity(policy, &issuer, now, &mut warnings)?;
+    let key_usage = rule6_key_usage(policy, subject.public_key.algorithm(), &mut warnings)?;
+    let extensions = rule7_extensions(subject, policy, &issuer, path_len, &key_usage, &sans)?;
+    // 8. The signature algorithm follows the signing key.
+    let alg = signer_key.algorithm().signature_algorithm();
+    let tbs = TbsCertificate {
+        version: Version::V3,
+        serial_number: serial(rng)?,
+        signature: alg.identifier(),
+        issuer: issuer.name,
+        validity: Validity::new(not_before.to_x509()?, not_after.to_x509()?),
+        subject: subject.name.clone(),
+        subject_public_key_info: subject.public_key.spki().clone(),
+        extensions: Some(extensions),
+    };
+    Ok((ToBeSigned::new(tbs.to_der().map_err(encoding)?, alg, signer_key.clone()), warnings))
+}
 
-    // 1. The issuer.
-    let (issuer_name, issuer_key_id, ca_window) = match issuer {
+fn encoding(e: der::Error) -> Error {
+    Error::Crypto { op: "certificate encoding", detail: e.to_string() }
+}
+
+/// What rule 1 establishes about the issuer: its name, key id, and (for a
+/// CA) its validity window and pathLenConstraint.
+struct IssuerFacts {
+    name: Name,
+    key_id: Vec<u8>,
+    ca: Option<(UnixTime, UnixTime, Option<u8>)>,
+}
+
+/// Rule 1: The CA must be valid now and its key must sign; a self-signed
+/// certificate is signed by the subject's own key.
+fn rule1_issuer(issuer: Issuer<'_>, subject: &Subject, signer_key: &PublicKey, now: UnixTime) -> Result<IssuerFacts> {
+    match issuer {
         Issuer::Ca(ca) => {
             ca.check_key(signer_key)?;
             if now < ca.not_before || now > ca.not_after {
@@ -417,32 +451,44 @@ pub fn prepare<R: CryptoRng + ?Sized>(
                     not_after: ca.not_after.rfc3339(),
                 });
             }
-            (ca.subject().clone(), ca.key_id.clone(), Some((ca.not_before, ca.not_after, ca.path_len)))
+            Ok(IssuerFacts {
+                name: ca.subject().clone(),
+                key_id: ca.key_id.clone(),
+                ca: Some((ca.not_before, ca.not_after, ca.path_len)),
+            })
         }
         Issuer::SelfSigned => {
             if signer_key != &subject.public_key {
                 return Err(Error::CaKeyMismatch);
             }
-            (subject.name.clone(), subject.public_key.key_id(), None)
+            Ok(IssuerFacts { name: subject.name.clone(), key_id: subject.public_key.key_id(), ca: None })
         }
-    };
+    }
+}
 
-    // 2. CA requests.
+/// Rule 2: A CA request needs a CA profile; a CA below an issuer with
+/// pathLenConstraint n gets at most n−1 (RFC 5280 §6.1.4 (l), (m)), none at
+/// all below 0; a CA certificate carries no SANs. Returns the pathLen and
+/// the SANs to write.
+fn rule2_ca_request(
+    subject: &Subject,
+    policy: &Policy,
+    issuer: &IssuerFacts,
+    warnings: &mut Vec<Warning>,
+) -> Result<(Option<u8>, Vec<San>)> {
     if subject.requested_ca.is_some() && !policy.is_ca {
         return Err(Error::CsrWantsCa);
     }
-    // A CA below an issuer with pathLenConstraint n gets at most n-1: the
-    // profile's value if it is smaller, else n-1 (RFC 5280 6.1.4 (l), (m)).
     let mut path_len = policy.path_len;
     if policy.is_ca
-        && let Some((_, _, Some(ca_path_len))) = ca_window
+        && let Some((_, _, Some(ca_path_len))) = issuer.ca
     {
         if ca_path_len == 0 {
             return Err(Error::PathLen);
         }
         path_len = Some(policy.path_len.map_or(ca_path_len - 1, |p| p.min(ca_path_len - 1)));
     }
-    let sans: Vec<San> = if policy.is_ca && !subject.sans.is_empty() {
+    let sans = if policy.is_ca && !subject.sans.is_empty() {
         warnings.push(Warning::DroppedCaSans);
         Vec::new()
     } else {
@@ -451,24 +497,37 @@ pub fn prepare<R: CryptoRng + ?Sized>(
     if subject.name.is_empty() && sans.is_empty() {
         return Err(Error::EmptySubject);
     }
+    Ok((path_len, sans))
+}
 
-    // 3. Names: every CN (a subject may hold several), then the SANs.
+/// Rule 3: Every CN (a subject may hold several), then every SAN but IP
+/// addresses, must match the profile's `name_whitelist`.
+fn rule3_names(subject: &Subject, sans: &[San], policy: &Policy) -> Result<()> {
     for atv in subject.name.iter().filter(|a| a.oid == oid::CN) {
         policy.check_name(&crate::pki::name::value_string(&atv.value))?;
     }
-    for s in &sans {
+    for s in sans {
         if !matches!(s, San::Ip(_)) {
             policy.check_name(&s.value())?;
         }
     }
+    Ok(())
+}
 
-    // 5. Validity.
+/// Rule 5: From `now − backdate` (or the profile's `not_before`) for `expiry`,
+/// both ends counted (RFC 5280 §4.1.2.5: the last second is notAfter), or
+/// to the profile's `not_after`; never outside the CA's own validity.
+fn rule5_validity(
+    policy: &Policy,
+    issuer: &IssuerFacts,
+    now: UnixTime,
+    warnings: &mut Vec<Warning>,
+) -> Result<(UnixTime, UnixTime)> {
     let mut not_before = policy.not_before.unwrap_or_else(|| now.saturating_sub(policy.backdate));
-    // Both ends count (RFC 5280 §4.1.2.5): the last second of `expiry` is notAfter.
     let mut not_after = policy
         .not_after
         .unwrap_or_else(|| not_before.saturating_add(policy.expiry).saturating_sub(core::time::Duration::from_secs(1)));
-    if let Some((ca_nb, ca_na, _)) = ca_window {
+    if let Some((ca_nb, ca_na, _)) = issuer.ca {
         if not_before < ca_nb {
             not_before = ca_nb;
         }
@@ -483,9 +542,12 @@ pub fn prepare<R: CryptoRng + ?Sized>(
             reason: alloc::format!("notAfter {not_after} is not after notBefore {not_before}"),
         });
     }
+    Ok((not_before, not_after))
+}
 
-    // 6. Key usages.
-    let key = subject.public_key.algorithm();
+/// Rule 6: Key usages the subject key cannot have are dropped with a warning; a
+/// CA always has keyCertSign; something must be left.
+fn rule6_key_usage(policy: &Policy, key: KeyAlgorithm, warnings: &mut Vec<Warning>) -> Result<Vec<KeyUsages>> {
     let mut ku: Vec<KeyUsages> = Vec::new();
     let agreement = policy.key_usage.contains(&KeyUsages::KeyAgreement) && key.can_agree();
     for &u in &policy.key_usage {
@@ -512,78 +574,72 @@ pub fn prepare<R: CryptoRng + ?Sized>(
                     .into(),
         });
     }
+    Ok(ku)
+}
 
-    // 7. Extensions.
+/// Rule 7: The extensions, in Go's order: keyUsage (critical), extKeyUsage,
+/// basicConstraints (critical), subjectKeyIdentifier, authorityKeyIdentifier,
+/// authorityInfoAccess, subjectAltName (critical when the subject is empty),
+/// cRLDistributionPoints, OCSP no-check, certificatePolicies.
+fn rule7_extensions(
+    subject: &Subject,
+    policy: &Policy,
+    issuer: &IssuerFacts,
+    path_len: Option<u8>,
+    key_usage: &[KeyUsages],
+    sans: &[San],
+) -> Result<Vec<Extension>> {
     let mut exts: Vec<Extension> = Vec::new();
     let mut push = |id, critical, der: Vec<u8>| -> Result<()> {
-        exts.push(Extension { extn_id: id, critical, extn_value: OctetString::new(der).map_err(enc)? });
+        exts.push(Extension { extn_id: id, critical, extn_value: OctetString::new(der).map_err(encoding)? });
         Ok(())
     };
-    if !ku.is_empty() {
-        let flags = ku.iter().fold(der::flagset::FlagSet::default(), |acc, u| acc | *u);
-        push(oid::KEY_USAGE, true, KeyUsage(flags).to_der().map_err(enc)?)?;
+    if !key_usage.is_empty() {
+        let flags = key_usage.iter().fold(der::flagset::FlagSet::default(), |acc, u| acc | *u);
+        push(oid::KEY_USAGE, true, KeyUsage(flags).to_der().map_err(encoding)?)?;
     }
     if !policy.ext_key_usage.is_empty() {
-        push(oid::EXT_KEY_USAGE, false, ExtendedKeyUsage(policy.ext_key_usage.clone()).to_der().map_err(enc)?)?;
+        push(oid::EXT_KEY_USAGE, false, ExtendedKeyUsage(policy.ext_key_usage.clone()).to_der().map_err(encoding)?)?;
     }
     let bc = BasicConstraints { ca: policy.is_ca, path_len_constraint: if policy.is_ca { path_len } else { None } };
-    push(oid::BASIC_CONSTRAINTS, true, bc.to_der().map_err(enc)?)?;
-    push(oid::SKI, false, OctetString::new(subject.public_key.key_id()).map_err(enc)?.to_der().map_err(enc)?)?;
+    push(oid::BASIC_CONSTRAINTS, true, bc.to_der().map_err(encoding)?)?;
+    let ski = OctetString::new(subject.public_key.key_id()).map_err(encoding)?;
+    push(oid::SKI, false, ski.to_der().map_err(encoding)?)?;
     let aki = AuthorityKeyIdentifier {
-        key_identifier: Some(OctetString::new(issuer_key_id).map_err(enc)?),
+        key_identifier: Some(OctetString::new(issuer.key_id.clone()).map_err(encoding)?),
         ..Default::default()
     };
-    push(oid::AKI, false, aki.to_der().map_err(enc)?)?;
-    let ia5 = |s: &str| Ia5String::new(s).map_err(enc);
+    push(oid::AKI, false, aki.to_der().map_err(encoding)?)?;
+    let uri = |s: &str| Ok::<_, Error>(GeneralName::UniformResourceIdentifier(Ia5String::new(s).map_err(encoding)?));
     let mut aia = Vec::new();
     if let Some(ocsp) = &policy.ocsp_url {
-        aia.push(AccessDescription {
-            access_method: oid::AD_OCSP,
-            access_location: GeneralName::UniformResourceIdentifier(ia5(ocsp)?),
-        });
+        aia.push(AccessDescription { access_method: oid::AD_OCSP, access_location: uri(ocsp)? });
     }
     for u in &policy.issuer_urls {
-        aia.push(AccessDescription {
-            access_method: oid::AD_CA_ISSUERS,
-            access_location: GeneralName::UniformResourceIdentifier(ia5(u)?),
-        });
+        aia.push(AccessDescription { access_method: oid::AD_CA_ISSUERS, access_location: uri(u)? });
     }
     if !aia.is_empty() {
-        push(oid::AIA, false, AuthorityInfoAccessSyntax(aia).to_der().map_err(enc)?)?;
+        push(oid::AIA, false, AuthorityInfoAccessSyntax(aia).to_der().map_err(encoding)?)?;
     }
     if !sans.is_empty() {
         let names = sans.iter().map(San::to_general_name).collect::<Result<Vec<_>>>()?;
-        push(oid::SAN, subject.name.is_empty(), SubjectAltName(names).to_der().map_err(enc)?)?;
+        push(oid::SAN, subject.name.is_empty(), SubjectAltName(names).to_der().map_err(encoding)?)?;
     }
     if let Some(crl) = &policy.crl_url {
         let dp = DistributionPoint {
-            distribution_point: Some(DistributionPointName::FullName(alloc::vec![
-                GeneralName::UniformResourceIdentifier(ia5(crl)?)
-            ])),
+            distribution_point: Some(DistributionPointName::FullName(alloc::vec![uri(crl)?])),
             reasons: None,
             crl_issuer: None,
         };
-        push(oid::CRL_DP, false, CrlDistributionPoints(alloc::vec![dp]).to_der().map_err(enc)?)?;
+        push(oid::CRL_DP, false, CrlDistributionPoints(alloc::vec![dp]).to_der().map_err(encoding)?)?;
     }
     if policy.ocsp_no_check {
-        push(oid::OCSP_NOCHECK, false, der::asn1::Null.to_der().map_err(enc)?)?;
+        push(oid::OCSP_NOCHECK, false, der::asn1::Null.to_der().map_err(encoding)?)?;
     }
     if !policy.policies.is_empty() {
         push(oid::CERT_POLICIES, false, certificate_policies(&policy.policies)?)?;
     }
-
-    let alg = signer_key.algorithm().signature_algorithm();
-    let tbs = TbsCertificate {
-        version: Version::V3,
-        serial_number: serial(rng)?,
-        signature: alg.identifier(),
-        issuer: issuer_name,
-        validity: Validity::new(not_before.to_x509()?, not_after.to_x509()?),
-        subject: subject.name.clone(),
-        subject_public_key_info: subject.public_key.spki().clone(),
-        extensions: Some(exts),
-    };
-    Ok((ToBeSigned::new(tbs.to_der().map_err(enc)?, alg, signer_key.clone()), warnings))
+    Ok(exts)
 }
 
 /// The certificatePolicies extension's value, as cfssl writes it: a CPS

@@ -116,9 +116,7 @@ impl Csr {
     /// Reads a CSR from PEM (`CERTIFICATE REQUEST`) or DER and verifies it.
     /// `what` names the input in errors.
     pub fn parse(input: &[u8], what: &str) -> Result<Csr> {
-        if input.len() > crate::MAX_INPUT_LEN {
-            return Err(Error::InputTooLarge { len: input.len(), max: crate::MAX_INPUT_LEN }.in_input(what));
-        }
+        crate::error::within_limit(input, what)?;
         if pem::is_pem(input) {
             let blocks = pem::blocks(input, what)?;
             let mut csrs = blocks

@@ -335,9 +335,7 @@ impl PrivateKey {
     /// PKCS#8, SEC1, PKCS#1 or encrypted PKCS#8. `what` names the input in errors.
     pub fn from_bytes(input: &[u8], passphrase: Option<&[u8]>, what: &str) -> Result<Self> {
         if !pem::is_pem(input) {
-            if input.len() > crate::MAX_INPUT_LEN {
-                return Err(Error::InputTooLarge { len: input.len(), max: crate::MAX_INPUT_LEN }.in_input(what));
-            }
+            crate::error::within_limit(input, what)?;
             return Self::from_any_der(pem::as_der(input, what)?, passphrase, what);
         }
         let blocks = pem::blocks(input, what)?;

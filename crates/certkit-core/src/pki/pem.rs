@@ -12,7 +12,7 @@ use alloc::vec::Vec;
 use der::pem::LineEnding;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
-use crate::{Error, MAX_INPUT_LEN, Result};
+use crate::{Error, Result};
 
 /// PEM label of a certificate.
 pub const CERTIFICATE: &str = "CERTIFICATE";
@@ -95,9 +95,7 @@ pub fn label_list(blocks: &[Block]) -> String {
 ///
 /// Fails if there is no block at all, or if any block is malformed.
 pub fn blocks(input: &[u8], what: &str) -> Result<Vec<Block>> {
-    if input.len() > MAX_INPUT_LEN {
-        return Err(Error::InputTooLarge { len: input.len(), max: MAX_INPUT_LEN }.in_input(what));
-    }
+    crate::error::within_limit(input, what)?;
     let mut out = Vec::new();
     let mut rest = input;
     while let Some(start) = find(rest, b"-----BEGIN ") {
@@ -161,9 +159,7 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// DER of the first `CERTIFICATE` in PEM input, or the input if it is DER.
 pub fn first_certificate(input: &[u8], what: &str) -> Result<Vec<u8>> {
-    if input.len() > MAX_INPUT_LEN {
-        return Err(Error::InputTooLarge { len: input.len(), max: MAX_INPUT_LEN }.in_input(what));
-    }
+    crate::error::within_limit(input, what)?;
     if !is_pem(input) {
         return Ok(as_der(input, what)?.to_vec());
     }
