@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // fixtures and assertions: a failure here is a failed test
 
 mod bad_input;
+mod cmd;
 mod common;
 mod hostile;
 mod interop;
