@@ -8,6 +8,7 @@
 
 mod architecture;
 mod bad_input;
+mod cmd;
 mod common;
 mod hostile;
 mod interop;
