@@ -226,6 +226,11 @@ pub enum Error {
         /// Why.
         reason: String,
     },
+    /// A profile asked to make an intermediate CA does not make CAs.
+    NotACaProfile {
+        /// The profile's name.
+        name: String,
+    },
     /// The CA certificate does not match the CA key.
     CaKeyMismatch,
     /// The CA certificate is not a CA (no basicConstraints cA=TRUE or no keyCertSign).
@@ -361,6 +366,7 @@ impl Error {
             | Error::UnknownCriticalExtension { .. }
             | Error::Csr { .. } => Category::Certificate,
             Error::CaKeyMismatch
+            | Error::NotACaProfile { .. }
             | Error::NotACa { .. }
             | Error::NotARoot
             | Error::CaNotValid { .. }
@@ -495,6 +501,10 @@ impl Error {
                 write!(f, "profile `{name}` is not in the signing config; available: {available}")
             }
             Error::Config { field, reason } => write!(f, "{field}: {reason}"),
+            Error::NotACaProfile { name } => write!(
+                f,
+                "profile `{name}` does not make CAs; give it \"ca_constraint\": {{\"is_ca\": true}} and \"cert sign\", or choose a CA profile"
+            ),
             Error::CaKeyMismatch => write!(
                 f,
                 "the CA key does not match the CA certificate's public key; give the key that belongs to this certificate"
