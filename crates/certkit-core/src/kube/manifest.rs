@@ -7,7 +7,10 @@ use core::fmt;
 use base64ct::{Base64, Encoding};
 use serde::{Deserialize, Serialize};
 
-use super::*;
+use super::{
+    API_VERSION, KIND, LEGACY_UNKNOWN, MIN_EXPIRATION_SECONDS, Refusal, check_signer_rules, check_usages,
+    default_usages, validate_object_name, validate_signer_name,
+};
 use crate::cfssl::profile::Usage;
 use crate::pki::csr::Csr;
 use crate::pki::key::KeyAlgorithm;

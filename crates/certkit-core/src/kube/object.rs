@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::*;
+use super::{API_VERSION, KIND, LEGACY_UNKNOWN, Refusal, validate_object_name};
 use crate::error::GET_CSR;
 use crate::pki::pem;
 use crate::{Error, Result};

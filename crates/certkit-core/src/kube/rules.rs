@@ -5,7 +5,9 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
 
-use super::*;
+use super::{
+    KUBE_APISERVER_CLIENT, KUBE_APISERVER_CLIENT_KUBELET, KUBELET_SERVING, LEGACY_UNKNOWN, validate_signer_name,
+};
 use crate::cfssl::profile::Usage;
 use crate::pki::csr::Csr;
 use crate::pki::key::KeyAlgorithm;

@@ -5,7 +5,7 @@ use alloc::string::{String, ToString};
 use base64ct::{Base64, Encoding};
 use serde::Serialize;
 
-use super::*;
+use super::{ManifestMetadata, validate_object_name};
 use crate::pki::pem;
 use crate::{Error, Result};
 

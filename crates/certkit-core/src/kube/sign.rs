@@ -9,7 +9,7 @@ use base64ct::{Base64, Encoding};
 use rand_core::CryptoRng;
 use serde_json::Value;
 
-use super::*;
+use super::{MIN_EXPIRATION_SECONDS, ObjectView, Refusal, approval, check_signer_rules, check_usages, object_name};
 use crate::ca::{Ca, CaKey};
 use crate::cfssl::profile::{Policy, Usage};
 use crate::issue::certificate::{Issued, Role, Subject};

@@ -1,0 +1,219 @@
+//! Keys: generation, PKCS#8 (plain and encrypted), the legacy SEC1 and PKCS#1
+//! forms, signatures and their verification.
+//!
+//! Supported key types are the ones a Kubernetes TLS deployment meets:
+//! ECDSA on P-256 and P-384 (RFC 5480), RSA with 2048, 3072 or 4096-bit
+//! moduli (RFC 8017; smaller keys are refused as the CA/B Forum Baseline
+//! Requirements §6.1.5 do), and Ed25519 (RFC 8410).
+//!
+//! New keys are always written as PKCS#8 (RFC 5958). Reading also accepts
+//! `EC PRIVATE KEY` (SEC1, RFC 5915) and `RSA PRIVATE KEY` (PKCS#1), the forms
+//! cfssl and OpenSSL's traditional mode write, and `ENCRYPTED PRIVATE KEY`
+//! (PKCS#8 with PBES2, RFC 8018).
+//!
+//! Signature algorithms follow the key, as cfssl's `signer.DefaultSigAlgo`:
+//! RSA < 3072 bits → sha256WithRSAEncryption, < 4096 → SHA-384, else SHA-512;
+//! P-256 → ecdsa-with-SHA256; P-384 → ecdsa-with-SHA384; Ed25519 → Ed25519.
+
+mod algorithm;
+mod encrypted;
+mod primes;
+mod private;
+mod public;
+
+pub use algorithm::{KeyAlgorithm, RSA_MAX_BITS, RSA_MIN_BITS, RSA_SIZES, SignatureAlgorithm};
+use encrypted::{check_kdf_cost, unsupported_scheme};
+pub use primes::{RsaPrime, modulus_bits};
+pub use private::{Kdf, PrivateKey, check_pkcs8_matches, pkcs8_public_key_matches};
+pub use public::PublicKey;
+
+#[cfg(test)]
+mod tests {
+    use alloc::string::ToString;
+
+    use super::*;
+    use crate::Error;
+    use der::Encode;
+
+    fn rng() -> rand_core::UnwrapErr<getrandom::SysRng> {
+        rand_core::UnwrapErr(getrandom::SysRng)
+    }
+
+    #[test]
+    fn a_pkcs8_key_is_checked_against_its_public_key() {
+        for alg in [KeyAlgorithm::EcdsaP256, KeyAlgorithm::EcdsaP384, KeyAlgorithm::Rsa(2048), KeyAlgorithm::Ed25519] {
+            let key = PrivateKey::generate(alg, &mut rng()).unwrap();
+            let other = PrivateKey::generate(alg, &mut rng()).unwrap();
+            let der = key.to_pkcs8_der().unwrap();
+            check_pkcs8_matches(&der, key.public_key(), "k").unwrap();
+            let e = check_pkcs8_matches(&der, other.public_key(), "k").unwrap_err();
+            assert!(e.to_string().contains("not the one"), "{alg}: {e}");
+            // EC and RSA PKCS#8 carry the public key; Ed25519 v1 does not.
+            let cheap = pkcs8_public_key_matches(&der, key.public_key(), "k").unwrap();
+            assert_eq!(cheap, if alg == KeyAlgorithm::Ed25519 { None } else { Some(true) }, "{alg}");
+            // The SPKI's DER reads back as the same key, checked or trusted.
+            assert_eq!(&PublicKey::from_der(&key.public_key().spki_der(), "k").unwrap(), key.public_key());
+            assert_eq!(&PublicKey::from_trusted_der(&key.public_key().spki_der(), "k").unwrap(), key.public_key());
+            let embedded = PublicKey::from_pkcs8_embedded(&der, "k").unwrap();
+            assert_eq!(embedded.as_ref(), if alg == KeyAlgorithm::Ed25519 { None } else { Some(key.public_key()) });
+        }
+        let p256 = PrivateKey::generate(KeyAlgorithm::EcdsaP256, &mut rng()).unwrap();
+        let p384 = PrivateKey::generate(KeyAlgorithm::EcdsaP384, &mut rng()).unwrap();
+        let der = p256.to_pkcs8_der().unwrap();
+        assert_eq!(pkcs8_public_key_matches(&der, p384.public_key(), "k").unwrap(), Some(false));
+        assert!(check_pkcs8_matches(b"junk", p256.public_key(), "k").is_err());
+        assert!(PublicKey::from_der(b"junk", "k").unwrap_err().to_string().starts_with("k is not valid DER"));
+    }
+
+    #[test]
+    fn costly_key_derivation_is_refused_before_any_work() {
+        let encrypted = |params: pkcs5::pbes2::Parameters| {
+            let data = [0u8; 48];
+            pkcs8::EncryptedPrivateKeyInfoRef {
+                encryption_algorithm: pkcs5::EncryptionScheme::Pbes2(params),
+                encrypted_data: der::asn1::OctetStringRef::new(&data).unwrap(),
+            }
+            .to_der()
+            .unwrap()
+        };
+        let salt = [1u8; 16];
+        let iv = [2u8; 16];
+        for (params, says) in [
+            (pkcs5::pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(100_000_000, &salt, iv).unwrap(), "PBKDF2"),
+            (
+                pkcs5::pbes2::Parameters::generate_scrypt_aes256cbc(
+                    pkcs5::scrypt::Params::new(20, 8, 1).unwrap(),
+                    &salt,
+                    iv,
+                )
+                .unwrap(),
+                "N=1048576",
+            ),
+            (
+                pkcs5::pbes2::Parameters::generate_scrypt_aes256cbc(
+                    pkcs5::scrypt::Params::new(14, 8, 64).unwrap(),
+                    &salt,
+                    iv,
+                )
+                .unwrap(),
+                "p=64",
+            ),
+        ] {
+            let e = PrivateKey::from_encrypted_der(&encrypted(params), Some(b"pass"), "k").unwrap_err().to_string();
+            assert!(e.contains(says) && e.contains("openssl pkcs8"), "{e}");
+        }
+        // certkit's own parameters pass the check (and fail only on the fake data).
+        let ours = pkcs5::pbes2::Parameters::generate_scrypt_aes256cbc(
+            pkcs5::scrypt::Params::new(14, 8, 1).unwrap(),
+            &salt,
+            iv,
+        )
+        .unwrap();
+        let e = PrivateKey::from_encrypted_der(&encrypted(ours), Some(b"pass"), "k").unwrap_err();
+        assert!(matches!(e.kind(), Error::WrongPassphrase), "{e}");
+    }
+
+    #[test]
+    fn blinded_rsa_signatures_are_the_same_signatures() {
+        // PKCS#1 v1.5 is deterministic: blinding changes the timing, never the result.
+        let key = PrivateKey::generate(KeyAlgorithm::Rsa(2048), &mut rng()).unwrap();
+        let plain = key.sign(b"message", &mut rng()).unwrap();
+        let blinded = key.sign_blinded(b"message", &mut rng()).unwrap();
+        assert_eq!(plain, blinded);
+        key.public_key().verify(key.signature_algorithm(), b"message", &blinded).unwrap();
+    }
+
+    #[test]
+    fn cfssl_key_requests() {
+        assert_eq!(KeyAlgorithm::from_cfssl("ecdsa", 256).unwrap(), KeyAlgorithm::EcdsaP256);
+        assert_eq!(KeyAlgorithm::from_cfssl("ecdsa", 0).unwrap(), KeyAlgorithm::EcdsaP256);
+        assert_eq!(KeyAlgorithm::from_cfssl("rsa", 0).unwrap(), KeyAlgorithm::Rsa(2048));
+        assert_eq!(KeyAlgorithm::from_cfssl("RSA", 4096).unwrap(), KeyAlgorithm::Rsa(4096));
+        assert_eq!(KeyAlgorithm::from_cfssl("ed25519", 0).unwrap(), KeyAlgorithm::Ed25519);
+        let e = KeyAlgorithm::from_cfssl("rsa", 1024).unwrap_err().to_string();
+        assert!(e.contains("1024") && e.contains("2048"), "{e}");
+        let e = KeyAlgorithm::from_cfssl("ecdsa", 521).unwrap_err().to_string();
+        assert!(e.contains("521"), "{e}");
+        let e = KeyAlgorithm::from_cfssl("dsa", 2048).unwrap_err().to_string();
+        assert!(e.contains("dsa") && e.contains("ecdsa"), "{e}");
+    }
+
+    #[test]
+    fn every_key_type_signs_verifies_and_round_trips() {
+        for alg in [KeyAlgorithm::EcdsaP256, KeyAlgorithm::EcdsaP384, KeyAlgorithm::Ed25519, KeyAlgorithm::Rsa(2048)] {
+            let key = PrivateKey::generate(alg, &mut rng()).unwrap();
+            assert_eq!(key.algorithm(), alg);
+            let sig = key.sign(b"message", &mut rng()).unwrap();
+            key.public_key().verify(key.signature_algorithm(), b"message", &sig).unwrap();
+            assert!(key.public_key().verify(key.signature_algorithm(), b"other", &sig).is_err());
+
+            let pem = key.to_pkcs8_pem().unwrap();
+            let back = PrivateKey::from_bytes(pem.as_bytes(), None, "key.pem").unwrap();
+            assert_eq!(back.public_key(), key.public_key());
+            let der = key.to_pkcs8_der().unwrap();
+            let back = PrivateKey::from_bytes(&der, None, "key.der").unwrap();
+            assert_eq!(back.public_key(), key.public_key());
+            assert!(!alloc::format!("{key:?}").contains(&pem[30..60]));
+        }
+    }
+
+    #[test]
+    fn encrypted_pkcs8_round_trip() {
+        let key = PrivateKey::generate(KeyAlgorithm::EcdsaP256, &mut rng()).unwrap();
+        for kdf in [Kdf::Scrypt, Kdf::Pbkdf2] {
+            let enc = key.to_encrypted_pem(b"correct horse", kdf, &mut rng()).unwrap();
+            assert!(enc.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
+            let e = PrivateKey::from_bytes(enc.as_bytes(), None, "ca-key.pem").unwrap_err();
+            assert!(matches!(e.kind(), Error::PassphraseNeeded), "{e}");
+            let e = PrivateKey::from_bytes(enc.as_bytes(), Some(b"wrong"), "ca-key.pem").unwrap_err();
+            assert!(matches!(e.kind(), Error::WrongPassphrase), "{e}");
+            let back = PrivateKey::from_bytes(enc.as_bytes(), Some(b"correct horse"), "ca-key.pem").unwrap();
+            assert_eq!(back.public_key(), key.public_key());
+        }
+    }
+
+    #[test]
+    fn sec1_and_pkcs1_fixtures_from_openssl() {
+        let ec = include_bytes!("../../../../../tests/data/openssl-ec-sec1.pem");
+        let key = PrivateKey::from_bytes(ec, None, "ec.pem").unwrap();
+        assert_eq!(key.algorithm(), KeyAlgorithm::EcdsaP256);
+        let rsa = include_bytes!("../../../../../tests/data/openssl-rsa-pkcs1.pem");
+        let key = PrivateKey::from_bytes(rsa, None, "rsa.pem").unwrap();
+        assert_eq!(key.algorithm(), KeyAlgorithm::Rsa(2048));
+    }
+
+    #[test]
+    fn encrypted_keys_openssl_writes_are_read_or_their_scheme_is_named() {
+        // PBKDF2 with hmacWithSHA1 (PKCS#5's default PRF, OpenSSL 1.0's choice) is read.
+        let sha1 = include_bytes!("../../../../../tests/data/openssl-pkcs8-hmacsha1.pem");
+        let key = PrivateKey::from_bytes(sha1, Some(b"fixture"), "k.pem").unwrap();
+        assert_eq!(key.algorithm(), KeyAlgorithm::EcdsaP256);
+        let e = PrivateKey::from_bytes(sha1, Some(b"wrong"), "k.pem").unwrap_err();
+        assert!(matches!(e.kind(), Error::WrongPassphrase), "{e}");
+        // 3DES and PBES1 are refused by name, never as a wrong passphrase.
+        for (file, says) in [
+            (&include_bytes!("../../../../../tests/data/openssl-pkcs8-3des.pem")[..], "cipher 1.2.840.113549.3.7"),
+            (include_bytes!("../../../../../tests/data/openssl-pkcs8-pbes1.pem"), "1.2.840.113549.1.12.1.3 (a PBES1"),
+        ] {
+            let e = PrivateKey::from_bytes(file, Some(b"fixture"), "k.pem").unwrap_err();
+            assert!(matches!(e.kind(), Error::UnsupportedKey { .. }), "{e}");
+            let text = e.to_string();
+            assert!(text.contains(says) && text.contains("openssl pkcs8 -topk8 -v2 aes-256-cbc"), "{text}");
+        }
+    }
+
+    #[test]
+    fn weak_rsa_refused() {
+        let weak = include_bytes!("../../../../../tests/data/openssl-rsa1024-pkcs1.pem");
+        let e = PrivateKey::from_bytes(weak, None, "weak.pem").unwrap_err().to_string();
+        assert!(e.contains("1024"), "{e}");
+    }
+
+    #[test]
+    fn garbage_is_an_error() {
+        for input in [&b""[..], b"\x30\x03\x02\x01", b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"]
+        {
+            assert!(PrivateKey::from_bytes(input, None, "x").is_err());
+        }
+    }
+}
