@@ -541,24 +541,85 @@ impl SigningConfig {
     }
 }
 
+/// A profile's JSON made a [`Policy`], field by field as the module's
+/// table lists them; `default` is the config's default profile, whose
+/// `expiry` and URLs a named profile inherits when it leaves them empty.
 fn resolve(name: &str, p: &ProfileJson, default: Option<&Policy>) -> Result<Policy> {
     let field = |f: &str| alloc::format!("signing.{name}.{f}");
+    let (key_usage, ext_key_usage) = usages(&p.usages, &field("usages"))?;
+    let (expiry, backdate, not_before, not_after) = lifetime(p, default, &field)?;
+    let cc = p.ca_constraint.clone().unwrap_or_default();
+    let path_len = path_len(&cc, &field("ca_constraint.max_path_len"))?;
+    if key_usage.contains(&KeyUsages::KeyCertSign) && !cc.is_ca {
+        return Err(Error::Config {
+            field: field("usages"),
+            reason: "\"cert sign\" needs \"ca_constraint\": {\"is_ca\": true} (RFC 5280 4.2.1.9 forbids keyCertSign without cA); remove it or make the profile a CA profile".into(),
+        });
+    }
+    let name_whitelist = if p.name_whitelist.is_empty() {
+        None
+    } else {
+        Some(NameWhitelist { pattern: p.name_whitelist.clone(), regex: compile(&p.name_whitelist, name)? })
+    };
+    let signer_name = if p.signer_name.is_empty() {
+        None
+    } else {
+        crate::pki::dns::validate_signer_name(&p.signer_name, &field("signer_name"))?;
+        Some(p.signer_name.clone())
+    };
+    let (crl_url, ocsp_url, issuer_urls) = urls(p, default, &field)?;
+    Ok(Policy {
+        name: name.to_string(),
+        key_usage,
+        ext_key_usage,
+        expiry,
+        backdate,
+        not_before,
+        not_after,
+        is_ca: cc.is_ca,
+        path_len,
+        name_whitelist,
+        crl_url,
+        ocsp_url,
+        issuer_urls,
+        ocsp_no_check: p.ocsp_no_check,
+        signer_name,
+        policies: policies(&p.policies)?,
+        ignored: p.ignored.clone(),
+        unused_profiles: Vec::new(),
+    })
+}
+
+/// `usages`: cfssl's strings, each known, split into keyUsage bits and
+/// extendedKeyUsage purposes (duplicates dropped, order kept).
+fn usages(names: &[String], field: &str) -> Result<(Vec<KeyUsages>, Vec<ObjectIdentifier>)> {
     let mut key_usage = Vec::new();
     let mut ext_key_usage = Vec::new();
-    for (i, u) in p.usages.iter().enumerate() {
+    for (i, u) in names.iter().enumerate() {
         match Usage::from_cfssl(u) {
             Some(Usage::Key(k)) if !key_usage.contains(&k) => key_usage.push(k),
             Some(Usage::Ext(o)) if !ext_key_usage.contains(&o) => ext_key_usage.push(o),
             Some(_) => {}
             None => {
                 return Err(Error::UnknownUsage {
-                    field: alloc::format!("{}[{i}]", field("usages")),
+                    field: alloc::format!("{field}[{i}]"),
                     usage: u.clone(),
                     known: &USAGE_NAMES,
                 });
             }
         }
     }
+    Ok((key_usage, ext_key_usage))
+}
+
+/// The validity fields: `expiry` (inherited, else 8760h), `backdate`, and
+/// the fixed `not_before`/`not_after`, which must be in order.
+#[allow(clippy::type_complexity)]
+fn lifetime(
+    p: &ProfileJson,
+    default: Option<&Policy>,
+    field: &dyn Fn(&str) -> String,
+) -> Result<(Duration, Duration, Option<UnixTime>, Option<UnixTime>)> {
     let expiry = if !p.expiry.is_empty() {
         duration::parse(&p.expiry, &field("expiry"))?
     } else {
@@ -577,50 +638,44 @@ fn resolve(name: &str, p: &ProfileJson, default: Option<&Policy>) -> Result<Poli
             reason: "not_after must be later than not_before".into(),
         });
     }
-    let cc = p.ca_constraint.clone().unwrap_or_default();
-    let path_len = if !cc.is_ca {
-        None
-    } else if cc.max_path_len > 0 {
-        Some(u8::try_from(cc.max_path_len).map_err(|_| Error::Config {
-            field: field("ca_constraint.max_path_len"),
+    Ok((expiry, backdate, not_before, not_after))
+}
+
+/// `ca_constraint`'s pathLenConstraint, as Go's x509 reads it: a positive
+/// `max_path_len`; 0 only with `max_path_len_zero`; -1 for none.
+fn path_len(cc: &CaConstraintJson, field: &str) -> Result<Option<u8>> {
+    if !cc.is_ca {
+        return Ok(None);
+    }
+    if cc.max_path_len > 0 {
+        return u8::try_from(cc.max_path_len).map(Some).map_err(|_| Error::Config {
+            field: field.into(),
             reason: "max_path_len must be between 0 and 255".into(),
-        })?)
-    } else if cc.max_path_len == -1 {
-        // Go's x509 (and so cfssl) reads -1 as "no pathLenConstraint".
-        None
-    } else if cc.max_path_len < 0 {
-        return Err(Error::Config {
-            field: field("ca_constraint.max_path_len"),
-            reason: "max_path_len must be from 0 to 255, or -1 for no limit".into(),
-        });
-    } else if cc.max_path_len_zero {
-        Some(0)
-    } else {
-        None
-    };
-    let whitelist = if p.name_whitelist.is_empty() {
-        None
-    } else {
-        Some(NameWhitelist { pattern: p.name_whitelist.clone(), regex: compile(&p.name_whitelist, name)? })
-    };
-    if key_usage.contains(&KeyUsages::KeyCertSign) && !cc.is_ca {
-        return Err(Error::Config {
-            field: field("usages"),
-            reason: "\"cert sign\" needs \"ca_constraint\": {\"is_ca\": true} (RFC 5280 4.2.1.9 forbids keyCertSign without cA); remove it or make the profile a CA profile".into(),
         });
     }
+    if cc.max_path_len < -1 {
+        return Err(Error::Config {
+            field: field.into(),
+            reason: "max_path_len must be from 0 to 255, or -1 for no limit".into(),
+        });
+    }
+    // Go's x509 (and so cfssl) reads -1 as "no pathLenConstraint".
+    Ok(if cc.max_path_len == 0 && cc.max_path_len_zero { Some(0) } else { None })
+}
+
+/// `crl_url`, `ocsp_url` and `issuer_urls`: each an http(s) or ldap URL;
+/// an empty one inherits the default profile's.
+fn urls(
+    p: &ProfileJson,
+    default: Option<&Policy>,
+    field: &dyn Fn(&str) -> String,
+) -> Result<(Option<String>, Option<String>, Vec<String>)> {
     let url = |own: &str, inherited: Option<&Option<String>>, f: &str| -> Result<Option<String>> {
         if own.is_empty() {
             return Ok(inherited.cloned().flatten());
         }
         check_url(own, &field(f))?;
         Ok(Some(own.to_string()))
-    };
-    let signer_name = if p.signer_name.is_empty() {
-        None
-    } else {
-        crate::pki::dns::validate_signer_name(&p.signer_name, &field("signer_name"))?;
-        Some(p.signer_name.clone())
     };
     let crl_url = url(&p.crl_url, default.map(|d| &d.crl_url), "crl_url")?;
     let ocsp_url = url(&p.ocsp_url, default.map(|d| &d.ocsp_url), "ocsp_url")?;
@@ -632,35 +687,21 @@ fn resolve(name: &str, p: &ProfileJson, default: Option<&Policy>) -> Result<Poli
         }
         p.issuer_urls.clone()
     };
-    let policies = p.policies.iter().map(CertPolicy::from_json).collect::<Result<Vec<_>>>()?;
+    Ok((crl_url, ocsp_url, issuer_urls))
+}
+
+/// `policies`: each OID once (RFC 5280 §4.2.1.4).
+fn policies(json: &[PolicyJson]) -> Result<Vec<CertPolicy>> {
+    let policies = json.iter().map(CertPolicy::from_json).collect::<Result<Vec<_>>>()?;
     for (i, policy) in policies.iter().enumerate() {
         if policies[..i].iter().any(|earlier| earlier.oid == policy.oid) {
             return Err(Error::Config {
-                field: alloc::format!("{}.ID", p.policies[i].path),
+                field: alloc::format!("{}.ID", json[i].path),
                 reason: alloc::format!("{} is listed twice; RFC 5280 4.2.1.4 allows each policy once", policy.oid),
             });
         }
     }
-    Ok(Policy {
-        name: name.to_string(),
-        key_usage,
-        ext_key_usage,
-        expiry,
-        backdate,
-        not_before,
-        not_after,
-        is_ca: cc.is_ca,
-        path_len,
-        name_whitelist: whitelist,
-        crl_url,
-        ocsp_url,
-        issuer_urls,
-        ocsp_no_check: p.ocsp_no_check,
-        signer_name,
-        policies,
-        ignored: p.ignored.clone(),
-        unused_profiles: Vec::new(),
-    })
+    Ok(policies)
 }
 
 /// A certificate policy (RFC 5280 §4.2.1.4), as cfssl's `policies` give it.

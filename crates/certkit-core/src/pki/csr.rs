@@ -142,108 +142,26 @@ impl Csr {
 
     /// Reads and verifies a DER CSR.
     pub fn from_der(der: &[u8], what: &str) -> Result<Csr> {
+        Self::read(der, what).map_err(|e| e.in_input(what))
+    }
+
+    /// [`Csr::from_der`]'s steps; errors from here are named once, there.
+    fn read(der: &[u8], what: &str) -> Result<Csr> {
         let raw = crate::pki::signer::split_signed(der, what)?;
         // The CSR's name goes with the algorithm's refusal.
-        let alg = SignatureAlgorithm::from_identifier(&raw.alg)
-            .map_err(|e| Error::Csr { detail: e.to_string() }.in_input(what))?;
+        let alg = SignatureAlgorithm::from_identifier(&raw.alg).map_err(|e| Error::Csr { detail: e.to_string() })?;
         // The request info is decoded structurally (DER only, no meaning
         // taken from it) so the key can be read; nothing else is used until
         // the signature over the exact bytes has verified.
-        let info = CertReqInfo::from_der(&raw.tbs).map_err(|e| Error::Der { detail: e.to_string() }.in_input(what))?;
+        let info = CertReqInfo::from_der(&raw.tbs).map_err(|e| Error::Der { detail: e.to_string() })?;
         let public_key = PublicKey::from_spki(&info.public_key, what)?;
-        public_key.verify(alg, &raw.tbs, &raw.sig).map_err(|_| Error::CsrSignature.in_input(what))?;
+        public_key.verify(alg, &raw.tbs, &raw.sig).map_err(|_| Error::CsrSignature)?;
         if info.version != Version::V1 {
-            return Err(Error::Csr { detail: "the CSR version is not v1 (0)".into() }.in_input(what));
+            return Err(Error::Csr { detail: "the CSR version is not v1 (0)".into() });
         }
         crate::pki::name::check(&info.subject, "subject", what)?;
-        let mut extensions: Vec<Extension> = Vec::new();
-        let mut seen_request = false;
-        for attr in info.attributes.iter() {
-            if attr.oid != oid::EXTENSION_REQUEST {
-                continue;
-            }
-            if seen_request || attr.values.len() != 1 {
-                return Err(Error::Csr { detail: "the CSR has more than one extensionRequest; make it again".into() }
-                    .in_input(what));
-            }
-            seen_request = true;
-            for v in attr.values.iter() {
-                extensions = v
-                    .decode_as::<Vec<Extension>>()
-                    .map_err(|e| Error::Der { detail: alloc::format!("extensionRequest: {e}") }.in_input(what))?;
-            }
-        }
-        if extensions.len() > MAX_EXTENSIONS {
-            return Err(Error::Csr {
-                detail: alloc::format!(
-                    "the CSR requests {} extensions; at most {MAX_EXTENSIONS} are accepted",
-                    extensions.len()
-                ),
-            }
-            .in_input(what));
-        }
-        let mut sans = Vec::new();
-        let mut basic_constraints = None;
-        let mut seen = alloc::collections::BTreeSet::new();
-        for ext in extensions.iter() {
-            if !seen.insert(ext.extn_id) {
-                return Err(Error::DuplicateExtension { oid: ext.extn_id.to_string() }.in_input(what));
-            }
-            let bad =
-                |e: der::Error| Error::Der { detail: alloc::format!("extension {}: {e}", ext.extn_id) }.in_input(what);
-            match ext.extn_id {
-                o if o == oid::SAN => {
-                    let san = SubjectAltName::from_der(ext.extn_value.as_bytes()).map_err(bad)?;
-                    if san.0.is_empty() {
-                        return Err(Error::Csr { detail: "the CSR's subjectAltName lists no names (RFC 5280 §4.2.1.6 wants at least one); make the CSR with hosts or without the extension".into() }.in_input(what));
-                    }
-                    if san.0.len() > crate::pki::san::MAX_SANS {
-                        return Err(Error::Csr {
-                            detail: alloc::format!(
-                                "the CSR names {} SANs; at most {} are accepted",
-                                san.0.len(),
-                                crate::pki::san::MAX_SANS
-                            ),
-                        }
-                        .in_input(what));
-                    }
-                    for (j, gn) in san.0.iter().enumerate() {
-                        let s = San::from_general_name(gn).ok_or_else(|| Error::Csr { detail: alloc::format!("subjectAltName[{j}] is of a type certkit does not issue (only DNS, IP, email and URI); make the CSR without it") }.in_input(what))?;
-                        let checked = San::from_host(j, &s.value()).map_err(|e| {
-                            Error::Csr { detail: alloc::format!("the CSR's subjectAltName: {e}") }.in_input(what)
-                        })?;
-                        if checked != s {
-                            return Err(Error::Csr {
-                                detail: alloc::format!(
-                                    "subjectAltName[{j}] `{}` is encoded as the wrong type",
-                                    s.value()
-                                ),
-                            }
-                            .in_input(what));
-                        }
-                        sans.push(s);
-                    }
-                }
-                o if o == oid::BASIC_CONSTRAINTS => {
-                    basic_constraints = Some(BasicConstraints::from_der(ext.extn_value.as_bytes()).map_err(bad)?);
-                }
-                // Requested but not copied (the profile decides these): still
-                // they must be what they claim to be.
-                o if o == oid::KEY_USAGE => {
-                    KeyUsage::from_der(ext.extn_value.as_bytes()).map_err(bad)?;
-                }
-                o if o == oid::EXT_KEY_USAGE => {
-                    ExtendedKeyUsage::from_der(ext.extn_value.as_bytes()).map_err(bad)?;
-                }
-                o if o == oid::SKI => {
-                    SubjectKeyIdentifier::from_der(ext.extn_value.as_bytes()).map_err(bad)?;
-                }
-                o if ext.critical && ![oid::KEY_USAGE, oid::EXT_KEY_USAGE, oid::SKI].contains(&o) => {
-                    return Err(Error::UnknownCriticalExtension { oid: o.to_string() }.in_input(what));
-                }
-                _ => {}
-            }
-        }
+        let extensions = requested_extensions(&info)?;
+        let (sans, basic_constraints) = read_extensions(&extensions)?;
         Ok(Csr { der: der.to_vec(), info, public_key, signature_algorithm: alg, sans, basic_constraints, extensions })
     }
 
@@ -286,6 +204,93 @@ impl Csr {
     pub fn extensions(&self) -> &[Extension] {
         &self.extensions
     }
+}
+
+/// The extensions of the one extensionRequest attribute (PKCS#9), at most
+/// [`MAX_EXTENSIONS`] of them.
+fn requested_extensions(info: &CertReqInfo) -> Result<Vec<Extension>> {
+    let mut extensions: Vec<Extension> = Vec::new();
+    let mut seen_request = false;
+    for attr in info.attributes.iter().filter(|a| a.oid == oid::EXTENSION_REQUEST) {
+        if seen_request || attr.values.len() != 1 {
+            return Err(Error::Csr { detail: "the CSR has more than one extensionRequest; make it again".into() });
+        }
+        seen_request = true;
+        for v in attr.values.iter() {
+            extensions = v
+                .decode_as::<Vec<Extension>>()
+                .map_err(|e| Error::Der { detail: alloc::format!("extensionRequest: {e}") })?;
+        }
+    }
+    if extensions.len() > MAX_EXTENSIONS {
+        return Err(Error::Csr {
+            detail: alloc::format!(
+                "the CSR requests {} extensions; at most {MAX_EXTENSIONS} are accepted",
+                extensions.len()
+            ),
+        });
+    }
+    Ok(extensions)
+}
+
+/// What certkit reads of the requested extensions: each once (RFC 5280
+/// §4.2), the SANs and basicConstraints; keyUsage, extKeyUsage and the key
+/// identifier checked to be what they claim (the profile decides those);
+/// any other critical extension refused.
+fn read_extensions(extensions: &[Extension]) -> Result<(Vec<San>, Option<BasicConstraints>)> {
+    let mut sans = Vec::new();
+    let mut basic_constraints = None;
+    let mut seen = alloc::collections::BTreeSet::new();
+    for ext in extensions {
+        if !seen.insert(ext.extn_id) {
+            return Err(Error::DuplicateExtension { oid: ext.extn_id.to_string() });
+        }
+        let bad = |e: der::Error| Error::Der { detail: alloc::format!("extension {}: {e}", ext.extn_id) };
+        let value = ext.extn_value.as_bytes();
+        match ext.extn_id {
+            o if o == oid::SAN => sans = requested_sans(&SubjectAltName::from_der(value).map_err(bad)?)?,
+            o if o == oid::BASIC_CONSTRAINTS => {
+                basic_constraints = Some(BasicConstraints::from_der(value).map_err(bad)?);
+            }
+            o if o == oid::KEY_USAGE => drop(KeyUsage::from_der(value).map_err(bad)?),
+            o if o == oid::EXT_KEY_USAGE => drop(ExtendedKeyUsage::from_der(value).map_err(bad)?),
+            o if o == oid::SKI => drop(SubjectKeyIdentifier::from_der(value).map_err(bad)?),
+            o if ext.critical => return Err(Error::UnknownCriticalExtension { oid: o.to_string() }),
+            _ => {}
+        }
+    }
+    Ok((sans, basic_constraints))
+}
+
+/// The requested subjectAltName: at least one name, at most
+/// [`crate::pki::san::MAX_SANS`], each a DNS name, IP address, email or
+/// URI that certkit would accept in `hosts`, encoded as its own type.
+fn requested_sans(san: &SubjectAltName) -> Result<Vec<San>> {
+    if san.0.is_empty() {
+        return Err(Error::Csr { detail: "the CSR's subjectAltName lists no names (RFC 5280 §4.2.1.6 wants at least one); make the CSR with hosts or without the extension".into() });
+    }
+    if san.0.len() > crate::pki::san::MAX_SANS {
+        return Err(Error::Csr {
+            detail: alloc::format!(
+                "the CSR names {} SANs; at most {} are accepted",
+                san.0.len(),
+                crate::pki::san::MAX_SANS
+            ),
+        });
+    }
+    let mut sans = Vec::with_capacity(san.0.len());
+    for (j, gn) in san.0.iter().enumerate() {
+        let s = San::from_general_name(gn).ok_or_else(|| Error::Csr { detail: alloc::format!("subjectAltName[{j}] is of a type certkit does not issue (only DNS, IP, email and URI); make the CSR without it") })?;
+        let checked = San::from_host(j, &s.value())
+            .map_err(|e| Error::Csr { detail: alloc::format!("the CSR's subjectAltName: {e}") })?;
+        if checked != s {
+            return Err(Error::Csr {
+                detail: alloc::format!("subjectAltName[{j}] `{}` is encoded as the wrong type", s.value()),
+            });
+        }
+        sans.push(s);
+    }
+    Ok(sans)
 }
 
 #[cfg(test)]
