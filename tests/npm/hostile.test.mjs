@@ -229,6 +229,10 @@ function problems(r, job) {
     if (!r.message.trim()) out.push('empty message');
     if (/internal error|RuntimeError|unreachable/.test(r.message)) out.push('a panic inside the wasm');
     if (PRIVATE_KEY_ARMOUR.test(r.message)) out.push('the message carries a private key');
+    // Values quoted from the input are escaped by the core: no NUL, escape
+    // sequence or line break of the input reaches Error.message.
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f\u007f-\u009f]/.test(r.message)) out.push('the message holds a control character');
     if (r.message.startsWith('HARNESS')) out.push('the test could not make this call');
   }
   if (r.ms > TIME_LIMIT_MS) out.push(`took ${(r.ms / 1000).toFixed(2)} s`);
