@@ -48,21 +48,22 @@ mod secret;
 mod sign;
 
 /// The API group and version of CertificateSigningRequest.
-pub const API_VERSION: &str = "certificates.k8s.io/v1";
+pub(crate) const API_VERSION: &str = "certificates.k8s.io/v1";
 /// The kind.
-pub const KIND: &str = "CertificateSigningRequest";
+pub(crate) const KIND: &str = "CertificateSigningRequest";
 /// Signer of client certificates for the API server.
-pub const KUBE_APISERVER_CLIENT: &str = "kubernetes.io/kube-apiserver-client";
+pub(crate) const KUBE_APISERVER_CLIENT: &str = "kubernetes.io/kube-apiserver-client";
 /// Signer of kubelets' client certificates.
-pub const KUBE_APISERVER_CLIENT_KUBELET: &str = "kubernetes.io/kube-apiserver-client-kubelet";
+pub(crate) const KUBE_APISERVER_CLIENT_KUBELET: &str = "kubernetes.io/kube-apiserver-client-kubelet";
 /// Signer of kubelets' serving certificates.
-pub const KUBELET_SERVING: &str = "kubernetes.io/kubelet-serving";
+pub(crate) const KUBELET_SERVING: &str = "kubernetes.io/kubelet-serving";
 /// The signer that never signs.
-pub const LEGACY_UNKNOWN: &str = "kubernetes.io/legacy-unknown";
+pub(crate) const LEGACY_UNKNOWN: &str = "kubernetes.io/legacy-unknown";
 /// The shortest `expirationSeconds` Kubernetes accepts.
-pub const MIN_EXPIRATION_SECONDS: u32 = 600;
+pub(crate) const MIN_EXPIRATION_SECONDS: u32 = 600;
 
-pub use crate::pki::dns::{validate_object_name, validate_path_name, validate_signer_name};
+use crate::pki::dns::validate_object_name;
+pub use crate::pki::dns::{validate_path_name, validate_signer_name};
 
 pub use manifest::{
     Manifest, ManifestMetadata, ManifestParams, ManifestSpec, RequestWarning, manifest, manifest_with_warnings,
