@@ -57,6 +57,21 @@ impl<W: fmt::Write> fmt::Write for Escaped<W> {
     }
 }
 
+/// `Display` for a type whose `fn write(&self, f: &mut impl fmt::Write)`
+/// writes its message: the message goes through [`Escaped`], so the values
+/// it quotes from untrusted input cannot carry a control character.
+macro_rules! display_escaped {
+    ($type:ty) => {
+        impl core::fmt::Display for $type {
+            /// Control characters escaped ([`crate::text::Escaped`]).
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                self.write(&mut crate::text::Escaped(f))
+            }
+        }
+    };
+}
+pub(crate) use display_escaped;
+
 #[cfg(test)]
 mod tests {
     use alloc::string::ToString;

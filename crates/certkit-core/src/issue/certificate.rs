@@ -272,12 +272,7 @@ pub enum Warning {
     },
 }
 
-impl fmt::Display for Warning {
-    /// Control characters escaped, as in [`crate::Error`]'s messages.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.write(&mut crate::text::Escaped(f))
-    }
-}
+crate::text::display_escaped!(Warning);
 
 impl Warning {
     fn write(&self, f: &mut impl fmt::Write) -> fmt::Result {

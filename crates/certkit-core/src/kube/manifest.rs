@@ -76,12 +76,7 @@ pub enum RequestWarning {
     },
 }
 
-impl fmt::Display for RequestWarning {
-    /// Control characters escaped, as in [`crate::Error`]'s messages.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.write(&mut crate::text::Escaped(f))
-    }
-}
+crate::text::display_escaped!(RequestWarning);
 
 impl RequestWarning {
     fn write(&self, f: &mut impl fmt::Write) -> fmt::Result {

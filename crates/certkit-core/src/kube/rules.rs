@@ -67,12 +67,7 @@ pub enum Refusal {
     },
 }
 
-impl fmt::Display for Refusal {
-    /// Control characters escaped, as in [`crate::Error`]'s messages.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.write(&mut crate::text::Escaped(f))
-    }
-}
+crate::text::display_escaped!(Refusal);
 
 impl Refusal {
     fn write(&self, f: &mut impl fmt::Write) -> fmt::Result {
