@@ -78,10 +78,10 @@ fn main() -> ExitCode {
         Command::List(a) => cmd::list::run(a),
         Command::Expiry(a) => cmd::expiry::run(a),
         Command::Renew(a) => cmd::renew::run(a),
-        Command::Version => io::outln(format_args!("certkit {}", certkit_core::VERSION)),
+        Command::Version => io::outln(format_args!("certkit {}", certkit_core::VERSION)).map(|()| ExitCode::SUCCESS),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             if io::is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;

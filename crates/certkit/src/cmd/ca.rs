@@ -1,6 +1,7 @@
 //! `certkit ca`: make, check and repair a CA directory.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use certkit_core::CsrRequest;
@@ -114,14 +115,15 @@ struct DirArgs {
     dir: PathBuf,
 }
 
-pub fn run(a: Args) -> Result<()> {
+pub fn run(a: Args) -> Result<ExitCode> {
     match a.command {
-        Command::Init(i) => init(i),
-        Command::Check(d) => check(d),
-        Command::Repair(r) => repair(r),
-        Command::Rotate(r) => rotate(r),
-        Command::Bundle(d) => bundle(d),
+        Command::Init(i) => init(i)?,
+        Command::Check(d) => check(d)?,
+        Command::Repair(r) => repair(r)?,
+        Command::Rotate(r) => rotate(r)?,
+        Command::Bundle(d) => bundle(d)?,
     }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The signing config of a new CA directory without `--config`: cfssl's

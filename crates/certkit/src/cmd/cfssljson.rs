@@ -1,5 +1,7 @@
 //! `certkit cfssljson`: cfssljson's job, built in.
 
+use std::process::ExitCode;
+
 use anyhow::{Context, Result, bail};
 
 use zeroize::Zeroizing;
@@ -39,7 +41,7 @@ struct CfsslJson {
     result: Option<Box<CfsslJson>>,
 }
 
-pub fn run(a: Args) -> Result<()> {
+pub fn run(a: Args) -> Result<ExitCode> {
     let input = Zeroizing::new(io::read_input(&a.file)?);
     let what = io::display_name(&a.file);
     let parsed: CfsslJson = serde_json::from_slice(&input).with_context(|| {
@@ -73,7 +75,8 @@ pub fn run(a: Args) -> Result<()> {
             out.write_all(&o.contents)?;
             out.write_all(b"\n")?;
         }
-        return Ok(());
+        return Ok(ExitCode::SUCCESS);
     }
-    io::write_all(&outs, a.force)
+    io::write_all(&outs, a.force)?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,7 @@
 //! `certkit demo`: the seed recipe, end to end, in a fresh folder.
 
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 
@@ -51,7 +52,7 @@ const SIGNING_CONFIG: &str = r#"{
 }
 "#;
 
-pub fn run(a: Args) -> Result<()> {
+pub fn run(a: Args) -> Result<ExitCode> {
     let dir = &a.dir;
     if dir.exists() {
         bail!("{} already exists; give a new folder with --dir", dir.display());
@@ -112,7 +113,7 @@ pub fn run(a: Args) -> Result<()> {
         info.not_before,
         info.not_after
     ))?;
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
 
 // The demo's narration: a closed stdout (`certkit demo | head`) must not

@@ -1,6 +1,8 @@
 //! `certkit gencert`: key + CSR + certificate in one step, self-signed
 //! (`-initca`) or signed by a CA.
 
+use std::process::ExitCode;
+
 use anyhow::{Result, bail};
 use certkit_core::generate;
 use certkit_core::{CaCert, Subject};
@@ -34,9 +36,10 @@ pub struct Args {
     pub out: OutArgs,
 }
 
-pub fn run(a: Args) -> Result<()> {
+pub fn run(a: Args) -> Result<ExitCode> {
     if a.renewca {
-        return renew_root(&a);
+        renew_root(&a)?;
+        return Ok(ExitCode::SUCCESS);
     }
     let file = a.csrjson.as_deref().unwrap_or("-");
     let what = io::display_name(file);
@@ -51,10 +54,11 @@ pub fn run(a: Args) -> Result<()> {
             );
         }
         let req = request.validate(true)?;
-        return match &a.ca.ca_key {
-            None => super::genkey::key_csr_and_maybe_ca(&req, true, &a.out),
-            Some(key_file) => ca_for_key(&a, &request, &req, key_file),
-        };
+        match &a.ca.ca_key {
+            None => super::genkey::key_csr_and_maybe_ca(&req, true, &a.out)?,
+            Some(key_file) => ca_for_key(&a, &request, &req, key_file)?,
+        }
+        return Ok(ExitCode::SUCCESS);
     }
     a.out.check(true, true, true)?;
     let ca = a.ca.load()?;
@@ -71,7 +75,8 @@ pub fn run(a: Args) -> Result<()> {
     let issued = ca.sign_subject(&subject, a.ca.profile.as_deref())?;
     ca.record(&issued, Some(&generated.csr_der))?;
     io::warn(&issued.warnings);
-    a.out.emit(Some(&ca.with_chain(issued.to_pem())?), Some(&generated.csr_pem()), Some(&generated.key_pem()?))
+    a.out.emit(Some(&ca.with_chain(issued.to_pem())?), Some(&generated.csr_pem()), Some(&generated.key_pem()?))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `gencert -initca -ca-key KEY`: a new self-signed CA for an existing key

@@ -1,5 +1,7 @@
 //! `certkit genkey`: a private key and CSR from cfssl CSR JSON.
 
+use std::process::ExitCode;
+
 use anyhow::Result;
 use certkit_core::CsrRequest;
 use certkit_core::generate;
@@ -23,10 +25,11 @@ pub struct Args {
     pub out: OutArgs,
 }
 
-pub fn run(a: Args) -> Result<()> {
+pub fn run(a: Args) -> Result<ExitCode> {
     let what = io::display_name(&a.csrjson);
     let req = CsrRequest::from_json(&io::read_input(&a.csrjson)?, &what)?.validate(a.initca)?;
-    key_csr_and_maybe_ca(&req, a.initca, &a.out)
+    key_csr_and_maybe_ca(&req, a.initca, &a.out)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Makes the key and CSR a validated request asks for and, for a CA

@@ -2,6 +2,7 @@
 //! base64 or hand-written YAML.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use certkit_core::kube::{self, ManifestParams, Outcome, SignParams};
@@ -133,21 +134,22 @@ struct SecretArgs {
     output: Format,
 }
 
-pub fn run(a: Args) -> Result<()> {
+pub fn run(a: Args) -> Result<ExitCode> {
     match a.command {
-        Command::Request(r) => request(r),
-        Command::Check(c) => check(c),
+        Command::Request(r) => request(r)?,
+        Command::Check(c) => check(c)?,
         Command::Sign(s) => match sign(s)? {
-            None => Ok(()),
+            None => {}
             Some(summary) => {
                 // Everything sign() held (the CA key, the ledger's lock) is
                 // released by now; stdout was flushed when it was written.
                 eprintln!("certkit: {summary}");
-                std::process::exit(super::PARTLY_DONE);
+                return Ok(ExitCode::from(super::PARTLY_DONE));
             }
         },
-        Command::Secret(s) => secret(s),
+        Command::Secret(s) => secret(s)?,
     }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn print<T: serde::Serialize>(value: &T, format: Format) -> Result<()> {

@@ -1,6 +1,7 @@
 //! `certkit renew`: a fresh certificate for what the ledger recorded.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use base64ct::Encoding;
@@ -47,9 +48,10 @@ pub struct Args {
     out: OutArgs,
 }
 
-pub fn run(a: Args) -> Result<()> {
+pub fn run(a: Args) -> Result<ExitCode> {
     if let Some(window) = &a.expiring {
-        return bulk(&a, window);
+        bulk(&a, window)?;
+        return Ok(ExitCode::SUCCESS);
     }
     a.out.check(true, a.new_key, true)?;
     let cert_path = a.cert.clone().unwrap_or_default();
@@ -111,7 +113,7 @@ pub fn run(a: Args) -> Result<()> {
             })?;
         }
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Renews every certificate due within `window`: the latest one for each

@@ -1,6 +1,7 @@
 //! `certkit sign`: sign CSRs with a CA.
 
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use certkit_core::Csr;
@@ -32,13 +33,13 @@ pub struct Args {
     pub force: bool,
 }
 
-pub fn run(a: Args) -> Result<()> {
+pub fn run(a: Args) -> Result<ExitCode> {
     if let Some(summary) = sign(a)? {
         // Everything sign() held (the CA key, the ledger's lock) is released.
         eprintln!("certkit: {summary}");
-        std::process::exit(super::PARTLY_DONE);
+        return Ok(ExitCode::from(super::PARTLY_DONE));
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Signs what the arguments name; `Some(summary)` when only some of several
