@@ -137,6 +137,11 @@ pub fn write_files(outputs: &[Output], force: bool) -> Result<()> {
     Ok(())
 }
 
+/// Makes a folder, and the folders above it that are missing.
+pub fn make_folder(dir: &Path) -> Result<()> {
+    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))
+}
+
 /// Refuses a destination whose folder does not exist, and, without
 /// `force`, one that already exists. Commands call it before they sign, so
 /// that a certificate is not issued (and recorded in a CA directory's

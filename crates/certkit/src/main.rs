@@ -5,6 +5,7 @@
 //! writes files atomically, and prints cfssl's JSON. Every decision about
 //! what goes into a key, CSR or certificate is made in the core.
 
+mod batch;
 mod cadir;
 mod cmd;
 mod io;

@@ -211,7 +211,7 @@ fn init(a: InitArgs) -> Result<()> {
         })?),
         None => generated.key_pem()?,
     };
-    std::fs::create_dir_all(&a.dir).with_context(|| format!("cannot create {}", a.dir.display()))?;
+    io::make_folder(&a.dir)?;
     let d = CaDir::new(&a.dir);
     io::write_all(
         &[
@@ -367,7 +367,7 @@ fn rotate(a: RotateArgs) -> Result<()> {
     // Keep the old CA: previous/<time>/ca.pem and ca-key.pem; nothing is deleted.
     let stamp = io::now().rfc3339().replace(':', "");
     let prev = a.dir.join("previous").join(&stamp);
-    std::fs::create_dir_all(&prev).with_context(|| format!("cannot create {}", prev.display()))?;
+    io::make_folder(&prev)?;
     io::write_all(
         &[
             Output::public(prev.join("ca.pem"), old.ca.file().to_vec()),

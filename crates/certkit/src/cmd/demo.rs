@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
 use super::{CaArgs, OutArgs};
 use crate::io;
@@ -57,7 +57,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
     if dir.exists() {
         bail!("{} already exists; give a new folder with --dir", dir.display());
     }
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    io::make_folder(dir)?;
     let p = |name: &str| -> String { dir.join(name).to_string_lossy().into_owned() };
     io::write_all(
         &[

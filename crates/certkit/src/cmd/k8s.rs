@@ -9,6 +9,7 @@ use certkit_core::kube::{self, ManifestParams, Outcome, SignParams};
 use serde_json::Value;
 
 use super::CaArgs;
+use crate::batch::{self, Destinations, Tally};
 use crate::io::{self, Output};
 
 /// Kubernetes CertificateSigningRequest objects: write them, check them, sign them.
@@ -138,15 +139,9 @@ pub fn run(a: Args) -> Result<ExitCode> {
     match a.command {
         Command::Request(r) => request(r)?,
         Command::Check(c) => check(c)?,
-        Command::Sign(s) => match sign(s)? {
-            None => {}
-            Some(summary) => {
-                // Everything sign() held (the CA key, the ledger's lock) is
-                // released by now; stdout was flushed when it was written.
-                eprintln!("certkit: {summary}");
-                return Ok(ExitCode::from(super::PARTLY_DONE));
-            }
-        },
+        // Everything sign() held (the CA key, the ledger's lock) is
+        // released by now; stdout was flushed when it was written.
+        Command::Sign(s) => return Ok(sign(s)?.exit_code()),
         Command::Secret(s) => secret(s)?,
     }
     Ok(ExitCode::SUCCESS)
@@ -279,8 +274,8 @@ fn check(a: CheckArgs) -> Result<()> {
 }
 
 /// Signs what it can. An error means nothing was signed, printed or
-/// written; `Some(summary)` that some objects were and others were not.
-fn sign(a: SignArgs) -> Result<Option<String>> {
+/// written; [`batch::Outcome::Partly`] that some objects were and others were not.
+fn sign(a: SignArgs) -> Result<batch::Outcome> {
     if a.ca.hostname.is_some() {
         bail!("k8s sign takes the SANs from each object's CSR, as a Kubernetes signer must; drop --hostname");
     }
@@ -290,25 +285,22 @@ fn sign(a: SignArgs) -> Result<Option<String>> {
         // Names become file names: refuse any that could leave the folder,
         // duplicates, and (without --force) files already there, before
         // anything is signed.
-        let mut seen = std::collections::BTreeSet::new();
+        let mut dests = Destinations::in_folder(dir, a.force);
         for o in &objects {
             let name = kube::object_name(o);
             kube::validate_path_name(&name).map_err(|e| anyhow::anyhow!("{e}; sign it without --out-dir"))?;
-            if !seen.insert(name.clone()) {
-                bail!("two objects are both named `{}`; sign them separately", kube::shown_name(o));
-            }
-            if dir.is_dir() {
-                io::ensure_new([dir.join(format!("{name}.json")).as_path()], a.force)?;
-            }
+            dests.claim(&dir.join(format!("{name}.json")), |_| {
+                format!("two objects are both named `{}`; sign them separately", kube::shown_name(o))
+            })?;
         }
         // Made now, not after signing: a folder that cannot be made must not
         // leave signed certificates in the ledger that were never written.
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        io::make_folder(dir)?;
     }
     let ca = a.ca.load()?;
     let params = SignParams { profile: a.ca.profile.as_deref(), allow_unapproved: a.allow_unapproved };
     let mut signed = Vec::new();
-    let mut refused = 0usize;
+    let mut tally = Tally::new(total);
     for o in objects {
         let name = kube::object_name(&o);
         let shown = kube::shown_name(&o);
@@ -329,13 +321,11 @@ fn sign(a: SignArgs) -> Result<Option<String>> {
         if total == 1 {
             bail!("{shown}: not signed: {reason}");
         }
-        refused += 1;
+        tally.fail();
         eprintln!("certkit: {shown}: not signed: {reason}");
     }
-    if signed.is_empty() {
-        // Nothing printed, nothing written.
-        bail!("none of the {total} objects was signed (see above)");
-    }
+    // Nothing printed, nothing written.
+    tally.some_done("objects", "signed")?;
     let place = if let Some(dir) = &a.out_dir {
         let outs: Vec<Output> = signed
             .iter()
@@ -368,19 +358,20 @@ fn sign(a: SignArgs) -> Result<Option<String>> {
         match print(&out, Format::Json) {
             // The reader went away (`| head`): what was not signed must
             // still be said, with exit 3.
-            Err(e) if refused > 0 && io::is_broken_pipe(&e) => {}
+            Err(e) if tally.failed() > 0 && io::is_broken_pipe(&e) => {}
             other => other?,
         }
         "printed".to_string()
     };
-    if refused > 0 {
-        return Ok(Some(format!(
-            "{refused} of {total} objects were not signed (see above); the other {} {} signed and {place}",
+    if tally.failed() > 0 {
+        return Ok(batch::Outcome::Partly(format!(
+            "{} of {total} objects were not signed (see above); the other {} {} signed and {place}",
+            tally.failed(),
             signed.len(),
             if signed.len() == 1 { "was" } else { "were" }
         )));
     }
-    Ok(None)
+    Ok(batch::Outcome::Done)
 }
 
 fn secret(a: SecretArgs) -> Result<()> {

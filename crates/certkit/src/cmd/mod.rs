@@ -24,11 +24,6 @@ use certkit_core::{CaCert, Issued, Subject};
 
 use crate::io::{self, Output, PassphraseArgs};
 
-/// The exit status of a command that did part of its work — signed some
-/// CSRs or objects (and printed or wrote them) and not others: 1 promises
-/// that nothing was printed or written, which is not so.
-pub const PARTLY_DONE: u8 = 3;
-
 /// Makes the key a request asks for, with a spinner on a terminal. An RSA
 /// key's two primes are searched for on two threads: the search is the whole
 /// cost, and the primes are independent.

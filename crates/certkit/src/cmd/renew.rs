@@ -11,6 +11,7 @@ use certkit_core::pem;
 use certkit_core::{Role, Subject};
 
 use super::{CaArgs, OutArgs};
+use crate::batch::Tally;
 use crate::io::{self, PassphraseArgs};
 
 /// Renew a certificate the CA directory issued: same subject, SANs and
@@ -146,9 +147,9 @@ fn bulk(a: &Args, window: &str) -> Result<()> {
             .cloned()
             .collect()
     };
-    std::fs::create_dir_all(out_dir).with_context(|| format!("cannot create {}", out_dir.display()))?;
+    io::make_folder(out_dir)?;
     let bar = io::Progress::new(due.len() as u64, "renewing");
-    let mut failed = 0usize;
+    let mut tally = Tally::new(due.len());
     for record in &due {
         let result = (|| -> Result<PathBuf> {
             let csr_der = base64ct::Base64::decode_vec(&record.csr).context("the recorded CSR is not base64")?;
@@ -178,16 +179,16 @@ fn bulk(a: &Args, window: &str) -> Result<()> {
                 bar.line(format!("certkit: renewed {} ({}) -> {}", record.serial, record.subject, dest.display()))
             }
             Err(e) => {
-                failed += 1;
+                tally.fail();
                 bar.line(format!("certkit: {} ({}): not renewed: {e:#}", record.serial, record.subject));
             }
         }
         bar.inc();
     }
     bar.finish();
-    eprintln!("certkit: {} of {} due certificates renewed", due.len() - failed, due.len());
-    if failed > 0 {
-        bail!("{failed} certificates were not renewed (see above)");
+    eprintln!("certkit: {} renewed", tally.done_of("due certificates"));
+    if tally.failed() > 0 {
+        bail!("{} certificates were not renewed (see above)", tally.failed());
     }
     Ok(())
 }

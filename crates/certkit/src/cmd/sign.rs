@@ -7,6 +7,7 @@ use anyhow::{Context, Result, bail};
 use certkit_core::Csr;
 
 use super::{CaArgs, LoadedCa};
+use crate::batch::{self, Destinations, Outcome, Tally};
 use crate::io::{self, Output};
 
 /// Sign CSRs (PEM or DER) with a CA. One CSR: cfssl's {"cert","csr"} JSON
@@ -34,17 +35,13 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<ExitCode> {
-    if let Some(summary) = sign(a)? {
-        // Everything sign() held (the CA key, the ledger's lock) is released.
-        eprintln!("certkit: {summary}");
-        return Ok(ExitCode::from(super::PARTLY_DONE));
-    }
-    Ok(ExitCode::SUCCESS)
+    // Everything sign() held (the CA key, the ledger's lock) is released
+    // before the exit status is known.
+    Ok(sign(a)?.exit_code())
 }
 
-/// Signs what the arguments name; `Some(summary)` when only some of several
-/// CSRs were signed.
-fn sign(a: Args) -> Result<Option<String>> {
+/// Signs what the arguments name; an error when nothing was signed.
+fn sign(a: Args) -> Result<Outcome> {
     if a.csrs.len() == 2 && a.csrs[1].ends_with(".json") {
         bail!(
             "{} looks like cfssl's SUBJECT file, which certkit does not take; put the subject in the CSR, or give only CSR files",
@@ -73,16 +70,16 @@ fn sign(a: Args) -> Result<Option<String>> {
             }
             None => io::print_cfssl_json(Some(&pem), Some(&String::from_utf8_lossy(&bytes)), None)?,
         }
-        return Ok(None);
+        return Ok(Outcome::Done);
     }
     if a.out.is_some() {
         bail!("-o names one certificate; with several CSRs use --out-dir DIR");
     }
     if let Some(dir) = &a.out_dir {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        io::make_folder(dir)?;
     }
     // Every destination must be new, distinct, and not one of the inputs.
-    let mut dests = std::collections::BTreeSet::new();
+    let mut dests = Destinations::new(a.force);
     for path in &inputs {
         if path == "-" {
             bail!("standard input cannot be one of several CSRs; give files");
@@ -91,62 +88,30 @@ fn sign(a: Args) -> Result<Option<String>> {
         if inputs.iter().any(|i| Path::new(i) == dest) {
             bail!("the certificate for {path} would replace the input {}; use --out-dir DIR", dest.display());
         }
-        if !dests.insert(dest.clone()) {
-            bail!("two CSRs would both be signed into {}; rename one or use separate runs", dest.display());
-        }
-        io::ensure_new([dest.as_path()], a.force)?;
+        dests.claim(&dest, |d| {
+            format!("two CSRs would both be signed into {}; rename one or use separate runs", d.display())
+        })?;
     }
     // Each CSR is independent: sign them on every core. Results are
     // reported in input order.
-    // Four workers a core: signing is CPU-bound, but each file is also
-    // fsynced, and concurrent fsyncs share journal commits.
-    let workers = (std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) * 4).min(inputs.len()).max(1);
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<Option<Result<PathBuf>>> = (0..inputs.len()).map(|_| None).collect();
-    let slots = std::sync::Mutex::new(&mut results);
-    let bar = io::Progress::new(inputs.len() as u64, "signing");
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(path) = inputs.get(i) else { break };
-                    let r = sign_to_file(&ca, &a, hosts.as_deref(), path);
-                    bar.inc();
-                    if let Ok(mut s) = slots.lock() {
-                        s[i] = Some(r);
-                    }
-                }
-            });
-        }
-    });
-    bar.finish();
-    // Each certificate was flushed to disk; now flush the directories' entries, once each.
-    for dir in dests.iter().map(|d| io::parent(d)).collect::<std::collections::BTreeSet<_>>() {
-        io::sync_dir(&dir);
-    }
-    let mut failed = 0usize;
+    let results = batch::in_parallel(&inputs, "signing", |path| sign_to_file(&ca, &a, hosts.as_deref(), path));
+    // Each certificate was flushed to disk; now flush the directories' entries.
+    dests.sync_folders();
+    let mut tally = Tally::new(inputs.len());
     for (path, r) in inputs.iter().zip(results) {
         match r {
             Some(Ok(dest)) => eprintln!("certkit: {path} -> {}", dest.display()),
             Some(Err(e)) => {
-                failed += 1;
+                tally.fail();
                 eprintln!("certkit: {path}: {e:#}");
             }
             None => {
-                failed += 1;
+                tally.fail();
                 eprintln!("certkit: {path}: not signed (a worker stopped)");
             }
         }
     }
-    if failed == inputs.len() {
-        bail!("none of the {failed} CSRs was signed (see above)");
-    }
-    if failed > 0 {
-        let total = inputs.len();
-        return Ok(Some(format!("{} of {total} CSRs were signed; the rest were not (see above)", total - failed)));
-    }
-    Ok(None)
+    tally.outcome("CSRs", "signed")
 }
 
 fn destination(a: &Args, path: &str) -> PathBuf {
