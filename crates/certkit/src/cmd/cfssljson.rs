@@ -6,7 +6,7 @@ use anyhow::{Context, Result, bail};
 
 use zeroize::Zeroizing;
 
-use crate::io::{self, Output};
+use crate::io::{self, Files, Pems};
 
 /// Split cfssl JSON ({"cert","csr","key"}) into files: NAME.pem, NAME-key.pem (0600), NAME.csr.
 #[derive(clap::Args, Debug)]
@@ -54,17 +54,15 @@ pub fn run(a: Args) -> Result<ExitCode> {
     if !a.stdout {
         crate::io::base_name(&a.name, "cfssljson -bare")?;
     }
-    let (cert_file, key_file, csr_file) = super::files(&a.name);
-    let mut outs = Vec::new();
-    if let Some(c) = parsed.cert.filter(|c| !c.is_empty()) {
-        outs.push(Output::public(cert_file, c));
+    fn field(f: Option<&str>) -> Option<&str> {
+        f.filter(|s| !s.is_empty())
     }
-    if let Some(k) = parsed.key.filter(|k| !k.is_empty()) {
-        outs.push(Output::secret(key_file, k.as_bytes()));
-    }
-    if let Some(c) = parsed.csr.filter(|c| !c.is_empty()) {
-        outs.push(Output::public(csr_file, c));
-    }
+    let pems = Pems {
+        cert: field(parsed.cert.as_deref()),
+        key: field(parsed.key.as_ref().map(|k| k.as_str())),
+        csr: field(parsed.csr.as_deref()),
+    };
+    let outs = Files::of(&a.name).outputs(pems);
     if outs.is_empty() {
         bail!("{what} has none of the fields cert, key or csr");
     }

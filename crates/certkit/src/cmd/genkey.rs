@@ -7,7 +7,7 @@ use certkit_core::CsrRequest;
 use certkit_core::generate;
 
 use super::OutArgs;
-use crate::io;
+use crate::io::{self, Pems, Trio};
 
 /// Make a private key and a CSR from cfssl CSR JSON (with -initca, a self-signed CA too).
 #[derive(clap::Args, Debug)]
@@ -36,15 +36,15 @@ pub fn run(a: Args) -> Result<ExitCode> {
 /// request, the self-signed CA certificate; prints or writes them as cfssl
 /// does. Shared by `genkey` and `gencert -initca`.
 pub fn key_csr_and_maybe_ca(req: &certkit_core::Validated, initca: bool, out: &OutArgs) -> Result<()> {
-    out.check(initca, true, true)?;
+    out.check(Trio { cert: initca, key: true, csr: true })?;
     let generated = super::make_key(req)?;
     let key_pem = generated.key_pem()?;
     let csr_pem = generated.csr_pem();
     if initca {
         let issued = generate::self_signed_ca(req, &generated, io::now(), &mut io::rng())?;
         io::warn(&issued.warnings);
-        out.emit(Some(&issued.to_pem()), Some(&csr_pem), Some(&key_pem))
+        out.emit(Pems { cert: Some(&issued.to_pem()), key: Some(&key_pem), csr: Some(&csr_pem) })
     } else {
-        out.emit(None, Some(&csr_pem), Some(&key_pem))
+        out.emit(Pems { cert: None, key: Some(&key_pem), csr: Some(&csr_pem) })
     }
 }

@@ -12,7 +12,7 @@ use certkit_core::{Role, Subject};
 
 use super::{CaArgs, OutArgs};
 use crate::batch::Tally;
-use crate::io::{self, PassphraseArgs};
+use crate::io::{self, PassphraseArgs, Pems, Trio};
 
 /// Renew a certificate the CA directory issued: same subject, SANs and
 /// profile, from the ledger; the same key (the recorded CSR) unless --new-key.
@@ -54,7 +54,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
         bulk(&a, window)?;
         return Ok(ExitCode::SUCCESS);
     }
-    a.out.check(true, a.new_key, true)?;
+    a.out.check(Trio { cert: true, key: a.new_key, csr: true })?;
     let cert_path = a.cert.clone().unwrap_or_default();
     let what = io::display_name(&cert_path);
     let old_der = pem::first_certificate(&io::read_input(&cert_path)?, &what)?;
@@ -101,7 +101,11 @@ pub fn run(a: Args) -> Result<ExitCode> {
     ca.record(&issued, Some(&csr_der))?;
     io::warn(&issued.warnings);
     let csr_pem = certkit_core::pem::encode(certkit_core::pem::CERTIFICATE_REQUEST, &csr_der);
-    a.out.emit(Some(&ca.with_chain(issued.to_pem())?), Some(&csr_pem), key_pem.as_deref().map(|k| k.as_str()))?;
+    a.out.emit(Pems {
+        cert: Some(&ca.with_chain(issued.to_pem())?),
+        key: key_pem.as_deref().map(|k| k.as_str()),
+        csr: Some(&csr_pem),
+    })?;
     // Only once the new certificate is out is the old one revoked.
     if a.revoke {
         let mut ledger =

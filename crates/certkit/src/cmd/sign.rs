@@ -6,9 +6,9 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use certkit_core::Csr;
 
-use super::{CaArgs, LoadedCa};
+use super::{CaArgs, LoadedCa, OutArgs};
 use crate::batch::{self, Destinations, Outcome, Tally};
-use crate::io::{self, Output};
+use crate::io::{self, Output, Pems, Trio};
 
 /// Sign CSRs (PEM or DER) with a CA. One CSR: cfssl's {"cert","csr"} JSON
 /// (or -o NAME). Several CSRs or a directory of *.csr / *.der files: NAME.pem
@@ -49,10 +49,9 @@ fn sign(a: Args) -> Result<Outcome> {
         );
     }
     let inputs = expand(&a.csrs)?;
-    if let Some(name) = &a.out {
-        io::base_name(name, "-o")?;
-        io::ensure_new([super::files(name).0.as_path()], a.force)?;
-    }
+    // -o writes the certificate alone; cfssl's JSON holds the CSR too.
+    let out = OutArgs { out: a.out.clone(), force: a.force };
+    out.check(Trio { cert: true, key: false, csr: false })?;
     let ca = a.ca.load()?;
     let hosts = a.ca.hosts();
     let single = inputs.len() == 1 && a.out_dir.is_none() && !Path::new(&a.csrs[0]).is_dir();
@@ -62,14 +61,8 @@ fn sign(a: Args) -> Result<Outcome> {
         let what = io::display_name(path);
         let (pem, warnings) = sign_one(&ca, &a.ca, hosts.as_deref(), &bytes, &what)?;
         io::warn(&warnings);
-        match &a.out {
-            Some(name) => {
-                let out = Output::public(super::files(name).0, pem);
-                io::write_all(core::slice::from_ref(&out), a.force)?;
-                eprintln!("certkit: wrote {}", out.path.display());
-            }
-            None => io::print_cfssl_json(Some(&pem), Some(&String::from_utf8_lossy(&bytes)), None)?,
-        }
+        let csr = String::from_utf8_lossy(&bytes);
+        out.emit(Pems { cert: Some(&pem), key: None, csr: a.out.is_none().then_some(&*csr) })?;
         return Ok(Outcome::Done);
     }
     if a.out.is_some() {
