@@ -1,14 +1,14 @@
 //! `certkit k8s`: Kubernetes CertificateSigningRequest objects without jq,
 //! base64 or hand-written YAML.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use certkit_core::kube::{self, ManifestParams, Outcome, SignParams};
 use serde_json::Value;
 
-use super::CaArgs;
+use super::{CaArgs, LoadedCa};
 use crate::batch::{self, Destinations, Tally};
 use crate::io::{self, Output};
 
@@ -282,22 +282,49 @@ fn sign(a: SignArgs) -> Result<batch::Outcome> {
     let (objects, was_list) = read_objects(&a.input)?;
     let total = objects.len();
     if let Some(dir) = &a.out_dir {
-        // Names become file names: refuse any that could leave the folder,
-        // duplicates, and (without --force) files already there, before
-        // anything is signed.
-        let mut dests = Destinations::in_folder(dir, a.force);
-        for o in &objects {
-            let name = kube::object_name(o);
-            kube::validate_path_name(&name).map_err(|e| anyhow::anyhow!("{e}; sign it without --out-dir"))?;
-            dests.claim(&dir.join(format!("{name}.json")), |_| {
-                format!("two objects are both named `{}`; sign them separately", kube::shown_name(o))
-            })?;
-        }
-        // Made now, not after signing: a folder that cannot be made must not
-        // leave signed certificates in the ledger that were never written.
-        io::make_folder(dir)?;
+        claim_files(dir, &objects, a.force)?;
     }
     let ca = a.ca.load()?;
+    let (signed, tally) = sign_objects(&ca, &a, objects)?;
+    // Nothing printed, nothing written.
+    tally.some_done("objects", "signed")?;
+    let count = signed.len();
+    let place = match &a.out_dir {
+        Some(dir) => write_objects(dir, &signed, a.force)?,
+        None => print_objects(signed, was_list && total > 1, tally.failed() > 0)?,
+    };
+    if tally.failed() > 0 {
+        return Ok(batch::Outcome::Partly(format!(
+            "{} of {total} objects were not signed (see above); the other {count} {} signed and {place}",
+            tally.failed(),
+            if count == 1 { "was" } else { "were" }
+        )));
+    }
+    Ok(batch::Outcome::Done)
+}
+
+/// With --out-dir, names become file names: refuses any that could leave
+/// the folder, duplicates, and (without --force) files already there,
+/// before anything is signed; then makes the folder.
+fn claim_files(dir: &Path, objects: &[Value], force: bool) -> Result<()> {
+    let mut dests = Destinations::in_folder(dir, force);
+    for o in objects {
+        let name = kube::object_name(o);
+        kube::validate_path_name(&name).map_err(|e| anyhow::anyhow!("{e}; sign it without --out-dir"))?;
+        dests.claim(&dir.join(format!("{name}.json")), |_| {
+            format!("two objects are both named `{}`; sign them separately", kube::shown_name(o))
+        })?;
+    }
+    // Made now, not after signing: a folder that cannot be made must not
+    // leave signed certificates in the ledger that were never written.
+    io::make_folder(dir)
+}
+
+/// Signs each object in turn (the ledger records them in input order): the
+/// signed ones by name, and the tally. Each refusal is said on stderr; one
+/// object alone is refused as the error.
+fn sign_objects(ca: &LoadedCa, a: &SignArgs, objects: Vec<Value>) -> Result<(Vec<(String, Value)>, Tally)> {
+    let total = objects.len();
     let params = SignParams { profile: a.ca.profile.as_deref(), allow_unapproved: a.allow_unapproved };
     let mut signed = Vec::new();
     let mut tally = Tally::new(total);
@@ -324,54 +351,46 @@ fn sign(a: SignArgs) -> Result<batch::Outcome> {
         tally.fail();
         eprintln!("certkit: {shown}: not signed: {reason}");
     }
-    // Nothing printed, nothing written.
-    tally.some_done("objects", "signed")?;
-    let place = if let Some(dir) = &a.out_dir {
-        let outs: Vec<Output> = signed
-            .iter()
-            .map(|(name, obj)| -> Result<Output> {
-                Ok(Output::public(
-                    dir.join(format!("{name}.json")),
-                    format!("{}\n", serde_json::to_string_pretty(obj)?),
-                ))
-            })
-            .collect::<Result<_>>()?;
-        io::write_all(&outs, a.force)?;
-        for o in &outs {
-            eprintln!("certkit: wrote {}", o.path.display());
-        }
-        format!("written to {}", dir.display())
-    } else {
-        // `kubectl replace --raw …/NAME/status` takes one object, so one
-        // object in (alone or as a List of one) is one object out; only a
-        // longer List comes back as a List.
-        let out = if was_list && total > 1 {
-            serde_json::json!({
-                "apiVersion": "v1",
-                "kind": "List",
-                "metadata": { "resourceVersion": "" },
-                "items": signed.iter().map(|(_, o)| o.clone()).collect::<Vec<_>>(),
-            })
-        } else {
-            signed.remove(0).1
-        };
-        match print(&out, Format::Json) {
-            // The reader went away (`| head`): what was not signed must
-            // still be said, with exit 3.
-            Err(e) if tally.failed() > 0 && io::is_broken_pipe(&e) => {}
-            other => other?,
-        }
-        "printed".to_string()
-    };
-    if tally.failed() > 0 {
-        return Ok(batch::Outcome::Partly(format!(
-            "{} of {total} objects were not signed (see above); the other {} {} signed and {place}",
-            tally.failed(),
-            signed.len(),
-            if signed.len() == 1 { "was" } else { "were" }
-        )));
+    Ok((signed, tally))
+}
+
+/// Writes each signed object to DIR/NAME.json; says where they went.
+fn write_objects(dir: &Path, signed: &[(String, Value)], force: bool) -> Result<String> {
+    let outs: Vec<Output> = signed
+        .iter()
+        .map(|(name, obj)| -> Result<Output> {
+            Ok(Output::public(dir.join(format!("{name}.json")), format!("{}\n", serde_json::to_string_pretty(obj)?)))
+        })
+        .collect::<Result<_>>()?;
+    io::write_all(&outs, force)?;
+    for o in &outs {
+        eprintln!("certkit: wrote {}", o.path.display());
     }
-    Ok(batch::Outcome::Done)
+    Ok(format!("written to {}", dir.display()))
+}
+
+/// Prints the signed objects: a List when `as_list`, else the one object.
+/// `kubectl replace --raw …/NAME/status` takes one object, so one object
+/// in (alone or as a List of one) is one object out; only a longer List
+/// comes back as a List. When `refused` some, a closed pipe is no error:
+/// what was not signed must still be said, with exit 3.
+fn print_objects(mut signed: Vec<(String, Value)>, as_list: bool, refused: bool) -> Result<String> {
+    let out = if as_list {
+        serde_json::json!({
+            "apiVersion": "v1",
+            "kind": "List",
+            "metadata": { "resourceVersion": "" },
+            "items": signed.into_iter().map(|(_, o)| o).collect::<Vec<_>>(),
+        })
+    } else {
+        signed.remove(0).1
+    };
+    match print(&out, Format::Json) {
+        // The reader went away (`| head`).
+        Err(e) if refused && io::is_broken_pipe(&e) => {}
+        other => other?,
+    }
+    Ok("printed".to_string())
 }
 
 fn secret(a: SecretArgs) -> Result<()> {

@@ -56,28 +56,38 @@ fn sign(a: Args) -> Result<Outcome> {
     let hosts = a.ca.hosts();
     let single = inputs.len() == 1 && a.out_dir.is_none() && !Path::new(&a.csrs[0]).is_dir();
     if single {
-        let path = &inputs[0];
-        let bytes = io::read_input(path)?;
-        let what = io::display_name(path);
-        let (pem, warnings) = sign_one(&ca, &a.ca, hosts.as_deref(), &bytes, &what)?;
-        io::warn(&warnings);
-        let csr = String::from_utf8_lossy(&bytes);
-        out.emit(Pems { cert: Some(&pem), key: None, csr: a.out.is_none().then_some(&*csr) })?;
+        sign_single(&ca, &a, hosts.as_deref(), &inputs[0], &out)?;
         return Ok(Outcome::Done);
     }
     if a.out.is_some() {
         bail!("-o names one certificate; with several CSRs use --out-dir DIR");
     }
+    let dests = claim_destinations(&a, &inputs)?;
+    sign_many(&ca, &a, hosts.as_deref(), &inputs, &dests)
+}
+
+/// One CSR: its certificate printed as cfssl's JSON, or written by -o.
+fn sign_single(ca: &LoadedCa, a: &Args, hosts: Option<&[String]>, path: &str, out: &OutArgs) -> Result<()> {
+    let bytes = io::read_input(path)?;
+    let what = io::display_name(path);
+    let (pem, warnings) = sign_one(ca, &a.ca, hosts, &bytes, &what)?;
+    io::warn(&warnings);
+    let csr = String::from_utf8_lossy(&bytes);
+    out.emit(Pems { cert: Some(&pem), key: None, csr: a.out.is_none().then_some(&*csr) })
+}
+
+/// Several CSRs: every destination must be new, distinct, and not one of
+/// the inputs, before anything is signed.
+fn claim_destinations(a: &Args, inputs: &[String]) -> Result<Destinations> {
     if let Some(dir) = &a.out_dir {
         io::make_folder(dir)?;
     }
-    // Every destination must be new, distinct, and not one of the inputs.
     let mut dests = Destinations::new(a.force);
-    for path in &inputs {
+    for path in inputs {
         if path == "-" {
             bail!("standard input cannot be one of several CSRs; give files");
         }
-        let dest = destination(&a, path);
+        let dest = destination(a, path);
         if inputs.iter().any(|i| Path::new(i) == dest) {
             bail!("the certificate for {path} would replace the input {}; use --out-dir DIR", dest.display());
         }
@@ -85,9 +95,19 @@ fn sign(a: Args) -> Result<Outcome> {
             format!("two CSRs would both be signed into {}; rename one or use separate runs", d.display())
         })?;
     }
-    // Each CSR is independent: sign them on every core. Results are
-    // reported in input order.
-    let results = batch::in_parallel(&inputs, "signing", |path| sign_to_file(&ca, &a, hosts.as_deref(), path));
+    Ok(dests)
+}
+
+/// Signs each CSR into its destination. Each CSR is independent: they are
+/// signed on every core, and reported in input order.
+fn sign_many(
+    ca: &LoadedCa,
+    a: &Args,
+    hosts: Option<&[String]>,
+    inputs: &[String],
+    dests: &Destinations,
+) -> Result<Outcome> {
+    let results = batch::in_parallel(inputs, "signing", |path| sign_to_file(ca, a, hosts, path));
     // Each certificate was flushed to disk; now flush the directories' entries.
     dests.sync_folders();
     let mut tally = Tally::new(inputs.len());
