@@ -72,6 +72,50 @@ impl Output {
     }
 }
 
+/// A certificate, its key and its CSR (cfssl's trio), by name and in this
+/// one order, so that no call can swap two of them: the files of a base
+/// name ([`Files`]), the PEM text a command hands out ([`Pems`]), or which
+/// of them a command makes (`Trio<bool>`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Trio<T> {
+    pub cert: T,
+    pub key: T,
+    pub csr: T,
+}
+
+/// The files of a base name NAME: NAME.pem, NAME-key.pem and NAME.csr.
+pub type Files = Trio<PathBuf>;
+
+/// What a command hands out of the trio, printed as cfssl's JSON or
+/// written as [`Files`].
+pub type Pems<'a> = Trio<Option<&'a str>>;
+
+impl Files {
+    pub fn of(name: &str) -> Files {
+        Trio {
+            cert: format!("{name}.pem").into(),
+            key: format!("{name}-key.pem").into(),
+            csr: format!("{name}.csr").into(),
+        }
+    }
+
+    /// The files that `pems` fills, the key's secret (0600).
+    pub fn outputs(self, pems: Pems<'_>) -> Vec<Output> {
+        let cert = pems.cert.map(|c| Output::public(self.cert, c));
+        let key = pems.key.map(|k| Output::secret(self.key, k));
+        let csr = pems.csr.map(|c| Output::public(self.csr, c));
+        [cert, key, csr].into_iter().flatten().collect()
+    }
+
+    /// The files that `makes` names.
+    pub fn only(self, makes: Trio<bool>) -> Vec<PathBuf> {
+        [(makes.cert, self.cert), (makes.key, self.key), (makes.csr, self.csr)]
+            .into_iter()
+            .filter_map(|(made, path)| made.then_some(path))
+            .collect()
+    }
+}
+
 /// Writes every output atomically, as a unit: each goes first to a
 /// temporary file in its directory (created 0600 for secrets, 0644
 /// otherwise, before any byte is written) and is flushed to disk; only when
@@ -135,6 +179,11 @@ pub fn write_files(outputs: &[Output], force: bool) -> Result<()> {
         placed.push(&o.path);
     }
     Ok(())
+}
+
+/// Makes a folder, and the folders above it that are missing.
+pub fn make_folder(dir: &Path) -> Result<()> {
+    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))
 }
 
 /// Refuses a destination whose folder does not exist, and, without
@@ -280,7 +329,8 @@ pub fn new_passphrase(pass: &PassphraseArgs, what: &str) -> Result<Zeroizing<Str
 /// Prints cfssl's output object: compact JSON, keys `cert`, `csr`, `key`
 /// in that order, one trailing newline. The text is built in one
 /// pre-sized buffer that is wiped afterwards, since it may hold a key.
-pub fn print_cfssl_json(cert: Option<&str>, csr: Option<&str>, key: Option<&str>) -> Result<()> {
+pub fn print_cfssl_json(pems: Pems<'_>) -> Result<()> {
+    let Trio { cert, key, csr } = pems;
     #[derive(serde::Serialize)]
     struct CfsslOut<'a> {
         #[serde(skip_serializing_if = "Option::is_none")]

@@ -5,6 +5,7 @@
 //! writes files atomically, and prints cfssl's JSON. Every decision about
 //! what goes into a key, CSR or certificate is made in the core.
 
+mod batch;
 mod cadir;
 mod cmd;
 mod hints;
@@ -79,10 +80,10 @@ fn main() -> ExitCode {
         Command::List(a) => cmd::list::run(a),
         Command::Expiry(a) => cmd::expiry::run(a),
         Command::Renew(a) => cmd::renew::run(a),
-        Command::Version => io::outln(format_args!("certkit {}", certkit_core::VERSION)),
+        Command::Version => io::outln(format_args!("certkit {}", certkit_core::VERSION)).map(|()| ExitCode::SUCCESS),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             if io::is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;

@@ -1,12 +1,13 @@
 //! `certkit ca`: make, check and repair a CA directory.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use certkit_core::CsrRequest;
 use certkit_core::Kdf;
-use certkit_core::generate;
+use certkit_core::generate::{self, Generated};
 use certkit_core::ledger::Ledger;
+use certkit_core::{CsrRequest, Issued, Validated};
 
 use crate::cadir::{self, CaDir};
 use crate::io::{self, Output, PassphraseArgs};
@@ -114,14 +115,15 @@ struct DirArgs {
     dir: PathBuf,
 }
 
-pub fn run(a: Args) -> Result<()> {
+pub fn run(a: Args) -> Result<ExitCode> {
     match a.command {
-        Command::Init(i) => init(i),
-        Command::Check(d) => check(d),
-        Command::Repair(r) => repair(r),
-        Command::Rotate(r) => rotate(r),
-        Command::Bundle(d) => bundle(d),
+        Command::Init(i) => init(i)?,
+        Command::Check(d) => check(d)?,
+        Command::Repair(r) => repair(r)?,
+        Command::Rotate(r) => rotate(r)?,
+        Command::Bundle(d) => bundle(d)?,
     }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The signing config of a new CA directory without `--config`: cfssl's
@@ -143,58 +145,13 @@ fn init(a: InitArgs) -> Result<()> {
     if a.dir.exists() && std::fs::read_dir(&a.dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
         bail!("{} already exists and is not empty; give a new directory", a.dir.display());
     }
-    let json = match &a.csrjson {
-        Some(p) => io::read_input(p)?,
-        None => br#"{"CN":"certkit CA"}"#.to_vec(),
-    };
-    let what = a.csrjson.as_deref().map(io::display_name).unwrap_or_else(|| "the default CA request".into());
-    let request = CsrRequest::from_json(&json, &what)?;
-    if a.profile.is_some() && request.ca.is_some() {
-        bail!(
-            "{what} has a `ca` section and --profile names a profile: give the lifetime and pathlen in one place (drop the section, or --profile)"
-        );
-    }
-    let req = request.validate(true)?;
-    let config = match &a.config {
-        Some(p) => {
-            let bytes = io::read_input(p)?;
-            certkit_core::SigningConfig::from_json(&bytes, p)?;
-            bytes
-        }
-        None => DEFAULT_CONFIG.as_bytes().to_vec(),
-    };
+    let req = read_request(&a)?;
+    let config = read_config(a.config.as_deref())?;
     let passphrase = if a.no_encrypt { None } else { Some(io::new_passphrase(&a.passphrase, "the CA key")?) };
     let generated = super::make_key(&req)?;
     let mut rng = io::rng();
     let (issued, cert_pem) = match (&a.intermediate, &a.parent) {
-        (true, Some(parent)) => {
-            // Signed by the parent, recorded in the parent's ledger first.
-            let parent_args = super::CaArgs {
-                ca_dir: Some(parent.clone()),
-                passphrase: PassphraseArgs { ca_key_passphrase_file: a.parent_passphrase_file.clone() },
-                ..Default::default()
-            };
-            let p = parent_args.load()?;
-            let subject = certkit_core::Subject {
-                name: req.subject.clone(),
-                sans: Vec::new(),
-                public_key: generated.key.public_key().clone(),
-                requested_ca: None,
-            };
-            let params = req.ca.clone().unwrap_or(certkit_core::CaParams {
-                path_len: None,
-                expiry: certkit_core::validity::DEFAULT_CA_EXPIRY,
-                backdate: certkit_core::validity::DEFAULT_BACKDATE,
-            });
-            let issued =
-                p.ca.sign_intermediate(&subject, a.profile.as_deref(), &params, io::now(), &mut rng)
-                    .with_context(|| format!("{}'s signing config", parent.display()))?;
-            p.record(&issued, Some(&generated.csr_der))?;
-            // The directory's ca.pem holds the intermediate, then the parent's own file (its chain).
-            let mut pem = issued.to_pem();
-            pem.push_str(&String::from_utf8_lossy(p.ca.file()));
-            (issued, pem)
-        }
+        (true, Some(parent)) => sign_by_parent(&a, parent, &req, &generated, &mut rng)?,
         (true, None) => bail!("--intermediate needs --parent DIR"),
         (false, _) => {
             let issued = generate::self_signed_ca(&req, &generated, io::now(), &mut rng)?;
@@ -209,8 +166,83 @@ fn init(a: InitArgs) -> Result<()> {
         })?),
         None => generated.key_pem()?,
     };
-    std::fs::create_dir_all(&a.dir).with_context(|| format!("cannot create {}", a.dir.display()))?;
-    let d = CaDir::new(&a.dir);
+    write_directory(&a.dir, cert_pem, &key_pem, config)?;
+    let info = certkit_core::info::certificate(&issued.der, "ca.pem")?;
+    io::outln(format_args!(
+        "certkit: made the CA \"{}\" in {} (valid until {}); key {}",
+        info.subject.common_name,
+        a.dir.display(),
+        info.not_after,
+        if passphrase.is_some() { "encrypted" } else { "NOT encrypted" }
+    ))?;
+    Ok(())
+}
+
+/// The CA's request: CSRJSON, or the default `{"CN":"certkit CA"}`.
+fn read_request(a: &InitArgs) -> Result<Validated> {
+    let json = match &a.csrjson {
+        Some(p) => io::read_input(p)?,
+        None => br#"{"CN":"certkit CA"}"#.to_vec(),
+    };
+    let what = a.csrjson.as_deref().map(io::display_name).unwrap_or_else(|| "the default CA request".into());
+    let request = CsrRequest::from_json(&json, &what)?;
+    if a.profile.is_some() && request.ca.is_some() {
+        bail!(
+            "{what} has a `ca` section and --profile names a profile: give the lifetime and pathlen in one place (drop the section, or --profile)"
+        );
+    }
+    Ok(request.validate(true)?)
+}
+
+/// The signing config to copy into the directory, checked: --config's
+/// file as it is, or [`DEFAULT_CONFIG`].
+fn read_config(path: Option<&str>) -> Result<Vec<u8>> {
+    let Some(p) = path else { return Ok(DEFAULT_CONFIG.as_bytes().to_vec()) };
+    let bytes = io::read_input(p)?;
+    certkit_core::SigningConfig::from_json(&bytes, p)?;
+    Ok(bytes)
+}
+
+/// An --intermediate: signed by the parent CA directory and recorded in its
+/// ledger first. The certificate, and the directory's ca.pem: the
+/// intermediate, then the parent's own file (its chain).
+fn sign_by_parent(
+    a: &InitArgs,
+    parent: &Path,
+    req: &Validated,
+    generated: &Generated,
+    rng: &mut io::Rng,
+) -> Result<(Issued, String)> {
+    let parent_args = super::CaArgs {
+        ca_dir: Some(parent.to_path_buf()),
+        passphrase: PassphraseArgs { ca_key_passphrase_file: a.parent_passphrase_file.clone() },
+        ..Default::default()
+    };
+    let p = parent_args.load()?;
+    let subject = certkit_core::Subject {
+        name: req.subject.clone(),
+        sans: Vec::new(),
+        public_key: generated.key.public_key().clone(),
+        requested_ca: None,
+    };
+    let params = req.ca.clone().unwrap_or(certkit_core::CaParams {
+        path_len: None,
+        expiry: certkit_core::validity::DEFAULT_CA_EXPIRY,
+        backdate: certkit_core::validity::DEFAULT_BACKDATE,
+    });
+    let issued =
+        p.ca.sign_intermediate(&subject, a.profile.as_deref(), &params, io::now(), rng)
+            .with_context(|| format!("{}'s signing config", parent.display()))?;
+    p.record(&issued, Some(&generated.csr_der))?;
+    let mut pem = issued.to_pem();
+    pem.push_str(&String::from_utf8_lossy(p.ca.file()));
+    Ok((issued, pem))
+}
+
+/// Makes the directory: ca.pem, ca-key.pem (0600), config.json and an empty ledger.
+fn write_directory(dir: &Path, cert_pem: String, key_pem: &str, config: Vec<u8>) -> Result<()> {
+    io::make_folder(dir)?;
+    let d = CaDir::new(dir);
     io::write_all(
         &[
             Output::public(d.cert(), cert_pem),
@@ -220,15 +252,7 @@ fn init(a: InitArgs) -> Result<()> {
         false,
     )?;
     cadir::new_ledger(&d.ledger())?;
-    io::sync_dir(&a.dir);
-    let info = certkit_core::info::certificate(&issued.der, "ca.pem")?;
-    io::outln(format_args!(
-        "certkit: made the CA \"{}\" in {} (valid until {}); key {}",
-        info.subject.common_name,
-        a.dir.display(),
-        info.not_after,
-        if passphrase.is_some() { "encrypted" } else { "NOT encrypted" }
-    ))?;
+    io::sync_dir(dir);
     Ok(())
 }
 
@@ -363,7 +387,7 @@ fn rotate(a: RotateArgs) -> Result<()> {
     // Keep the old CA: previous/<time>/ca.pem and ca-key.pem; nothing is deleted.
     let stamp = io::now().rfc3339().replace(':', "");
     let prev = a.dir.join("previous").join(&stamp);
-    std::fs::create_dir_all(&prev).with_context(|| format!("cannot create {}", prev.display()))?;
+    io::make_folder(&prev)?;
     io::write_all(
         &[
             Output::public(prev.join("ca.pem"), old.ca.file().to_vec()),

@@ -1,5 +1,7 @@
 //! `certkit certinfo`: what a certificate or CSR holds, as cfssl prints it.
 
+use std::process::ExitCode;
+
 use anyhow::{Result, bail};
 
 use crate::io;
@@ -16,7 +18,7 @@ pub struct Args {
     pub csr: Option<String>,
 }
 
-pub fn run(a: Args) -> Result<()> {
+pub fn run(a: Args) -> Result<ExitCode> {
     let json = match (&a.cert, &a.csr) {
         (Some(c), None) => {
             let input = io::read_input(c)?;
@@ -31,5 +33,5 @@ pub fn run(a: Args) -> Result<()> {
         _ => bail!("give exactly one of -cert FILE or -csr FILE"),
     };
     io::outln(format_args!("{json}"))?;
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }

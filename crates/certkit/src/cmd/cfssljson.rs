@@ -1,10 +1,12 @@
 //! `certkit cfssljson`: cfssljson's job, built in.
 
+use std::process::ExitCode;
+
 use anyhow::{Context, Result, bail};
 
 use zeroize::Zeroizing;
 
-use crate::io::{self, Output};
+use crate::io::{self, Files, Pems};
 
 /// Split cfssl JSON ({"cert","csr","key"}) into files: NAME.pem, NAME-key.pem (0600), NAME.csr.
 #[derive(clap::Args, Debug)]
@@ -39,7 +41,7 @@ struct CfsslJson {
     result: Option<Box<CfsslJson>>,
 }
 
-pub fn run(a: Args) -> Result<()> {
+pub fn run(a: Args) -> Result<ExitCode> {
     let input = Zeroizing::new(io::read_input(&a.file)?);
     let what = io::display_name(&a.file);
     let parsed: CfsslJson = serde_json::from_slice(&input).with_context(|| {
@@ -52,17 +54,15 @@ pub fn run(a: Args) -> Result<()> {
     if !a.stdout {
         crate::io::base_name(&a.name, "cfssljson -bare")?;
     }
-    let (cert_file, key_file, csr_file) = super::files(&a.name);
-    let mut outs = Vec::new();
-    if let Some(c) = parsed.cert.filter(|c| !c.is_empty()) {
-        outs.push(Output::public(cert_file, c));
+    fn field(f: Option<&str>) -> Option<&str> {
+        f.filter(|s| !s.is_empty())
     }
-    if let Some(k) = parsed.key.filter(|k| !k.is_empty()) {
-        outs.push(Output::secret(key_file, k.as_bytes()));
-    }
-    if let Some(c) = parsed.csr.filter(|c| !c.is_empty()) {
-        outs.push(Output::public(csr_file, c));
-    }
+    let pems = Pems {
+        cert: field(parsed.cert.as_deref()),
+        key: field(parsed.key.as_ref().map(|k| k.as_str())),
+        csr: field(parsed.csr.as_deref()),
+    };
+    let outs = Files::of(&a.name).outputs(pems);
     if outs.is_empty() {
         bail!("{what} has none of the fields cert, key or csr");
     }
@@ -73,7 +73,8 @@ pub fn run(a: Args) -> Result<()> {
             out.write_all(&o.contents)?;
             out.write_all(b"\n")?;
         }
-        return Ok(());
+        return Ok(ExitCode::SUCCESS);
     }
-    io::write_all(&outs, a.force)
+    io::write_all(&outs, a.force)?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,8 +1,9 @@
 //! `certkit demo`: the seed recipe, end to end, in a fresh folder.
 
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
 use super::{CaArgs, OutArgs};
 use crate::io;
@@ -51,12 +52,12 @@ const SIGNING_CONFIG: &str = r#"{
 }
 "#;
 
-pub fn run(a: Args) -> Result<()> {
+pub fn run(a: Args) -> Result<ExitCode> {
     let dir = &a.dir;
     if dir.exists() {
         bail!("{} already exists; give a new folder with --dir", dir.display());
     }
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    io::make_folder(dir)?;
     let p = |name: &str| -> String { dir.join(name).to_string_lossy().into_owned() };
     io::write_all(
         &[
@@ -112,7 +113,7 @@ pub fn run(a: Args) -> Result<()> {
         info.not_before,
         info.not_after
     ))?;
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
 
 // The demo's narration: a closed stdout (`certkit demo | head`) must not

@@ -1,6 +1,7 @@
 //! `certkit expiry`: find certificates that expire soon, anywhere on disk.
 
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 use certkit_core::expiry::{self, Found};
@@ -26,7 +27,7 @@ pub struct Args {
     paths: Vec<PathBuf>,
 }
 
-pub fn run(a: Args) -> Result<()> {
+pub fn run(a: Args) -> Result<ExitCode> {
     let window = certkit_core::duration::parse(&a.within, "--within")?;
     let now = io::now();
     let mut files = Vec::new();
@@ -85,7 +86,7 @@ pub fn run(a: Args) -> Result<()> {
     if soon > 0 {
         bail!("{soon} of {} certificates expire within {} or have expired", found.len(), a.within);
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
 
 fn collect(p: &Path, files: &mut Vec<PathBuf>, depth: usize) -> Result<()> {

@@ -1,13 +1,15 @@
 //! `certkit gencert`: key + CSR + certificate in one step, self-signed
 //! (`-initca`) or signed by a CA.
 
+use std::process::ExitCode;
+
 use anyhow::{Result, bail};
 use certkit_core::generate;
 use certkit_core::{CaCert, Subject};
 use certkit_core::{CsrRequest, Validated};
 
 use super::{CaArgs, OutArgs};
-use crate::io;
+use crate::io::{self, Pems, Trio};
 
 /// Make a key, a CSR and a certificate: a new root CA with -initca, or a
 /// certificate signed by -ca/-ca-key.
@@ -34,9 +36,10 @@ pub struct Args {
     pub out: OutArgs,
 }
 
-pub fn run(a: Args) -> Result<()> {
+pub fn run(a: Args) -> Result<ExitCode> {
     if a.renewca {
-        return renew_root(&a);
+        renew_root(&a)?;
+        return Ok(ExitCode::SUCCESS);
     }
     let file = a.csrjson.as_deref().unwrap_or("-");
     let what = io::display_name(file);
@@ -51,12 +54,13 @@ pub fn run(a: Args) -> Result<()> {
             );
         }
         let req = request.validate(true)?;
-        return match &a.ca.ca_key {
-            None => super::genkey::key_csr_and_maybe_ca(&req, true, &a.out),
-            Some(key_file) => ca_for_key(&a, &request, &req, key_file),
-        };
+        match &a.ca.ca_key {
+            None => super::genkey::key_csr_and_maybe_ca(&req, true, &a.out)?,
+            Some(key_file) => ca_for_key(&a, &request, &req, key_file)?,
+        }
+        return Ok(ExitCode::SUCCESS);
     }
-    a.out.check(true, true, true)?;
+    a.out.check(Trio { cert: true, key: true, csr: true })?;
     let ca = a.ca.load()?;
     // The profile is checked before a key is made.
     ca.ca.config().profile(a.ca.profile.as_deref())?;
@@ -71,7 +75,12 @@ pub fn run(a: Args) -> Result<()> {
     let issued = ca.sign_subject(&subject, a.ca.profile.as_deref())?;
     ca.record(&issued, Some(&generated.csr_der))?;
     io::warn(&issued.warnings);
-    a.out.emit(Some(&ca.with_chain(issued.to_pem())?), Some(&generated.csr_pem()), Some(&generated.key_pem()?))
+    a.out.emit(Pems {
+        cert: Some(&ca.with_chain(issued.to_pem())?),
+        key: Some(&generated.key_pem()?),
+        csr: Some(&generated.csr_pem()),
+    })?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `gencert -initca -ca-key KEY`: a new self-signed CA for an existing key
@@ -79,7 +88,7 @@ pub fn run(a: Args) -> Result<()> {
 /// section is ignored, with a warning if it differs. The key is not printed
 /// again: the certificate and CSR are.
 fn ca_for_key(a: &Args, request: &CsrRequest, req: &Validated, key_file: &str) -> Result<()> {
-    a.out.check(true, false, true)?;
+    a.out.check(Trio { cert: true, key: false, csr: true })?;
     let key = io::read_ca_key(key_file, &a.ca.passphrase)?;
     let algorithm = key.public_key().algorithm();
     if request.key.is_some() && req.key != algorithm {
@@ -93,7 +102,7 @@ fn ca_for_key(a: &Args, request: &CsrRequest, req: &Validated, key_file: &str) -
     let generated = generate::csr_for_key(&req, key, &mut io::rng())?;
     let issued = generate::self_signed_ca(&req, &generated, io::now(), &mut io::rng())?;
     io::warn(&issued.warnings);
-    a.out.emit(Some(&issued.to_pem()), Some(&generated.csr_pem()), None)
+    a.out.emit(Pems { cert: Some(&issued.to_pem()), key: None, csr: Some(&generated.csr_pem()) })
 }
 
 /// `gencert -renewca -ca CA -ca-key KEY`: see [`generate::renewed_root`].
@@ -111,10 +120,10 @@ fn renew_root(a: &Args) -> Result<()> {
     let (Some(ca_file), Some(key_file)) = (&a.ca.ca, &a.ca.ca_key) else {
         bail!("-renewca needs the root CA to renew: -ca ca.pem -ca-key ca-key.pem");
     };
-    a.out.check(true, false, false)?;
+    a.out.check(Trio { cert: true, key: false, csr: false })?;
     let ca = CaCert::parse(&io::read_input(ca_file)?, &io::display_name(ca_file))?;
     let key = io::read_ca_key(key_file, &a.ca.passphrase)?;
     let issued = generate::renewed_root(&ca, key, io::now(), &mut io::rng())?;
     io::warn(&issued.warnings);
-    a.out.emit(Some(&issued.to_pem()), None, None)
+    a.out.emit(Pems { cert: Some(&issued.to_pem()), key: None, csr: None })
 }

@@ -2,6 +2,7 @@
 //! (a file of serial numbers, the CA certificate and key, a lifetime).
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 use certkit_core::CaCert;
@@ -37,13 +38,14 @@ pub struct Args {
     cfssl: Vec<String>,
 }
 
-pub fn run(a: Args) -> Result<()> {
+pub fn run(a: Args) -> Result<ExitCode> {
     match (&a.ca_dir, a.cfssl.len()) {
-        (Some(dir), 0) => from_ledger(&a, dir),
-        (None, 3 | 4) => cfssl_form(&a),
+        (Some(dir), 0) => from_ledger(&a, dir)?,
+        (None, 3 | 4) => cfssl_form(&a)?,
         (Some(_), _) => bail!("give either --ca-dir or cfssl's SERIALS CA_CERT CA_KEY [LIFETIME], not both"),
         (None, _) => bail!("give --ca-dir DIR, or cfssl's form: certkit gencrl SERIALS CA_CERT CA_KEY [LIFETIME]"),
     }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn lifetime(text: Option<&str>) -> Result<std::time::Duration> {

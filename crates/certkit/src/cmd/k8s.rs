@@ -1,13 +1,15 @@
 //! `certkit k8s`: Kubernetes CertificateSigningRequest objects without jq,
 //! base64 or hand-written YAML.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use certkit_core::kube::{self, ManifestParams, Outcome, SignParams};
 use serde_json::Value;
 
-use super::CaArgs;
+use super::{CaArgs, LoadedCa};
+use crate::batch::{self, Destinations, Tally};
 use crate::io::{self, Output};
 
 /// Kubernetes CertificateSigningRequest objects: write them, check them, sign them.
@@ -133,21 +135,16 @@ struct SecretArgs {
     output: Format,
 }
 
-pub fn run(a: Args) -> Result<()> {
+pub fn run(a: Args) -> Result<ExitCode> {
     match a.command {
-        Command::Request(r) => request(r),
-        Command::Check(c) => check(c),
-        Command::Sign(s) => match sign(s)? {
-            None => Ok(()),
-            Some(summary) => {
-                // Everything sign() held (the CA key, the ledger's lock) is
-                // released by now; stdout was flushed when it was written.
-                eprintln!("certkit: {summary}");
-                std::process::exit(super::PARTLY_DONE);
-            }
-        },
-        Command::Secret(s) => secret(s),
+        Command::Request(r) => request(r)?,
+        Command::Check(c) => check(c)?,
+        // Everything sign() held (the CA key, the ledger's lock) is
+        // released by now; stdout was flushed when it was written.
+        Command::Sign(s) => return Ok(sign(s)?.exit_code()),
+        Command::Secret(s) => secret(s)?,
     }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn print<T: serde::Serialize>(value: &T, format: Format) -> Result<()> {
@@ -260,10 +257,10 @@ fn check(a: CheckArgs) -> Result<()> {
         match result {
             Ok(()) => io::outln(format_args!("{name}: meets the rules of {signer}"))?,
             // One object, one line.
-            Err(e) if total == 1 => bail!("{name}: {e:#}"),
+            Err(e) if total == 1 => bail!("{name}: {}", crate::hints::message(&e)),
             Err(e) => {
                 bad += 1;
-                eprintln!("certkit: {name}: {e:#}");
+                eprintln!("certkit: {name}: {}", crate::hints::message(&e));
             }
         }
     }
@@ -277,37 +274,61 @@ fn check(a: CheckArgs) -> Result<()> {
 }
 
 /// Signs what it can. An error means nothing was signed, printed or
-/// written; `Some(summary)` that some objects were and others were not.
-fn sign(a: SignArgs) -> Result<Option<String>> {
+/// written; [`batch::Outcome::Partly`] that some objects were and others were not.
+fn sign(a: SignArgs) -> Result<batch::Outcome> {
     if a.ca.hostname.is_some() {
         bail!("k8s sign takes the SANs from each object's CSR, as a Kubernetes signer must; drop --hostname");
     }
     let (objects, was_list) = read_objects(&a.input)?;
     let total = objects.len();
     if let Some(dir) = &a.out_dir {
-        // Names become file names: refuse any that could leave the folder,
-        // duplicates, and (without --force) files already there, before
-        // anything is signed.
-        let mut seen = std::collections::BTreeSet::new();
-        for o in &objects {
-            let name = kube::object_name(o);
-            kube::validate_path_name(&name, "metadata.name")
-                .map_err(|e| anyhow::anyhow!("{e}; sign it without --out-dir"))?;
-            if !seen.insert(name.clone()) {
-                bail!("two objects are both named `{}`; sign them separately", kube::shown_name(o));
-            }
-            if dir.is_dir() {
-                io::ensure_new([dir.join(format!("{name}.json")).as_path()], a.force)?;
-            }
-        }
-        // Made now, not after signing: a folder that cannot be made must not
-        // leave signed certificates in the ledger that were never written.
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        claim_files(dir, &objects, a.force)?;
     }
     let ca = a.ca.load()?;
+    let (signed, tally) = sign_objects(&ca, &a, objects)?;
+    // Nothing printed, nothing written.
+    tally.some_done("objects", "signed")?;
+    let count = signed.len();
+    let place = match &a.out_dir {
+        Some(dir) => write_objects(dir, &signed, a.force)?,
+        None => print_objects(signed, was_list && total > 1, tally.failed() > 0)?,
+    };
+    if tally.failed() > 0 {
+        return Ok(batch::Outcome::Partly(format!(
+            "{} of {total} objects were not signed (see above); the other {count} {} signed and {place}",
+            tally.failed(),
+            if count == 1 { "was" } else { "were" }
+        )));
+    }
+    Ok(batch::Outcome::Done)
+}
+
+/// With --out-dir, names become file names: refuses any that could leave
+/// the folder, duplicates, and (without --force) files already there,
+/// before anything is signed; then makes the folder.
+fn claim_files(dir: &Path, objects: &[Value], force: bool) -> Result<()> {
+    let mut dests = Destinations::in_folder(dir, force);
+    for o in objects {
+        let name = kube::object_name(o);
+        kube::validate_path_name(&name, "metadata.name")
+            .map_err(|e| anyhow::anyhow!("{e}; sign it without --out-dir"))?;
+        dests.claim(&dir.join(format!("{name}.json")), |_| {
+            format!("two objects are both named `{}`; sign them separately", kube::shown_name(o))
+        })?;
+    }
+    // Made now, not after signing: a folder that cannot be made must not
+    // leave signed certificates in the ledger that were never written.
+    io::make_folder(dir)
+}
+
+/// Signs each object in turn (the ledger records them in input order): the
+/// signed ones by name, and the tally. Each refusal is said on stderr; one
+/// object alone is refused as the error.
+fn sign_objects(ca: &LoadedCa, a: &SignArgs, objects: Vec<Value>) -> Result<(Vec<(String, Value)>, Tally)> {
+    let total = objects.len();
     let params = SignParams { profile: a.ca.profile.as_deref(), allow_unapproved: a.allow_unapproved };
     let mut signed = Vec::new();
-    let mut refused = 0usize;
+    let mut tally = Tally::new(total);
     for o in objects {
         let name = kube::object_name(&o);
         let shown = kube::shown_name(&o);
@@ -319,67 +340,58 @@ fn sign(a: SignArgs) -> Result<Option<String>> {
                     signed.push((name, object));
                     continue;
                 }
-                Err(e) => format!("{e:#}"),
+                Err(e) => crate::hints::message(&e),
             },
             Ok(Outcome::Refused(r)) => format!("{r}{}", crate::hints::for_refusal(&r)),
-            Err(e) => e.to_string(),
+            Err(e) => format!("{e}{}", crate::hints::for_core(&e).unwrap_or_default()),
         };
         // One object: its reason is the one line of the error.
         if total == 1 {
             bail!("{shown}: not signed: {reason}");
         }
-        refused += 1;
+        tally.fail();
         eprintln!("certkit: {shown}: not signed: {reason}");
     }
-    if signed.is_empty() {
-        // Nothing printed, nothing written.
-        bail!("none of the {total} objects was signed (see above)");
+    Ok((signed, tally))
+}
+
+/// Writes each signed object to DIR/NAME.json; says where they went.
+fn write_objects(dir: &Path, signed: &[(String, Value)], force: bool) -> Result<String> {
+    let outs: Vec<Output> = signed
+        .iter()
+        .map(|(name, obj)| -> Result<Output> {
+            Ok(Output::public(dir.join(format!("{name}.json")), format!("{}\n", serde_json::to_string_pretty(obj)?)))
+        })
+        .collect::<Result<_>>()?;
+    io::write_all(&outs, force)?;
+    for o in &outs {
+        eprintln!("certkit: wrote {}", o.path.display());
     }
-    let place = if let Some(dir) = &a.out_dir {
-        let outs: Vec<Output> = signed
-            .iter()
-            .map(|(name, obj)| -> Result<Output> {
-                Ok(Output::public(
-                    dir.join(format!("{name}.json")),
-                    format!("{}\n", serde_json::to_string_pretty(obj)?),
-                ))
-            })
-            .collect::<Result<_>>()?;
-        io::write_all(&outs, a.force)?;
-        for o in &outs {
-            eprintln!("certkit: wrote {}", o.path.display());
-        }
-        format!("written to {}", dir.display())
+    Ok(format!("written to {}", dir.display()))
+}
+
+/// Prints the signed objects: a List when `as_list`, else the one object.
+/// `kubectl replace --raw …/NAME/status` takes one object, so one object
+/// in (alone or as a List of one) is one object out; only a longer List
+/// comes back as a List. When `refused` some, a closed pipe is no error:
+/// what was not signed must still be said, with exit 3.
+fn print_objects(mut signed: Vec<(String, Value)>, as_list: bool, refused: bool) -> Result<String> {
+    let out = if as_list {
+        serde_json::json!({
+            "apiVersion": "v1",
+            "kind": "List",
+            "metadata": { "resourceVersion": "" },
+            "items": signed.into_iter().map(|(_, o)| o).collect::<Vec<_>>(),
+        })
     } else {
-        // `kubectl replace --raw …/NAME/status` takes one object, so one
-        // object in (alone or as a List of one) is one object out; only a
-        // longer List comes back as a List.
-        let out = if was_list && total > 1 {
-            serde_json::json!({
-                "apiVersion": "v1",
-                "kind": "List",
-                "metadata": { "resourceVersion": "" },
-                "items": signed.iter().map(|(_, o)| o.clone()).collect::<Vec<_>>(),
-            })
-        } else {
-            signed.remove(0).1
-        };
-        match print(&out, Format::Json) {
-            // The reader went away (`| head`): what was not signed must
-            // still be said, with exit 3.
-            Err(e) if refused > 0 && io::is_broken_pipe(&e) => {}
-            other => other?,
-        }
-        "printed".to_string()
+        signed.remove(0).1
     };
-    if refused > 0 {
-        return Ok(Some(format!(
-            "{refused} of {total} objects were not signed (see above); the other {} {} signed and {place}",
-            signed.len(),
-            if signed.len() == 1 { "was" } else { "were" }
-        )));
+    match print(&out, Format::Json) {
+        // The reader went away (`| head`).
+        Err(e) if refused && io::is_broken_pipe(&e) => {}
+        other => other?,
     }
-    Ok(None)
+    Ok("printed".to_string())
 }
 
 fn secret(a: SecretArgs) -> Result<()> {

@@ -1,6 +1,7 @@
 //! `certkit list`: what a CA directory issued.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use anyhow::Result;
 use certkit_core::ledger::Ledger;
@@ -28,7 +29,7 @@ pub struct Args {
     json: bool,
 }
 
-pub fn run(a: Args) -> Result<()> {
+pub fn run(a: Args) -> Result<ExitCode> {
     let d = CaDir::new(&a.ca_dir);
     let ledger = Ledger::parse(&cadir::read_ledger(&d)?)?;
     let now = io::now();
@@ -81,5 +82,5 @@ pub fn run(a: Args) -> Result<()> {
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(out.as_bytes())?;
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }

@@ -22,12 +22,9 @@ use certkit_core::PrivateKey;
 use certkit_core::SigningConfig;
 use certkit_core::{CaCert, Issued, Subject};
 
-use crate::io::{self, Output, PassphraseArgs};
+use std::path::PathBuf;
 
-/// The exit status of a command that did part of its work — signed some
-/// CSRs or objects (and printed or wrote them) and not others: 1 promises
-/// that nothing was printed or written, which is not so.
-pub const PARTLY_DONE: i32 = 3;
+use crate::io::{self, Files, PassphraseArgs, Pems, Trio};
 
 /// Makes the key a request asks for, with a spinner on a terminal. An RSA
 /// key's two primes are searched for on two threads: the search is the whole
@@ -68,43 +65,26 @@ pub struct OutArgs {
 
 impl OutArgs {
     /// Checks, before any work, that `-o NAME` is a base name and that the
-    /// files `emit` would write (the certificate, the key, the CSR, as
-    /// asked) are new or `--force` is given.
-    pub fn check(&self, cert: bool, key: bool, csr: bool) -> Result<()> {
+    /// files `emit` would write (those of the trio the command `makes`)
+    /// are new or `--force` is given.
+    pub fn check(&self, makes: Trio<bool>) -> Result<()> {
         let Some(name) = &self.out else { return Ok(()) };
         io::base_name(name, "-o")?;
-        let (cert_file, key_file, csr_file) = files(name);
-        let paths = [cert.then_some(cert_file), key.then_some(key_file), csr.then_some(csr_file)];
-        io::ensure_new(paths.iter().flatten().map(std::path::PathBuf::as_path), self.force)
+        io::ensure_new(Files::of(name).only(makes).iter().map(PathBuf::as_path), self.force)
     }
 
     /// Writes or prints the cfssl trio (what of it there is).
-    pub fn emit(&self, cert: Option<&str>, csr: Option<&str>, key: Option<&str>) -> Result<()> {
+    pub fn emit(&self, pems: Pems<'_>) -> Result<()> {
         let Some(name) = &self.out else {
-            return io::print_cfssl_json(cert, csr, key);
+            return io::print_cfssl_json(pems);
         };
-        let (cert_file, key_file, csr_file) = files(name);
-        let mut outs = Vec::new();
-        if let Some(c) = cert {
-            outs.push(Output::public(cert_file, c));
-        }
-        if let Some(k) = key {
-            outs.push(Output::secret(key_file, k));
-        }
-        if let Some(c) = csr {
-            outs.push(Output::public(csr_file, c));
-        }
+        let outs = Files::of(name).outputs(pems);
         io::write_all(&outs, self.force)?;
         for o in &outs {
             eprintln!("certkit: wrote {}", o.path.display());
         }
         Ok(())
     }
-}
-
-/// The files of base name NAME: NAME.pem, NAME-key.pem and NAME.csr.
-pub fn files(name: &str) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
-    (format!("{name}.pem").into(), format!("{name}-key.pem").into(), format!("{name}.csr").into())
 }
 
 /// The CA and policy flags shared by `gencert` and `sign`.

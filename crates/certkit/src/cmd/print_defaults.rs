@@ -1,5 +1,7 @@
 //! `certkit print-defaults`: starting points for a signing config and a CSR JSON.
 
+use std::process::ExitCode;
+
 use anyhow::{Result, bail};
 
 use crate::io;
@@ -59,13 +61,14 @@ const CSR: &str = r#"{
 }
 "#;
 
-pub fn run(a: Args) -> Result<()> {
+pub fn run(a: Args) -> Result<ExitCode> {
     match a.what.as_str() {
-        "config" => io::outln(format_args!("{CONFIG}")),
-        "csr" => io::outln(format_args!("{CSR}")),
-        "list" => io::outln(format_args!("Default configurations are available for:\n\tconfig\n\tcsr")),
+        "config" => io::outln(format_args!("{CONFIG}"))?,
+        "csr" => io::outln(format_args!("{CSR}"))?,
+        "list" => io::outln(format_args!("Default configurations are available for:\n\tconfig\n\tcsr"))?,
         other => bail!("no defaults for `{other}`; use `config`, `csr` or `list`"),
     }
+    Ok(ExitCode::SUCCESS)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! `certkit renew`: a fresh certificate for what the ledger recorded.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use base64ct::Encoding;
@@ -10,7 +11,8 @@ use certkit_core::pem;
 use certkit_core::{Role, Subject};
 
 use super::{CaArgs, OutArgs};
-use crate::io::{self, PassphraseArgs};
+use crate::batch::Tally;
+use crate::io::{self, PassphraseArgs, Pems, Trio};
 
 /// Renew a certificate the CA directory issued: same subject, SANs and
 /// profile, from the ledger; the same key (the recorded CSR) unless --new-key.
@@ -47,11 +49,12 @@ pub struct Args {
     out: OutArgs,
 }
 
-pub fn run(a: Args) -> Result<()> {
+pub fn run(a: Args) -> Result<ExitCode> {
     if let Some(window) = &a.expiring {
-        return bulk(&a, window);
+        bulk(&a, window)?;
+        return Ok(ExitCode::SUCCESS);
     }
-    a.out.check(true, a.new_key, true)?;
+    a.out.check(Trio { cert: true, key: a.new_key, csr: true })?;
     let cert_path = a.cert.clone().unwrap_or_default();
     let what = io::display_name(&cert_path);
     let old_der = pem::first_certificate(&io::read_input(&cert_path)?, &what)?;
@@ -98,7 +101,11 @@ pub fn run(a: Args) -> Result<()> {
     ca.record(&issued, Some(&csr_der))?;
     io::warn(&issued.warnings);
     let csr_pem = certkit_core::pem::encode(certkit_core::pem::CERTIFICATE_REQUEST, &csr_der);
-    a.out.emit(Some(&ca.with_chain(issued.to_pem())?), Some(&csr_pem), key_pem.as_deref().map(|k| k.as_str()))?;
+    a.out.emit(Pems {
+        cert: Some(&ca.with_chain(issued.to_pem())?),
+        key: key_pem.as_deref().map(|k| k.as_str()),
+        csr: Some(&csr_pem),
+    })?;
     // Only once the new certificate is out is the old one revoked.
     if a.revoke {
         let mut ledger =
@@ -111,7 +118,7 @@ pub fn run(a: Args) -> Result<()> {
             })?;
         }
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Renews every certificate due within `window`: the latest one for each
@@ -144,9 +151,9 @@ fn bulk(a: &Args, window: &str) -> Result<()> {
             .cloned()
             .collect()
     };
-    std::fs::create_dir_all(out_dir).with_context(|| format!("cannot create {}", out_dir.display()))?;
+    io::make_folder(out_dir)?;
     let bar = io::Progress::new(due.len() as u64, "renewing");
-    let mut failed = 0usize;
+    let mut tally = Tally::new(due.len());
     for record in &due {
         let result = (|| -> Result<PathBuf> {
             let csr_der = base64ct::Base64::decode_vec(&record.csr).context("the recorded CSR is not base64")?;
@@ -176,16 +183,21 @@ fn bulk(a: &Args, window: &str) -> Result<()> {
                 bar.line(format!("certkit: renewed {} ({}) -> {}", record.serial, record.subject, dest.display()))
             }
             Err(e) => {
-                failed += 1;
-                bar.line(format!("certkit: {} ({}): not renewed: {e:#}", record.serial, record.subject));
+                tally.fail();
+                bar.line(format!(
+                    "certkit: {} ({}): not renewed: {}",
+                    record.serial,
+                    record.subject,
+                    crate::hints::message(&e)
+                ));
             }
         }
         bar.inc();
     }
     bar.finish();
-    eprintln!("certkit: {} of {} due certificates renewed", due.len() - failed, due.len());
-    if failed > 0 {
-        bail!("{failed} certificates were not renewed (see above)");
+    eprintln!("certkit: {} renewed", tally.done_of("due certificates"));
+    if tally.failed() > 0 {
+        bail!("{} certificates were not renewed (see above)", tally.failed());
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! `certkit revoke`: record a revocation in a CA directory's ledger.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 use base64ct::Encoding;
@@ -28,7 +29,7 @@ pub struct Args {
     reason: String,
 }
 
-pub fn run(a: Args) -> Result<()> {
+pub fn run(a: Args) -> Result<ExitCode> {
     let reason = Reason::from_name(&a.reason)?;
     let serial = decimal(&parse_serial(&a.serial)?);
     let d = CaDir::new(&a.ca_dir);
@@ -62,5 +63,5 @@ pub fn run(a: Args) -> Result<()> {
         reason.name(),
         a.ca_dir.display()
     ))?;
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,12 +1,14 @@
 //! `certkit sign`: sign CSRs with a CA.
 
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use certkit_core::Csr;
 
-use super::{CaArgs, LoadedCa};
-use crate::io::{self, Output};
+use super::{CaArgs, LoadedCa, OutArgs};
+use crate::batch::{self, Destinations, Outcome, Tally};
+use crate::io::{self, Output, Pems, Trio};
 
 /// Sign CSRs (PEM or DER) with a CA. One CSR: cfssl's {"cert","csr"} JSON
 /// (or -o NAME). Several CSRs or a directory of *.csr / *.der files: NAME.pem
@@ -32,18 +34,14 @@ pub struct Args {
     pub force: bool,
 }
 
-pub fn run(a: Args) -> Result<()> {
-    if let Some(summary) = sign(a)? {
-        // Everything sign() held (the CA key, the ledger's lock) is released.
-        eprintln!("certkit: {summary}");
-        std::process::exit(super::PARTLY_DONE);
-    }
-    Ok(())
+pub fn run(a: Args) -> Result<ExitCode> {
+    // Everything sign() held (the CA key, the ledger's lock) is released
+    // before the exit status is known.
+    Ok(sign(a)?.exit_code())
 }
 
-/// Signs what the arguments name; `Some(summary)` when only some of several
-/// CSRs were signed.
-fn sign(a: Args) -> Result<Option<String>> {
+/// Signs what the arguments name; an error when nothing was signed.
+fn sign(a: Args) -> Result<Outcome> {
     if a.csrs.len() == 2 && a.csrs[1].ends_with(".json") {
         bail!(
             "{} looks like cfssl's SUBJECT file, which certkit does not take; put the subject in the CSR, or give only CSR files",
@@ -51,101 +49,82 @@ fn sign(a: Args) -> Result<Option<String>> {
         );
     }
     let inputs = expand(&a.csrs)?;
-    if let Some(name) = &a.out {
-        io::base_name(name, "-o")?;
-        io::ensure_new([super::files(name).0.as_path()], a.force)?;
-    }
+    // -o writes the certificate alone; cfssl's JSON holds the CSR too.
+    let out = OutArgs { out: a.out.clone(), force: a.force };
+    out.check(Trio { cert: true, key: false, csr: false })?;
     let ca = a.ca.load()?;
     let hosts = a.ca.hosts();
     let single = inputs.len() == 1 && a.out_dir.is_none() && !Path::new(&a.csrs[0]).is_dir();
     if single {
-        let path = &inputs[0];
-        let bytes = io::read_input(path)?;
-        let what = io::display_name(path);
-        let (pem, warnings) = sign_one(&ca, &a.ca, hosts.as_deref(), &bytes, &what)?;
-        io::warn(&warnings);
-        match &a.out {
-            Some(name) => {
-                let out = Output::public(super::files(name).0, pem);
-                io::write_all(core::slice::from_ref(&out), a.force)?;
-                eprintln!("certkit: wrote {}", out.path.display());
-            }
-            None => io::print_cfssl_json(Some(&pem), Some(&String::from_utf8_lossy(&bytes)), None)?,
-        }
-        return Ok(None);
+        sign_single(&ca, &a, hosts.as_deref(), &inputs[0], &out)?;
+        return Ok(Outcome::Done);
     }
     if a.out.is_some() {
         bail!("-o names one certificate; with several CSRs use --out-dir DIR");
     }
+    let dests = claim_destinations(&a, &inputs)?;
+    sign_many(&ca, &a, hosts.as_deref(), &inputs, &dests)
+}
+
+/// One CSR: its certificate printed as cfssl's JSON, or written by -o.
+fn sign_single(ca: &LoadedCa, a: &Args, hosts: Option<&[String]>, path: &str, out: &OutArgs) -> Result<()> {
+    let bytes = io::read_input(path)?;
+    let what = io::display_name(path);
+    let (pem, warnings) = sign_one(ca, &a.ca, hosts, &bytes, &what)?;
+    io::warn(&warnings);
+    let csr = String::from_utf8_lossy(&bytes);
+    out.emit(Pems { cert: Some(&pem), key: None, csr: a.out.is_none().then_some(&*csr) })
+}
+
+/// Several CSRs: every destination must be new, distinct, and not one of
+/// the inputs, before anything is signed.
+fn claim_destinations(a: &Args, inputs: &[String]) -> Result<Destinations> {
     if let Some(dir) = &a.out_dir {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        io::make_folder(dir)?;
     }
-    // Every destination must be new, distinct, and not one of the inputs.
-    let mut dests = std::collections::BTreeSet::new();
-    for path in &inputs {
+    let mut dests = Destinations::new(a.force);
+    for path in inputs {
         if path == "-" {
             bail!("standard input cannot be one of several CSRs; give files");
         }
-        let dest = destination(&a, path);
+        let dest = destination(a, path);
         if inputs.iter().any(|i| Path::new(i) == dest) {
             bail!("the certificate for {path} would replace the input {}; use --out-dir DIR", dest.display());
         }
-        if !dests.insert(dest.clone()) {
-            bail!("two CSRs would both be signed into {}; rename one or use separate runs", dest.display());
-        }
-        io::ensure_new([dest.as_path()], a.force)?;
+        dests.claim(&dest, |d| {
+            format!("two CSRs would both be signed into {}; rename one or use separate runs", d.display())
+        })?;
     }
-    // Each CSR is independent: sign them on every core. Results are
-    // reported in input order.
-    // Four workers a core: signing is CPU-bound, but each file is also
-    // fsynced, and concurrent fsyncs share journal commits.
-    let workers = (std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) * 4).min(inputs.len()).max(1);
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<Option<Result<PathBuf>>> = (0..inputs.len()).map(|_| None).collect();
-    let slots = std::sync::Mutex::new(&mut results);
-    let bar = io::Progress::new(inputs.len() as u64, "signing");
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(path) = inputs.get(i) else { break };
-                    let r = sign_to_file(&ca, &a, hosts.as_deref(), path);
-                    bar.inc();
-                    if let Ok(mut s) = slots.lock() {
-                        s[i] = Some(r);
-                    }
-                }
-            });
-        }
-    });
-    bar.finish();
-    // Each certificate was flushed to disk; now flush the directories' entries, once each.
-    for dir in dests.iter().map(|d| io::parent(d)).collect::<std::collections::BTreeSet<_>>() {
-        io::sync_dir(&dir);
-    }
-    let mut failed = 0usize;
+    Ok(dests)
+}
+
+/// Signs each CSR into its destination. Each CSR is independent: they are
+/// signed on every core, and reported in input order.
+fn sign_many(
+    ca: &LoadedCa,
+    a: &Args,
+    hosts: Option<&[String]>,
+    inputs: &[String],
+    dests: &Destinations,
+) -> Result<Outcome> {
+    let results = batch::in_parallel(inputs, "signing", |path| sign_to_file(ca, a, hosts, path));
+    // Each certificate was flushed to disk; now flush the directories' entries.
+    dests.sync_folders();
+    let mut tally = Tally::new(inputs.len());
     for (path, r) in inputs.iter().zip(results) {
         match r {
             Some(Ok(dest)) => eprintln!("certkit: {path} -> {}", dest.display()),
             Some(Err(e)) => {
-                failed += 1;
-                eprintln!("certkit: {path}: {e:#}");
+                tally.fail();
+                eprintln!("certkit: {path}: {}", crate::hints::message(&e));
             }
             None => {
-                failed += 1;
+                tally.fail();
                 eprintln!("certkit: {path}: not signed (a worker stopped)");
             }
         }
     }
-    if failed == inputs.len() {
-        bail!("none of the {failed} CSRs was signed (see above)");
-    }
-    if failed > 0 {
-        let total = inputs.len();
-        return Ok(Some(format!("{} of {total} CSRs were signed; the rest were not (see above)", total - failed)));
-    }
-    Ok(None)
+    tally.outcome("CSRs", "signed")
 }
 
 fn destination(a: &Args, path: &str) -> PathBuf {
