@@ -2,7 +2,9 @@
 //! dNSName holds, RFC 5280 §4.2.1.6) and Kubernetes' DNS-1123 subdomains
 //! (object names, signerNames). One label rule serves both:
 //!
-//! 1. A label is not empty (`..`, a leading dot) and at most 63 octets.
+//! 1. A label is not empty (`..`, a leading dot), and a host name's label
+//!    is at most 63 octets (RFC 1035 §2.3.4; Kubernetes' `IsDNS1123Subdomain`
+//!    limits only the whole name).
 //! 2. It holds letters, digits and `-` only — lowercase letters only for
 //!    Kubernetes, which compares names byte for byte.
 //! 3. It neither starts nor ends with `-`.
@@ -37,7 +39,7 @@ pub fn label_fault(label: &str, case: Case) -> Option<&'static str> {
     if label.is_empty() {
         return Some("a DNS name cannot have an empty label (`..`, or a leading dot)");
     }
-    if label.len() > MAX_LABEL {
+    if case == Case::Any && label.len() > MAX_LABEL {
         return Some("a DNS label is at most 63 characters");
     }
     let letter = |b: u8| match case {
@@ -146,10 +148,13 @@ mod tests {
         }
         assert_eq!(label_fault("Web", Case::Any), None);
         assert!(label_fault("Web", Case::Lower).unwrap().contains("lowercase"));
-        for bad in ["", "-a", "a-", "a_b", "a b", &"a".repeat(64)] {
+        for bad in ["", "-a", "a-", "a_b", "a b"] {
             assert!(label_fault(bad, Case::Any).is_some(), "{bad}");
             assert!(label_fault(bad, Case::Lower).is_some(), "{bad}");
         }
+        // 63 octets bound a host name's label, not a Kubernetes name's.
+        assert!(label_fault(&"a".repeat(64), Case::Any).is_some());
+        assert!(is_subdomain(&alloc::format!("{}.example", "a".repeat(64))));
         assert!(is_subdomain("my-svc.my-namespace"));
         for bad in ["", "My-svc", "a..b", ".a", "a.", &"a.".repeat(127)] {
             assert!(!is_subdomain(bad), "{bad}");
