@@ -402,7 +402,7 @@ impl Error {
 }
 
 impl fmt::Display for Error {
-    /// The message, with every control character escaped ([`Escaped`]):
+    /// The message, with every control character escaped (`text::Escaped`):
     /// the values it quotes come from untrusted input.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -42,7 +42,7 @@ mod text;
 pub use crate::ca::{Ca, CaKey};
 pub use crate::cfssl::profile::{Policy, SigningConfig};
 pub use crate::cfssl::request::{CaParams, CsrRequest, Validated};
-pub use crate::error::{Error, Result};
+pub use crate::error::{Category, Error, Result};
 pub use crate::issue::certificate::{CaCert, Issued, Role, Subject, Warning};
 pub use crate::pki::csr::Csr;
 pub use crate::pki::key::{Kdf, KeyAlgorithm, PrivateKey, PublicKey, RsaPrime, SignatureAlgorithm};

@@ -63,7 +63,7 @@ impl<W: fmt::Write> fmt::Write for Escaped<W> {
 macro_rules! display_escaped {
     ($type:ty) => {
         impl core::fmt::Display for $type {
-            /// Control characters escaped ([`crate::text::Escaped`]).
+            /// Control characters escaped (`text::Escaped`).
             fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
                 self.write(&mut crate::text::Escaped(f))
             }

@@ -311,7 +311,7 @@ fn has_effect(v: &Value) -> bool {
     }
 }
 
-/// A checked profile: what [`crate::issue`] applies.
+/// A checked profile: what issuance applies ([`crate::Ca`]).
 #[derive(Clone, Debug)]
 pub struct Policy {
     /// The profile's name (`default` for the default).

@@ -304,7 +304,7 @@ impl Warning {
 }
 
 /// What a certificate is in its CA's hierarchy. Decided by the path that
-/// issued it ([`crate::ca::Ca`]'s methods, [`crate::issue::generate`]) and
+/// issued it ([`crate::Ca`]'s methods, [`crate::generate`]) and
 /// recorded in the ledger, never guessed from a profile's name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]

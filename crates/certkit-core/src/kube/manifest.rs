@@ -67,7 +67,7 @@ pub struct ManifestParams {
 pub enum RequestWarning {
     /// A usage the CSR's key cannot have (RFC 8813 §3 for EC keys, RFC 8410
     /// §5 for Ed25519): issuance leaves it out, with
-    /// [`issue::Warning::DroppedUsage`].
+    /// [`crate::Warning::DroppedUsage`].
     UsageLeftOut {
         /// The usage, as the request spells it.
         usage: String,

@@ -34,7 +34,7 @@
 //!
 //!   Other signers follow the signing profile that names them (certkit's
 //!   `signer_name` profile field), whose usages must cover `spec.usages`.
-//! * [`sign`] signs one object read from `kubectl get csr -o json`: only an
+//! * [`crate::Ca::sign_kube_object`] signs one object read from `kubectl get csr -o json`: only an
 //!   approved one (an `Approved` condition with status `True`, and no
 //!   `Denied` or `Failed`), unless the caller allows unapproved ones for the
 //!   air-gapped flow; the certificate takes its usages from `spec.usages` and
