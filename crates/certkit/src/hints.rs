@@ -40,6 +40,16 @@ pub fn message(e: &anyhow::Error) -> String {
     text
 }
 
+/// An error about one of several inputs, as its line names it: the
+/// input's name once — in front, unless the error already names it (as a
+/// context, or as the core error's input).
+pub fn about(e: &anyhow::Error, input: &str) -> String {
+    let named = e
+        .chain()
+        .any(|c| c.downcast_ref::<Error>().map_or_else(|| c.to_string() == input, |core| core.input() == Some(input)));
+    if named { message(e) } else { format!("{input}: {}", message(e)) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,5 +63,16 @@ mod tests {
         );
         let plain = anyhow::Error::from(Error::EmptySubject);
         assert_eq!(message(&plain), Error::EmptySubject.to_string());
+    }
+
+    #[test]
+    fn one_of_several_inputs_is_named_once() {
+        let by_core = anyhow::Error::from(Error::CsrSignature.in_input("a.csr"));
+        assert!(about(&by_core, "a.csr").starts_with("a.csr: the CSR's signature"), "{}", about(&by_core, "a.csr"));
+        assert_eq!(about(&by_core, "a.csr").matches("a.csr").count(), 1);
+        let by_context = anyhow::Error::from(Error::EmptySubject).context("b.csr");
+        assert_eq!(about(&by_context, "b.csr").matches("b.csr").count(), 1);
+        let unnamed = anyhow::anyhow!("serial 1 is already in the ledger");
+        assert_eq!(about(&unnamed, "c.csr"), "c.csr: serial 1 is already in the ledger");
     }
 }

@@ -116,7 +116,7 @@ fn sign_many(
             Some(Ok(dest)) => eprintln!("certkit: {path} -> {}", dest.display()),
             Some(Err(e)) => {
                 tally.fail();
-                eprintln!("certkit: {path}: {}", crate::hints::message(&e));
+                eprintln!("certkit: {}", crate::hints::about(&e, path));
             }
             None => {
                 tally.fail();
