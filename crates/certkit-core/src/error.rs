@@ -18,9 +18,6 @@ use crate::text::Escaped;
 /// Result with certkit's [`Error`].
 pub type Result<T, E = Error> = core::result::Result<T, E>;
 
-/// What `kubectl get csr -o json` (or `-o yaml`) output must be, and how to get it.
-pub(crate) const GET_CSR: &str = "give the output of `kubectl get csr NAME -o json` (or -o yaml)";
-
 /// Refuses an input larger than [`crate::MAX_INPUT_LEN`] before any parser
 /// sees it: the one size check of every reader of PEM, DER and JSON.
 pub(crate) fn within_limit(input: &[u8], what: &str) -> Result<()> {
@@ -226,10 +223,11 @@ pub enum Error {
         /// Why.
         reason: String,
     },
-    /// A profile asked to make an intermediate CA does not make CAs.
+    /// A profile asked to make an intermediate CA does not make CAs
+    /// (composed in `ca`, where it arises).
     NotACaProfile {
-        /// The profile's name.
-        name: String,
+        /// Which profile, and how to make it a CA profile.
+        detail: String,
     },
     /// The CA certificate does not match the CA key.
     CaKeyMismatch,
@@ -273,18 +271,19 @@ pub enum Error {
     },
     /// Input given where `kubectl get csr` output was expected is empty, or
     /// is something else (often the CSR itself, from which an object is made).
+    /// Its message is composed where it arises (`kube`), so a module
+    /// that never reads objects carries none of its text.
     NotKubeObject {
-        /// What it is ("a PEM CERTIFICATE REQUEST"); empty when it is empty.
-        found: String,
-        /// Whether it is a CSR.
+        /// What the input is and what to give instead, after its name
+        /// ("is a PEM CERTIFICATE REQUEST, not a … object; make one from it").
+        detail: String,
+        /// Whether it is a CSR (from which an object can be made).
         csr: bool,
     },
-    /// A Secret would hold a CA's signing key.
+    /// A Secret would hold a CA's signing key (composed in `kube` too).
     CaKeyInSecret {
-        /// The CA certificate's CN.
-        cn: String,
-        /// The key's input name.
-        key: String,
+        /// Whose key it is and why that is refused.
+        detail: String,
     },
     /// A ledger line is damaged.
     LedgerCorrupt {
@@ -414,7 +413,7 @@ impl fmt::Display for Error {
 
 impl Error {
     /// Writes the message, naming the input as `what`.
-    fn write(&self, f: &mut impl fmt::Write, what: &str) -> fmt::Result {
+    fn write(&self, f: &mut dyn fmt::Write, what: &str) -> fmt::Result {
         match self {
             Error::In { input, error } => error.write(f, input),
             Error::InputTooLarge { len, max } => write!(
@@ -501,10 +500,7 @@ impl Error {
                 write!(f, "profile `{name}` is not in the signing config; available: {available}")
             }
             Error::Config { field, reason } => write!(f, "{field}: {reason}"),
-            Error::NotACaProfile { name } => write!(
-                f,
-                "profile `{name}` does not make CAs; give it \"ca_constraint\": {{\"is_ca\": true}} and \"cert sign\", or choose a CA profile"
-            ),
+            Error::NotACaProfile { detail } => f.write_str(detail),
             Error::CaKeyMismatch => write!(
                 f,
                 "the CA key does not match the CA certificate's public key; give the key that belongs to this certificate"
@@ -541,23 +537,8 @@ impl Error {
                 f,
                 "the CA's ledger is damaged at line {line}: {detail}; nothing will be signed until it is fixed"
             ),
-            Error::NotKubeObject { found, csr } => {
-                let get = GET_CSR;
-                match (found.as_str(), csr) {
-                    ("", _) => write!(f, "{what} is empty; {get}"),
-                    (found, true) => write!(
-                        f,
-                        "{what} is {found}, not a Kubernetes CertificateSigningRequest object; make one from it"
-                    ),
-                    (found, false) => {
-                        write!(f, "{what} is {found}, not a Kubernetes CertificateSigningRequest object; {get}")
-                    }
-                }
-            }
-            Error::CaKeyInSecret { cn, key } => write!(
-                f,
-                "{what}: `{cn}` is a CA certificate, so {key} is the CA's signing key, and a Secret shares it with everyone who may read Secrets in the namespace; give a server or client certificate signed by the CA"
-            ),
+            Error::NotKubeObject { detail, .. } => write!(f, "{what} {detail}"),
+            Error::CaKeyInSecret { detail } => write!(f, "{what}: {detail}"),
             Error::RsaPrimes => write!(f, "these two RSA primes cannot make a key; generate new ones"),
             Error::Crypto { op, detail } => write!(f, "{op} failed: {detail}"),
         }

@@ -181,7 +181,10 @@ impl<K: CaKey> Ca<K> {
             Some(name) => {
                 let policy = self.config.profile(Some(name))?;
                 if !policy.is_ca {
-                    return Err(Error::NotACaProfile { name: name.into() });
+                    let detail = alloc::format!(
+                        "profile `{name}` does not make CAs; give it \"ca_constraint\": {{\"is_ca\": true}} and \"cert sign\", or choose a CA profile"
+                    );
+                    return Err(Error::NotACaProfile { detail });
                 }
                 policy.clone()
             }

@@ -275,7 +275,7 @@ pub enum Warning {
 crate::text::display_escaped!(Warning);
 
 impl Warning {
-    fn write(&self, f: &mut impl fmt::Write) -> fmt::Result {
+    fn write(&self, f: &mut dyn fmt::Write) -> fmt::Result {
         match self {
             Warning::DroppedUsage { usage, key } => {
                 write!(f, "left out the `{usage}` usage: {key} keys cannot have it (RFC 5480/8813, RFC 8410)")

@@ -79,7 +79,7 @@ pub enum RequestWarning {
 crate::text::display_escaped!(RequestWarning);
 
 impl RequestWarning {
-    fn write(&self, f: &mut impl fmt::Write) -> fmt::Result {
+    fn write(&self, f: &mut dyn fmt::Write) -> fmt::Result {
         match self {
             RequestWarning::UsageLeftOut { usage, key } => write!(
                 f,

@@ -70,6 +70,9 @@ pub use manifest::{
     usage_warnings,
 };
 use object::{ObjectView, approval};
+/// What `kubectl get csr -o json` (or `-o yaml`) output must be, and how to get it.
+const GET_CSR: &str = "give the output of `kubectl get csr NAME -o json` (or -o yaml)";
+
 pub use object::{check_object_input, object_name, objects, shown_name};
 use rules::check_usages;
 pub use rules::{Refusal, check_object, check_signer_rules, default_usages};

@@ -7,8 +7,7 @@ use alloc::vec::Vec;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{API_VERSION, KIND, LEGACY_UNKNOWN, Refusal, validate_object_name};
-use crate::error::GET_CSR;
+use super::{API_VERSION, GET_CSR, KIND, LEGACY_UNKNOWN, Refusal, validate_object_name};
 use crate::pki::pem;
 use crate::{Error, Result};
 
@@ -59,7 +58,18 @@ pub(super) struct Condition {
 /// a PEM file (a CSR, a certificate, a key) or binary DER
 /// ([`Error::NotKubeObject`], which says what the input is).
 pub fn check_object_input(input: &[u8], what: &str) -> Result<()> {
-    let refuse = |found: &str, csr: bool| Err(Error::NotKubeObject { found: found.into(), csr }.in_input(what));
+    let refuse = |found: &str, csr: bool| {
+        let detail = match (found, csr) {
+            ("", _) => alloc::format!("is empty; {GET_CSR}"),
+            (found, true) => {
+                alloc::format!("is {found}, not a Kubernetes CertificateSigningRequest object; make one from it")
+            }
+            (found, false) => {
+                alloc::format!("is {found}, not a Kubernetes CertificateSigningRequest object; {GET_CSR}")
+            }
+        };
+        Err(Error::NotKubeObject { detail, csr }.in_input(what))
+    };
     let first = input.iter().position(|b| !b.is_ascii_whitespace());
     let Some(first) = first else {
         return refuse("", false);

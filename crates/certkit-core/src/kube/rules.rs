@@ -70,7 +70,7 @@ pub enum Refusal {
 crate::text::display_escaped!(Refusal);
 
 impl Refusal {
-    fn write(&self, f: &mut impl fmt::Write) -> fmt::Result {
+    fn write(&self, f: &mut dyn fmt::Write) -> fmt::Result {
         match self {
             Refusal::Denied { why } => write!(f, "it was denied ({why}); it will not be signed"),
             Refusal::Failed { why } => write!(f, "it has failed ({why}); create a new request"),

@@ -72,7 +72,11 @@ pub fn tls_secret(p: &SecretParams<'_>) -> Result<TlsSecret> {
         });
     }
     if is_ca(&cert) && !p.allow_ca_key {
-        return Err(Error::CaKeyInSecret { cn, key: p.key_what.into() }.in_input(p.cert_what));
+        let detail = alloc::format!(
+            "`{cn}` is a CA certificate, so {} is the CA's signing key, and a Secret shares it with everyone who may read Secrets in the namespace; give a server or client certificate signed by the CA",
+            p.key_what
+        );
+        return Err(Error::CaKeyInSecret { detail }.in_input(p.cert_what));
     }
     // Re-encoded, so only certificates go into tls.crt and ca.crt, as PEM,
     // and the key as PKCS#8 PEM, whatever form the files had.
