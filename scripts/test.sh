@@ -32,13 +32,29 @@ export CERTKIT_KUBERNETES_VALIDATE="$kv/bin/kubernetes-validate"
 openssl version
 cargo --version
 
-step "supply chain: licenses, bans, sources (cargo deny; advisories need the RustSec database, which this network cannot fetch)"
+step "supply chain: advisories (RustSec snapshot, offline), licenses, bans, sources (cargo deny)"
 if ! command -v cargo-deny >/dev/null 2>&1; then
-  cargo install cargo-deny --locked --version 0.19.0 -q || echo "WARNING: cargo-deny could not be installed; supply-chain check skipped"
+  cargo install cargo-deny --locked --version 0.19.0 -q
 fi
-if command -v cargo-deny >/dev/null 2>&1; then
-  cargo deny --log-level error check licenses bans sources
+# The advisory database: a snapshot beside the project (../shared), since
+# this network cannot fetch it; extracted where deny.toml's db-path points,
+# under the folder name cargo-deny derives from the database's URL.
+advisory_tarball="${CERTKIT_ADVISORY_DB_TARBALL:-../shared/rustsec-advisory-db.tar.gz}"
+if [ ! -f "$advisory_tarball" ]; then
+  echo "test.sh: the RustSec advisory snapshot $advisory_tarball is missing; put it there (see SECURITY.md) or set CERTKIT_ADVISORY_DB_TARBALL" >&2
+  exit 1
 fi
+export CERTKIT_ADVISORY_DBS="$PWD/target/advisory-dbs"
+db="$CERTKIT_ADVISORY_DBS/advisory-db-3157b0e258782691"
+if [ ! -d "$db/.git" ] || [ "$advisory_tarball" -nt "$db/.git" ]; then
+  rm -rf "$db" "$CERTKIT_ADVISORY_DBS/extract"
+  mkdir -p "$CERTKIT_ADVISORY_DBS/extract"
+  tar xzf "$advisory_tarball" --no-same-owner -C "$CERTKIT_ADVISORY_DBS/extract"
+  mv "$CERTKIT_ADVISORY_DBS/extract/advisory-db" "$db"
+  rmdir "$CERTKIT_ADVISORY_DBS/extract"
+fi
+echo "RustSec advisory database snapshot: $(git -C "$db" log -1 --format='%cd, commit %h' --date=short)"
+cargo deny --log-level warn check --disable-fetch advisories licenses bans sources
 
 step "rustfmt"
 cargo fmt --all --check
