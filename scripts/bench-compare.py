@@ -64,6 +64,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench import hyperfine_results  # noqa: E402  (scripts/bench.py: one way to run hyperfine)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 N_BATCH = 500
 N_LEDGER = 100
@@ -80,13 +83,7 @@ def loadavg():
 
 def hyperfine(cwd, commands, runs, warmup, prepare=None):
     """Each command's list of wall-clock seconds, one per run."""
-    out = os.path.join(cwd, "hf.json")
-    args = ["hyperfine", "-N", "--style", "none", "-w", str(warmup), "-r", str(runs), "--export-json", out]
-    if prepare:
-        args += ["--prepare", prepare]
-    subprocess.run(args + commands, cwd=cwd, check=True, capture_output=True)
-    with open(out) as f:
-        return [r["times"] for r in json.load(f)["results"]]
+    return [r["times"] for r in hyperfine_results(cwd, commands, runs, warmup, prepare)]
 
 
 def interleaved(cwd, cmd_b, cmd_a, rounds, runs, warmup, prepare=None):

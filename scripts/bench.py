@@ -24,15 +24,20 @@ def sh(cmd, cwd, stdin=None):
     return subprocess.run(cmd, cwd=cwd, input=stdin, check=True, capture_output=True).stdout
 
 
-def hyperfine(cwd, commands, runs, warmup=5, prepare=None):
-    """Median seconds for each command."""
+def hyperfine_results(cwd, commands, runs, warmup=5, prepare=None):
+    """hyperfine's result for each command (its `times`, `median`, …)."""
     out = os.path.join(cwd, "hf.json")
     args = ["hyperfine", "-N", "--style", "none", "-w", str(warmup), "-r", str(runs), "--export-json", out]
     if prepare:
         args += ["--prepare", prepare]
     subprocess.run(args + commands, cwd=cwd, check=True, capture_output=True)
     with open(out) as f:
-        return [r["median"] for r in json.load(f)["results"]]
+        return json.load(f)["results"]
+
+
+def hyperfine(cwd, commands, runs, warmup=5, prepare=None):
+    """Median seconds for each command."""
+    return [r["median"] for r in hyperfine_results(cwd, commands, runs, warmup, prepare)]
 
 
 def peak_rss_kb(cwd, cmd):

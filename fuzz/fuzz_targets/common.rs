@@ -1,7 +1,7 @@
 //! A CA made once per fuzzing process.
 use std::sync::OnceLock;
 
-use certkit_core::{Ca, CsrRequest, PrivateKey, SigningConfig};
+use certkit_core::{Ca, CaCert, CsrRequest, PrivateKey, SigningConfig};
 
 pub fn rng() -> rand_core::UnwrapErr<getrandom::SysRng> {
     rand_core::UnwrapErr(getrandom::SysRng)
@@ -18,5 +18,5 @@ pub fn ca(config: SigningConfig) -> Ca {
         (issued.der, g.key.to_pkcs8_pem().unwrap().to_string())
     });
     let key = PrivateKey::from_bytes(key_pem.as_bytes(), None, "ca-key").unwrap();
-    Ca::new(der, "ca", key, config).unwrap()
+    Ca::new(CaCert::parse(der, "ca").unwrap(), key, config).unwrap()
 }

@@ -6,7 +6,7 @@ use std::hint::black_box;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use certkit_core::generate;
-use certkit_core::{Ca, Csr, CsrRequest, KeyAlgorithm, PrivateKey, SigningConfig, UnixTime};
+use certkit_core::{Ca, CaCert, Csr, CsrRequest, KeyAlgorithm, PrivateKey, SigningConfig, UnixTime};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn rng() -> rand_core::UnwrapErr<getrandom::SysRng> {
@@ -25,7 +25,7 @@ fn make_ca(algo: &str, size: u32) -> Ca {
     let req = request(&format!(r#"{{"CN":"Bench CA","key":{{"algo":"{algo}","size":{size}}}}}"#), true);
     let g = generate::key_and_csr(&req, &mut rng()).unwrap();
     let issued = generate::self_signed_ca(&req, &g, now(), &mut rng()).unwrap();
-    Ca::new(&issued.der, "ca", g.key, SigningConfig::default()).unwrap()
+    Ca::new(CaCert::parse(&issued.der, "ca").unwrap(), g.key, SigningConfig::default()).unwrap()
 }
 
 fn benches(c: &mut Criterion) {

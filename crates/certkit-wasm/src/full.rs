@@ -85,10 +85,10 @@ pub fn sign(
     // The profile is checked before the CSR and the CA.
     config.profile(profile.as_deref()).map_err(fail)?;
     let csr = Csr::parse(csr, "the CSR").map_err(fail)?;
-    CaCert::parse(ca_cert, "the CA certificate").map_err(fail)?;
+    let cert = CaCert::parse(ca_cert, "the CA certificate").map_err(fail)?;
     let key = PrivateKey::from_bytes(ca_key, None, "the CA key").map_err(plain_key)?;
     // Online: a caller may time the signatures, so RSA is blinded.
-    let ca = Ca::new(ca_cert, "the CA certificate", key, config).map_err(fail)?.blinded();
+    let ca = Ca::new(cert, key, config).map_err(fail)?.blinded();
     let issued = ca.sign_csr(&csr, profile.as_deref(), None, now(), &mut rng()).map_err(fail)?;
     let mut out = vec![issued.to_pem()];
     out.extend(issued.warnings.iter().map(ToString::to_string));

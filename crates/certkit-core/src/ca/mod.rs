@@ -34,6 +34,7 @@ use crate::issue::crl::{self, Revoked};
 use crate::pki::csr::Csr;
 use crate::pki::key::{PrivateKey, PublicKey};
 use crate::pki::pem;
+use crate::pki::signer::ToBeSigned;
 use crate::pki::time::UnixTime;
 use crate::{Error, Result};
 
@@ -60,7 +61,9 @@ impl CaKey for PrivateKey {
 /// A CA ready to sign: its certificate, its key and its signing config.
 pub struct Ca<K: CaKey = PrivateKey> {
     cert: CaCert,
-    file: Vec<u8>,
+    /// [`CaCert::chain`], read once (a CA file whose chain cannot be read
+    /// fails only where a chain is asked for, as before).
+    chain: Result<Vec<Vec<u8>>>,
     key: K,
     config: SigningConfig,
     blinded: bool,
@@ -73,13 +76,13 @@ impl<K: CaKey> core::fmt::Debug for Ca<K> {
 }
 
 impl<K: CaKey> Ca<K> {
-    /// Reads the CA certificate (the first certificate of `cert_file`, PEM
-    /// or DER; the rest is its chain), checks it can issue, and checks that
-    /// `key` is its key.
-    pub fn new(cert_file: &[u8], what: &str, key: K, config: SigningConfig) -> Result<Self> {
-        let cert = CaCert::parse(cert_file, what)?;
+    /// A CA from its certificate ([`CaCert::parse`], which a front end
+    /// calls before it reads or decrypts the key), checking that `key` is
+    /// its key.
+    pub fn new(cert: CaCert, key: K, config: SigningConfig) -> Result<Self> {
         cert.check_key(key.public_key())?;
-        Ok(Ca { cert, file: cert_file.to_vec(), key, config, blinded: false })
+        let chain = cert.chain();
+        Ok(Ca { cert, chain, key, config, blinded: false })
     }
 
     /// Signs with RSA blinding: for a CA whose signing a remote caller may
@@ -94,28 +97,16 @@ impl<K: CaKey> Ca<K> {
         &self.cert
     }
 
-    /// The CA certificate file as read: the certificate, then its chain.
-    pub fn file(&self) -> &[u8] {
-        &self.file
-    }
-
     /// The signing config.
     pub fn config(&self) -> &SigningConfig {
         &self.config
     }
 
-    /// The intermediates to send after what this CA signs (DER), from the
-    /// CA file: this CA if it is not a root, then each certificate that
-    /// issued the previous one, up to (not including) the root.
-    pub fn chain(&self) -> Result<Vec<Vec<u8>>> {
-        issue::chain(&self.cert, &self.file, "the CA file")
-    }
-
-    /// A PEM certificate followed by [`Ca::chain`].
+    /// A PEM certificate followed by the CA's chain ([`CaCert::chain`]).
     pub fn with_chain(&self, leaf_pem: String) -> Result<String> {
         let mut out = leaf_pem;
-        for der in self.chain()? {
-            out.push_str(&pem::encode(pem::CERTIFICATE, &der));
+        for der in self.chain.as_ref().map_err(Clone::clone)? {
+            out.push_str(&pem::encode(pem::CERTIFICATE, der));
         }
         Ok(out)
     }
@@ -130,8 +121,14 @@ impl<K: CaKey> Ca<K> {
         rng: &mut R,
     ) -> Result<Issued> {
         let (tbs, warnings) = issue::prepare(subject, policy, Issuer::Ca(&self.cert), self.key.public_key(), now, rng)?;
+        Ok(Issued { der: self.sign_tbs(tbs, rng)?, warnings, role, profile: policy.name.clone() })
+    }
+
+    /// The key signs `tbs`; the signature is verified against the CA's
+    /// public key before the structure is assembled.
+    fn sign_tbs<R: CryptoRng + ?Sized>(&self, tbs: ToBeSigned, rng: &mut R) -> Result<Vec<u8>> {
         let signature = self.key.sign(tbs.bytes(), self.blinded, rng)?;
-        Ok(Issued { der: tbs.assemble(&signature)?, warnings, role, profile: policy.name.clone() })
+        tbs.assemble(&signature)
     }
 
     /// Signs a subject under a profile of the config (`None`: its default).
@@ -231,9 +228,7 @@ impl<K: CaKey> Ca<K> {
         next_update: UnixTime,
         rng: &mut R,
     ) -> Result<Vec<u8>> {
-        let tbs = crl::prepare(&self.cert, revoked, number, this_update, next_update)?;
-        let signature = self.key.sign(tbs.bytes(), self.blinded, rng)?;
-        tbs.assemble(&signature)
+        self.sign_tbs(crl::prepare(&self.cert, revoked, number, this_update, next_update)?, rng)
     }
 }
 
@@ -276,9 +271,9 @@ mod tests {
     fn a_ca_checks_its_key_once_and_every_path_records_its_role() {
         let (der, key) = root("Root");
         let (_, other) = root("Other");
-        let e = Ca::new(&der, "ca.pem", other, SigningConfig::default()).unwrap_err();
+        let e = Ca::new(CaCert::parse(&der, "ca.pem").unwrap(), other, SigningConfig::default()).unwrap_err();
         assert_eq!(e, Error::CaKeyMismatch);
-        let ca = Ca::new(&der, "ca.pem", key, SigningConfig::default()).unwrap();
+        let ca = Ca::new(CaCert::parse(&der, "ca.pem").unwrap(), key, SigningConfig::default()).unwrap();
 
         let (leaf, _) = subject("web");
         let issued = ca.sign_subject(&leaf, None, NOW, &mut rng()).unwrap();
@@ -299,7 +294,8 @@ mod tests {
         let (new_root, _) = subject("Root");
         let cross = ca.cross_sign(&new_root.public_key, Duration::from_secs(86_400), NOW, &mut rng()).unwrap();
         assert_eq!(cross.role, Role::Cross);
-        let int_ca = Ca::new(&issued.der, "int.pem", int_key, SigningConfig::default()).unwrap();
+        let int_ca =
+            Ca::new(CaCert::parse(&issued.der, "int.pem").unwrap(), int_key, SigningConfig::default()).unwrap();
         let e = int_ca.cross_sign(&new_root.public_key, Duration::from_secs(60), NOW, &mut rng()).unwrap_err();
         assert_eq!(e, Error::NotARoot);
     }
@@ -307,7 +303,7 @@ mod tests {
     #[test]
     fn the_ledger_records_the_role_and_reads_it_from_old_records_certificates() {
         let (der, key) = root("Root");
-        let ca = Ca::new(&der, "ca.pem", key, SigningConfig::default()).unwrap();
+        let ca = Ca::new(CaCert::parse(&der, "ca.pem").unwrap(), key, SigningConfig::default()).unwrap();
         let (leaf, _) = subject("web");
         let leaf = ca.sign_subject(&leaf, None, NOW, &mut rng()).unwrap();
         let (int, _) = subject("Int");

@@ -377,24 +377,9 @@ impl Policy {
     /// anything else.
     pub fn cfssl_default() -> Policy {
         Policy {
-            name: "default".into(),
             key_usage: alloc::vec![KeyUsages::DigitalSignature, KeyUsages::KeyEncipherment],
             ext_key_usage: alloc::vec![oid::EKU_SERVER_AUTH, oid::EKU_CLIENT_AUTH],
-            expiry: DEFAULT_EXPIRY,
-            backdate: DEFAULT_BACKDATE,
-            not_before: None,
-            not_after: None,
-            is_ca: false,
-            path_len: None,
-            name_whitelist: None,
-            crl_url: None,
-            ocsp_url: None,
-            issuer_urls: Vec::new(),
-            ocsp_no_check: false,
-            signer_name: None,
-            ignored: Vec::new(),
-            policies: Vec::new(),
-            unused_profiles: Vec::new(),
+            ..Policy::bare("default", DEFAULT_EXPIRY, DEFAULT_BACKDATE)
         }
     }
 
@@ -402,15 +387,26 @@ impl Policy {
     /// `cert sign` + `crl sign`, cA=TRUE.
     pub fn root_ca(expiry: Duration, backdate: Duration, path_len: Option<u8>) -> Policy {
         Policy {
-            name: "initca".into(),
             key_usage: alloc::vec![KeyUsages::KeyCertSign, KeyUsages::CRLSign],
+            is_ca: true,
+            path_len,
+            ..Policy::bare("initca", expiry, backdate)
+        }
+    }
+
+    /// A policy with a name and a lifetime and nothing else: no usage, not
+    /// a CA, no URLs. The two built-in policies above start from it.
+    fn bare(name: &str, expiry: Duration, backdate: Duration) -> Policy {
+        Policy {
+            name: name.into(),
+            key_usage: Vec::new(),
             ext_key_usage: Vec::new(),
             expiry,
             backdate,
             not_before: None,
             not_after: None,
-            is_ca: true,
-            path_len,
+            is_ca: false,
+            path_len: None,
             name_whitelist: None,
             crl_url: None,
             ocsp_url: None,

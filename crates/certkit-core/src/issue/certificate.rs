@@ -121,6 +121,8 @@ impl Subject {
 pub struct CaCert {
     cert: Certificate,
     der: Vec<u8>,
+    /// The file it was read from: the certificate, then its chain.
+    file: Vec<u8>,
     public_key: PublicKey,
     key_id: Vec<u8>,
     path_len: Option<u8>,
@@ -132,6 +134,7 @@ pub struct CaCert {
 impl CaCert {
     /// Reads the first certificate of a PEM or DER file and checks it can
     /// issue: basicConstraints cA=TRUE, and keyCertSign if keyUsage is present.
+    /// The rest of the file is its chain ([`CaCert::chain`]).
     pub fn parse(input: &[u8], what: &str) -> Result<CaCert> {
         let der = pem::first_certificate(input, what)?;
         let cert = Certificate::from_der(&der).map_err(|e| Error::Der { detail: e.to_string() }.in_input(what))?;
@@ -154,6 +157,7 @@ impl CaCert {
         };
         let v = tbs.validity();
         Ok(CaCert {
+            file: input.to_vec(),
             not_before: UnixTime::from_x509(&v.not_before),
             not_after: UnixTime::from_x509(&v.not_after),
             path_len: bc.path_len_constraint,
@@ -216,6 +220,39 @@ impl CaCert {
     /// Whether the CA may sign CRLs (keyUsage absent, or with cRLSign).
     pub fn can_sign_crls(&self) -> bool {
         self.crl_sign
+    }
+
+    /// The CA file as read: the certificate, then its chain.
+    pub fn file(&self) -> &[u8] {
+        &self.file
+    }
+
+    /// The intermediates to send after what this CA signs (DER): this CA
+    /// if it is not a root, then each certificate of its file that issued
+    /// the previous one, until a self-signed root (never sent) or a gap.
+    pub fn chain(&self) -> Result<Vec<Vec<u8>>> {
+        let what = "the CA file";
+        let decode = |der: &[u8]| {
+            <x509_cert::Certificate as der::Decode>::from_der(der)
+                .map_err(|e| Error::Der { detail: e.to_string() }.in_input(what))
+        };
+        let mut pool = Vec::new();
+        if pem::is_pem(&self.file) {
+            for b in pem::blocks(&self.file, what)?.iter().filter(|b| b.label == pem::CERTIFICATE) {
+                pool.push((b.der.clone(), decode(&b.der)?));
+            }
+        }
+        let mut out = Vec::new();
+        let mut current = (self.der.clone(), self.cert.clone());
+        while current.1.tbs_certificate().issuer() != current.1.tbs_certificate().subject() && out.len() < 8 {
+            out.push(current.0.clone());
+            let issuer = current.1.tbs_certificate().issuer().clone();
+            match pool.iter().find(|(_, c)| c.tbs_certificate().subject() == &issuer) {
+                Some(next) => current = next.clone(),
+                None => break,
+            }
+        }
+        Ok(out)
     }
 
     /// Refuses a key that does not belong to this certificate.
@@ -665,33 +702,6 @@ fn certificate_policies(policies: &[crate::cfssl::profile::CertPolicy]) -> Resul
         });
     }
     x509_cert::ext::pkix::CertificatePolicies(infos).to_der().map_err(enc)
-}
-
-/// The intermediates to send after the leaf: starting from the signing CA,
-/// each certificate of the CA file that issued the previous one, until a
-/// self-signed root (which is never sent) or a gap.
-pub fn chain(ca: &CaCert, ca_file: &[u8], what: &str) -> Result<Vec<Vec<u8>>> {
-    let decode = |der: &[u8]| {
-        <x509_cert::Certificate as der::Decode>::from_der(der)
-            .map_err(|e| Error::Der { detail: e.to_string() }.in_input(what))
-    };
-    let mut pool = Vec::new();
-    if pem::is_pem(ca_file) {
-        for b in pem::blocks(ca_file, what)?.iter().filter(|b| b.label == pem::CERTIFICATE) {
-            pool.push((b.der.clone(), decode(&b.der)?));
-        }
-    }
-    let mut out = Vec::new();
-    let mut current = (ca.der().to_vec(), decode(ca.der())?);
-    while current.1.tbs_certificate().issuer() != current.1.tbs_certificate().subject() && out.len() < 8 {
-        out.push(current.0.clone());
-        let issuer = current.1.tbs_certificate().issuer().clone();
-        match pool.iter().find(|(_, c)| c.tbs_certificate().subject() == &issuer) {
-            Some(next) => current = next.clone(),
-            None => break,
-        }
-    }
-    Ok(out)
 }
 
 /// Verifies that the certificate `der` is signed by `issuer`.

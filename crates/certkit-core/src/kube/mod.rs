@@ -245,8 +245,7 @@ mod tests {
         )
         .unwrap();
         let copy = PrivateKey::from_bytes(g.key.to_pkcs8_pem().unwrap().as_bytes(), None, "ca-key.pem").unwrap();
-        let leaf =
-            Ca::new(ca.der(), "ca.pem", copy, cfg).unwrap().sign_subject(&subject, None, NOW, &mut rng()).unwrap();
+        let leaf = Ca::new(ca.clone(), copy, cfg).unwrap().sign_subject(&subject, None, NOW, &mut rng()).unwrap();
         let ca_pem = ca.to_pem();
         let ca_key_pem = g.key.to_pkcs8_pem().unwrap().to_string();
         let leaf_pem = leaf.to_pem();
@@ -375,7 +374,7 @@ mod tests {
             "config.json",
         )
         .unwrap();
-        let ca = Ca::new(ca.der(), "ca.pem", ca_key, config).unwrap();
+        let ca = Ca::new(ca, ca_key, config).unwrap();
         let params = SignParams { profile: None, allow_unapproved: true };
         let object = serde_json::json!({
             "apiVersion": API_VERSION, "kind": KIND, "metadata": {"name": "my-svc"},

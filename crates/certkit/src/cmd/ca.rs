@@ -235,7 +235,7 @@ fn sign_by_parent(
             .with_context(|| format!("{}'s signing config", parent.display()))?;
     p.record(&issued, Some(&generated.csr_der))?;
     let mut pem = issued.to_pem();
-    pem.push_str(&String::from_utf8_lossy(p.ca.file()));
+    pem.push_str(&String::from_utf8_lossy(p.ca.cert().file()));
     Ok((issued, pem))
 }
 
@@ -390,7 +390,7 @@ fn rotate(a: RotateArgs) -> Result<()> {
     io::make_folder(&prev)?;
     io::write_all(
         &[
-            Output::public(prev.join("ca.pem"), old.ca.file().to_vec()),
+            Output::public(prev.join("ca.pem"), old.ca.cert().file().to_vec()),
             Output::secret(prev.join("ca-key.pem"), old_key_file.to_vec()),
         ],
         false,

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
-use certkit_core::CaCert;
 use certkit_core::crl::{self, Reason, Revoked};
 use certkit_core::ledger::Record;
+use certkit_core::{Ca, CaCert};
 
 use crate::cadir::CaDir;
 use crate::io::{self, Output, PassphraseArgs};
@@ -79,11 +79,12 @@ fn from_ledger(a: &Args, dir: &std::path::Path) -> Result<()> {
         for p in dirs {
             let cert_path = p.join("ca.pem").to_string_lossy().into_owned();
             let Ok(bytes) = std::fs::read(&cert_path) else { continue };
-            if CaCert::parse(&bytes, &cert_path)?.not_after() <= now {
+            let cert = CaCert::parse(&bytes, &cert_path)?;
+            if cert.not_after() <= now {
                 continue;
             }
-            let key_path = p.join("ca-key.pem").to_string_lossy().into_owned();
-            let old = super::open_ca(&cert_path, &key_path, &a.passphrase, Default::default())?;
+            let key = io::read_ca_key(&p.join("ca-key.pem").to_string_lossy(), &a.passphrase)?;
+            let old = Ca::new(cert, key, Default::default())?;
             let entries = locked.ledger()?.revocations_for(old.cert().key_id(), false)?;
             let next_old = next.min(old.cert().not_after());
             let der = old.crl(&entries, number, now, next_old, &mut io::rng())?;

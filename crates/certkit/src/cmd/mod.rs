@@ -164,9 +164,9 @@ impl LoadedCa {
 pub fn open_ca(cert_path: &str, key_path: &str, passphrase: &PassphraseArgs, config: SigningConfig) -> Result<Ca> {
     let file = io::read_input(cert_path)?;
     let what = io::display_name(cert_path);
-    CaCert::parse(&file, &what)?;
+    let cert = CaCert::parse(&file, &what)?;
     let key = io::read_ca_key(key_path, passphrase)?;
-    Ok(Ca::new(&file, &what, key, config)?)
+    Ok(Ca::new(cert, key, config)?)
 }
 
 impl CaArgs {
