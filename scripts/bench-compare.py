@@ -35,16 +35,14 @@ interval is wide whatever the binaries.
 
 Reproduce (hyperfine, GNU time and OpenSSL must be installed):
 
-  CARGO_TARGET_DIR=/tmp/ck-after bash scripts/build-release.sh           # AFTER
+  CARGO_TARGET_DIR=/tmp/ck-after bash scripts/build-release.sh static    # AFTER
   git worktree add /tmp/ck-before 702239e
-  (cd /tmp/ck-before && CARGO_TARGET_DIR=/tmp/ck-before-t bash scripts/build-release.sh)
+  (cd /tmp/ck-before && CARGO_TARGET_DIR=/tmp/ck-before-t bash scripts/build-release.sh static)
   python3 scripts/bench-compare.py \
       /tmp/ck-before-t/x86_64-unknown-linux-gnu/release/certkit \
       /tmp/ck-after/x86_64-unknown-linux-gnu/release/certkit \
       --labels 702239e,$(git rev-parse --short HEAD)
 
-(build-release.sh prints target/…/certkit even when CARGO_TARGET_DIR points
-elsewhere; the binary is where CARGO_TARGET_DIR says.)
 
 The binaries can also come from CERTKIT_BEFORE and CERTKIT_AFTER. --rounds N
 (default 10) scales every operation; --json FILE keeps the raw times;

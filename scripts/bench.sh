@@ -12,4 +12,4 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq && apt-get install -y -qq "${need[@]}"
 fi
-CERTKIT="$(bash scripts/build-release.sh)" python3 scripts/bench.py "$@"
+CERTKIT="$(bash scripts/build-release.sh static)" python3 scripts/bench.py "$@"

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 if ! command -v openssl >/dev/null 2>&1; then
   apt-get update -qq && apt-get install -y -qq openssl
 fi
-certkit="$(bash scripts/build-release.sh)"
+certkit="$(bash scripts/build-release.sh static)"
 dir="$(mktemp -d)/certkit-demo"
 "$certkit" demo --dir "$dir"
 echo

@@ -14,6 +14,7 @@ mod hostile;
 mod interop;
 mod k8s;
 mod ledger;
+mod pkcs11;
 mod seed;
 mod terminal;
 mod tls;

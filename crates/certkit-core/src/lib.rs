@@ -99,7 +99,10 @@ pub mod info {
 
 /// cfssl's key-making commands: `genkey` and `gencert -initca`, `-renewca`.
 pub mod generate {
-    pub use crate::issue::generate::{Generated, csr_for_key, key_and_csr, renewed_root, self_signed_ca};
+    pub use crate::issue::generate::{
+        Generated, csr_for_key, csr_with, key_and_csr, renewed_root, renewed_root_with, self_signed_ca,
+        self_signed_ca_with,
+    };
 }
 
 /// Certificate revocation lists (RFC 5280 §5).

@@ -3,6 +3,7 @@
 //! ```text
 //! DIR/ca.pem        the CA certificate
 //! DIR/ca-key.pem    the CA key, encrypted PKCS#8 unless made with --no-encrypt
+//! DIR/ca-key.uri    instead, for a key in a hardware token: its PKCS#11 URI (no PIN)
 //! DIR/config.json   the signing config
 //! DIR/ledger.log    the append-only ledger (certkit_core::ledger)
 //! DIR/lock          held (flock) by whichever certkit process uses the ledger
@@ -36,6 +37,19 @@ impl CaDir {
     }
     pub fn key(&self) -> PathBuf {
         self.dir.join("ca-key.pem")
+    }
+    /// The PKCS#11 URI of a CA key kept in a token (instead of ca-key.pem).
+    pub fn key_uri(&self) -> PathBuf {
+        self.dir.join("ca-key.uri")
+    }
+    /// Where the CA key is: the token's URI when the directory records one,
+    /// else the key file.
+    pub fn key_ref(&self) -> Result<String> {
+        match fs::read_to_string(self.key_uri()) {
+            Ok(text) => Ok(text.trim().to_string()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(self.key().to_string_lossy().into_owned()),
+            Err(e) => Err(e).with_context(|| format!("cannot read {}", self.key_uri().display())),
+        }
     }
     pub fn config(&self) -> PathBuf {
         self.dir.join("config.json")

@@ -7,9 +7,15 @@
 
 mod batch;
 mod cadir;
+mod cakey;
 mod cmd;
 mod hints;
 mod io;
+#[cfg(feature = "pkcs11")]
+mod token;
+#[cfg(not(feature = "pkcs11"))]
+#[path = "token/disabled.rs"]
+mod token;
 
 use std::ffi::OsString;
 use std::io::Write;

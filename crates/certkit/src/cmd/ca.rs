@@ -60,6 +60,10 @@ struct RotateArgs {
     /// Lifetime of the new CA (default 43800h).
     #[arg(long, value_name = "DURATION")]
     expiry: Option<String>,
+    /// Make the new CA key inside a hardware token (a PKCS#11 URI whose
+    /// object= labels it), as `ca init --token` does.
+    #[arg(long, value_name = "URI")]
+    token: Option<String>,
     #[command(flatten)]
     passphrase: PassphraseArgs,
 }
@@ -81,11 +85,17 @@ struct InitArgs {
     #[arg(long, value_name = "FILE")]
     config: Option<String>,
     /// Leave the CA key unencrypted (not recommended).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "token")]
     no_encrypt: bool,
     /// Encrypt with PBKDF2-SHA256 instead of scrypt (for old readers).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "token")]
     pbkdf2: bool,
+    /// Make the CA key inside a hardware token, named by a PKCS#11 URI
+    /// whose object= labels the new key: it is made sensitive and not
+    /// extractable, and the directory records the URI (ca-key.uri, no PIN)
+    /// instead of a key file.
+    #[arg(long, value_name = "URI")]
+    token: Option<String>,
     #[command(flatten)]
     passphrase: PassphraseArgs,
     /// Make an intermediate CA signed by the CA directory --parent (recorded in its ledger).
@@ -141,39 +151,103 @@ const DEFAULT_CONFIG: &str = r#"{
 }
 "#;
 
+/// A new CA key: made here (and written to ca-key.pem) or in a token.
+// Without PKCS#11 (the static build) the token variant is empty.
+#[cfg_attr(not(feature = "pkcs11"), allow(clippy::large_enum_variant))]
+enum NewKey {
+    File(Generated),
+    Token { key: crate::token::TokenKey, csr_der: Vec<u8> },
+}
+
+impl NewKey {
+    /// Makes the key `req` asks for, in the token `token` names if given.
+    fn make(req: &Validated, token: Option<&str>) -> Result<NewKey> {
+        let Some(uri) = token else { return Ok(NewKey::File(super::make_key(req)?)) };
+        let key = io::with_spinner(&format!("making an {} key in the token", req.key), || {
+            crate::token::generate(uri, req.key)
+        })?;
+        let csr_der = generate::csr_with(req, &mut &key)?;
+        Ok(NewKey::Token { key, csr_der })
+    }
+
+    fn public_key(&self) -> &certkit_core::PublicKey {
+        match self {
+            NewKey::File(g) => g.key.public_key(),
+            NewKey::Token { key, .. } => key.public_key(),
+        }
+    }
+
+    fn csr_der(&self) -> &[u8] {
+        match self {
+            NewKey::File(g) => &g.csr_der,
+            NewKey::Token { csr_der, .. } => csr_der,
+        }
+    }
+
+    /// The self-signed CA certificate for this key.
+    fn self_signed(&self, req: &Validated, rng: &mut io::Rng) -> Result<Issued> {
+        Ok(match self {
+            NewKey::File(g) => generate::self_signed_ca(req, g, io::now(), rng)?,
+            NewKey::Token { key, .. } => generate::self_signed_ca_with(req, &mut &*key, io::now(), rng)?,
+        })
+    }
+
+    /// What the directory keeps of the key: ca-key.pem (encrypted with
+    /// `passphrase` if given) or ca-key.uri.
+    fn output(&self, d: &CaDir, passphrase: Option<&str>, kdf: Kdf, rng: &mut io::Rng) -> Result<Output> {
+        Ok(match self {
+            NewKey::File(g) => {
+                let pem = match passphrase {
+                    Some(p) => zeroize::Zeroizing::new(io::with_spinner("encrypting the CA key", || {
+                        g.key.to_encrypted_pem(p.as_bytes(), kdf, rng)
+                    })?),
+                    None => g.key_pem()?,
+                };
+                Output::secret(d.key(), pem.as_bytes())
+            }
+            NewKey::Token { key, .. } => Output::public(d.key_uri(), format!("{}\n", key.uri())),
+        })
+    }
+}
+
 fn init(a: InitArgs) -> Result<()> {
     if a.dir.exists() && std::fs::read_dir(&a.dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
         bail!("{} already exists and is not empty; give a new directory", a.dir.display());
     }
+    if let Some(uri) = &a.token {
+        crate::token::Pkcs11Uri::parse(uri)?;
+    }
     let req = read_request(&a)?;
     let config = read_config(a.config.as_deref())?;
-    let passphrase = if a.no_encrypt { None } else { Some(io::new_passphrase(&a.passphrase, "the CA key")?) };
-    let generated = super::make_key(&req)?;
+    let passphrase =
+        if a.no_encrypt || a.token.is_some() { None } else { Some(io::new_passphrase(&a.passphrase, "the CA key")?) };
+    let new_key = NewKey::make(&req, a.token.as_deref())?;
     let mut rng = io::rng();
     let (issued, cert_pem) = match (&a.intermediate, &a.parent) {
-        (true, Some(parent)) => sign_by_parent(&a, parent, &req, &generated, &mut rng)?,
+        (true, Some(parent)) => sign_by_parent(&a, parent, &req, &new_key, &mut rng)?,
         (true, None) => bail!("--intermediate needs --parent DIR"),
         (false, _) => {
-            let issued = generate::self_signed_ca(&req, &generated, io::now(), &mut rng)?;
+            let issued = new_key.self_signed(&req, &mut rng)?;
             let pem = issued.to_pem();
             (issued, pem)
         }
     };
     io::warn(&issued.warnings);
-    let key_pem = match &passphrase {
-        Some(p) => zeroize::Zeroizing::new(io::with_spinner("encrypting the CA key", || {
-            generated.key.to_encrypted_pem(p.as_bytes(), if a.pbkdf2 { Kdf::Pbkdf2 } else { Kdf::Scrypt }, &mut rng)
-        })?),
-        None => generated.key_pem()?,
-    };
-    write_directory(&a.dir, cert_pem, &key_pem, config)?;
+    let d = CaDir::new(&a.dir);
+    let kdf = if a.pbkdf2 { Kdf::Pbkdf2 } else { Kdf::Scrypt };
+    let key_file = new_key.output(&d, passphrase.as_ref().map(|p| p.as_str()), kdf, &mut rng)?;
+    write_directory(&a.dir, cert_pem, key_file, config)?;
     let info = certkit_core::info::certificate(&issued.der, "ca.pem")?;
     io::outln(format_args!(
         "certkit: made the CA \"{}\" in {} (valid until {}); key {}",
         info.subject.common_name,
         a.dir.display(),
         info.not_after,
-        if passphrase.is_some() { "encrypted" } else { "NOT encrypted" }
+        match (&new_key, &passphrase) {
+            (NewKey::Token { key, .. }, _) => format!("in the token ({})", key.uri()),
+            (_, Some(_)) => "encrypted".into(),
+            (_, None) => "NOT encrypted".into(),
+        }
     ))?;
     Ok(())
 }
@@ -210,7 +284,7 @@ fn sign_by_parent(
     a: &InitArgs,
     parent: &Path,
     req: &Validated,
-    generated: &Generated,
+    new_key: &NewKey,
     rng: &mut io::Rng,
 ) -> Result<(Issued, String)> {
     let parent_args = super::CaArgs {
@@ -222,7 +296,7 @@ fn sign_by_parent(
     let subject = certkit_core::Subject {
         name: req.subject.clone(),
         sans: Vec::new(),
-        public_key: generated.key.public_key().clone(),
+        public_key: new_key.public_key().clone(),
         requested_ca: None,
     };
     let params = req.ca.clone().unwrap_or(certkit_core::CaParams {
@@ -233,24 +307,18 @@ fn sign_by_parent(
     let issued =
         p.ca.sign_intermediate(&subject, a.profile.as_deref(), &params, io::now(), rng)
             .with_context(|| format!("{}'s signing config", parent.display()))?;
-    p.record(&issued, Some(&generated.csr_der))?;
+    p.record(&issued, Some(new_key.csr_der()))?;
     let mut pem = issued.to_pem();
     pem.push_str(&String::from_utf8_lossy(p.ca.cert().file()));
     Ok((issued, pem))
 }
 
-/// Makes the directory: ca.pem, ca-key.pem (0600), config.json and an empty ledger.
-fn write_directory(dir: &Path, cert_pem: String, key_pem: &str, config: Vec<u8>) -> Result<()> {
+/// Makes the directory: ca.pem, the key (ca-key.pem, 0600, or ca-key.uri),
+/// config.json and an empty ledger.
+fn write_directory(dir: &Path, cert_pem: String, key: Output, config: Vec<u8>) -> Result<()> {
     io::make_folder(dir)?;
     let d = CaDir::new(dir);
-    io::write_all(
-        &[
-            Output::public(d.cert(), cert_pem),
-            Output::secret(d.key(), key_pem.as_bytes()),
-            Output::public(d.config(), config),
-        ],
-        false,
-    )?;
+    io::write_all(&[Output::public(d.cert(), cert_pem), key, Output::public(d.config(), config)], false)?;
     cadir::new_ledger(&d.ledger())?;
     io::sync_dir(dir);
     Ok(())
@@ -345,9 +413,16 @@ fn rotate(a: RotateArgs) -> Result<()> {
     // load() takes the directory's lock; the key file is read under it.
     let old =
         super::CaArgs { ca_dir: Some(a.dir.clone()), passphrase: a.passphrase.clone(), ..Default::default() }.load()?;
-    let old_key_file = zeroize::Zeroizing::new(io::read_input(&d.key().to_string_lossy())?);
-    let encrypted = certkit_core::PrivateKey::from_bytes(&old_key_file, None, "ca-key.pem")
-        .is_err_and(|e| e.kind() == &certkit_core::Error::PassphraseNeeded);
+    // What the directory keeps of the old key: its file, or its token's URI.
+    let old_uri = std::fs::read(d.key_uri()).ok();
+    let old_key_file = match &old_uri {
+        Some(_) => None,
+        None => Some(zeroize::Zeroizing::new(io::read_input(&d.key().to_string_lossy())?)),
+    };
+    let encrypted = old_key_file.as_ref().is_some_and(|f| {
+        certkit_core::PrivateKey::from_bytes(f, None, "ca-key.pem")
+            .is_err_and(|e| e.kind() == &certkit_core::Error::PassphraseNeeded)
+    });
     if !old.ca.cert().is_self_issued() {
         bail!(
             "{} holds an intermediate CA; rotate it by making a new intermediate (`certkit ca init --intermediate --parent`)",
@@ -370,39 +445,42 @@ fn rotate(a: RotateArgs) -> Result<()> {
             backdate: certkit_core::validity::DEFAULT_BACKDATE,
         }),
     };
-    let generated = super::make_key(&req)?;
+    let new_key = NewKey::make(&req, a.token.as_deref())?;
     let mut rng = io::rng();
-    let new_root = generate::self_signed_ca(&req, &generated, io::now(), &mut rng)?;
+    let new_root = new_key.self_signed(&req, &mut rng)?;
     // The cross certificate: the new key, certified by the old CA (RFC 4210 4.4 "new with old").
-    let cross = old.ca.cross_sign(generated.key.public_key(), expiry, io::now(), &mut rng)?;
-    old.record(&cross, Some(&generated.csr_der))?;
+    let cross = old.ca.cross_sign(new_key.public_key(), expiry, io::now(), &mut rng)?;
+    old.record(&cross, Some(new_key.csr_der()))?;
     io::warn(&cross.warnings);
-    let key_pem = if encrypted {
-        // The same passphrase protects the new key.
-        let pass = io::new_passphrase(&a.passphrase, "the new CA key")?;
-        zeroize::Zeroizing::new(generated.key.to_encrypted_pem(pass.as_bytes(), Kdf::Scrypt, &mut rng)?)
-    } else {
-        generated.key_pem()?
-    };
-    // Keep the old CA: previous/<time>/ca.pem and ca-key.pem; nothing is deleted.
+    // The same passphrase protects a new key file, if the old one had one.
+    let pass =
+        if encrypted && a.token.is_none() { Some(io::new_passphrase(&a.passphrase, "the new CA key")?) } else { None };
+    let key_out = new_key.output(&d, pass.as_ref().map(|p| p.as_str()), Kdf::Scrypt, &mut rng)?;
+    // Keep the old CA: previous/<time>/ca.pem and its key file or URI; nothing is deleted.
     let stamp = io::now().rfc3339().replace(':', "");
     let prev = a.dir.join("previous").join(&stamp);
     io::make_folder(&prev)?;
-    io::write_all(
-        &[
-            Output::public(prev.join("ca.pem"), old.ca.cert().file().to_vec()),
-            Output::secret(prev.join("ca-key.pem"), old_key_file.to_vec()),
-        ],
-        false,
-    )?;
+    let prev_dir = CaDir::new(&prev);
+    let old_key_out = match (&old_uri, &old_key_file) {
+        (Some(uri), _) => Output::public(prev_dir.key_uri(), uri.clone()),
+        (None, Some(file)) => Output::secret(prev_dir.key(), file.to_vec()),
+        (None, None) => bail!("{} has neither ca-key.pem nor ca-key.uri", a.dir.display()),
+    };
+    io::write_all(&[Output::public(prev_dir.cert(), old.ca.cert().file().to_vec()), old_key_out], false)?;
+    let new_is_token = matches!(new_key, NewKey::Token { .. });
     io::write_all(
         &[
             Output::public(d.cert(), new_root.to_pem()),
-            Output::secret(d.key(), key_pem.as_bytes()),
+            key_out,
             Output::public(a.dir.join("cross.pem"), cross.to_pem()),
         ],
         true,
     )?;
+    // The key the directory no longer uses (its copy is in previous/).
+    let stale = if new_is_token { d.key() } else { d.key_uri() };
+    if stale.exists() {
+        std::fs::remove_file(&stale).with_context(|| format!("cannot remove {}", stale.display()))?;
+    }
     let info = certkit_core::info::certificate(&new_root.der, "ca.pem")?;
     io::outln(format_args!(
         "certkit: new CA key and certificate in {} (valid until {}); cross.pem certifies it under the old CA; the old CA is in {}",

@@ -9,6 +9,7 @@ use certkit_core::{CaCert, Subject};
 use certkit_core::{CsrRequest, Validated};
 
 use super::{CaArgs, OutArgs};
+use crate::cakey::CliKey;
 use crate::io::{self, Pems, Trio};
 
 /// Make a key, a CSR and a certificate: a new root CA with -initca, or a
@@ -89,7 +90,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
 /// again: the certificate and CSR are.
 fn ca_for_key(a: &Args, request: &CsrRequest, req: &Validated, key_file: &str) -> Result<()> {
     a.out.check(Trio { cert: true, key: false, csr: true })?;
-    let key = io::read_ca_key(key_file, &a.ca.passphrase)?;
+    let key = CliKey::open(key_file, &a.ca.passphrase, None)?;
     let algorithm = key.public_key().algorithm();
     if request.key.is_some() && req.key != algorithm {
         // As cfssl: the key section describes a key to make, and none is made.
@@ -99,10 +100,13 @@ fn ca_for_key(a: &Args, request: &CsrRequest, req: &Validated, key_file: &str) -
         );
     }
     let req = Validated { key: algorithm, ..req.clone() };
-    let generated = generate::csr_for_key(&req, key, &mut io::rng())?;
-    let issued = generate::self_signed_ca(&req, &generated, io::now(), &mut io::rng())?;
+    let mut rng = io::rng();
+    let csr_der = generate::csr_with(&req, &mut *key.signer(&mut rng))?;
+    let mut rng2 = io::rng();
+    let issued = generate::self_signed_ca_with(&req, &mut *key.signer(&mut rng), io::now(), &mut rng2)?;
     io::warn(&issued.warnings);
-    a.out.emit(Pems { cert: Some(&issued.to_pem()), key: None, csr: Some(&generated.csr_pem()) })
+    let csr_pem = certkit_core::pem::encode(certkit_core::pem::CERTIFICATE_REQUEST, &csr_der);
+    a.out.emit(Pems { cert: Some(&issued.to_pem()), key: None, csr: Some(&csr_pem) })
 }
 
 /// `gencert -renewca -ca CA -ca-key KEY`: see [`generate::renewed_root`].
@@ -122,8 +126,9 @@ fn renew_root(a: &Args) -> Result<()> {
     };
     a.out.check(Trio { cert: true, key: false, csr: false })?;
     let ca = CaCert::parse(&io::read_input(ca_file)?, &io::display_name(ca_file))?;
-    let key = io::read_ca_key(key_file, &a.ca.passphrase)?;
-    let issued = generate::renewed_root(&ca, key, io::now(), &mut io::rng())?;
+    let key = CliKey::open(key_file, &a.ca.passphrase, Some(ca.public_key()))?;
+    let (mut rng, mut rng2) = (io::rng(), io::rng());
+    let issued = generate::renewed_root_with(&ca, &mut *key.signer(&mut rng), io::now(), &mut rng2)?;
     io::warn(&issued.warnings);
     a.out.emit(Pems { cert: Some(&issued.to_pem()), key: None, csr: None })
 }

@@ -10,6 +10,7 @@ use certkit_core::ledger::Record;
 use certkit_core::{Ca, CaCert};
 
 use crate::cadir::CaDir;
+use crate::cakey::CliKey;
 use crate::io::{self, Output, PassphraseArgs};
 
 /// Write a signed CRL (v2): from a CA directory's revocations (--ca-dir), or
@@ -59,8 +60,7 @@ fn lifetime(text: Option<&str>) -> Result<std::time::Duration> {
 fn from_ledger(a: &Args, dir: &std::path::Path) -> Result<()> {
     let d = CaDir::new(dir);
     let mut locked = d.open_ledger()?;
-    let ca =
-        super::open_ca(&d.cert().to_string_lossy(), &d.key().to_string_lossy(), &a.passphrase, Default::default())?;
+    let ca = super::open_ca(&d.cert().to_string_lossy(), &d.key_ref()?, &a.passphrase, Default::default())?;
     let now = io::now();
     let next = now.saturating_add(lifetime(a.next_update.as_deref())?);
     // Never below the time: a CRL made in cfssl's form (numbered by the time)
@@ -83,7 +83,7 @@ fn from_ledger(a: &Args, dir: &std::path::Path) -> Result<()> {
             if cert.not_after() <= now {
                 continue;
             }
-            let key = io::read_ca_key(&p.join("ca-key.pem").to_string_lossy(), &a.passphrase)?;
+            let key = CliKey::open(&CaDir::new(&p).key_ref()?, &a.passphrase, Some(cert.public_key()))?;
             let old = Ca::new(cert, key, Default::default())?;
             let entries = locked.ledger()?.revocations_for(old.cert().key_id(), false)?;
             let next_old = next.min(old.cert().not_after());

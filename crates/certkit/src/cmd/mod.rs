@@ -24,6 +24,7 @@ use certkit_core::{CaCert, Issued, Subject};
 
 use std::path::PathBuf;
 
+use crate::cakey::CliKey;
 use crate::io::{self, Files, PassphraseArgs, Pems, Trio};
 
 /// Makes the key a request asks for, with a spinner on a terminal. An RSA
@@ -97,8 +98,10 @@ pub struct CaArgs {
     /// CA certificate (PEM or DER).
     #[arg(long, value_name = "FILE")]
     pub ca: Option<String>,
-    /// CA private key: PKCS#8, SEC1 or PKCS#1, plain or encrypted PKCS#8.
-    #[arg(long = "ca-key", value_name = "FILE")]
+    /// CA private key: PKCS#8, SEC1 or PKCS#1, plain or encrypted PKCS#8;
+    /// or a key in a hardware token, as a PKCS#11 URI (RFC 7512):
+    /// 'pkcs11:token=T;object=K?module-path=M.so&pin-source=file:PIN'.
+    #[arg(long = "ca-key", value_name = "FILE|URI")]
     pub ca_key: Option<String>,
     /// cfssl signing config (JSON). Without it: cfssl's default profile
     /// (signing, key encipherment, server auth, client auth; 8760h).
@@ -117,7 +120,7 @@ pub struct CaArgs {
 
 /// The core's [`Ca`], and its locked ledger when it is a CA directory.
 pub struct LoadedCa {
-    pub ca: Ca,
+    pub ca: Ca<CliKey>,
     pub ledger: Option<std::sync::Mutex<crate::cadir::LockedLedger>>,
 }
 
@@ -161,11 +164,17 @@ impl LoadedCa {
 
 /// Reads a CA certificate and its key into the core's [`Ca`]; the
 /// certificate is checked before the key is read or decrypted.
-pub fn open_ca(cert_path: &str, key_path: &str, passphrase: &PassphraseArgs, config: SigningConfig) -> Result<Ca> {
+/// `key_ref` is a key file or a `pkcs11:` URI.
+pub fn open_ca(
+    cert_path: &str,
+    key_ref: &str,
+    passphrase: &PassphraseArgs,
+    config: SigningConfig,
+) -> Result<Ca<CliKey>> {
     let file = io::read_input(cert_path)?;
     let what = io::display_name(cert_path);
     let cert = CaCert::parse(&file, &what)?;
-    let key = io::read_ca_key(key_path, passphrase)?;
+    let key = CliKey::open(key_ref, passphrase, Some(cert.public_key()))?;
     Ok(Ca::new(cert, key, config)?)
 }
 
@@ -179,7 +188,7 @@ impl CaArgs {
             let d = crate::cadir::CaDir::new(dir);
             let config =
                 self.config.clone().or_else(|| d.config().is_file().then(|| d.config().to_string_lossy().into_owned()));
-            return Ok((d.cert().to_string_lossy().into_owned(), d.key().to_string_lossy().into_owned(), config));
+            return Ok((d.cert().to_string_lossy().into_owned(), d.key_ref()?, config));
         }
         let (Some(ca), Some(ca_key)) = (&self.ca, &self.ca_key) else {
             anyhow::bail!(

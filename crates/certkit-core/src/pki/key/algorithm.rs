@@ -38,6 +38,35 @@ pub const RSA_MIN_BITS: u32 = 2048;
 pub const RSA_MAX_BITS: u32 = 8192;
 
 impl KeyAlgorithm {
+    /// The key type a named curve's DER names: the OBJECT IDENTIFIER of
+    /// P-256, P-384 (RFC 5480 §2.1.1.1) or Ed25519 (RFC 8410 §3), or the
+    /// PrintableString `edwards25519` some key stores use for the latter.
+    pub fn from_curve_der(der: &[u8]) -> Option<Self> {
+        use der::Decode;
+        if der == b"\x13\x0cedwards25519" {
+            return Some(KeyAlgorithm::Ed25519);
+        }
+        let oid = ObjectIdentifier::from_der(der).ok()?;
+        match oid {
+            o if o == rfc5912::SECP_256_R_1 => Some(KeyAlgorithm::EcdsaP256),
+            o if o == rfc5912::SECP_384_R_1 => Some(KeyAlgorithm::EcdsaP384),
+            o if o == rfc8410::ID_ED_25519 => Some(KeyAlgorithm::Ed25519),
+            _ => None,
+        }
+    }
+
+    /// DER of the OBJECT IDENTIFIER naming this key's curve (`None` for RSA).
+    pub fn curve_der(self) -> Option<alloc::vec::Vec<u8>> {
+        use der::Encode;
+        let oid = match self {
+            KeyAlgorithm::EcdsaP256 => rfc5912::SECP_256_R_1,
+            KeyAlgorithm::EcdsaP384 => rfc5912::SECP_384_R_1,
+            KeyAlgorithm::Ed25519 => rfc8410::ID_ED_25519,
+            KeyAlgorithm::Rsa(_) => return None,
+        };
+        oid.to_der().ok()
+    }
+
     /// Reads cfssl's `key{algo,size}`. `size` 0 means the algorithm's default
     /// (256 for ecdsa, 2048 for rsa), as in cfssl.
     pub fn from_cfssl(algo: &str, size: u32) -> Result<Self> {

@@ -99,6 +99,58 @@ impl PublicKey {
         Self::from_spki(&spki, what)
     }
 
+    /// A public key from its parts as key stores keep them apart from any
+    /// SubjectPublicKeyInfo: the named curve (DER of the curve's OBJECT
+    /// IDENTIFIER, RFC 5480 §2.1.1.1, or of id-Ed25519, RFC 8410 §3; the
+    /// PrintableString `edwards25519` is taken for the latter) and the point
+    /// (RFC 5480 §2.2's uncompressed point, or Ed25519's 32 bytes), bare or
+    /// wrapped in a DER OCTET STRING. Checked as [`Self::from_spki`] checks.
+    pub fn from_curve_point(curve: &[u8], point: &[u8], what: &str) -> Result<Self> {
+        let algorithm = KeyAlgorithm::from_curve_der(curve).ok_or_else(|| {
+            Error::UnsupportedKey { detail: "the key's curve is not P-256, P-384 or Ed25519".into() }.in_input(what)
+        })?;
+        let size = match algorithm {
+            KeyAlgorithm::EcdsaP256 => 65,
+            KeyAlgorithm::EcdsaP384 => 97,
+            _ => 32,
+        };
+        let point = match <&der::asn1::OctetStringRef>::from_der(point) {
+            Ok(inner) if inner.as_bytes().len() == size => inner.as_bytes(),
+            _ => point,
+        };
+        let (oid, parameters) = match algorithm {
+            KeyAlgorithm::Ed25519 => (rfc8410::ID_ED_25519, None),
+            _ => (
+                rfc5912::ID_EC_PUBLIC_KEY,
+                Some(der::asn1::Any::from_der(curve).map_err(|e| Error::Der { detail: e.to_string() }.in_input(what))?),
+            ),
+        };
+        let bad = |e: der::Error| Error::BadKey { detail: e.to_string() }.in_input(what);
+        let spki = SubjectPublicKeyInfoOwned {
+            algorithm: AlgorithmIdentifierOwned { oid, parameters },
+            subject_public_key: BitString::from_bytes(point).map_err(bad)?,
+        };
+        Self::from_spki(&spki, what)
+    }
+
+    /// An RSA public key from its modulus and public exponent (big-endian
+    /// unsigned integers), checked as [`Self::from_spki`] checks.
+    pub fn from_rsa_parts(modulus: &[u8], exponent: &[u8], what: &str) -> Result<Self> {
+        let bad = |e: der::Error| Error::BadKey { detail: e.to_string() }.in_input(what);
+        let key = pkcs1::RsaPublicKey {
+            modulus: der::asn1::UintRef::new(modulus).map_err(bad)?,
+            public_exponent: der::asn1::UintRef::new(exponent).map_err(bad)?,
+        };
+        let spki = SubjectPublicKeyInfoOwned {
+            algorithm: AlgorithmIdentifierOwned {
+                oid: rfc5912::RSA_ENCRYPTION,
+                parameters: Some(der::asn1::Any::from(der::asn1::Null)),
+            },
+            subject_public_key: BitString::from_bytes(&key.to_der().map_err(bad)?).map_err(bad)?,
+        };
+        Self::from_spki(&spki, what)
+    }
+
     /// The key's type and size.
     pub fn algorithm(&self) -> KeyAlgorithm {
         self.algorithm
