@@ -21,6 +21,8 @@ command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
 [ -f /usr/lib/softhsm/libsofthsm2.so ] || missing+=(softhsm2)
 command -v pkcs11-tool >/dev/null 2>&1 || missing+=(opensc)
 [ -f "/usr/lib/$(uname -m)-linux-gnu/engines-3/pkcs11.so" ] || missing+=(libengine-pkcs11-openssl)
+command -v p11-kit >/dev/null 2>&1 || missing+=(p11-kit)             # a token that can be pulled out mid-batch
+[ -f "/usr/lib/$(uname -m)-linux-gnu/pkcs11/p11-kit-client.so" ] || missing+=(p11-kit-modules)
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
@@ -65,6 +67,9 @@ cargo fmt --all --check
 
 step "clippy (native, all targets)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "clippy (the CLI without PKCS#11, as the static release binary is built)"
+cargo clippy -p certkit --no-default-features --locked -- -D warnings
 
 step "clippy (certkit-core for wasm32-unknown-unknown)"
 cargo clippy -p certkit-core --target wasm32-unknown-unknown --locked -- -D warnings

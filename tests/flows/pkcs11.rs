@@ -385,7 +385,8 @@ fn bad_token_input_is_one_clear_line_and_nothing_is_issued() {
     let wrong = hsm.dir.write("wrong-pin", "999999\n");
     set_mode(&wrong, 0o600);
     let err = sign(&format!("pkcs11:token=main;object=root?module-path={MODULE}&pin-source=file:{}", wrong.display()));
-    assert!(err.contains("wrong PIN for token \"main\""), "{err}");
+    // SoftHSM flags CKF_USER_PIN_COUNT_LOW after a wrong PIN (it never locks).
+    assert!(err.contains("wrong PIN for token \"main\". Few tries are left before the token locks."), "{err}");
 
     // Two keys that match: the URI must name one.
     let pin = format!("--pin={PIN}");
@@ -475,8 +476,84 @@ fn a_rotation_moves_a_token_key_to_previous_and_both_sign_crls() {
     let v =
         hsm.tool("openssl", &["verify", "-CAfile", &previous[0].join("ca.pem").display().to_string(), "ca/cross.pem"]);
     assert!(v.contains(": OK"), "{v}");
+    // An intermediate whose key is made in the token, signed by the token's root.
+    hsm.ok(&["ca", "init", "int", "--intermediate", "--parent", "ca", "--token", &hsm.uri("ring", "int-1")], b"");
+    hsm.tool("openssl", &["x509", "-in", "int/ca.pem", "-out", "int-only.pem"]);
+    let v = hsm.tool("openssl", &["verify", "-CAfile", "ca/ca.pem", "int-only.pem"]);
+    assert!(v.contains(": OK"), "{v}");
+    hsm.csr("leaf", "leaf.example");
+    hsm.ok(&["sign", "--ca-dir", "int", "leaf.csr", "-o", "leaf"], b"");
+    let v = hsm.tool("openssl", &["verify", "-CAfile", "ca/ca.pem", "-untrusted", "int-only.pem", "leaf.pem"]);
+    assert!(v.contains("leaf.pem: OK"), "{v}");
     // gencrl signs one CRL with each key still valid: both from the token.
     let out = hsm.certkit(&["gencrl", "--ca-dir", "ca"], b"");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stderr).contains("and a CRL signed by the previous CA key"));
+}
+
+#[test]
+fn a_token_that_goes_away_mid_batch_stops_it_and_what_was_signed_is_recorded() {
+    let Some(hsm) = Hsm::new("p11-gone") else { return };
+    let client = &format!("/usr/lib/{}-linux-gnu/pkcs11/p11-kit-client.so", std::env::consts::ARCH);
+    if !std::path::Path::new(client).is_file() {
+        assert!(std::env::var("CI").is_err(), "CI must install p11-kit-modules (scripts/test.sh does)");
+        return;
+    }
+    hsm.init_token("vanishing");
+    hsm.ok(&["ca", "init", "ca", "--token", &hsm.uri("vanishing", "root")], b"");
+    // The token is reached through p11-kit's RPC (its server holds SoftHSM),
+    // so that killing the server is the token going away mid-batch.
+    let socket = hsm.dir.path("p11.sock");
+    let mut server = Command::new("p11-kit")
+        .args(["server", "-f", "-n", &socket.display().to_string(), "--provider", MODULE, "pkcs11:token=vanishing"])
+        .env("SOFTHSM2_CONF", &hsm.conf)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    while !socket.exists() {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let uri = hsm.dir.read("ca/ca-key.uri").replace(MODULE, client);
+    hsm.dir.write("ca/ca-key.uri", uri);
+    std::fs::create_dir(hsm.dir.path("csrs")).unwrap();
+    hsm.csr("one", "web.example");
+    let csrs: Vec<String> = (0..1500)
+        .map(|i| {
+            let name = format!("csrs/c{i:04}.csr");
+            std::fs::copy(hsm.dir.path("one.csr"), hsm.dir.path(&name)).unwrap();
+            name
+        })
+        .collect();
+    let before = hsm.ledger_lines("ca");
+    let mut args = vec!["sign", "--ca-dir", "ca", "--out-dir", "out"];
+    args.extend(csrs.iter().map(String::as_str));
+    let signer = Command::new(env!("CARGO_BIN_EXE_certkit"))
+        .args(&args)
+        .current_dir(&hsm.dir.0)
+        .env("P11_KIT_SERVER_ADDRESS", format!("unix:path={}", socket.display()))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The first certificate recorded: pull the token out (the server and the
+    // process it started for this client).
+    while hsm.ledger_lines("ca") == before {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let _ = Command::new("pkill").args(["-f", "p11-kit-remote.*pkcs11:token=vanishing"]).status();
+    let _ = server.kill();
+    let _ = server.wait();
+    let out = signer.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    let recorded = hsm.ledger_lines("ca") - before;
+    let written = std::fs::read_dir(hsm.dir.path("out")).unwrap().count();
+    assert!(recorded > 0 && recorded < csrs.len(), "{recorded} recorded");
+    assert_eq!(written, recorded, "every certificate recorded was written, and only those");
+    assert!(err.contains("CSR(s) not signed: the CA key's token went away"), "{err}");
+    assert!(err.contains(&format!("{recorded} of {} CSRs were signed", csrs.len())), "{err}");
+    // The batch stopped: at most the in-flight signatures failed one by one.
+    let failed_lines = err.lines().filter(|l| l.contains("not signed") || l.contains("could not sign")).count();
+    assert!(failed_lines < 40, "{failed_lines} failure lines:\n{err}");
 }

@@ -71,6 +71,7 @@ pub fn in_parallel<T: Sync, R: Send>(
     items: &[T],
     progress: &str,
     work: impl Fn(&T) -> Result<R> + Sync,
+    stop: impl Fn() -> bool + Sync,
 ) -> Vec<Option<Result<R>>> {
     let workers = (std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) * 4).min(items.len()).max(1);
     let next = AtomicUsize::new(0);
@@ -81,6 +82,9 @@ pub fn in_parallel<T: Sync, R: Send>(
         for _ in 0..workers {
             scope.spawn(|| {
                 loop {
+                    if stop() {
+                        break;
+                    }
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(item) = items.get(i) else { break };
                     let r = work(item);
@@ -190,7 +194,8 @@ mod tests {
     #[test]
     fn results_come_back_in_order() {
         let items: Vec<usize> = (0..50).collect();
-        let out = in_parallel(&items, "testing", |i| if i % 7 == 3 { anyhow::bail!("no {i}") } else { Ok(i * 2) });
+        let out =
+            in_parallel(&items, "testing", |i| if i % 7 == 3 { anyhow::bail!("no {i}") } else { Ok(i * 2) }, || false);
         for (i, r) in out.into_iter().enumerate() {
             match r {
                 Some(Ok(v)) => assert_eq!(v, i * 2),

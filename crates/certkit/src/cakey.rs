@@ -39,6 +39,14 @@ impl CliKey {
         }
     }
 
+    /// Whether the key's token went away during this run: a batch stops.
+    pub fn gone(&self) -> bool {
+        match self {
+            CliKey::File(_) => false,
+            CliKey::Token(t) => t.gone(),
+        }
+    }
+
     /// A signer for the core's functions that take one (a CSR, a root).
     pub fn signer<'a>(&'a self, rng: &'a mut io::Rng) -> Box<dyn Signer + 'a> {
         match self {

@@ -97,6 +97,11 @@ impl<K: CaKey> Ca<K> {
         &self.cert
     }
 
+    /// The CA's key.
+    pub fn key(&self) -> &K {
+        &self.key
+    }
+
     /// The signing config.
     pub fn config(&self) -> &SigningConfig {
         &self.config

@@ -107,10 +107,12 @@ fn sign_many(
     inputs: &[String],
     dests: &Destinations,
 ) -> Result<Outcome> {
-    let results = batch::in_parallel(inputs, "signing", |path| sign_to_file(ca, a, hosts, path));
+    // A CA key whose token went away stops the batch: nothing more can sign.
+    let results = batch::in_parallel(inputs, "signing", |path| sign_to_file(ca, a, hosts, path), || ca.ca.key().gone());
     // Each certificate was flushed to disk; now flush the directories' entries.
     dests.sync_folders();
     let mut tally = Tally::new(inputs.len());
+    let mut stopped = 0;
     for (path, r) in inputs.iter().zip(results) {
         match r {
             Some(Ok(dest)) => eprintln!("certkit: {path} -> {}", dest.display()),
@@ -118,11 +120,18 @@ fn sign_many(
                 tally.fail();
                 eprintln!("certkit: {}", crate::hints::about(&e, path));
             }
+            None if ca.ca.key().gone() => {
+                tally.fail();
+                stopped += 1;
+            }
             None => {
                 tally.fail();
                 eprintln!("certkit: {path}: not signed (a worker stopped)");
             }
         }
+    }
+    if stopped > 0 {
+        eprintln!("certkit: {stopped} more CSR(s) not signed: the CA key's token went away (see above)");
     }
     tally.outcome("CSRs", "signed")
 }

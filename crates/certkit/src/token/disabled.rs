@@ -18,6 +18,9 @@ impl TokenKey {
     pub fn public_key(&self) -> &PublicKey {
         match *self {}
     }
+    pub fn gone(&self) -> bool {
+        match *self {}
+    }
     pub fn uri(&self) -> &Pkcs11Uri {
         match *self {}
     }

@@ -78,6 +78,11 @@ impl TokenKey {
         &self.public
     }
 
+    /// Whether the token went away during this run (nothing more will sign).
+    pub fn gone(&self) -> bool {
+        self.gone.load(Ordering::Relaxed)
+    }
+
     /// The URI naming this key (no PIN), as a CA directory records it.
     pub fn uri(&self) -> &Pkcs11Uri {
         &self.uri

@@ -40,6 +40,44 @@ mod tests {
     }
 
     #[test]
+    fn a_public_key_is_rebuilt_from_the_parts_a_key_store_keeps() {
+        for alg in [KeyAlgorithm::EcdsaP256, KeyAlgorithm::EcdsaP384, KeyAlgorithm::Ed25519, KeyAlgorithm::Rsa(2048)] {
+            let key = PrivateKey::generate(alg, &mut rng()).unwrap();
+            let public = key.public_key();
+            let bits = public.spki().subject_public_key.raw_bytes();
+            let rebuilt = match alg {
+                KeyAlgorithm::Rsa(_) => {
+                    let rsa = <pkcs1::RsaPublicKey<der::asn1::UintRef<'_>> as der::Decode>::from_der(bits).unwrap();
+                    PublicKey::from_rsa_parts(rsa.modulus.as_bytes(), rsa.public_exponent.as_bytes(), "k").unwrap()
+                }
+                _ => {
+                    let curve = alg.curve_der().unwrap();
+                    assert_eq!(KeyAlgorithm::from_curve_der(&curve), Some(alg));
+                    // Bare, and wrapped in an OCTET STRING as PKCS#11's CKA_EC_POINT holds it.
+                    let wrapped = der::asn1::OctetString::new(bits).unwrap().to_der().unwrap();
+                    assert_eq!(&PublicKey::from_curve_point(&curve, &wrapped, "k").unwrap(), public);
+                    PublicKey::from_curve_point(&curve, bits, "k").unwrap()
+                }
+            };
+            assert_eq!(&rebuilt, public, "{alg}");
+        }
+        assert_eq!(KeyAlgorithm::from_curve_der(b"\x13\x0cedwards25519"), Some(KeyAlgorithm::Ed25519));
+        assert_eq!(KeyAlgorithm::Rsa(2048).curve_der(), None);
+        // An unknown curve, and a point that is not on P-256, are refused.
+        let p521 = const_oid::ObjectIdentifier::new_unwrap("1.3.132.0.35").to_der().unwrap();
+        let e = PublicKey::from_curve_point(&p521, &[4; 133], "k").unwrap_err();
+        assert!(e.to_string().contains("not P-256, P-384 or Ed25519"), "{e}");
+        let mut off = [0u8; 65];
+        off[0] = 4;
+        off[1] = 1;
+        assert!(PublicKey::from_curve_point(&KeyAlgorithm::EcdsaP256.curve_der().unwrap(), &off, "k").is_err());
+        assert!(matches!(
+            PublicKey::from_rsa_parts(&[0xff; 128], &[1, 0, 1], "k").unwrap_err().kind(),
+            Error::RsaKeySize { bits: 1024 }
+        ));
+    }
+
+    #[test]
     fn a_pkcs8_key_is_checked_against_its_public_key() {
         for alg in [KeyAlgorithm::EcdsaP256, KeyAlgorithm::EcdsaP384, KeyAlgorithm::Rsa(2048), KeyAlgorithm::Ed25519] {
             let key = PrivateKey::generate(alg, &mut rng()).unwrap();
