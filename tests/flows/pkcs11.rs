@@ -462,6 +462,37 @@ fn bad_token_input_is_one_clear_line_and_nothing_is_issued() {
 }
 
 #[test]
+fn a_token_without_a_mechanism_is_named_and_rsa_falls_back_to_the_digestinfo_form() {
+    let Some(hsm) = Hsm::new("p11-mechs") else { return };
+    hsm.init_token("mechs");
+    hsm.dir.write("ed.json", r#"{"CN":"Ed root","key":{"algo":"ed25519"}}"#);
+    hsm.dir.write("rsa.json", r#"{"CN":"RSA root","key":{"algo":"rsa","size":2048}}"#);
+    hsm.ok(&["ca", "init", "ed", "ed.json", "--token", &hsm.uri("mechs", "ed")], b"");
+    hsm.ok(&["ca", "init", "rsa", "rsa.json", "--token", &hsm.uri("mechs", "rsa")], b"");
+    hsm.csr("web", "web.example");
+    let before = hsm.ledger_lines("ed");
+    // SoftHSM without CKM_EDDSA and CKM_SHA256_RSA_PKCS. (SoftHSM 2.6 reads
+    // `-A,B,C` as "disable B and C": the first entry is a sacrifice.)
+    let conf = std::fs::read_to_string(&hsm.conf).unwrap();
+    std::fs::write(&hsm.conf, format!("{conf}slots.mechanisms = -CKM_MD5,CKM_EDDSA,CKM_SHA256_RSA_PKCS\n")).unwrap();
+    let err = hsm.fails(&["sign", "--ca-dir", "ed", "web.csr"]);
+    assert!(err.contains("token \"mechs\" cannot sign with Ed25519 keys: it lacks the mechanism CKM_EDDSA"), "{err}");
+    assert_eq!(hsm.ledger_lines("ed"), before, "nothing recorded");
+    // A key the token could not sign with is never made.
+    hsm.dir.write("ed2.json", r#"{"CN":"Ed root 2","key":{"algo":"ed25519"}}"#);
+    let err = hsm.fails(&["ca", "init", "ed2", "ed2.json", "--token", &hsm.uri("mechs", "ed2")]);
+    assert!(err.contains("lacks the mechanism CKM_EDDSA"), "{err}");
+    let pin = format!("--pin={PIN}");
+    let listed =
+        hsm.tool("pkcs11-tool", &["--module", MODULE, "--token-label", "mechs", "--login", &pin, "--list-objects"]);
+    assert!(!listed.contains("ed2"), "{listed}");
+    // RSA without the hash-and-sign mechanism: CKM_RSA_PKCS over the DigestInfo certkit builds.
+    hsm.ok(&["sign", "--ca-dir", "rsa", "web.csr", "-o", "by-rsa"], b"");
+    let v = hsm.tool("openssl", &["verify", "-x509_strict", "-CAfile", "rsa/ca.pem", "by-rsa.pem"]);
+    assert!(v.contains("by-rsa.pem: OK"), "{v}");
+}
+
+#[test]
 fn a_rotation_moves_a_token_key_to_previous_and_both_sign_crls() {
     let Some(hsm) = Hsm::new("p11-rotate") else { return };
     hsm.init_token("ring");

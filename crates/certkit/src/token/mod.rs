@@ -256,6 +256,8 @@ pub fn generate(text: &str, algorithm: KeyAlgorithm) -> Result<TokenKey> {
     if !ctx.get_mechanism_list(slot).unwrap_or_default().contains(&needed) {
         bail!("{} cannot make {algorithm} keys (it lacks {needed}); choose another key type", uri.token_name());
     }
+    // A key the token could not sign with is never made.
+    let how = mechanism_for(&ctx, slot, algorithm, &uri)?;
     public_template.extend(common(true));
     let (_, private) = session
         .generate_key_pair(&mechanism, &public_template, &common(false))
@@ -265,7 +267,6 @@ pub fn generate(text: &str, algorithm: KeyAlgorithm) -> Result<TokenKey> {
     if public.algorithm() != algorithm {
         bail!("{} made a {} key where {algorithm} was asked", uri.token_name(), public.algorithm());
     }
-    let how = mechanism_for(&ctx, slot, algorithm, &uri)?;
     Ok(TokenKey { uri, public, how, handle: private, session: Mutex::new(session), gone: AtomicBool::new(false) })
 }
 
