@@ -232,10 +232,10 @@ fn expiry_finds_certificates_in_files_bundles_and_kubeconfigs() {
     );
     std::fs::create_dir(d.path("kube")).unwrap();
     d.write("kube/config", kubeconfig);
-    // The 10-day client certificate expires within 30 days: exit 1 and say which.
+    // The 10-day client certificate expires within 30 days: exit 4 (found) and say which.
     let out = certkit(&d, &["expiry", "--within", "30d", "kube"], b"");
     let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert_eq!(out.status.code(), Some(4), "{text}");
     assert!(text.contains("expiring") && text.contains("CN=admin") && text.contains("kube/config"), "{text}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("1 of 2 certificates"));
     // Within 5 days nothing is due.

@@ -10,6 +10,7 @@ mod architecture;
 mod bad_input;
 mod cmd;
 mod common;
+mod exit_codes;
 mod hostile;
 mod interop;
 mod k8s;

@@ -13,11 +13,6 @@ use anyhow::Result;
 
 use crate::io;
 
-/// The exit status of a command that did part of its work — signed some
-/// CSRs or objects (and printed or wrote them) and not others: 1 promises
-/// that nothing was printed or written, which is not so.
-pub const PARTLY_DONE: u8 = 3;
-
 /// The files a batch will write, one an item, each claimed before anything
 /// is signed: a certificate that could not be written would sit in the
 /// ledger, issued but never handed out.
@@ -159,14 +154,14 @@ pub enum Outcome {
 
 impl Outcome {
     /// The exit status: 0 when all was done; when part was, the summary on
-    /// stderr and [`PARTLY_DONE`]. Called once the command has dropped what
+    /// stderr and [`crate::exit::PARTLY_DONE`]. Called once the command has dropped what
     /// it held (the CA key, the ledger's lock).
     pub fn exit_code(self) -> ExitCode {
         match self {
             Outcome::Done => ExitCode::SUCCESS,
             Outcome::Partly(summary) => {
                 eprintln!("certkit: {summary}");
-                ExitCode::from(PARTLY_DONE)
+                ExitCode::from(crate::exit::PARTLY_DONE)
             }
         }
     }

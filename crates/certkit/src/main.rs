@@ -9,6 +9,7 @@ mod batch;
 mod cadir;
 mod cakey;
 mod cmd;
+mod exit;
 mod hints;
 mod io;
 #[cfg(feature = "pkcs11")]
@@ -26,13 +27,17 @@ use clap::{CommandFactory, Parser, Subcommand};
 /// An offline CA that speaks cfssl: keys, CSRs and certificates for TLS in Kubernetes.
 #[derive(Parser, Debug)]
 #[command(name = "certkit", version, about, long_about = None, propagate_version = true)]
-#[command(
-    after_help = "cfssl's single-dash long flags work too: `certkit sign -ca ca.pem -ca-key ca-key.pem csr.pem`.\n\
-Exit codes: 0 success, 1 error (one line on stderr, starting with `certkit:`), 2 bad usage, 3 partly done (some of several signed)."
-)]
+#[command(after_help = after_help())]
 struct Cli {
     #[command(subcommand)]
     command: Command,
+}
+
+fn after_help() -> String {
+    format!(
+        "cfssl's single-dash long flags work too: `certkit sign -ca ca.pem -ca-key ca-key.pem csr.pem`.\n\n{}",
+        exit::TABLE
+    )
 }
 
 #[derive(Subcommand, Debug)]
@@ -60,13 +65,13 @@ fn main() -> ExitCode {
         Ok(args) => args,
         Err(e) => {
             let _ = writeln!(std::io::stderr(), "certkit: {e}");
-            return ExitCode::from(2);
+            return ExitCode::from(exit::USAGE);
         }
     };
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
+            let code = if e.use_stderr() { exit::USAGE } else { exit::DONE };
             let _ = e.print();
             return ExitCode::from(code);
         }
@@ -95,7 +100,7 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             let _ = writeln!(std::io::stderr(), "certkit: {}", hints::message(&e));
-            ExitCode::FAILURE
+            ExitCode::from(exit::ERROR)
         }
     }
 }

@@ -25,7 +25,7 @@ pub struct Args {
 #[derive(clap::Subcommand, Debug)]
 enum Command {
     Init(InitArgs),
-    /// Verify every line of the ledger.
+    /// Verify every line of the ledger (exit 4 when a line is damaged).
     Check(DirArgs),
     /// Move damaged ledger lines to ledger.quarantine, keeping the rest.
     Repair(RepairArgs),
@@ -128,7 +128,7 @@ struct DirArgs {
 pub fn run(a: Args) -> Result<ExitCode> {
     match a.command {
         Command::Init(i) => init(i)?,
-        Command::Check(d) => check(d)?,
+        Command::Check(d) => return check(d),
         Command::Repair(r) => repair(r)?,
         Command::Rotate(r) => rotate(r)?,
         Command::Bundle(d) => bundle(d)?,
@@ -324,7 +324,7 @@ fn write_directory(dir: &Path, cert_pem: String, key: Output, config: Vec<u8>) -
     Ok(())
 }
 
-fn check(a: DirArgs) -> Result<()> {
+fn check(a: DirArgs) -> Result<ExitCode> {
     let d = CaDir::new(&a.dir);
     let _lock = d.lock()?;
     let bytes = cadir::read_ledger(&d)?;
@@ -333,12 +333,13 @@ fn check(a: DirArgs) -> Result<()> {
         eprintln!("certkit: {} line {}: {}", d.ledger().display(), c.line, c.detail);
     }
     if !corrupt.is_empty() {
-        bail!(
-            "{} damaged line(s) in {}; `certkit ca repair {}` moves them to ledger.quarantine and keeps the rest",
+        eprintln!(
+            "certkit: {} damaged line(s) in {}; `certkit ca repair {}` moves them to ledger.quarantine and keeps the rest",
             corrupt.len(),
             d.ledger().display(),
             a.dir.display()
         );
+        return Ok(ExitCode::from(crate::exit::FOUND));
     }
     io::outln(format_args!(
         "certkit: {} is intact: {} certificates, next CRL number {}{}",
@@ -347,7 +348,7 @@ fn check(a: DirArgs) -> Result<()> {
         ledger.next_crl_number(),
         if ledger.torn_tail.is_some() { " (an unfinished last record will be cut off on next use)" } else { "" }
     ))?;
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
 
 fn repair(a: RepairArgs) -> Result<()> {

@@ -9,8 +9,9 @@ use certkit_core::expiry::{self, Found};
 use crate::io;
 
 /// Report certificates that expire within a window: PEM/DER files, bundles,
-/// kubeconfigs (embedded base64 certificates), or folders of them. Exits 1
-/// when one expires within the window — for cron and CI.
+/// kubeconfigs (embedded base64 certificates), or folders of them. Exits 4
+/// when one expires within the window (1 is an error, such as a path that
+/// cannot be read) — for cron and CI.
 #[derive(clap::Args, Debug)]
 #[command(
     after_help = "Examples:\n  certkit expiry --within 30d /etc/kubernetes/pki ~/.kube/config\n  certkit expiry --json certs/ | jq ."
@@ -46,6 +47,12 @@ pub fn run(a: Args) -> Result<ExitCode> {
         }
     }
     found.sort_by_key(|(_, c)| c.not_after);
+    if found.is_empty() {
+        bail!(
+            "no certificates found in {}",
+            a.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+        );
+    }
     let mut soon = 0usize;
     let mut out = String::new();
     if !a.json {
@@ -77,14 +84,9 @@ pub fn run(a: Args) -> Result<ExitCode> {
     }
     use std::io::Write;
     std::io::stdout().lock().write_all(out.as_bytes())?;
-    if found.is_empty() {
-        bail!(
-            "no certificates found in {}",
-            a.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
-        );
-    }
     if soon > 0 {
-        bail!("{soon} of {} certificates expire within {} or have expired", found.len(), a.within);
+        eprintln!("certkit: {soon} of {} certificates expire within {} or have expired", found.len(), a.within);
+        return Ok(ExitCode::from(crate::exit::FOUND));
     }
     Ok(ExitCode::SUCCESS)
 }

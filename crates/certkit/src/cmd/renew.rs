@@ -11,7 +11,7 @@ use certkit_core::pem;
 use certkit_core::{Role, Subject};
 
 use super::{CaArgs, OutArgs};
-use crate::batch::Tally;
+use crate::batch::{Outcome, Tally};
 use crate::io::{self, PassphraseArgs, Pems, Trio};
 
 /// Renew a certificate the CA directory issued: same subject, SANs and
@@ -51,8 +51,7 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<ExitCode> {
     if let Some(window) = &a.expiring {
-        bulk(&a, window)?;
-        return Ok(ExitCode::SUCCESS);
+        return Ok(bulk(&a, window)?.exit_code());
     }
     a.out.check(Trio { cert: true, key: a.new_key, csr: true })?;
     let cert_path = a.cert.clone().unwrap_or_default();
@@ -124,7 +123,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
 /// Renews every certificate due within `window`: the latest one for each
 /// recorded CSR and profile, valid, not revoked. A progress bar shows on a
 /// terminal; each renewal is recorded before its file is written.
-fn bulk(a: &Args, window: &str) -> Result<()> {
+fn bulk(a: &Args, window: &str) -> Result<Outcome> {
     let window = certkit_core::duration::parse(window, "--expiring")?;
     let out_dir = a.out_dir.as_ref().context("--expiring needs --out-dir DIR")?;
     let ca =
@@ -196,8 +195,9 @@ fn bulk(a: &Args, window: &str) -> Result<()> {
     }
     bar.finish();
     eprintln!("certkit: {} renewed", tally.done_of("due certificates"));
-    if tally.failed() > 0 {
-        bail!("{} certificates were not renewed (see above)", tally.failed());
+    if tally.failed() == 0 {
+        return Ok(Outcome::Done);
     }
-    Ok(())
+    // Some renewed (recorded and written), some not: exit 3, as `sign` does.
+    tally.outcome("due certificates", "renewed")
 }
