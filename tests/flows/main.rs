@@ -15,6 +15,7 @@ mod hostile;
 mod interop;
 mod k8s;
 mod ledger;
+mod multicall;
 mod pkcs11;
 mod seed;
 mod terminal;

@@ -56,12 +56,13 @@ enum Command {
     List(cmd::list::Args),
     Expiry(cmd::expiry::Args),
     Renew(cmd::renew::Args),
+    Aliases(cmd::aliases::Args),
     /// Print certkit's version (`certkit version`).
     Version,
 }
 
 fn main() -> ExitCode {
-    let args = match normalize_args(std::env::args_os().collect()) {
+    let args = match as_invoked(std::env::args_os().collect()).and_then(normalize_args) {
         Ok(args) => args,
         Err(e) => {
             let _ = writeln!(std::io::stderr(), "certkit: {e}");
@@ -91,6 +92,7 @@ fn main() -> ExitCode {
         Command::List(a) => cmd::list::run(a),
         Command::Expiry(a) => cmd::expiry::run(a),
         Command::Renew(a) => cmd::renew::run(a),
+        Command::Aliases(a) => cmd::aliases::run(a),
         Command::Version => io::outln(format_args!("certkit {}", certkit_core::VERSION)).map(|()| ExitCode::SUCCESS),
     };
     match result {
@@ -103,6 +105,48 @@ fn main() -> ExitCode {
             ExitCode::from(exit::ERROR)
         }
     }
+}
+
+/// cfssl's commands that certkit has no counterpart for, and why.
+const CFSSL_ELSEWHERE: &[(&str, &str)] = &[
+    ("serve", "certkit is an offline CA: it runs no API server"),
+    ("ocspsign", "certkit runs no OCSP responder; publish CRLs with `certkit gencrl`"),
+    ("ocspserve", "certkit runs no OCSP responder; publish CRLs with `certkit gencrl`"),
+    ("ocspdump", "certkit runs no OCSP responder; publish CRLs with `certkit gencrl`"),
+    ("ocsprefresh", "certkit runs no OCSP responder; publish CRLs with `certkit gencrl`"),
+    (
+        "crl",
+        "certkit keeps no certificate database; `certkit gencrl --ca-dir DIR` makes the CRL from the CA directory's ledger",
+    ),
+    ("info", "certkit signs offline and has no remote signer to ask; see `certkit print-defaults`"),
+    ("scan", "certkit does not scan hosts"),
+    (
+        "bundle",
+        "certkit does not build bundles from a trust store; `certkit ca bundle DIR` prints a CA directory's trust bundle",
+    ),
+    ("selfsign", "certkit makes self-signed certificates only as CAs: `certkit gencert -initca`"),
+    ("gencsr", "certkit makes a key with its CSR (`certkit genkey`); a CSR for an existing key is not supported yet"),
+];
+
+/// The tool certkit was invoked as, by argv[0]'s file name (`certkit
+/// aliases DIR` makes the links): `cfssljson` and `cfssl-certinfo` are the
+/// commands of those names, `cfssl` is certkit with cfssl's command names.
+fn as_invoked(mut args: Vec<OsString>) -> Result<Vec<OsString>, String> {
+    let Some(first) = args.first() else { return Ok(args) };
+    let name = std::path::Path::new(first).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    match name.strip_suffix(".exe").unwrap_or(&name) {
+        "cfssljson" => args.insert(1, "cfssljson".into()),
+        "cfssl-certinfo" => args.insert(1, "certinfo".into()),
+        "cfssl" => {
+            let sub = args.get(1).map(|a| a.to_string_lossy().into_owned()).unwrap_or_default();
+            if let Some((_, why)) = CFSSL_ELSEWHERE.iter().find(|(c, _)| *c == sub) {
+                return Err(format!("`cfssl {sub}` has no counterpart in certkit: {why}"));
+            }
+        }
+        _ => return Ok(args),
+    }
+    args[0] = "certkit".into();
+    Ok(args)
 }
 
 /// Turns cfssl's single-dash long flags (`-ca-key x`, `-initca`, Go's
@@ -304,6 +348,29 @@ mod tests {
                 .starts_with("-output is not a flag of `certkit sign`")
         );
         assert!(refused(&["certkit", "cfssljson", "-foo"]).starts_with("-foo is not a flag of `certkit cfssljson`"));
+    }
+
+    #[test]
+    fn invoked_as_cfssl_cfssljson_or_cfssl_certinfo() {
+        let as_ = |args: &[&str]| -> Result<Vec<String>, String> {
+            as_invoked(args.iter().map(Into::into).collect())
+                .map(|v| v.into_iter().map(|a| a.to_string_lossy().into_owned()).collect())
+        };
+        assert_eq!(as_(&["/usr/local/bin/cfssljson", "-bare", "ca"]).unwrap(), ["certkit", "cfssljson", "-bare", "ca"]);
+        assert_eq!(as_(&["cfssl-certinfo", "-cert", "x.pem"]).unwrap(), ["certkit", "certinfo", "-cert", "x.pem"]);
+        assert_eq!(as_(&["./cfssl", "sign", "-ca", "c"]).unwrap(), ["certkit", "sign", "-ca", "c"]);
+        assert_eq!(as_(&["certkit", "sign"]).unwrap(), ["certkit", "sign"]);
+        assert_eq!(as_(&["my-certkit", "sign"]).unwrap(), ["my-certkit", "sign"]);
+        let e = as_(&["cfssl", "serve", "-port", "8888"]).unwrap_err();
+        assert_eq!(e, "`cfssl serve` has no counterpart in certkit: certkit is an offline CA: it runs no API server");
+        // cfssl's commands certkit has all exist.
+        let cli = Cli::command();
+        for c in ["genkey", "gencert", "sign", "certinfo", "gencrl", "print-defaults", "revoke", "version"] {
+            assert!(cli.find_subcommand(c).is_some(), "{c}");
+        }
+        for (c, _) in CFSSL_ELSEWHERE {
+            assert!(cli.find_subcommand(c).is_none(), "{c} exists now: take it out of CFSSL_ELSEWHERE");
+        }
     }
 
     #[test]

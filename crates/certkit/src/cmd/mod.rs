@@ -1,5 +1,6 @@
 //! One module per subcommand: parse → core call → write.
 
+pub mod aliases;
 pub mod ca;
 pub mod certinfo;
 pub mod cfssljson;
