@@ -14,6 +14,7 @@ command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v script >/dev/null 2>&1 || missing+=(bsdutils)   # script(1): a terminal for the spinner test
 [ -x /usr/bin/time ] || missing+=(time)                       # peak RSS of each hostile input (tests/flows/hostile.rs)
 [ -x /usr/bin/prlimit ] || missing+=(util-linux)
+command -v man >/dev/null 2>&1 || missing+=(man-db)              # renders the man pages (tests/flows/completion.rs)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)

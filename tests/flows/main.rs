@@ -10,6 +10,7 @@ mod architecture;
 mod bad_input;
 mod cmd;
 mod common;
+mod completion;
 mod exit_codes;
 mod hostile;
 mod interop;

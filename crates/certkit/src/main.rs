@@ -57,6 +57,8 @@ enum Command {
     Expiry(cmd::expiry::Args),
     Renew(cmd::renew::Args),
     Aliases(cmd::aliases::Args),
+    Completion(cmd::completion::CompletionArgs),
+    Man(cmd::completion::ManArgs),
     /// Print certkit's version (`certkit version`).
     Version,
 }
@@ -93,6 +95,8 @@ fn main() -> ExitCode {
         Command::Expiry(a) => cmd::expiry::run(a),
         Command::Renew(a) => cmd::renew::run(a),
         Command::Aliases(a) => cmd::aliases::run(a),
+        Command::Completion(a) => cmd::completion::completion(a, Cli::command()),
+        Command::Man(a) => cmd::completion::man(a, Cli::command()),
         Command::Version => io::outln(format_args!("certkit {}", certkit_core::VERSION)).map(|()| ExitCode::SUCCESS),
     };
     match result {

@@ -4,6 +4,7 @@ pub mod aliases;
 pub mod ca;
 pub mod certinfo;
 pub mod cfssljson;
+pub mod completion;
 pub mod demo;
 pub mod expiry;
 pub mod gencert;
