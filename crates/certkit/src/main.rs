@@ -59,7 +59,7 @@ enum Command {
     Aliases(cmd::aliases::Args),
     Completion(cmd::completion::CompletionArgs),
     Man(cmd::completion::ManArgs),
-    /// Print certkit's version (`certkit version`).
+    /// Print certkit's version, the commit and target it was built from, and whether it can use tokens.
     Version,
 }
 
@@ -97,7 +97,7 @@ fn main() -> ExitCode {
         Command::Aliases(a) => cmd::aliases::run(a),
         Command::Completion(a) => cmd::completion::completion(a, Cli::command()),
         Command::Man(a) => cmd::completion::man(a, Cli::command()),
-        Command::Version => io::outln(format_args!("certkit {}", certkit_core::VERSION)).map(|()| ExitCode::SUCCESS),
+        Command::Version => version(),
     };
     match result {
         Ok(code) => code,
@@ -109,6 +109,24 @@ fn main() -> ExitCode {
             ExitCode::from(exit::ERROR)
         }
     }
+}
+
+/// `certkit version`: the version (the first line, alone, as scripts read
+/// it), then what the binary was built from and whether it can use tokens.
+fn version() -> anyhow::Result<ExitCode> {
+    let linking = if cfg!(target_feature = "crt-static") { "statically linked" } else { "dynamically linked" };
+    let tokens = if cfg!(feature = "pkcs11") {
+        "yes (CA keys in hardware tokens through PKCS#11 modules)"
+    } else {
+        "no (this build cannot load PKCS#11 modules; certkit-pkcs11 can)"
+    };
+    io::outln(format_args!(
+        "certkit {}\ncommit: {}\ntarget: {} ({linking})\npkcs11: {tokens}",
+        certkit_core::VERSION,
+        env!("CERTKIT_COMMIT"),
+        env!("CERTKIT_TARGET"),
+    ))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// cfssl's commands that certkit has no counterpart for, and why.
