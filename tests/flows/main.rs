@@ -8,6 +8,7 @@
 
 mod architecture;
 mod bad_input;
+mod cfssl_compat;
 mod cmd;
 mod common;
 mod completion;

@@ -192,7 +192,8 @@ impl<K: CaKey> Ca<K> {
             }
             None => Policy::root_ca(ca.expiry, ca.backdate, ca.path_len),
         };
-        let subject = Subject { sans: Vec::new(), requested_ca: None, ..subject.clone() };
+        let subject =
+            Subject { sans: Vec::new(), requested_ca: None, requested_extensions: Vec::new(), ..subject.clone() };
         let policy = Policy { name: "intermediate".into(), ..base };
         self.issue(&subject, &policy, Role::Intermediate, now, rng)
     }
@@ -218,6 +219,7 @@ impl<K: CaKey> Ca<K> {
             sans: Vec::new(),
             public_key: new_key.clone(),
             requested_ca: None,
+            requested_extensions: Vec::new(),
         };
         self.issue(&subject, &policy, Role::Cross, now, rng)
     }
@@ -268,6 +270,7 @@ mod tests {
             sans: crate::pki::san::from_hosts(&["web.example"]).unwrap(),
             public_key: key.public_key().clone(),
             requested_ca: None,
+            requested_extensions: Vec::new(),
         };
         (subject, key)
     }

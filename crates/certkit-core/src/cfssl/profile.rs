@@ -19,6 +19,8 @@
 //! | `name_whitelist` | a regular expression every CN, DNS name, email and URI must match (unanchored, as cfssl's Go `regexp` `Find`) |
 //! | `crl_url`, `ocsp_url`, `issuer_urls` | CRL distribution point and AIA; empty inherits `default`'s |
 //! | `ocsp_no_check` | add id-pkix-ocsp-nocheck |
+//! | `copy_extensions` | copy the CSR's requested extensions into the certificate, except those the profile decides |
+//! | `allowed_extensions` | OIDs (`"1.3.6.1.4.1.311.21.7"`): with `copy_extensions`, only these are copied (cfssl applies the list to its API requests only) |
 //!
 //! An unknown `-profile` is an error (cfssl silently falls back to `default`).
 //! Fields cfssl uses only for its remote-signing server (`auth_key`,
@@ -181,6 +183,9 @@ struct ProfileJson {
     signer_name: String,
     /// cfssl's `policies`: `[{"ID": "2.23.140.1.2.1", "qualifiers": [{"type": "id-qt-cps", "value": URL}]}]`.
     policies: Vec<PolicyJson>,
+    copy_extensions: bool,
+    /// (path, dotted OID) of each `allowed_extensions` entry.
+    allowed_extensions: Vec<(String, String)>,
     /// The paths of [`IGNORED_WITH_EFFECT`] members given a value.
     ignored: Vec<String>,
 }
@@ -253,6 +258,8 @@ impl ProfileJson {
             "ocsp_no_check",
             "signer_name",
             "policies",
+            "copy_extensions",
+            "allowed_extensions",
         ];
         let o = Object::ignoring(value, path, &fields, &IGNORED_PROFILE)?;
         Ok(ProfileJson {
@@ -278,6 +285,9 @@ impl ProfileJson {
             issuer_urls: o.list("issuer_urls", json::string)?,
             ocsp_no_check: o.boolean("ocsp_no_check")?,
             signer_name: o.string("signer_name")?,
+            copy_extensions: o.boolean("copy_extensions")?,
+            allowed_extensions: o
+                .list("allowed_extensions", |v, path| Ok((path.to_string(), json::string(v, path)?)))?,
             policies: o.list("policies", |v, path| {
                 let p = Object::new(v, path, &["ID", "qualifiers"])?;
                 Ok(PolicyJson {
@@ -346,6 +356,11 @@ pub struct Policy {
     pub signer_name: Option<String>,
     /// certificatePolicies (RFC 5280 §4.2.1.4), in the order given.
     pub policies: Vec<CertPolicy>,
+    /// cfssl's `copy_extensions`: the CSR's requested extensions are copied
+    /// into the certificate, except those the profile decides.
+    pub copy_extensions: bool,
+    /// cfssl's `allowed_extensions`: when not empty, only these are copied.
+    pub allowed_extensions: Vec<ObjectIdentifier>,
     /// Paths of members cfssl would act on and an offline CA ignores
     /// (`signing.profiles.www.remote`): each issuance warns of them.
     pub ignored: Vec<String>,
@@ -415,6 +430,8 @@ impl Policy {
             signer_name: None,
             ignored: Vec::new(),
             policies: Vec::new(),
+            copy_extensions: false,
+            allowed_extensions: Vec::new(),
             unused_profiles: Vec::new(),
         }
     }
@@ -581,6 +598,19 @@ fn resolve(name: &str, p: &ProfileJson, default: Option<&Policy>) -> Result<Poli
         ocsp_no_check: p.ocsp_no_check,
         signer_name,
         policies: policies(&p.policies)?,
+        copy_extensions: p.copy_extensions,
+        allowed_extensions: p
+            .allowed_extensions
+            .iter()
+            .map(|(path, text)| {
+                ObjectIdentifier::new(text).map_err(|_| Error::Config {
+                    field: path.clone(),
+                    reason: alloc::format!(
+                        "`{text}` is not an object identifier; write it dotted, as \"1.3.6.1.4.1.311.21.7\""
+                    ),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?,
         ignored: p.ignored.clone(),
         unused_profiles: Vec::new(),
     })

@@ -41,11 +41,18 @@
 //!    authorityInfoAccess, subjectAltName (critical when the subject is
 //!    empty, §4.2.1.6), cRLDistributionPoints, OCSP no-check.
 //! 8. The signature algorithm follows the CA key ([`crate::pki::key`]).
+//! 9. With the profile's `copy_extensions`, the CSR's requested extensions
+//!    are added after those of rule 7 — only the OIDs of
+//!    `allowed_extensions` when it lists any — except the extensions the
+//!    profile decides (those of rule 7, certificatePolicies and
+//!    nameConstraints), which are never taken from a CSR: asking for one is a
+//!    warning naming it.
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
 
+use const_oid::ObjectIdentifier;
 use der::asn1::{Ia5String, OctetString};
 use der::{Decode, Encode, Sequence};
 use rand_core::CryptoRng;
@@ -82,6 +89,9 @@ pub struct Subject {
     pub public_key: PublicKey,
     /// basicConstraints requested by the CSR, if it asked to be a CA.
     pub requested_ca: Option<BasicConstraints>,
+    /// Every extension the CSR requested; a profile with
+    /// `copy_extensions` copies those it does not decide itself (rule 9).
+    pub requested_extensions: Vec<Extension>,
 }
 
 impl Subject {
@@ -92,6 +102,7 @@ impl Subject {
             sans: csr.sans().to_vec(),
             public_key: csr.public_key().clone(),
             requested_ca: csr.requested_ca().cloned(),
+            requested_extensions: csr.extensions().to_vec(),
         }
     }
 
@@ -106,7 +117,13 @@ impl Subject {
             Some(san) => san.0.iter().filter_map(San::from_general_name).collect(),
             None => Vec::new(),
         };
-        Ok(Subject { name: tbs.subject().clone(), sans, public_key, requested_ca: None })
+        Ok(Subject {
+            name: tbs.subject().clone(),
+            sans,
+            public_key,
+            requested_ca: None,
+            requested_extensions: Vec::new(),
+        })
     }
 
     /// Replaces the SANs, as cfssl's `-hostname` does.
@@ -301,6 +318,13 @@ pub enum Warning {
         /// The member's path (`signing.profiles.www.ct_log_servers`).
         field: String,
     },
+    /// `copy_extensions` left out an extension the CSR requested.
+    NotCopied {
+        /// The extension's OID, dotted.
+        oid: String,
+        /// Why: the profile decides it, or `allowed_extensions` omits it.
+        why: &'static str,
+    },
     /// No profile was chosen and the signing config has no `default`, so
     /// cfssl's built-in default signed, not one of the config's profiles.
     BuiltInDefault {
@@ -322,6 +346,9 @@ impl Warning {
                 "the expiry reaches past the CA certificate's notAfter; the certificate ends with the CA at {not_after}"
             ),
             Warning::DroppedCaSans => write!(f, "left out the subjectAltNames: a CA certificate does not name hosts"),
+            Warning::NotCopied { oid, why } => {
+                write!(f, "did not copy the CSR's extension {oid} (copy_extensions): {why}")
+            }
             Warning::BuiltInDefault { profiles } => write!(
                 f,
                 "signed with cfssl's built-in default profile (signing, key encipherment, server auth, client auth; 8760h): the signing config has no `default`; choose one of its profiles ({}), or give it a default",
@@ -443,7 +470,8 @@ pub fn prepare<R: CryptoRng + ?Sized>(
     rule3_names(subject, &sans, policy)?;
     let (not_before, not_after) = rule5_validity(policy, &issuer, now, &mut warnings)?;
     let key_usage = rule6_key_usage(policy, subject.public_key.algorithm(), &mut warnings)?;
-    let extensions = rule7_extensions(subject, policy, &issuer, path_len, &key_usage, &sans)?;
+    let mut extensions = rule7_extensions(subject, policy, &issuer, path_len, &key_usage, &sans)?;
+    rule9_copied_extensions(subject, policy, &mut extensions, &mut warnings);
     // 8. The signature algorithm follows the signing key.
     let alg = signer_key.algorithm().signature_algorithm();
     let tbs = TbsCertificate {
@@ -457,6 +485,40 @@ pub fn prepare<R: CryptoRng + ?Sized>(
         extensions: Some(extensions),
     };
     Ok((ToBeSigned::new(tbs.to_der().map_err(encoding)?, alg, signer_key.clone()), warnings))
+}
+
+/// The extensions a profile decides, never copied from a CSR.
+const DECIDED: [ObjectIdentifier; 11] = [
+    oid::KEY_USAGE,
+    oid::EXT_KEY_USAGE,
+    oid::BASIC_CONSTRAINTS,
+    oid::SKI,
+    oid::AKI,
+    oid::AIA,
+    oid::SAN,
+    oid::CRL_DP,
+    oid::OCSP_NOCHECK,
+    oid::CERT_POLICIES,
+    oid::NAME_CONSTRAINTS,
+];
+
+/// Rule 9: `copy_extensions`.
+fn rule9_copied_extensions(subject: &Subject, policy: &Policy, exts: &mut Vec<Extension>, warnings: &mut Vec<Warning>) {
+    if !policy.copy_extensions {
+        return;
+    }
+    for e in &subject.requested_extensions {
+        if DECIDED.contains(&e.extn_id) {
+            // The CSR's SANs are the certificate's anyway (rule 7); only ask-to-decide is news.
+            if e.extn_id != oid::SAN {
+                warnings.push(Warning::NotCopied { oid: e.extn_id.to_string(), why: "the profile decides it" });
+            }
+        } else if !policy.allowed_extensions.is_empty() && !policy.allowed_extensions.contains(&e.extn_id) {
+            warnings.push(Warning::NotCopied { oid: e.extn_id.to_string(), why: "it is not in allowed_extensions" });
+        } else if !exts.iter().any(|x| x.extn_id == e.extn_id) {
+            exts.push(e.clone());
+        }
+    }
 }
 
 fn encoding(e: der::Error) -> Error {
@@ -753,7 +815,13 @@ mod tests {
     fn subject(json: &str) -> Subject {
         let req = CsrRequest::from_json(json.as_bytes(), "csr.json").unwrap().validate(false).unwrap();
         let key = PrivateKey::generate(req.key, &mut rng()).unwrap();
-        Subject { name: req.subject, sans: req.sans, public_key: key.public_key().clone(), requested_ca: None }
+        Subject {
+            name: req.subject,
+            sans: req.sans,
+            public_key: key.public_key().clone(),
+            requested_ca: None,
+            requested_extensions: Vec::new(),
+        }
     }
 
     fn sign(

@@ -96,7 +96,13 @@ fn self_signed_tbs<R: CryptoRng + ?Sized>(
         backdate: crate::cfssl::validity::DEFAULT_BACKDATE,
     });
     let policy = Policy::root_ca(ca.expiry, ca.backdate, ca.path_len);
-    let subject = Subject { name: req.subject.clone(), sans: Vec::new(), public_key: key.clone(), requested_ca: None };
+    let subject = Subject {
+        name: req.subject.clone(),
+        sans: Vec::new(),
+        public_key: key.clone(),
+        requested_ca: None,
+        requested_extensions: Vec::new(),
+    };
     let (tbs, warnings) = issue::prepare(&subject, &policy, Issuer::SelfSigned, key, now, rng)?;
     Ok((tbs, warnings, policy.name))
 }

@@ -238,6 +238,7 @@ mod tests {
             sans: crate::pki::san::from_hosts(&["web.example.com"]).unwrap(),
             public_key: leaf_key.public_key().clone(),
             requested_ca: None,
+            requested_extensions: Vec::new(),
         };
         let cfg = SigningConfig::from_json(
             br#"{"signing":{"default":{"usages":["digital signature","server auth"],"expiry":"24h"}}}"#,

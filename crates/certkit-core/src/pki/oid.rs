@@ -33,6 +33,8 @@ pub const KEY_USAGE: Oid = Oid::new_unwrap("2.5.29.15");
 pub const SAN: Oid = Oid::new_unwrap("2.5.29.17");
 /// id-ce-basicConstraints, §4.2.1.9.
 pub const BASIC_CONSTRAINTS: Oid = Oid::new_unwrap("2.5.29.19");
+/// id-ce-nameConstraints, §4.2.1.10.
+pub const NAME_CONSTRAINTS: Oid = Oid::new_unwrap("2.5.29.30");
 /// id-ce-cRLDistributionPoints, §4.2.1.13.
 pub const CRL_DP: Oid = Oid::new_unwrap("2.5.29.31");
 /// id-ce-certificatePolicies, §4.2.1.4.

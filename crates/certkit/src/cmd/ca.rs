@@ -298,6 +298,7 @@ fn sign_by_parent(
         sans: Vec::new(),
         public_key: new_key.public_key().clone(),
         requested_ca: None,
+        requested_extensions: Vec::new(),
     };
     let params = req.ca.clone().unwrap_or(certkit_core::CaParams {
         path_len: None,

@@ -72,6 +72,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
         sans: req.sans.clone(),
         public_key: generated.key.public_key().clone(),
         requested_ca: None,
+        requested_extensions: Vec::new(),
     };
     let issued = ca.sign_subject(&subject, a.ca.profile.as_deref())?;
     ca.record(&issued, Some(&generated.csr_der))?;

@@ -1,0 +1,58 @@
+//! cfssl habits certkit keeps: profile members `copy_extensions` and
+//! `allowed_extensions`, judged by OpenSSL.
+
+use crate::common::{Dir, certkit, make_ca, openssl};
+
+#[test]
+fn copy_extensions_copies_what_is_allowed_and_never_what_the_profile_decides() {
+    let d = Dir::new("copy-ext");
+    make_ca(&d, "ecdsa", 256);
+    openssl(&d, &["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "k.pem"]);
+    openssl(
+        &d,
+        &[
+            "req", "-new", "-key", "k.pem", "-subj", "/CN=svc.example", "-out", "r.csr",
+            "-addext", "subjectAltName=DNS:svc.example",
+            "-addext", "1.3.6.1.4.1.55555.1=ASN1:UTF8String:allowed",
+            "-addext", "1.3.6.1.4.1.55555.2=ASN1:UTF8String:not listed",
+            "-addext", "basicConstraints=CA:FALSE",
+            "-addext", "keyUsage=digitalSignature,nonRepudiation",
+        ],
+    );
+    d.write(
+        "copy.json",
+        r#"{"signing":{"default":{"usages":["digital signature","server auth"],"expiry":"24h",
+            "copy_extensions":true,"allowed_extensions":["1.3.6.1.4.1.55555.1"]}}}"#,
+    );
+    let out = certkit(&d, &["sign", "-ca", "ca.pem", "-ca-key", "ca-key.pem", "-config", "copy.json", "r.csr", "-o", "c"], b"");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("did not copy the CSR's extension 1.3.6.1.4.1.55555.2 (copy_extensions): it is not in allowed_extensions"), "{err}");
+    assert!(err.contains("did not copy the CSR's extension 2.5.29.19 (copy_extensions): the profile decides it"), "{err}");
+    assert!(err.contains("did not copy the CSR's extension 2.5.29.15 (copy_extensions): the profile decides it"), "{err}");
+    let text = openssl(&d, &["x509", "-in", "c.pem", "-noout", "-text"]);
+    assert!(text.contains("1.3.6.1.4.1.55555.1:") && text.contains("allowed"), "{text}");
+    assert!(!text.contains("55555.2") && !text.contains("Non Repudiation"), "{text}");
+    assert_eq!(text.matches("X509v3 Basic Constraints").count(), 1, "{text}");
+    let v = openssl(&d, &["verify", "-x509_strict", "-CAfile", "ca.pem", "c.pem"]);
+    assert!(v.contains("c.pem: OK"), "{v}");
+
+    // Without allowed_extensions every extension the profile does not decide is copied;
+    // without copy_extensions none is.
+    d.write("all.json", r#"{"signing":{"default":{"usages":["digital signature"],"expiry":"24h","copy_extensions":true}}}"#);
+    let out = certkit(&d, &["sign", "-ca", "ca.pem", "-ca-key", "ca-key.pem", "-config", "all.json", "r.csr", "-o", "all"], b"");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = openssl(&d, &["x509", "-in", "all.pem", "-noout", "-text"]);
+    assert!(text.contains("55555.1") && text.contains("55555.2"), "{text}");
+    d.write("none.json", r#"{"signing":{"default":{"usages":["digital signature"],"expiry":"24h"}}}"#);
+    let out = certkit(&d, &["sign", "-ca", "ca.pem", "-ca-key", "ca-key.pem", "-config", "none.json", "r.csr", "-o", "none"], b"");
+    assert!(out.status.success());
+    assert!(!openssl(&d, &["x509", "-in", "none.pem", "-noout", "-text"]).contains("55555"));
+
+    // A bad OID is named by its path.
+    d.write("bad.json", r#"{"signing":{"default":{"usages":["digital signature"],"copy_extensions":true,"allowed_extensions":["1.3.6.1.4.1.55555.1","one.two"]}}}"#);
+    let out = certkit(&d, &["sign", "-ca", "ca.pem", "-ca-key", "ca-key.pem", "-config", "bad.json", "r.csr"], b"");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("signing.default.allowed_extensions[1]") && err.contains("`one.two` is not an object identifier"), "{err}");
+}
