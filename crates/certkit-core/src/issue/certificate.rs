@@ -131,6 +131,52 @@ impl Subject {
         self.sans = crate::pki::san::from_hosts(hosts)?;
         Ok(self)
     }
+
+    /// Overrides the subject with cfssl's SUBJECT file (`cfssl sign CSR
+    /// SUBJECT`), as cfssl's `PopulateSubjectFromCSR` does: each of CN, C,
+    /// ST, L, O, OU, emailAddress and serialNumber comes from `over` when it
+    /// gives any, else from the CSR; the name is then built as a CSR
+    /// request's is. `hosts`, when given, replace the SANs. Attributes
+    /// outside those (street, postal code, …) are not kept, as in cfssl.
+    pub fn with_subject_request(mut self, over: &crate::cfssl::request::CsrRequest) -> Result<Subject> {
+        use crate::pki::name::{self, NameEntry};
+        let csr = name::fields(&self.name);
+        let pick = |given: Vec<&String>, from_csr: &[String]| -> Vec<String> {
+            let given: Vec<String> = given.into_iter().filter(|v| !v.is_empty()).cloned().collect();
+            if given.is_empty() { from_csr.to_vec() } else { given }
+        };
+        let of = |f: fn(&NameEntry) -> &String| over.names.iter().map(f).collect::<Vec<_>>();
+        let columns = [
+            pick(of(|n| &n.country), &csr.country),
+            pick(of(|n| &n.province), &csr.province),
+            pick(of(|n| &n.locality), &csr.locality),
+            pick(of(|n| &n.organization), &csr.organization),
+            pick(of(|n| &n.organizational_unit), &csr.organizational_unit),
+            pick(of(|n| &n.email), &csr.email),
+        ];
+        let rows = columns.iter().map(Vec::len).max().unwrap_or(0);
+        let entries: Vec<NameEntry> = (0..rows)
+            .map(|i| {
+                let at = |c: usize| columns[c].get(i).cloned().unwrap_or_default();
+                NameEntry {
+                    country: at(0),
+                    province: at(1),
+                    locality: at(2),
+                    organization: at(3),
+                    organizational_unit: at(4),
+                    email: at(5),
+                    serial_number: String::new(),
+                }
+            })
+            .collect();
+        let cn = if over.cn.is_empty() { &csr.common_name } else { &over.cn };
+        let serial = if over.serial_number.is_empty() { &csr.serial_number } else { &over.serial_number };
+        self.name = name::build(cn, &entries, serial)?;
+        if !over.hosts.is_empty() {
+            self = self.with_hosts(&over.hosts)?;
+        }
+        Ok(self)
+    }
 }
 
 /// A CA certificate that has been checked for issuing.

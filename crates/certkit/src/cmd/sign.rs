@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use certkit_core::Csr;
+use certkit_core::{Csr, CsrRequest, Subject};
 
 use super::{CaArgs, LoadedCa, OutArgs};
 use crate::batch::{self, Destinations, Outcome, Tally};
@@ -20,7 +20,9 @@ use crate::io::{self, Output, Pems, Trio};
 pub struct Args {
     #[command(flatten)]
     pub ca: CaArgs,
-    /// CSR files, or directories of *.csr / *.der files; - for standard input.
+    /// CSR files, or directories of *.csr / *.der files; - for standard
+    /// input. One CSR may be followed by cfssl's SUBJECT file (JSON: CN,
+    /// names, hosts), which overrides the CSR's subject.
     #[arg(value_name = "CSR", required = true)]
     pub csrs: Vec<String>,
     /// With one CSR: write NAME.pem instead of printing JSON.
@@ -41,13 +43,8 @@ pub fn run(a: Args) -> Result<ExitCode> {
 }
 
 /// Signs what the arguments name; an error when nothing was signed.
-fn sign(a: Args) -> Result<Outcome> {
-    if a.csrs.len() == 2 && a.csrs[1].ends_with(".json") {
-        bail!(
-            "{} looks like cfssl's SUBJECT file, which certkit does not take; put the subject in the CSR, or give only CSR files",
-            a.csrs[1]
-        );
-    }
+fn sign(mut a: Args) -> Result<Outcome> {
+    let subject = subject_file(&mut a)?;
     let inputs = expand(&a.csrs)?;
     // -o writes the certificate alone; cfssl's JSON holds the CSR too.
     let out = OutArgs { out: a.out.clone(), force: a.force };
@@ -56,8 +53,11 @@ fn sign(a: Args) -> Result<Outcome> {
     let hosts = a.ca.hosts();
     let single = inputs.len() == 1 && a.out_dir.is_none() && !Path::new(&a.csrs[0]).is_dir();
     if single {
-        sign_single(&ca, &a, hosts.as_deref(), &inputs[0], &out)?;
+        sign_single(&ca, &a, hosts.as_deref(), subject.as_ref(), &inputs[0], &out)?;
         return Ok(Outcome::Done);
+    }
+    if subject.is_some() {
+        bail!("a SUBJECT file goes with one CSR (`certkit sign CSR SUBJECT.json`), not several");
     }
     if a.out.is_some() {
         bail!("-o names one certificate; with several CSRs use --out-dir DIR");
@@ -66,11 +66,55 @@ fn sign(a: Args) -> Result<Outcome> {
     sign_many(&ca, &a, hosts.as_deref(), &inputs, &dests)
 }
 
+/// cfssl's `sign CSR SUBJECT`: a second argument that is JSON (a `.json`
+/// file, or one whose text starts with `{`) is the subject that overrides
+/// the CSR's; it is taken out of the CSR list.
+fn subject_file(a: &mut Args) -> Result<Option<CsrRequest>> {
+    if a.csrs.len() != 2 {
+        return Ok(None);
+    }
+    let path = a.csrs[1].clone();
+    let is_json = path.ends_with(".json")
+        || (path != "-"
+            && std::fs::read(&path).is_ok_and(|b| b.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'{')));
+    if !is_json {
+        return Ok(None);
+    }
+    let what = io::display_name(&path);
+    let request = CsrRequest::from_json(&io::read_input(&path)?, &what)?;
+    if request.key.is_some() || request.ca.is_some() {
+        bail!(
+            "{what}: a SUBJECT file gives CN, names, hosts and serialnumber; `key` and `ca` have no place in it (the CSR's key is the one signed)"
+        );
+    }
+    a.csrs.pop();
+    Ok(Some(request))
+}
+
 /// One CSR: its certificate printed as cfssl's JSON, or written by -o.
-fn sign_single(ca: &LoadedCa, a: &Args, hosts: Option<&[String]>, path: &str, out: &OutArgs) -> Result<()> {
+fn sign_single(
+    ca: &LoadedCa,
+    a: &Args,
+    hosts: Option<&[String]>,
+    subject: Option<&CsrRequest>,
+    path: &str,
+    out: &OutArgs,
+) -> Result<()> {
     let bytes = io::read_input(path)?;
     let what = io::display_name(path);
-    let (pem, warnings) = sign_one(ca, &a.ca, hosts, &bytes, &what)?;
+    let (pem, warnings) = match subject {
+        None => sign_one(ca, &a.ca, hosts, &bytes, &what)?,
+        Some(over) => {
+            let csr = Csr::parse(&bytes, &what)?;
+            let mut s = Subject::from_csr(&csr).with_subject_request(over)?;
+            if let Some(h) = hosts {
+                s = s.with_hosts(h)?;
+            }
+            let issued = ca.sign_subject(&s, a.ca.profile.as_deref()).with_context(|| what.clone())?;
+            ca.record(&issued, Some(csr.der()))?;
+            (ca.with_chain(issued.to_pem())?, issued.warnings)
+        }
+    };
     io::warn(&warnings);
     let csr = String::from_utf8_lossy(&bytes);
     out.emit(Pems { cert: Some(&pem), key: None, csr: a.out.is_none().then_some(&*csr) })
