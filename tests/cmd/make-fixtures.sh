@@ -57,6 +57,7 @@ echo '{"signing":{"default":{"usages":["digital signature","server auth"],"expir
 echo '{"signing":{"profiles":{"www":{"usages":["digital signature","server auth"],"expiry":"8760h"},"client":{"usages":["digital signature","client auth"],"expiry":"8760h"}}}}' > configs/no-default.json
 echo '{"signing":{"default":{"usages":["digital signature","server auth"],"expiry":"8760h","remote":"cfssl-server"}}}' > configs/remote.json
 echo '{"signing":{"default":{"usages":["digital signature","server auth"],"expiry":"8760h","name_whitelist":"\\.internal$"}}}' > configs/whitelist.json
+echo '{"signing":{"default":{"usages":["digital signature","server auth"],"expiry":"8760h","name_whitelist":"^[a-z0-9.-]*\\.example\\.com$"}}}' > configs/whitelist-dns.json
 echo '{"signing":{"default":{"usages":["digital signature","cert sign"],"expiry":"8760h"}}}' > configs/cert-sign-not-ca.json
 echo '{"signing":{"default":{"usages":["digital signature","server auth"],"expiry":"1m"}}}' > configs/shorter-than-backdate.json
 echo '{"signing":{"default":{"usages":["digital signature","server auth"],"expiry":"8760h","policies":[{"ID":"2.23.140.1.2.1"},{"ID":"2.23.140.1.2.1"}]}}}' > configs/duplicate-policy.json

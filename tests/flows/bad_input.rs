@@ -83,10 +83,10 @@ fn hostile_inputs_get_clear_errors() {
             expect: "would replace the input",
         },
         Case {
-            name: "cfssl SUBJECT positional",
+            name: "a missing cfssl SUBJECT file is named",
             args: sign_args(&["req2.csr", "subject.json"]),
             stdin: vec![],
-            expect: "SUBJECT",
+            expect: "cannot read subject.json",
         },
         Case {
             name: "non-ASCII time offset",
@@ -305,4 +305,56 @@ fn base64_decode(s: &str) -> Vec<u8> {
         }
     }
     out
+}
+
+#[test]
+fn cfssljson_writes_each_member_only_where_its_label_belongs() {
+    // A private key never lands in a public .pem or .csr file, and a key
+    // member must be a PEM private key: each mismatch is one line naming
+    // the member, and nothing is written.
+    let d = Dir::new("bad-cfssljson");
+    make_ca(&d, "ecdsa", 256);
+    let cert = d.read("ca.pem");
+    let key = d.read("ca-key.pem");
+    let csr = String::from_utf8(std::fs::read(fixture("csr-openssl-p256.pem")).unwrap()).unwrap();
+    let bare_key: String = key.lines().filter(|l| !l.starts_with("-----")).collect();
+    let key_label = key.lines().next().unwrap().trim_start_matches("-----BEGIN ").trim_end_matches("-----");
+    let holds_key = |member: &str| format!("`{member}` holds a `{key_label}` block");
+    let json = |pairs: &[(&str, &str)]| {
+        let map: serde_json::Map<String, serde_json::Value> =
+            pairs.iter().map(|(k, v)| (k.to_string(), serde_json::Value::from(*v))).collect();
+        serde_json::to_vec(&map).unwrap()
+    };
+    let cases = [
+        ("key in cert", json(&[("cert", &key)]), holds_key("cert")),
+        ("key after cert", json(&[("cert", &format!("{cert}{key}"))]), holds_key("cert")),
+        ("key in csr", json(&[("csr", &key)]), holds_key("csr")),
+        ("cert in csr", json(&[("csr", &cert)]), "`csr` holds a `CERTIFICATE` block".into()),
+        ("cert as key", json(&[("cert", &cert), ("key", &cert)]), "`key` holds a `CERTIFICATE` block".into()),
+        ("csr as key", json(&[("key", &csr)]), "`key` holds a `CERTIFICATE REQUEST` block".into()),
+        ("bare base64 key", json(&[("key", &bare_key)]), "`key` holds no PEM block".into()),
+        ("two keys", json(&[("key", &format!("{key}{key}"))]), "`key` holds 2 PEM blocks".into()),
+    ];
+    for (name, stdin, expect) in &cases {
+        let expect: &'static str = expect.clone().leak();
+        let c = Case { name, args: vec!["cfssljson".into(), "-bare".into(), "x".into()], stdin: stdin.clone(), expect };
+        check(&d, &c);
+        let c = Case { name, args: vec!["cfssljson".into(), "--stdout".into()], stdin: stdin.clone(), expect };
+        check(&d, &c);
+    }
+    // cfssl's API form is checked the same way.
+    let api = format!(r#"{{"success":true,"result":{}}}"#, String::from_utf8(json(&[("cert", &key)])).unwrap());
+    let c = Case {
+        name: "api result",
+        args: vec!["cfssljson".into(), "x".into()],
+        stdin: api.into_bytes(),
+        expect: holds_key("cert").leak(),
+    };
+    check(&d, &c);
+    // What belongs where is written: a chain in cert, each label of key.
+    ok(&d, &["cfssljson", "-bare", "good"], &json(&[("cert", &format!("{cert}{cert}")), ("key", &key), ("csr", &csr)]));
+    assert_eq!(d.read("good.pem"), format!("{cert}{cert}"));
+    assert_eq!(d.read("good-key.pem"), key);
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(d.path("good-key.pem")).unwrap().permissions().mode() & 0o777, 0o600);
 }

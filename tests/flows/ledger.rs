@@ -559,3 +559,100 @@ fn an_intermediate_directory_signed_through_a_parent_profile() {
     ok(&d, &["sign", "--ca-dir", "int", "s.csr", "-o", "svc"], b"");
     openssl(&d, &["verify", "-CAfile", "root/ca.pem", "-untrusted", "int/ca.pem", "svc.pem"]);
 }
+
+/// Every folder and file under `dir` whose mode lets the group or others in.
+fn open_to_others(dir: &std::path::Path) -> Vec<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut found = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(p) = todo.pop() {
+        let meta = std::fs::symlink_metadata(&p).unwrap();
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            found.push(format!("{} {mode:o}", p.display()));
+        }
+        if meta.is_dir() {
+            todo.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn a_ca_directory_is_private_whatever_the_umask() {
+    // Under umask 000 every file certkit makes in a CA directory is still
+    // 0600 and every folder 0700: nobody else may rewrite its ledger or config.
+    let d = Dir::new("ledger-umask");
+    d.write("s.csr", csr(&d, "svc"));
+    let bin = env!("CARGO_BIN_EXE_certkit");
+    let under_umask_000 = |args: &str| {
+        let out = run_in(&d, "sh", &["-c", &format!("umask 000 && exec '{bin}' {args}")], b"");
+        assert!(out.status.success(), "certkit {args}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    under_umask_000("ca init ca --no-encrypt");
+    under_umask_000("sign --ca-dir ca s.csr -o svc");
+    under_umask_000("sign --ca-dir ca s.csr -o ca/svc");
+    let hex = serial_hex(&d, "svc.pem");
+    under_umask_000(&format!("revoke --ca-dir ca --serial 0x{hex}"));
+    under_umask_000("gencrl --ca-dir ca -o ca/crl");
+    under_umask_000("ca rotate ca");
+    under_umask_000("ca init int --no-encrypt --intermediate --parent ca");
+    d.write("ca/ledger.state", "stale\n"); // the next signer rebuilds ledger.idx/
+    under_umask_000("sign --ca-dir ca s.csr -o ca/svc2");
+    assert_eq!(open_to_others(&d.path("ca")), Vec::<String>::new());
+    assert_eq!(open_to_others(&d.path("int")), Vec::<String>::new());
+    // Outside a CA directory, files keep the usual modes.
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(d.path("svc.pem")).unwrap().permissions().mode() & 0o777, 0o644);
+}
+
+#[test]
+fn a_ca_directory_others_can_write_is_refused() {
+    // As ssh's StrictModes: a CA directory, config, ledger or key that
+    // another user could write (or owns) could make this CA sign anything;
+    // nothing is signed or recorded from it, and the message says the fix.
+    use std::os::unix::fs::PermissionsExt;
+    let d = Dir::new("ledger-strict");
+    ok(&d, &["ca", "init", "ca", "--no-encrypt"], br#"{}"#);
+    d.write("s.csr", csr(&d, "svc"));
+    let lines = ledger_lines(&d).len();
+    for (path, mode, fix) in [
+        ("ca/ledger.log", 0o666, "chmod go-w ca/ledger.log"),
+        ("ca/config.json", 0o646, "chmod go-w ca/config.json"),
+        ("ca/ca-key.pem", 0o620, "chmod go-w ca/ca-key.pem"),
+        ("ca", 0o777, "chmod go-w ca"),
+    ] {
+        let before = std::fs::metadata(d.path(path)).unwrap().permissions();
+        std::fs::set_permissions(d.path(path), std::fs::Permissions::from_mode(mode)).unwrap();
+        for args in [
+            &["sign", "--ca-dir", "ca", "s.csr"][..],
+            &["revoke", "--ca-dir", "ca", "--serial", "1"],
+            &["gencrl", "--ca-dir", "ca"],
+            &["ca", "check", "ca"],
+        ] {
+            let out = certkit(&d, args, b"");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(!out.status.success() && out.stdout.is_empty(), "{path} {mode:o}: {args:?} went ahead: {err}");
+            assert_eq!(err.lines().count(), 1, "{err}");
+            assert!(err.contains(&format!("{path} is writable by others")) && err.contains(fix), "{err}");
+        }
+        // Reading is not refused, but warned about.
+        for args in [&["list", "--ca-dir", "ca"][..], &["ca", "bundle", "ca"]] {
+            let out = certkit(&d, args, b"");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(out.status.success() && err.starts_with("certkit: warning: ") && err.contains(fix), "{err}");
+        }
+        std::fs::set_permissions(d.path(path), before).unwrap();
+    }
+    assert_eq!(ledger_lines(&d).len(), lines, "nothing was recorded");
+    // Owned by another user (only root can give a file away).
+    if run_in(&d, "id", &["-u"], b"").stdout == b"0\n" {
+        std::os::unix::fs::chown(d.path("ca/config.json"), Some(12345), None).unwrap();
+        let out = certkit(&d, &["sign", "--ca-dir", "ca", "s.csr"], b"");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && err.contains("ca/config.json is owned by user 12345"), "{err}");
+        std::os::unix::fs::chown(d.path("ca/config.json"), Some(0), None).unwrap();
+    }
+    ok(&d, &["sign", "--ca-dir", "ca", "s.csr"], b"");
+}

@@ -422,6 +422,12 @@ fn bad_token_input_is_one_clear_line_and_nothing_is_issued() {
     assert!(err.contains("already holds an object labelled \"root\""), "{err}");
     assert!(!hsm.dir.path("ca3").exists(), "a refused ca init left a folder");
 
+    // A ca-key.uri others may write could point certkit at any module: refused.
+    set_mode(&hsm.dir.path("ca/ca-key.uri"), 0o666);
+    let err = hsm.fails(&["sign", "--ca-dir", "ca", "web.csr"]);
+    assert!(err.contains("ca/ca-key.uri") && err.contains("chmod"), "{err}");
+    set_mode(&hsm.dir.path("ca/ca-key.uri"), 0o600);
+
     // Nothing was issued or recorded by any of the refusals.
     assert_eq!(hsm.ledger_lines("ca"), before);
 

@@ -250,8 +250,11 @@ pub enum Error {
     PathLen,
     /// The CSR asks to be a CA but the profile does not allow it.
     CsrWantsCa,
-    /// A host is not allowed by the profile's `name_whitelist`.
+    /// A name is not allowed by the profile's `name_whitelist`.
     NameNotAllowed {
+        /// Where the certificate would carry it: `CN`, `subject
+        /// emailAddress`, `DNS SAN`, `IP SAN`, `email SAN` or `URI SAN`.
+        field: &'static str,
         /// The name.
         name: String,
         /// The pattern.
@@ -522,9 +525,9 @@ impl Error {
                 f,
                 "the CSR asks to be a CA (basicConstraints cA=TRUE) but the profile's ca_constraint.is_ca is false; use a profile with \"ca_constraint\": {{\"is_ca\": true}} or a non-CA CSR"
             ),
-            Error::NameNotAllowed { name, pattern } => write!(
+            Error::NameNotAllowed { field, name, pattern } => write!(
                 f,
-                "`{name}` does not match the profile's name_whitelist `{pattern}`; request a permitted name or change the profile"
+                "the {field} `{name}` does not match the profile's name_whitelist `{pattern}`; request a permitted name or change the profile"
             ),
             Error::EmptySubject => {
                 write!(f, "the certificate would have neither a subject nor any SAN; give a CN or hosts")

@@ -52,7 +52,8 @@ pub use crate::pki::time::UnixTime;
 /// PEM armour (RFC 7468).
 pub mod pem {
     pub use crate::pki::pem::{
-        CERTIFICATE, CERTIFICATE_REQUEST, PRIVATE_KEY, blocks, encode, first_certificate, is_pem,
+        Block, CERTIFICATE, CERTIFICATE_REQUEST, EC_PRIVATE_KEY, ENCRYPTED_PRIVATE_KEY, NEW_CERTIFICATE_REQUEST,
+        PRIVATE_KEY, RSA_PRIVATE_KEY, blocks, encode, first_certificate, is_pem,
     };
 }
 

@@ -13,6 +13,14 @@
 //! exits, so concurrent `certkit` runs on one directory take turns and their
 //! records never interleave. Records are appended and flushed to disk before
 //! the certificate they describe is printed or written anywhere.
+//!
+//! Whoever can write the directory, its config, ledger or key decides what
+//! the CA signs and what it has revoked (the ledger's checksums are not a
+//! MAC). So, whatever the umask, certkit makes every folder in a CA
+//! directory 0700 and every file 0600 ([`make_dir`], [`holds`]), and, as
+//! ssh's StrictModes, refuses to sign from or write to one whose files
+//! another user owns or may write ([`CaDir::check_modes`]); commands that
+//! only read it warn ([`CaDir::warn_modes`]).
 
 use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
@@ -77,16 +85,53 @@ impl CaDir {
     }
 
     /// Takes the directory's lock, waiting for other certkit processes; held
-    /// until the returned file is dropped.
+    /// until the returned file is dropped. A directory others may write
+    /// ([`CaDir::check_modes`]) is refused first.
     pub fn lock(&self) -> Result<File> {
-        let lock = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
+        self.check_modes()?;
+        let mut opts = OpenOptions::new();
+        opts.create(true).truncate(false).write(true);
+        let lock = private(&mut opts)
             .open(self.lock_path())
             .with_context(|| format!("cannot open {}", self.lock_path().display()))?;
         lock.lock().with_context(|| format!("cannot lock {}", self.lock_path().display()))?;
         Ok(lock)
+    }
+
+    /// What decides what this CA signs and has revoked: the directory, its
+    /// certificate, key (or the URI of its token's key, whose module-path
+    /// certkit loads) and config, the ledger and what vouches for it.
+    fn guarded(&self) -> [PathBuf; 9] {
+        [
+            self.dir.clone(),
+            self.cert(),
+            self.key(),
+            self.key_uri(),
+            self.config(),
+            self.ledger(),
+            self.state_path(),
+            self.index_dir(),
+            self.lock_path(),
+        ]
+    }
+
+    /// Refuses (as ssh's StrictModes does) a CA directory whose folder or
+    /// files another user owns, or the group or others may write: they
+    /// could rewrite the config to make every `sign` issue a CA, or delete
+    /// a revocation from the ledger. The message names the path and the fix.
+    pub fn check_modes(&self) -> Result<()> {
+        match self.guarded().iter().find_map(|p| unsafe_mode(p)) {
+            Some(problem) => bail!("{problem}"),
+            None => Ok(()),
+        }
+    }
+
+    /// [`CaDir::check_modes`] for commands that only read the directory
+    /// (`list`, `ca bundle`): each problem is a warning.
+    pub fn warn_modes(&self) {
+        for problem in self.guarded().iter().filter_map(|p| unsafe_mode(p)) {
+            eprintln!("certkit: warning: {problem}");
+        }
     }
 
     /// Takes the directory's lock (waiting for other certkit processes) and
@@ -193,9 +238,9 @@ impl LockedLedger {
         if dir.is_dir() {
             fs::remove_dir_all(&dir).context("clearing ledger.idx")?;
         }
-        fs::create_dir_all(&dir).context("creating ledger.idx")?;
+        make_dir(&dir).context("creating ledger.idx")?;
         for (path, text) in buckets {
-            fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+            write_private(&path, text.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
         }
         self.write_state()?;
         Ok(self.full.insert(ledger))
@@ -203,7 +248,7 @@ impl LockedLedger {
 
     fn write_state(&self) -> Result<()> {
         let tmp = self.dir.dir.join(".ledger.state.tmp");
-        fs::write(&tmp, format!("{}\n", stamp(&self.file.metadata()?)))?;
+        write_private(&tmp, format!("{}\n", stamp(&self.file.metadata()?)).as_bytes())?;
         fs::rename(&tmp, self.dir.state_path())?;
         Ok(())
     }
@@ -247,8 +292,10 @@ impl LockedLedger {
         }
         if let Record::Issued(i) = record {
             self.serials.insert(i.serial.clone());
-            fs::create_dir_all(self.dir.index_dir())?;
-            let mut idx = OpenOptions::new().create(true).append(true).open(self.dir.bucket(&i.serial))?;
+            if !self.dir.index_dir().is_dir() {
+                make_dir(&self.dir.index_dir())?;
+            }
+            let mut idx = private(OpenOptions::new().create(true).append(true)).open(self.dir.bucket(&i.serial))?;
             idx.write_all(format!("{}\n", i.serial).as_bytes())?;
         }
         if let Some(full) = &mut self.full {
@@ -258,16 +305,110 @@ impl LockedLedger {
     }
 }
 
-/// Writes a fresh, empty ledger.
+/// Writes a fresh, empty ledger (0600).
 pub fn new_ledger(path: &Path) -> Result<()> {
-    let mut f = OpenOptions::new()
-        .write(true)
-        .create_new(true)
+    let mut f = private(OpenOptions::new().write(true).create_new(true))
         .open(path)
         .with_context(|| format!("cannot create {}", path.display()))?;
     f.write_all(format!("{}\n", ledger::HEADER).as_bytes())?;
     f.sync_all()?;
     Ok(())
+}
+
+/// The mode of every file in a CA directory.
+#[cfg(unix)]
+pub const FILE_MODE: u32 = 0o600;
+/// The mode of every folder in a CA directory.
+#[cfg(unix)]
+const DIR_MODE: u32 = 0o700;
+
+/// `opts`, creating files 0600 (a file that exists keeps its mode).
+fn private(opts: &mut OpenOptions) -> &mut OpenOptions {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(FILE_MODE);
+    }
+    opts
+}
+
+/// Writes a file of a CA directory, 0600 when it is new.
+fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    private(OpenOptions::new().write(true).create(true).truncate(true)).open(path)?.write_all(contents)
+}
+
+/// Makes a CA directory, or a folder in one (and the folders above it that
+/// are missing), 0700 whatever the umask; a folder that is there already
+/// (an empty one given to `ca init`) is set to 0700 too.
+pub fn make_dir(dir: &Path) -> Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        builder.mode(DIR_MODE);
+        builder.create(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        // The umask may have taken bits away (0500 under umask 277).
+        fs::set_permissions(dir, fs::Permissions::from_mode(DIR_MODE))
+            .with_context(|| format!("cannot make {} private (chmod 700)", dir.display()))?;
+    }
+    #[cfg(not(unix))]
+    builder.create(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    Ok(())
+}
+
+/// Whether `dir` is in a CA directory (or is one): it, or a folder above
+/// it, holds a certkit ledger. Files written there are made 0600 and
+/// folders 0700, like the directory's own.
+pub fn holds(dir: &Path) -> bool {
+    let Ok(full) = fs::canonicalize(dir) else { return false };
+    full.ancestors().any(|d| {
+        let mut head = [0u8; ledger::HEADER.len()];
+        File::open(d.join("ledger.log")).and_then(|mut f| f.read_exact(&mut head)).is_ok()
+            && head == ledger::HEADER.as_bytes()
+    })
+}
+
+/// Why `path` cannot be trusted to be this user's alone: owned by another
+/// user (root aside), or writable by its group or others. `None` when it
+/// is fine or missing.
+#[cfg(unix)]
+fn unsafe_mode(path: &Path) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = fs::metadata(path).ok()?;
+    let shown = shell_word(path);
+    let me = rustix::process::geteuid().as_raw();
+    if meta.uid() != me && meta.uid() != 0 {
+        return Some(format!(
+            "{} is owned by user {}, not by you (user {me}), who could change what this CA signs or has revoked; run `chown {me} {shown}` as root, or use the CA as its owner",
+            path.display(),
+            meta.uid()
+        ));
+    }
+    let mode = meta.mode() & 0o7777;
+    (mode & 0o022 != 0).then(|| {
+        format!(
+            "{} is writable by others (mode {mode:04o}), who could change what this CA signs or has revoked; run `chmod go-w {shown}`",
+            path.display()
+        )
+    })
+}
+
+#[cfg(not(unix))]
+fn unsafe_mode(_: &Path) -> Option<String> {
+    None
+}
+
+/// A path as a shell word, quoted when it holds anything but letters,
+/// digits and `/._-`.
+#[cfg(unix)]
+fn shell_word(path: &Path) -> String {
+    let text = path.display().to_string();
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_alphanumeric() || b"/._-".contains(&b)) {
+        text
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
 }
 
 /// Reads a ledger without taking the lock (for reports).

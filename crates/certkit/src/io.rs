@@ -117,8 +117,9 @@ impl Files {
 }
 
 /// Writes every output atomically, as a unit: each goes first to a
-/// temporary file in its directory (created 0600 for secrets, 0644
-/// otherwise, before any byte is written) and is flushed to disk; only when
+/// temporary file in its directory (created 0600 for secrets and for every
+/// file in a CA directory, whatever the umask; 0644 less the umask
+/// otherwise; before any byte is written) and is flushed to disk; only when
 /// all are written are they linked into place, and the directories are
 /// flushed. Without `force` an existing file is never replaced (link(2)
 /// refuses to), and if any step fails the files already placed are removed,
@@ -149,7 +150,8 @@ pub fn write_files(outputs: &[Output], force: bool) -> Result<()> {
         }
     };
     for o in outputs {
-        match write_temp(&o.path, &o.contents, o.secret) {
+        let private = o.secret || crate::cadir::holds(&parent(&o.path));
+        match write_temp(&o.path, &o.contents, private) {
             Ok(t) => temps.push(t),
             Err(e) => {
                 cleanup(&temps);
@@ -181,8 +183,14 @@ pub fn write_files(outputs: &[Output], force: bool) -> Result<()> {
     Ok(())
 }
 
-/// Makes a folder, and the folders above it that are missing.
+/// Makes a folder, and the folders above it that are missing; in a CA
+/// directory, 0700 ([`crate::cadir::make_dir`]).
 pub fn make_folder(dir: &Path) -> Result<()> {
+    let existing =
+        dir.ancestors().map(|a| if a.as_os_str().is_empty() { Path::new(".") } else { a }).find(|a| a.is_dir());
+    if existing.is_some_and(crate::cadir::holds) {
+        return crate::cadir::make_dir(dir);
+    }
     fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))
 }
 
@@ -231,7 +239,7 @@ pub fn parent(path: &Path) -> PathBuf {
     }
 }
 
-fn write_temp(path: &Path, contents: &[u8], secret: bool) -> Result<PathBuf> {
+fn write_temp(path: &Path, contents: &[u8], private: bool) -> Result<PathBuf> {
     let dir = parent(path);
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     for i in 0..100u32 {
@@ -241,11 +249,11 @@ fn write_temp(path: &Path, contents: &[u8], secret: bool) -> Result<PathBuf> {
         #[cfg(unix)]
         {
             use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(if secret { 0o600 } else { 0o644 });
+            opts.mode(if private { crate::cadir::FILE_MODE } else { 0o644 });
         }
         match opts.open(&candidate) {
             Ok(mut f) => {
-                let r = f.write_all(contents).and_then(|()| f.sync_all());
+                let r = exact_mode(&f, private).and_then(|()| f.write_all(contents)).and_then(|()| f.sync_all());
                 if let Err(e) = r {
                     let _ = fs::remove_file(&candidate);
                     return Err(e).with_context(|| format!("cannot write {}", path.display()));
@@ -257,6 +265,18 @@ fn write_temp(path: &Path, contents: &[u8], secret: bool) -> Result<PathBuf> {
         }
     }
     bail!("cannot create a temporary file in {}", dir.display())
+}
+
+/// A private file is exactly 0600, whatever the umask took away (0400
+/// under umask 277 would leave a ledger certkit cannot append to).
+fn exact_mode(f: &File, private: bool) -> std::io::Result<()> {
+    #[cfg(unix)]
+    if private {
+        use std::os::unix::fs::PermissionsExt;
+        return f.set_permissions(fs::Permissions::from_mode(crate::cadir::FILE_MODE));
+    }
+    let _ = (f, private);
+    Ok(())
 }
 
 /// Where a passphrase for an encrypted CA key comes from.

@@ -376,13 +376,14 @@ impl Policy {
         self.key_usage.iter().fold(FlagSet::default(), |acc, u| acc | *u)
     }
 
-    /// Checks `name` against `name_whitelist` (unanchored, like Go's `regexp.Find`).
-    pub fn check_name(&self, name: &str) -> Result<()> {
+    /// Checks `name`, the certificate's `field` (`CN`, `IP SAN`, …), against
+    /// `name_whitelist` (unanchored, like Go's `regexp.Find`).
+    pub fn check_name(&self, field: &'static str, name: &str) -> Result<()> {
         let Some(w) = &self.name_whitelist else { return Ok(()) };
         if w.regex.is_match(name) {
             Ok(())
         } else {
-            Err(Error::NameNotAllowed { name: name.to_string(), pattern: w.pattern.clone() })
+            Err(Error::NameNotAllowed { field, name: name.to_string(), pattern: w.pattern.clone() })
         }
     }
 
@@ -880,8 +881,8 @@ mod tests {
         assert_eq!(i.expiry, Duration::from_secs(168 * 3600));
         assert_eq!(i.crl_url.as_deref(), Some("http://crl.example/ca.crl"));
         let w = cfg.profile(Some("www")).unwrap();
-        assert!(w.check_name("a.example.com").is_ok());
-        assert!(w.check_name("a.example.org").is_err());
+        assert!(w.check_name("CN", "a.example.com").is_ok());
+        assert!(w.check_name("CN", "a.example.org").is_err());
     }
 
     #[test]

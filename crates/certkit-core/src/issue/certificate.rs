@@ -20,7 +20,8 @@
 //!    `ca_constraint.is_ca`; a CA is refused where the issuer's
 //!    pathLenConstraint is 0, and below an issuer with pathLenConstraint n
 //!    it gets at most n−1. CA certificates carry no SANs.
-//! 3. Every CN, DNS name, email and URI must match the profile's `name_whitelist`.
+//! 3. Every CN and emailAddress of the subject and every SAN (DNS name, IP
+//!    address as text, email, URI) must match the profile's `name_whitelist`.
 //! 4. The serial number is 20 random octets with the top bit cleared and the
 //!    next one set: positive, 159 bits of which 158 are random, never over
 //!    20 octets (RFC 5280 §4.1.2.2; BR §7.1 asks for 64 bits of entropy).
@@ -640,16 +641,28 @@ fn rule2_ca_request(
     Ok((path_len, sans))
 }
 
-/// Rule 3: Every CN (a subject may hold several), then every SAN but IP
-/// addresses, must match the profile's `name_whitelist`.
+/// Rule 3: Every name the certificate will carry must match the profile's
+/// `name_whitelist`: each CN and emailAddress of the subject (a subject may
+/// hold several), then each SAN, IP addresses as their text (`10.0.0.1`,
+/// `2001:db8::1`, RFC 5952). cfssl skips IP SANs and emailAddress, so that
+/// a `\.svc\.cluster\.local$` whitelist still lets a requester name any IP.
 fn rule3_names(subject: &Subject, sans: &[San], policy: &Policy) -> Result<()> {
-    for atv in subject.name.iter().filter(|a| a.oid == oid::CN) {
-        policy.check_name(&crate::pki::name::value_string(&atv.value))?;
+    for atv in subject.name.iter() {
+        let field = match atv.oid {
+            oid::CN => "CN",
+            oid::EMAIL => "subject emailAddress",
+            _ => continue,
+        };
+        policy.check_name(field, &crate::pki::name::value_string(&atv.value))?;
     }
     for s in sans {
-        if !matches!(s, San::Ip(_)) {
-            policy.check_name(&s.value())?;
-        }
+        let field = match s {
+            San::Dns(_) => "DNS SAN",
+            San::Ip(_) => "IP SAN",
+            San::Email(_) => "email SAN",
+            San::Uri(_) => "URI SAN",
+        };
+        policy.check_name(field, &s.value())?;
     }
     Ok(())
 }
@@ -1070,16 +1083,31 @@ mod tests {
 
     #[test]
     #[cfg(feature = "regex")]
-    fn whitelist_checks_every_cn_and_san() {
+    fn whitelist_checks_every_name_the_certificate_carries() {
         let (ca, key) = ca(r#"{"CN":"CA"}"#);
         let cfg =
             r#"{"signing":{"default":{"usages":["server auth"],"expiry":"1h","name_whitelist":"\\.example\\.com$"}}}"#;
-        assert!(
-            sign(&subject(r#"{"CN":"a.example.com","hosts":["b.example.com","10.0.0.1"]}"#), cfg, None, &ca, &key)
-                .is_ok()
-        );
+        assert!(sign(&subject(r#"{"CN":"a.example.com","hosts":["b.example.com"]}"#), cfg, None, &ca, &key).is_ok());
         let e = sign(&subject(r#"{"CN":"a.example.com","hosts":["evil.org"]}"#), cfg, None, &ca, &key).unwrap_err();
         assert!(matches!(e.kind(), Error::NameNotAllowed { .. }), "{e}");
+        // An IP SAN is matched as its text: outside the whitelist, refused,
+        // and the message names the field.
+        let e = sign(&subject(r#"{"CN":"a.example.com","hosts":["b.example.com","10.0.0.1"]}"#), cfg, None, &ca, &key)
+            .unwrap_err();
+        assert!(matches!(e.kind(), Error::NameNotAllowed { .. }), "{e}");
+        assert!(e.to_string().starts_with("the IP SAN `10.0.0.1` does not match"), "{e}");
+        let v6 = sign(&subject(r#"{"CN":"a.example.com","hosts":["2001:db8::1"]}"#), cfg, None, &ca, &key);
+        assert!(v6.unwrap_err().to_string().contains("IP SAN `2001:db8::1`"));
+        let cfg_ip = r#"{"signing":{"default":{"usages":["server auth"],"expiry":"1h","name_whitelist":"(\\.example\\.com|^10\\.0\\.0\\.[0-9]+)$"}}}"#;
+        let s = subject(r#"{"CN":"a.example.com","hosts":["10.0.0.1"]}"#);
+        assert!(sign(&s, cfg_ip, None, &ca, &key).is_ok());
+        // The subject's emailAddress is a name too.
+        let mut s = subject(r#"{"CN":"a.example.com"}"#);
+        s.name = "CN=a.example.com,emailAddress=root@evil.com".parse().unwrap();
+        let e = sign(&s, cfg, None, &ca, &key).unwrap_err();
+        assert!(e.to_string().starts_with("the subject emailAddress `root@evil.com` does not match"), "{e}");
+        s.name = "CN=a.example.com,emailAddress=root@mail.example.com".parse().unwrap();
+        assert!(sign(&s, cfg, None, &ca, &key).is_ok());
         // Two CNs: the first one is checked too.
         let mut s = subject(r#"{"CN":"a.example.com"}"#);
         s.name = "CN=a.example.com,CN=evil.org".parse().unwrap();

@@ -314,12 +314,18 @@ fn sign_by_parent(
     Ok((issued, pem))
 }
 
-/// Makes the directory: ca.pem, the key (ca-key.pem, 0600, or ca-key.uri),
-/// config.json and an empty ledger.
+/// Makes the directory (0700): ca.pem, the key (ca-key.pem, or ca-key.uri
+/// for a token's), config.json and an empty ledger, all 0600 whatever the
+/// umask.
 fn write_directory(dir: &Path, cert_pem: String, key: Output, config: Vec<u8>) -> Result<()> {
-    io::make_folder(dir)?;
+    cadir::make_dir(dir)?;
     let d = CaDir::new(dir);
-    io::write_all(&[Output::public(d.cert(), cert_pem), key, Output::public(d.config(), config)], false)?;
+    // Secret, all three: the directory holds no ledger yet, so nothing
+    // else would tell write_all that they are a CA directory's files.
+    io::write_all(
+        &[Output::secret(d.cert(), cert_pem), Output { secret: true, ..key }, Output::secret(d.config(), config)],
+        false,
+    )?;
     cadir::new_ledger(&d.ledger())?;
     io::sync_dir(dir);
     Ok(())
@@ -496,6 +502,7 @@ fn rotate(a: RotateArgs) -> Result<()> {
 /// The trust bundle for the overlap: the current CA and every previous one still valid.
 fn bundle(a: DirArgs) -> Result<()> {
     let d = CaDir::new(&a.dir);
+    d.warn_modes();
     let mut out = String::from_utf8(io::read_input(&d.cert().to_string_lossy())?).context("ca.pem is not text")?;
     let now = io::now();
     let prev = a.dir.join("previous");

@@ -1,8 +1,14 @@
 //! `certkit cfssljson`: cfssljson's job, built in.
+//!
+//! Each member must hold PEM of its kind, so that a private key never lands
+//! in a public file: `cert` CERTIFICATE blocks (a chain), `csr` a
+//! CERTIFICATE REQUEST, `key` one private key (written 0600). cfssl's
+//! cfssljson writes whatever it is given.
 
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
+use certkit_core::pem;
 
 use zeroize::Zeroizing;
 
@@ -57,11 +63,16 @@ pub fn run(a: Args) -> Result<ExitCode> {
     fn field(f: Option<&str>) -> Option<&str> {
         f.filter(|s| !s.is_empty())
     }
-    let pems = Pems {
-        cert: field(parsed.cert.as_deref()),
-        key: field(parsed.key.as_ref().map(|k| k.as_str())),
-        csr: field(parsed.csr.as_deref()),
-    };
+    let cert =
+        field(parsed.cert.as_deref()).map(|c| public_blocks(c, "cert", &[pem::CERTIFICATE], &what)).transpose()?;
+    let csr = field(parsed.csr.as_deref())
+        .map(|c| public_blocks(c, "csr", &[pem::CERTIFICATE_REQUEST, pem::NEW_CERTIFICATE_REQUEST], &what))
+        .transpose()?;
+    let key = field(parsed.key.as_ref().map(|k| k.as_str()));
+    if let Some(k) = key {
+        check_key(k, &what)?;
+    }
+    let pems = Pems { cert: cert.as_deref(), key, csr: csr.as_deref() };
     let outs = Files::of(&a.name).outputs(pems);
     if outs.is_empty() {
         bail!("{what} has none of the fields cert, key or csr");
@@ -77,4 +88,51 @@ pub fn run(a: Args) -> Result<ExitCode> {
     }
     io::write_all(&outs, a.force)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The labels a `key` member may hold: PKCS#8, SEC1, PKCS#1 and encrypted PKCS#8.
+const KEY_LABELS: [&str; 4] = [pem::PRIVATE_KEY, pem::EC_PRIVATE_KEY, pem::RSA_PRIVATE_KEY, pem::ENCRYPTED_PRIVATE_KEY];
+
+/// What goes to a public file (NAME.pem, NAME.csr; 0644): the member's PEM
+/// blocks, each of one of `labels`, encoded again, so that nothing but the
+/// blocks checked here — no private key, no text around them — is written.
+fn public_blocks(text: &str, member: &str, labels: &[&str], what: &str) -> Result<String> {
+    let blocks = member_blocks(text, member, what)?;
+    let mut out = String::new();
+    for b in &blocks {
+        if !labels.contains(&b.label.as_str()) {
+            bail!(
+                "{what}: `{member}` holds a `{}` block, but only {} belongs there; give each block in its own member (cert: CERTIFICATE, csr: CERTIFICATE REQUEST, key: one private key)",
+                b.label.escape_default(),
+                labels[0]
+            );
+        }
+        out.push_str(&pem::encode(&b.label, &b.der));
+    }
+    Ok(out)
+}
+
+/// A `key` member: one PEM private key (it goes to NAME-key.pem, 0600).
+fn check_key(text: &str, what: &str) -> Result<()> {
+    let blocks = member_blocks(text, "key", what)?;
+    if let [b] = blocks.as_slice() {
+        if KEY_LABELS.contains(&b.label.as_str()) {
+            return Ok(());
+        }
+        bail!(
+            "{what}: `key` holds a `{}` block, not a private key (PRIVATE KEY, EC PRIVATE KEY, RSA PRIVATE KEY or ENCRYPTED PRIVATE KEY); give each block in its own member (cert: CERTIFICATE, csr: CERTIFICATE REQUEST)",
+            b.label.escape_default()
+        );
+    }
+    bail!("{what}: `key` holds {} PEM blocks; it takes one private key", blocks.len())
+}
+
+/// The PEM blocks of a member; bare base64 or other text is refused.
+fn member_blocks(text: &str, member: &str, what: &str) -> Result<Vec<pem::Block>> {
+    if !pem::is_pem(text.as_bytes()) {
+        bail!(
+            "{what}: `{member}` holds no PEM block (no `-----BEGIN` line); give it as PEM text, as certkit and cfssl print it"
+        );
+    }
+    Ok(pem::blocks(text.as_bytes(), &format!("`{member}` of {what}"))?)
 }

@@ -31,6 +31,7 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<ExitCode> {
     let d = CaDir::new(&a.ca_dir);
+    d.warn_modes();
     let ledger = Ledger::parse(&cadir::read_ledger(&d)?)?;
     let now = io::now();
     let window = a.expiring.as_deref().map(|w| certkit_core::duration::parse(w, "--expiring")).transpose()?;

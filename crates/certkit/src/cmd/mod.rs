@@ -201,6 +201,10 @@ impl CaArgs {
     }
 
     pub fn load(&self) -> Result<LoadedCa> {
+        if let Some(dir) = &self.ca_dir {
+            // Before its config is read: one others may write is refused.
+            crate::cadir::CaDir::new(dir).check_modes()?;
+        }
         let (ca, ca_key, config_path) = self.files()?;
         let config = match &config_path {
             Some(path) => SigningConfig::from_json(&io::read_input(path)?, path)?,
