@@ -128,3 +128,44 @@ fn a_subject_file_overrides_the_csrs_subject_as_cfssl_sign_does() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("`key` and `ca` have no place in it"));
 }
+
+#[test]
+fn cfssljson_replaces_as_cfssl_does_but_never_a_different_key() {
+    use crate::common::{ok, split};
+    let d = Dir::new("cfssljson-rerun");
+    make_ca(&d, "ecdsa", 256);
+    let ca_pem = d.read("ca.pem");
+    let ca_key = d.read("ca-key.pem");
+    // A second `gencert -initca | cfssljson -bare ca` is refused: the first key stays, with its certificate.
+    let again = ok(&d, &["gencert", "-initca", "-"], br#"{"CN":"Another CA"}"#);
+    let out = certkit(&d, &["cfssljson", "-bare", "ca"], &again);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("ca-key.pem exists and holds a different key; replacing it would lose that key"), "{err}");
+    assert_eq!((d.read("ca.pem"), d.read("ca-key.pem")), (ca_pem.clone(), ca_key.clone()), "nothing written");
+    // The same output again is left alone, silently.
+    d.write("first.json", serde_json::json!({"cert": ca_pem, "key": ca_key}).to_string());
+    let out = certkit(&d, &["cfssljson", "-f", "first.json", "-bare", "ca"], b"");
+    assert!(out.status.success() && out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // `sign server.csr | cfssljson -bare server`: the CSR is the input, identical; the certificate is new.
+    let json = ok(&d, &["genkey", "-"], br#"{"CN":"server.example","hosts":["server.example"]}"#);
+    split(&d, &json, "server");
+    let signed = ok(&d, &["sign", "-ca", "ca.pem", "-ca-key", "ca-key.pem", "server.csr"], b"");
+    let out = certkit(&d, &["cfssljson", "-bare", "server"], &signed);
+    assert!(out.status.success() && out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    let first = d.read("server.pem");
+    // Signing again (the recipe re-run): the certificate is replaced, with a note.
+    let signed = ok(&d, &["sign", "-ca", "ca.pem", "-ca-key", "ca-key.pem", "server.csr"], b"");
+    let out = certkit(&d, &["cfssljson", "-bare", "server"], &signed);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "certkit: replaced server.pem\n");
+    assert_ne!(d.read("server.pem"), first);
+    openssl(&d, &["verify", "-CAfile", "ca.pem", "server.pem"]);
+    // --force replaces a key too.
+    let out = certkit(&d, &["cfssljson", "-bare", "ca", "--force"], &again);
+    assert!(out.status.success());
+    assert_ne!(d.read("ca-key.pem"), ca_key);
+    let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(d.path("ca-key.pem")).unwrap().permissions());
+    assert_eq!(mode & 0o777, 0o600);
+}

@@ -76,6 +76,18 @@ fn the_seed_recipe_runs_word_for_word_under_cfssls_names() {
     let info: serde_json::Value = serde_json::from_str(&d.read("info.json")).unwrap();
     assert_eq!(info["subject"]["common_name"], "my-pod.my-namespace.pod.cluster.local");
 
+    // The sign-and-split step runs again (cfssljson replaces the certificate);
+    // a second CA into the same files is refused and the first key stays.
+    let ca_key = d.read("ca-key.pem");
+    let step = "cat server.csr | \\\n  cfssl sign -ca ca.pem -ca-key ca-key.pem -config server-signing-config.json - | \\\n  cfssljson -bare ca-signed-server";
+    assert!(RECIPE.contains(step), "the step is the recipe's");
+    let out = bash(&d, &format!("set -euo pipefail\n{step}"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("replaced ca-signed-server.pem"));
+    let out = bash(&d, "set -o pipefail; echo '{\"CN\":\"Other\"}' | cfssl gencert -initca - | cfssljson -bare ca");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(d.read("ca-key.pem"), ca_key);
+
     // Again: the links are already there; a file in the way needs --force.
     let out = certkit(&d, &["aliases", "bin"], b"");
     assert!(out.status.success() && String::from_utf8_lossy(&out.stderr).contains("already links to"));

@@ -1,5 +1,12 @@
 //! `certkit cfssljson`: cfssljson's job, built in.
 //!
+//! It writes as cfssl's cfssljson does — replacing what is there, so that
+//! recipes and Makefiles can run again — with one safety rule: a file whose
+//! content is already the same is left alone; a certificate or CSR is
+//! replaced (a note on stderr); a private key file with *different* content
+//! is never replaced without `--force`, since the old key would be lost, and
+//! then nothing is written. Every file is written atomically.
+//!
 //! Each member must hold PEM of its kind, so that a private key never lands
 //! in a public file: `cert` CERTIFICATE blocks (a chain), `csr` a
 //! CERTIFICATE REQUEST, `key` one private key (written 0600). cfssl's
@@ -27,7 +34,8 @@ pub struct Args {
     /// Print the PEM blocks to standard output instead of writing files.
     #[arg(long)]
     pub stdout: bool,
-    /// Replace files that already exist.
+    /// Also replace an existing key file with a different key (certificates
+    /// and CSRs are replaced anyway, as cfssljson does).
     #[arg(long)]
     pub force: bool,
     /// Base name of the files (default `cert`).
@@ -86,7 +94,28 @@ pub fn run(a: Args) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    io::write_all(&outs, a.force)?;
+    // Decide for every file before writing any: a refusal writes nothing.
+    let mut todo = Vec::new();
+    let mut replaced = Vec::new();
+    for o in outs {
+        match std::fs::read(&o.path).map(Zeroizing::new) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => todo.push(o),
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", o.path.display())),
+            Ok(old) if old.as_slice() == o.contents.as_slice() => {}
+            Ok(_) if o.secret && !a.force => bail!(
+                "{} exists and holds a different key; replacing it would lose that key (and what its certificate needs). Move it away, or pass --force",
+                o.path.display()
+            ),
+            Ok(_) => {
+                replaced.push(o.path.clone());
+                todo.push(o);
+            }
+        }
+    }
+    io::write_all(&todo, true)?;
+    for path in replaced {
+        eprintln!("certkit: replaced {}", path.display());
+    }
     Ok(ExitCode::SUCCESS)
 }
 
