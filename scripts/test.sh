@@ -91,6 +91,10 @@ cargo test --workspace --locked 2>&1 | tee -a "$log"
 step "pkilint: what certkit issues, linted against RFC 5280 and the CA/B Forum Baseline Requirements"
 CERTKIT="$PWD/target/debug/certkit" bash tests/lint/run.sh 2>&1 | tee -a "$log"
 
+step "the release archive: both binaries, aliases, completions, man pages, SBOMs, SHA256SUMS (scripts/build-release.sh archive), checked"
+archive="$(bash scripts/build-release.sh archive)"
+python3 scripts/check-release.py "$archive" 2>&1 | tee -a "$log"
+
 step "npm package: build (wasm-bindgen, wasm-opt, npm pack)"
 bash scripts/build-npm.sh
 
