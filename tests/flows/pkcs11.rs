@@ -594,3 +594,60 @@ fn a_token_that_goes_away_mid_batch_stops_it_and_what_was_signed_is_recorded() {
     let failed_lines = err.lines().filter(|l| l.contains("not signed") || l.contains("could not sign")).count();
     assert!(failed_lines < 40, "{failed_lines} failure lines:\n{err}");
 }
+
+#[test]
+fn the_pin_is_asked_on_a_terminal_and_never_echoed() {
+    use std::io::Write;
+    let Some(hsm) = Hsm::new("p11-prompt") else { return };
+    hsm.init_token("keypad");
+    hsm.ok(&["ca", "init", "ca", "--token", &hsm.uri("keypad", "root")], b"");
+    hsm.csr("web", "web.example");
+    // script(1) gives certkit a terminal; the PIN is typed into it.
+    let cmd = format!(
+        "{} sign -ca ca/ca.pem -ca-key 'pkcs11:token=keypad;object=root?module-path={MODULE}' web.csr -o typed",
+        env!("CARGO_BIN_EXE_certkit")
+    );
+    let mut child = Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .current_dir(&hsm.dir.0)
+        .env("SOFTHSM2_CONF", &hsm.conf)
+        .env_remove("CERTKIT_PKCS11_PIN")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("script(1) from util-linux");
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let reader = {
+        let seen = seen.clone();
+        std::thread::spawn(move || {
+            use std::io::Read;
+            let mut buf = [0u8; 256];
+            while let Ok(n) = stdout.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                seen.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        })
+    };
+    // Type the PIN once the prompt is on the screen, as a person would.
+    let start = std::time::Instant::now();
+    while !String::from_utf8_lossy(&seen.lock().unwrap()).contains("PIN for token") {
+        assert!(start.elapsed().as_secs() < 30, "no prompt: {:?}", String::from_utf8_lossy(&seen.lock().unwrap()));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    stdin.write_all(format!("{PIN}\n").as_bytes()).unwrap();
+    drop(stdin);
+    let status = child.wait().unwrap();
+    reader.join().unwrap();
+    let out = std::process::Output { status, stdout: seen.lock().unwrap().clone(), stderr: Vec::new() };
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{screen}");
+    assert!(screen.contains("PIN for token \"keypad\": "), "{screen:?}");
+    assert!(!screen.contains(PIN), "the PIN was echoed: {screen:?}");
+    let v = hsm.tool("openssl", &["verify", "-CAfile", "ca/ca.pem", "typed.pem"]);
+    assert!(v.contains("typed.pem: OK"), "{v}");
+}
