@@ -13,6 +13,7 @@ mod cmd;
 mod common;
 mod completion;
 mod exit_codes;
+mod faults;
 mod hostile;
 mod interop;
 mod k8s;

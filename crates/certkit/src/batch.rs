@@ -99,16 +99,28 @@ pub fn in_parallel<T: Sync, R: Send>(
 pub struct Tally {
     total: usize,
     failed: usize,
+    /// Of the failed: signed and recorded in the ledger, but not delivered.
+    recorded: usize,
 }
 
 impl Tally {
     pub fn new(total: usize) -> Tally {
-        Tally { total, failed: 0 }
+        Tally { total, failed: 0, recorded: 0 }
     }
 
     /// Counts an item that was not done (its reason said on stderr).
     pub fn fail(&mut self) {
         self.failed += 1;
+    }
+
+    /// Counts a failed item by its error: one whose certificate is in the
+    /// ledger but was not delivered ([`crate::cmd::Undelivered`]) is counted
+    /// as such, so the summary never says it was not signed.
+    pub fn fail_with(&mut self, e: &anyhow::Error) {
+        self.failed += 1;
+        if e.downcast_ref::<crate::cmd::Undelivered>().is_some() {
+            self.recorded += 1;
+        }
     }
 
     pub fn failed(&self) -> usize {
@@ -127,6 +139,13 @@ impl Tally {
     /// Refuses a batch of which nothing was done: then, and only then,
     /// nothing was printed or written, as exit status 1 promises.
     pub fn some_done(&self, noun: &str, verb: &str) -> Result<()> {
+        if self.failed == self.total && self.recorded > 0 {
+            anyhow::bail!(
+                "none of the {} {noun} was delivered; {} of them were signed and recorded in the ledger all the same (see above: `certkit list` shows them, `certkit revoke` withdraws them)",
+                self.total,
+                self.recorded
+            );
+        }
         if self.failed == self.total {
             anyhow::bail!("none of the {} {noun} was {verb} (see above)", self.total);
         }
@@ -139,6 +158,13 @@ impl Tally {
         self.some_done(noun, verb)?;
         if self.failed == 0 {
             return Ok(Outcome::Done);
+        }
+        if self.recorded > 0 {
+            return Ok(Outcome::Partly(format!(
+                "{} were {verb}; {} more were signed and recorded in the ledger but not delivered, and the rest were not (see above)",
+                self.done_of(noun),
+                self.recorded
+            )));
         }
         Ok(Outcome::Partly(format!("{} were {verb}; the rest were not (see above)", self.done_of(noun))))
     }

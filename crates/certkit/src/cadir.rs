@@ -217,7 +217,9 @@ impl LockedLedger {
             .with_context(|| path.display().to_string())?;
         if let Some(cut) = ledger.torn_tail {
             // A record cut off by a crash: its certificate was never handed out.
-            self.file.set_len(cut as u64).context("cutting off an unfinished ledger record")?;
+            self.file
+                .set_len(cut as u64)
+                .with_context(|| format!("cannot cut an unfinished record off {}", path.display()))?;
             self.file.sync_all()?;
             eprintln!(
                 "certkit: warning: removed an unfinished record at the end of {} (a run was interrupted while writing it)",
@@ -236,11 +238,11 @@ impl LockedLedger {
         }
         let dir = self.dir.index_dir();
         if dir.is_dir() {
-            fs::remove_dir_all(&dir).context("clearing ledger.idx")?;
+            fs::remove_dir_all(&dir).with_context(|| format!("cannot clear {}", dir.display()))?;
         }
-        make_dir(&dir).context("creating ledger.idx")?;
+        make_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
         for (path, text) in buckets {
-            write_private(&path, text.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
+            write_private(&path, text.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
         }
         self.write_state()?;
         Ok(self.full.insert(ledger))
@@ -248,9 +250,45 @@ impl LockedLedger {
 
     fn write_state(&self) -> Result<()> {
         let tmp = self.dir.dir.join(".ledger.state.tmp");
-        write_private(&tmp, format!("{}\n", stamp(&self.file.metadata()?)).as_bytes())?;
-        fs::rename(&tmp, self.dir.state_path())?;
+        let written = self
+            .file
+            .metadata()
+            .and_then(|m| write_private(&tmp, format!("{}\n", stamp(&m)).as_bytes()))
+            .and_then(|()| fs::rename(&tmp, self.dir.state_path()));
+        if let Err(e) = written {
+            let _ = fs::remove_file(&tmp);
+            return Err(e).with_context(|| format!("cannot write {}", self.dir.state_path().display()));
+        }
         Ok(())
+    }
+
+    /// After a record is in the ledger: the serial index and the state
+    /// file, which only speed up the next run. A failure to update them is
+    /// a warning, not an error — the record is kept and the result
+    /// delivered — and the state file is removed, so that the next run
+    /// reads the whole ledger and rebuilds the index.
+    fn update_index(&mut self, record: &Record) {
+        let indexed = match record {
+            Record::Issued(i) => (|| -> Result<()> {
+                let dir = self.dir.index_dir();
+                if !dir.is_dir() {
+                    make_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+                }
+                let bucket = self.dir.bucket(&i.serial);
+                private(OpenOptions::new().create(true).append(true))
+                    .open(&bucket)
+                    .and_then(|mut idx| idx.write_all(format!("{}\n", i.serial).as_bytes()))
+                    .with_context(|| format!("cannot write {}", bucket.display()))
+            })(),
+            _ => Ok(()),
+        };
+        if let Err(e) = indexed.and_then(|()| self.write_state()) {
+            let _ = fs::remove_file(self.dir.state_path());
+            eprintln!(
+                "certkit: warning: {e:#}; the record is in {} all the same, and the next run rebuilds the index from it",
+                self.dir.ledger().display()
+            );
+        }
     }
 
     /// The whole ledger, read and verified (revocations, records).
@@ -276,6 +314,11 @@ impl LockedLedger {
         }
     }
 
+    /// The ledger file's path.
+    pub fn path(&self) -> PathBuf {
+        self.dir.ledger()
+    }
+
     /// Appends a record and flushes it to disk, then updates the index.
     pub fn append(&mut self, record: &Record) -> Result<()> {
         if self.broken {
@@ -287,21 +330,26 @@ impl LockedLedger {
         if let Err(e) = written {
             // Take the fragment back, so the next record does not join onto it.
             self.broken = true;
-            let _ = self.file.set_len(start).and_then(|()| self.file.sync_all());
-            return Err(e).context("writing the ledger (the record was not kept)");
+            let path = self.dir.ledger();
+            if self.file.set_len(start).and_then(|()| self.file.sync_all()).is_err() {
+                return Err(e).with_context(|| {
+                    format!(
+                        "cannot write {} (the record may be left in it, unfinished or unconfirmed; `certkit ca check {}` tells, and `certkit ca repair` removes a damaged one)",
+                        path.display(),
+                        self.dir.dir.display()
+                    )
+                });
+            }
+            return Err(e).with_context(|| format!("cannot write {} (the record was not kept)", path.display()));
         }
         if let Record::Issued(i) = record {
             self.serials.insert(i.serial.clone());
-            if !self.dir.index_dir().is_dir() {
-                make_dir(&self.dir.index_dir())?;
-            }
-            let mut idx = private(OpenOptions::new().create(true).append(true)).open(self.dir.bucket(&i.serial))?;
-            idx.write_all(format!("{}\n", i.serial).as_bytes())?;
         }
         if let Some(full) = &mut self.full {
             full.push(record.clone())?;
         }
-        self.write_state()
+        self.update_index(record);
+        Ok(())
     }
 }
 

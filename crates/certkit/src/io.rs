@@ -11,12 +11,20 @@ use certkit_core::PrivateKey;
 use certkit_core::UnixTime;
 use zeroize::Zeroizing;
 
-/// The operating system's random generator.
-pub type Rng = rand_core::UnwrapErr<getrandom::SysRng>;
+/// certkit's random generator: ChaCha20 as a CSPRNG (RustCrypto's
+/// `chacha20`), seeded with 256 bits from the operating system when made.
+/// Only the seeding asks the system, and it fails as an error, so a
+/// random source that fails (a full /dev, a sandbox without getrandom) stops
+/// the command before anything is made, never with a panic mid-signature.
+pub type Rng = chacha20::ChaCha20Rng;
 
-/// A fresh handle on the OS random generator.
-pub fn rng() -> Rng {
-    rand_core::UnwrapErr(getrandom::SysRng)
+/// A generator freshly seeded from the operating system.
+pub fn rng() -> Result<Rng> {
+    use rand_core::SeedableRng;
+    let mut seed = Zeroizing::new([0u8; 32]);
+    getrandom::fill(&mut *seed)
+        .map_err(|e| anyhow::anyhow!("the system's random generator failed ({e}); nothing was made"))?;
+    Ok(Rng::from_seed(*seed))
 }
 
 /// The current time.
@@ -159,19 +167,15 @@ pub fn write_files(outputs: &[Output], force: bool) -> Result<()> {
             }
         }
     }
+    if force {
+        return replace_all(outputs, &temps, cleanup);
+    }
     let mut placed: Vec<&Path> = Vec::new();
     for (o, tmp) in outputs.iter().zip(&temps) {
-        let r = if force {
-            fs::rename(tmp, &o.path)
-        } else {
-            fs::hard_link(tmp, &o.path).and_then(|()| fs::remove_file(tmp))
-        };
-        if let Err(e) = r {
+        if let Err(e) = fs::hard_link(tmp, &o.path) {
             cleanup(&temps);
-            if !force {
-                for p in &placed {
-                    let _ = fs::remove_file(p);
-                }
+            for p in &placed {
+                let _ = fs::remove_file(p);
             }
             if e.kind() == std::io::ErrorKind::AlreadyExists {
                 bail!("{} already exists; remove it or pass --force to replace it", o.path.display());
@@ -180,6 +184,64 @@ pub fn write_files(outputs: &[Output], force: bool) -> Result<()> {
         }
         placed.push(&o.path);
     }
+    // Every file is in place: the temporary names only remain to go. One
+    // that will not is a warning — the work is done — never an error.
+    for tmp in &temps {
+        if let Err(e) = fs::remove_file(tmp).or_else(|_| fs::remove_file(tmp)) {
+            eprintln!("certkit: warning: cannot remove the temporary file {}: {e}; delete it", tmp.display());
+        }
+    }
+    Ok(())
+}
+
+/// `--force`: the files replace what is there as a unit. Each existing
+/// file is first linked to a backup name; if a later replacement fails, the
+/// earlier ones are put back, so a set (a CRL's .crl and .pem, a
+/// certificate and its key) never ends half old, half new.
+fn replace_all(outputs: &[Output], temps: &[PathBuf], cleanup: impl Fn(&[PathBuf])) -> Result<()> {
+    let backup = |p: &Path| {
+        let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        parent(p).join(format!(".{name}.certkit-{}-old", std::process::id()))
+    };
+    let mut backups: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let drop_backups = |backups: &[(PathBuf, PathBuf)]| {
+        for (_, b) in backups {
+            let _ = fs::remove_file(b);
+        }
+    };
+    for o in outputs {
+        if fs::symlink_metadata(&o.path).is_ok() {
+            let b = backup(&o.path);
+            let _ = fs::remove_file(&b);
+            if let Err(e) = fs::hard_link(&o.path, &b) {
+                cleanup(temps);
+                drop_backups(&backups);
+                return Err(e).with_context(|| format!("cannot write {}", o.path.display()));
+            }
+            backups.push((o.path.clone(), b));
+        }
+    }
+    let mut placed: Vec<&Path> = Vec::new();
+    for (o, tmp) in outputs.iter().zip(temps) {
+        if let Err(e) = fs::rename(tmp, &o.path) {
+            cleanup(temps);
+            // Put back what was replaced; remove what was new.
+            for p in &placed {
+                match backups.iter().find(|(orig, _)| orig.as_path() == *p) {
+                    Some((orig, b)) => {
+                        let _ = fs::rename(b, orig);
+                    }
+                    None => {
+                        let _ = fs::remove_file(p);
+                    }
+                }
+            }
+            drop_backups(&backups);
+            return Err(e).with_context(|| format!("cannot write {} (nothing was replaced)", o.path.display()));
+        }
+        placed.push(&o.path);
+    }
+    drop_backups(&backups);
     Ok(())
 }
 
@@ -365,9 +427,7 @@ pub fn print_cfssl_json(pems: Pems<'_>) -> Result<()> {
     serde_json::to_writer(&mut *text, &CfsslOut { cert, csr, key })?;
     text.push(b'\n');
     let mut out = std::io::stdout().lock();
-    out.write_all(&text)?;
-    out.flush()?;
-    Ok(())
+    out.write_all(&text).and_then(|()| out.flush()).context("cannot write to standard output")
 }
 
 /// Prints warnings from the core on stderr.
@@ -447,9 +507,7 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
 pub fn out(text: std::fmt::Arguments<'_>) -> Result<()> {
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();
-    stdout.write_fmt(text)?;
-    stdout.flush()?;
-    Ok(())
+    stdout.write_fmt(text).and_then(|()| stdout.flush()).context("cannot write to standard output")
 }
 
 /// [`out`] with a newline, for `println!`.

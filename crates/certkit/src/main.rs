@@ -5,6 +5,16 @@
 //! writes files atomically, and prints cfssl's JSON. Every decision about
 //! what goes into a key, CSR or certificate is made in the core.
 
+/// `eprintln!` that never panics (std's does when stderr cannot be
+/// written): a closed or full stderr must not turn a command that did its
+/// work into a crash. Defined before the modules, so it is the one they use.
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod batch;
 mod cadir;
 mod cakey;

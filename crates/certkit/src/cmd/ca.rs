@@ -222,21 +222,23 @@ fn init(a: InitArgs) -> Result<()> {
     let passphrase =
         if a.no_encrypt || a.token.is_some() { None } else { Some(io::new_passphrase(&a.passphrase, "the CA key")?) };
     let new_key = NewKey::make(&req, a.token.as_deref())?;
-    let mut rng = io::rng();
-    let (issued, cert_pem) = match (&a.intermediate, &a.parent) {
+    let mut rng = io::rng()?;
+    let (issued, cert_pem, recorded) = match (&a.intermediate, &a.parent) {
         (true, Some(parent)) => sign_by_parent(&a, parent, &req, &new_key, &mut rng)?,
         (true, None) => bail!("--intermediate needs --parent DIR"),
         (false, _) => {
             let issued = new_key.self_signed(&req, &mut rng)?;
             let pem = issued.to_pem();
-            (issued, pem)
+            (issued, pem, None)
         }
     };
     io::warn(&issued.warnings);
     let d = CaDir::new(&a.dir);
     let kdf = if a.pbkdf2 { Kdf::Pbkdf2 } else { Kdf::Scrypt };
-    let key_file = new_key.output(&d, passphrase.as_ref().map(|p| p.as_str()), kdf, &mut rng)?;
-    write_directory(&a.dir, cert_pem, key_file, config)?;
+    super::deliver(recorded, || {
+        let key_file = new_key.output(&d, passphrase.as_ref().map(|p| p.as_str()), kdf, &mut rng)?;
+        write_directory(&a.dir, cert_pem, key_file, config)
+    })?;
     let info = certkit_core::info::certificate(&issued.der, "ca.pem")?;
     io::outln(format_args!(
         "certkit: made the CA \"{}\" in {} (valid until {}); key {}",
@@ -286,7 +288,7 @@ fn sign_by_parent(
     req: &Validated,
     new_key: &NewKey,
     rng: &mut io::Rng,
-) -> Result<(Issued, String)> {
+) -> Result<(Issued, String, Option<super::Undelivered>)> {
     let parent_args = super::CaArgs {
         ca_dir: Some(parent.to_path_buf()),
         passphrase: PassphraseArgs { ca_key_passphrase_file: a.parent_passphrase_file.clone() },
@@ -308,10 +310,11 @@ fn sign_by_parent(
     let issued =
         p.ca.sign_intermediate(&subject, a.profile.as_deref(), &params, io::now(), rng)
             .with_context(|| format!("{}'s signing config", parent.display()))?;
-    p.record(&issued, Some(new_key.csr_der()))?;
+    // What the parent's ledger now holds; write_directory delivers it.
+    let recorded = p.record(&issued, Some(new_key.csr_der()))?;
     let mut pem = issued.to_pem();
     pem.push_str(&String::from_utf8_lossy(p.ca.cert().file()));
-    Ok((issued, pem))
+    Ok((issued, pem, recorded))
 }
 
 /// Makes the directory (0700): ca.pem, the key (ca-key.pem, or ca-key.uri
@@ -454,41 +457,45 @@ fn rotate(a: RotateArgs) -> Result<()> {
         }),
     };
     let new_key = NewKey::make(&req, a.token.as_deref())?;
-    let mut rng = io::rng();
+    let mut rng = io::rng()?;
     let new_root = new_key.self_signed(&req, &mut rng)?;
     // The cross certificate: the new key, certified by the old CA (RFC 4210 4.4 "new with old").
     let cross = old.ca.cross_sign(new_key.public_key(), expiry, io::now(), &mut rng)?;
-    old.record(&cross, Some(new_key.csr_der()))?;
+    let recorded = old.record(&cross, Some(new_key.csr_der()))?;
     io::warn(&cross.warnings);
     // The same passphrase protects a new key file, if the old one had one.
     let pass =
         if encrypted && a.token.is_none() { Some(io::new_passphrase(&a.passphrase, "the new CA key")?) } else { None };
-    let key_out = new_key.output(&d, pass.as_ref().map(|p| p.as_str()), Kdf::Scrypt, &mut rng)?;
-    // Keep the old CA: previous/<time>/ca.pem and its key file or URI; nothing is deleted.
-    let stamp = io::now().rfc3339().replace(':', "");
-    let prev = a.dir.join("previous").join(&stamp);
-    io::make_folder(&prev)?;
-    let prev_dir = CaDir::new(&prev);
-    let old_key_out = match (&old_uri, &old_key_file) {
-        (Some(uri), _) => Output::public(prev_dir.key_uri(), uri.clone()),
-        (None, Some(file)) => Output::secret(prev_dir.key(), file.to_vec()),
-        (None, None) => bail!("{} has neither ca-key.pem nor ca-key.uri", a.dir.display()),
-    };
-    io::write_all(&[Output::public(prev_dir.cert(), old.ca.cert().file().to_vec()), old_key_out], false)?;
-    let new_is_token = matches!(new_key, NewKey::Token { .. });
-    io::write_all(
-        &[
-            Output::public(d.cert(), new_root.to_pem()),
-            key_out,
-            Output::public(a.dir.join("cross.pem"), cross.to_pem()),
-        ],
-        true,
-    )?;
-    // The key the directory no longer uses (its copy is in previous/).
-    let stale = if new_is_token { d.key() } else { d.key_uri() };
-    if stale.exists() {
-        std::fs::remove_file(&stale).with_context(|| format!("cannot remove {}", stale.display()))?;
-    }
+    // Until the new CA is in place, the cross certificate is only in the ledger.
+    let prev = super::deliver(recorded, || -> Result<PathBuf> {
+        let key_out = new_key.output(&d, pass.as_ref().map(|p| p.as_str()), Kdf::Scrypt, &mut rng)?;
+        // Keep the old CA: previous/<time>/ca.pem and its key file or URI; nothing is deleted.
+        let stamp = io::now().rfc3339().replace(':', "");
+        let prev = a.dir.join("previous").join(&stamp);
+        io::make_folder(&prev)?;
+        let prev_dir = CaDir::new(&prev);
+        let old_key_out = match (&old_uri, &old_key_file) {
+            (Some(uri), _) => Output::public(prev_dir.key_uri(), uri.clone()),
+            (None, Some(file)) => Output::secret(prev_dir.key(), file.to_vec()),
+            (None, None) => bail!("{} has neither ca-key.pem nor ca-key.uri", a.dir.display()),
+        };
+        io::write_all(&[Output::public(prev_dir.cert(), old.ca.cert().file().to_vec()), old_key_out], false)?;
+        let new_is_token = matches!(new_key, NewKey::Token { .. });
+        io::write_all(
+            &[
+                Output::public(d.cert(), new_root.to_pem()),
+                key_out,
+                Output::public(a.dir.join("cross.pem"), cross.to_pem()),
+            ],
+            true,
+        )?;
+        // The key the directory no longer uses (its copy is in previous/).
+        let stale = if new_is_token { d.key() } else { d.key_uri() };
+        if stale.exists() {
+            std::fs::remove_file(&stale).with_context(|| format!("cannot remove {}", stale.display()))?;
+        }
+        Ok(prev)
+    })?;
     let info = certkit_core::info::certificate(&new_root.der, "ca.pem")?;
     io::outln(format_args!(
         "certkit: new CA key and certificate in {} (valid until {}); cross.pem certifies it under the old CA; the old CA is in {}",

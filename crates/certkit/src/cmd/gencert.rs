@@ -75,12 +75,14 @@ pub fn run(a: Args) -> Result<ExitCode> {
         requested_extensions: Vec::new(),
     };
     let issued = ca.sign_subject(&subject, a.ca.profile.as_deref())?;
-    ca.record(&issued, Some(&generated.csr_der))?;
+    let recorded = ca.record(&issued, Some(&generated.csr_der))?;
     io::warn(&issued.warnings);
-    a.out.emit(Pems {
-        cert: Some(&ca.with_chain(issued.to_pem())?),
-        key: Some(&generated.key_pem()?),
-        csr: Some(&generated.csr_pem()),
+    super::deliver(recorded, || {
+        a.out.emit(Pems {
+            cert: Some(&ca.with_chain(issued.to_pem())?),
+            key: Some(&generated.key_pem()?),
+            csr: Some(&generated.csr_pem()),
+        })
     })?;
     Ok(ExitCode::SUCCESS)
 }
@@ -101,9 +103,9 @@ fn ca_for_key(a: &Args, request: &CsrRequest, req: &Validated, key_file: &str) -
         );
     }
     let req = Validated { key: algorithm, ..req.clone() };
-    let mut rng = io::rng();
+    let mut rng = io::rng()?;
     let csr_der = generate::csr_with(&req, &mut *key.signer(&mut rng))?;
-    let mut rng2 = io::rng();
+    let mut rng2 = io::rng()?;
     let issued = generate::self_signed_ca_with(&req, &mut *key.signer(&mut rng), io::now(), &mut rng2)?;
     io::warn(&issued.warnings);
     let csr_pem = certkit_core::pem::encode(certkit_core::pem::CERTIFICATE_REQUEST, &csr_der);
@@ -128,7 +130,7 @@ fn renew_root(a: &Args) -> Result<()> {
     a.out.check(Trio { cert: true, key: false, csr: false })?;
     let ca = CaCert::parse(&io::read_input(ca_file)?, &io::display_name(ca_file))?;
     let key = CliKey::open(key_file, &a.ca.passphrase, Some(ca.public_key()))?;
-    let (mut rng, mut rng2) = (io::rng(), io::rng());
+    let (mut rng, mut rng2) = (io::rng()?, io::rng()?);
     let issued = generate::renewed_root_with(&ca, &mut *key.signer(&mut rng), io::now(), &mut rng2)?;
     io::warn(&issued.warnings);
     a.out.emit(Pems { cert: Some(&issued.to_pem()), key: None, csr: None })

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use certkit_core::crl::{self, Reason, Revoked};
 use certkit_core::ledger::Record;
 use certkit_core::{Ca, CaCert};
@@ -67,7 +67,7 @@ fn from_ledger(a: &Args, dir: &std::path::Path) -> Result<()> {
     // and one made from the ledger must still increase.
     let number = locked.ledger()?.next_crl_number().max(io::now().0);
     let revoked = locked.ledger()?.revocations_for(ca.cert().key_id(), true)?;
-    let der = ca.crl(&revoked, number, now, next, &mut io::rng())?;
+    let der = ca.crl(&revoked, number, now, next, &mut io::rng()?)?;
     // After `ca rotate`, each previous key still valid publishes the
     // revocations of the certificates it signed (same passphrase source).
     let mut previous = Vec::new();
@@ -87,16 +87,20 @@ fn from_ledger(a: &Args, dir: &std::path::Path) -> Result<()> {
             let old = Ca::new(cert, key, Default::default())?;
             let entries = locked.ledger()?.revocations_for(old.cert().key_id(), false)?;
             let next_old = next.min(old.cert().not_after());
-            let der = old.crl(&entries, number, now, next_old, &mut io::rng())?;
+            let der = old.crl(&entries, number, now, next_old, &mut io::rng()?)?;
             let stamp = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             previous.push((stamp, der, entries.len()));
         }
     }
     locked.append(&Record::Crl { time: now.rfc3339(), number, next_update: next.rfc3339() })?;
-    emit(a, &der, None)?;
-    for (stamp, der, _) in &previous {
-        emit(a, der, Some(stamp))?;
-    }
+    let delivered =
+        emit(a, &der, None).and_then(|()| previous.iter().try_for_each(|(stamp, der, _)| emit(a, der, Some(stamp))));
+    delivered.with_context(|| {
+        format!(
+            "CRL number {number} was signed and recorded in {}, but not delivered; run gencrl again (the next CRL takes the next number)",
+            d.ledger().display()
+        )
+    })?;
     eprintln!(
         "certkit: CRL number {number} with {} revoked certificate(s), next update {}",
         revoked.len(),
@@ -125,7 +129,7 @@ fn cfssl_form(a: &Args) -> Result<()> {
         .collect::<Result<Vec<_>>>()?;
     let next = now.saturating_add(lifetime(a.cfssl.get(3).map(String::as_str))?);
     // No ledger here: the CRL number is the time, so successive CRLs still increase.
-    let der = ca.crl(&revoked, now.0, now, next, &mut io::rng())?;
+    let der = ca.crl(&revoked, now.0, now, next, &mut io::rng()?)?;
     if a.out.is_some() {
         return emit(a, &der, None);
     }

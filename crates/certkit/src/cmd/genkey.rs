@@ -41,7 +41,7 @@ pub fn key_csr_and_maybe_ca(req: &certkit_core::Validated, initca: bool, out: &O
     let key_pem = generated.key_pem()?;
     let csr_pem = generated.csr_pem();
     if initca {
-        let issued = generate::self_signed_ca(req, &generated, io::now(), &mut io::rng())?;
+        let issued = generate::self_signed_ca(req, &generated, io::now(), &mut io::rng()?)?;
         io::warn(&issued.warnings);
         out.emit(Pems { cert: Some(&issued.to_pem()), key: Some(&key_pem), csr: Some(&csr_pem) })
     } else {

@@ -285,14 +285,14 @@ fn sign(a: SignArgs) -> Result<batch::Outcome> {
         claim_files(dir, &objects, a.force)?;
     }
     let ca = a.ca.load()?;
-    let (signed, tally) = sign_objects(&ca, &a, objects)?;
+    let (signed, tally, recorded) = sign_objects(&ca, &a, objects)?;
     // Nothing printed, nothing written.
     tally.some_done("objects", "signed")?;
     let count = signed.len();
-    let place = match &a.out_dir {
-        Some(dir) => write_objects(dir, &signed, a.force)?,
-        None => print_objects(signed, was_list && total > 1, tally.failed() > 0)?,
-    };
+    let place = super::deliver(recorded, || match &a.out_dir {
+        Some(dir) => write_objects(dir, &signed, a.force),
+        None => print_objects(signed, was_list && total > 1, tally.failed() > 0),
+    })?;
     if tally.failed() > 0 {
         return Ok(batch::Outcome::Partly(format!(
             "{} of {total} objects were not signed (see above); the other {count} {} signed and {place}",
@@ -324,17 +324,30 @@ fn claim_files(dir: &Path, objects: &[Value], force: bool) -> Result<()> {
 /// Signs each object in turn (the ledger records them in input order): the
 /// signed ones by name, and the tally. Each refusal is said on stderr; one
 /// object alone is refused as the error.
-fn sign_objects(ca: &LoadedCa, a: &SignArgs, objects: Vec<Value>) -> Result<(Vec<(String, Value)>, Tally)> {
+#[allow(clippy::type_complexity)]
+fn sign_objects(
+    ca: &LoadedCa,
+    a: &SignArgs,
+    objects: Vec<Value>,
+) -> Result<(Vec<(String, Value)>, Tally, Option<super::Undelivered>)> {
     let total = objects.len();
     let params = SignParams { profile: a.ca.profile.as_deref(), allow_unapproved: a.allow_unapproved };
     let mut signed = Vec::new();
     let mut tally = Tally::new(total);
+    // What the ledger holds of them, until they are delivered.
+    let mut recorded: Option<super::Undelivered> = None;
     for o in objects {
         let name = kube::object_name(&o);
         let shown = kube::shown_name(&o);
-        let reason = match ca.ca.sign_kube_object(o, &params, io::now(), &mut io::rng()) {
+        let reason = match ca.ca.sign_kube_object(o, &params, io::now(), &mut io::rng()?) {
             Ok(Outcome::Signed { object, issued, csr_der }) => match ca.record(&issued, Some(&csr_der)) {
-                Ok(()) => {
+                Ok(r) => {
+                    if let Some(r) = r {
+                        match &mut recorded {
+                            Some(all) => all.serial = format!("{}, {}", all.serial, r.serial),
+                            None => recorded = Some(r),
+                        }
+                    }
                     io::warn(&issued.warnings);
                     eprintln!("certkit: signed {shown}");
                     signed.push((name, object));
@@ -352,7 +365,7 @@ fn sign_objects(ca: &LoadedCa, a: &SignArgs, objects: Vec<Value>) -> Result<(Vec
         tally.fail();
         eprintln!("certkit: {shown}: not signed: {reason}");
     }
-    Ok((signed, tally))
+    Ok((signed, tally, recorded))
 }
 
 /// Writes each signed object to DIR/NAME.json; says where they went.

@@ -36,12 +36,14 @@ pub fn make_key(req: &certkit_core::Validated) -> Result<certkit_core::generate:
     use certkit_core::{KeyAlgorithm, RsaPrime};
     let key = io::with_spinner(&format!("generating an {} key", req.key), || -> Result<PrivateKey> {
         let KeyAlgorithm::Rsa(bits) = req.key else {
-            return Ok(PrivateKey::generate(req.key, &mut io::rng())?);
+            return Ok(PrivateKey::generate(req.key, &mut io::rng()?)?);
         };
         loop {
+            // Each search has its own generator, seeded before the threads start.
+            let (mut mine, mut theirs) = (io::rng()?, io::rng()?);
             let (p, q) = std::thread::scope(|s| {
-                let other = s.spawn(|| RsaPrime::generate(bits, &mut io::rng()));
-                let p = RsaPrime::generate(bits, &mut io::rng());
+                let other = s.spawn(move || RsaPrime::generate(bits, &mut theirs));
+                let p = RsaPrime::generate(bits, &mut mine);
                 (p, other.join())
             });
             let q = q.map_err(|_| anyhow::anyhow!("the RSA prime search stopped unexpectedly"))??;
@@ -51,7 +53,7 @@ pub fn make_key(req: &certkit_core::Validated) -> Result<certkit_core::generate:
             }
         }
     })?;
-    Ok(certkit_core::generate::csr_for_key(req, key, &mut io::rng())?)
+    Ok(certkit_core::generate::csr_for_key(req, key, &mut io::rng()?)?)
 }
 
 /// `-o/--out NAME` and `--force`, for commands that can write files directly.
@@ -120,6 +122,23 @@ pub struct CaArgs {
     pub passphrase: PassphraseArgs,
 }
 
+/// Said of a certificate that is in the ledger but could not be delivered
+/// (printed or written): the error's context, so that no message says it
+/// was not issued.
+#[derive(Debug)]
+pub struct Undelivered {
+    pub serial: String,
+    pub ledger: PathBuf,
+}
+
+impl std::fmt::Display for Undelivered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let what = if self.serial.contains(',') { "certificates" } else { "certificate" };
+        let were = if self.serial.contains(',') { "were" } else { "was" };
+        write!(f, "{what} {} {were} signed and recorded in {}, but not delivered", self.serial, self.ledger.display())
+    }
+}
+
 /// The core's [`Ca`], and its locked ledger when it is a CA directory.
 pub struct LoadedCa {
     pub ca: Ca<CliKey>,
@@ -129,12 +148,12 @@ pub struct LoadedCa {
 impl LoadedCa {
     /// Signs a verified CSR under `profile` (and `hosts`, cfssl's -hostname).
     pub fn sign_csr(&self, csr: &Csr, profile: Option<&str>, hosts: Option<&[String]>) -> Result<Issued> {
-        Ok(self.ca.sign_csr(csr, profile, hosts, io::now(), &mut io::rng())?)
+        Ok(self.ca.sign_csr(csr, profile, hosts, io::now(), &mut io::rng()?)?)
     }
 
     /// Signs a subject under `profile` (a key and request made here).
     pub fn sign_subject(&self, subject: &Subject, profile: Option<&str>) -> Result<Issued> {
-        Ok(self.ca.sign_subject(subject, profile, io::now(), &mut io::rng())?)
+        Ok(self.ca.sign_subject(subject, profile, io::now(), &mut io::rng()?)?)
     }
 
     /// A certificate as handed out: for a CA directory whose CA is an
@@ -150,8 +169,8 @@ impl LoadedCa {
     /// Records an issued certificate in the ledger, if there is one, and
     /// flushes it to disk; call before the certificate is printed or written.
     /// A serial the ledger already holds is refused (never printed).
-    pub fn record(&self, issued: &Issued, csr_der: Option<&[u8]>) -> Result<()> {
-        let Some(ledger) = &self.ledger else { return Ok(()) };
+    pub fn record(&self, issued: &Issued, csr_der: Option<&[u8]>) -> Result<Option<Undelivered>> {
+        let Some(ledger) = &self.ledger else { return Ok(None) };
         let record = certkit_core::ledger::Issued::new(&issued.der, csr_der, &issued.profile, issued.role, io::now())?;
         let mut l = ledger.lock().map_err(|_| anyhow::anyhow!("the ledger lock was poisoned by a failed worker"))?;
         if l.has_serial(&record.serial)? {
@@ -160,7 +179,19 @@ impl LoadedCa {
                 record.serial
             );
         }
-        l.append(&certkit_core::ledger::Record::Issued(record))
+        let serial = record.serial.clone();
+        l.append(&certkit_core::ledger::Record::Issued(record))?;
+        Ok(Some(Undelivered { serial, ledger: l.path() }))
+    }
+}
+
+/// Delivers what was recorded: an error of `deliver` says that the
+/// certificate `recorded` names is in the ledger all the same.
+pub fn deliver<T>(recorded: Option<Undelivered>, deliver: impl FnOnce() -> Result<T>) -> Result<T> {
+    match (deliver(), recorded) {
+        (Ok(t), _) => Ok(t),
+        (Err(e), Some(u)) => Err(e.context(u)),
+        (Err(e), None) => Err(e),
     }
 }
 

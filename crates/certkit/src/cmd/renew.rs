@@ -97,13 +97,15 @@ pub fn run(a: Args) -> Result<ExitCode> {
         (Subject::from_csr(&csr), csr_der, None)
     };
     let issued = ca.sign_subject(&subject, Some(&profile))?;
-    ca.record(&issued, Some(&csr_der))?;
+    let recorded = ca.record(&issued, Some(&csr_der))?;
     io::warn(&issued.warnings);
     let csr_pem = certkit_core::pem::encode(certkit_core::pem::CERTIFICATE_REQUEST, &csr_der);
-    a.out.emit(Pems {
-        cert: Some(&ca.with_chain(issued.to_pem())?),
-        key: key_pem.as_deref().map(|k| k.as_str()),
-        csr: Some(&csr_pem),
+    super::deliver(recorded, || {
+        a.out.emit(Pems {
+            cert: Some(&ca.with_chain(issued.to_pem())?),
+            key: key_pem.as_deref().map(|k| k.as_str()),
+            csr: Some(&csr_pem),
+        })
     })?;
     // Only once the new certificate is out is the old one revoked.
     if a.revoke {
@@ -158,10 +160,12 @@ fn bulk(a: &Args, window: &str) -> Result<Outcome> {
             let csr_der = base64ct::Base64::decode_vec(&record.csr).context("the recorded CSR is not base64")?;
             let csr = Csr::from_der(&csr_der, "the recorded CSR")?;
             let issued = ca.sign_csr(&csr, Some(&record.profile), None)?;
-            ca.record(&issued, Some(&csr_der))?;
+            let recorded = ca.record(&issued, Some(&csr_der))?;
             let serial = certkit_core::info::certificate(&issued.der, "renewed")?.serial_number;
             let dest = out_dir.join(format!("{serial}.pem"));
-            io::write_all(&[io::Output::public(&dest, ca.with_chain(issued.to_pem())?)], a.out.force)?;
+            super::deliver(recorded, || {
+                io::write_all(&[io::Output::public(&dest, ca.with_chain(issued.to_pem())?)], a.out.force)
+            })?;
             if a.revoke {
                 let mut guard = ca
                     .ledger
@@ -182,7 +186,7 @@ fn bulk(a: &Args, window: &str) -> Result<Outcome> {
                 bar.line(format!("certkit: renewed {} ({}) -> {}", record.serial, record.subject, dest.display()))
             }
             Err(e) => {
-                tally.fail();
+                tally.fail_with(&e);
                 bar.line(format!(
                     "certkit: {} ({}): not renewed: {}",
                     record.serial,

@@ -102,7 +102,7 @@ fn sign_single(
 ) -> Result<()> {
     let bytes = io::read_input(path)?;
     let what = io::display_name(path);
-    let (pem, warnings) = match subject {
+    let (issued, recorded) = match subject {
         None => sign_one(ca, &a.ca, hosts, &bytes, &what)?,
         Some(over) => {
             let csr = Csr::parse(&bytes, &what)?;
@@ -111,13 +111,16 @@ fn sign_single(
                 s = s.with_hosts(h)?;
             }
             let issued = ca.sign_subject(&s, a.ca.profile.as_deref()).with_context(|| what.clone())?;
-            ca.record(&issued, Some(csr.der()))?;
-            (ca.with_chain(issued.to_pem())?, issued.warnings)
+            let recorded = ca.record(&issued, Some(csr.der()))?;
+            (issued, recorded)
         }
     };
-    io::warn(&warnings);
+    io::warn(&issued.warnings);
     let csr = String::from_utf8_lossy(&bytes);
-    out.emit(Pems { cert: Some(&pem), key: None, csr: a.out.is_none().then_some(&*csr) })
+    super::deliver(recorded, || {
+        let pem = ca.with_chain(issued.to_pem())?;
+        out.emit(Pems { cert: Some(&pem), key: None, csr: a.out.is_none().then_some(&*csr) })
+    })
 }
 
 /// Several CSRs: every destination must be new, distinct, and not one of
@@ -161,7 +164,7 @@ fn sign_many(
         match r {
             Some(Ok(dest)) => eprintln!("certkit: {path} -> {}", dest.display()),
             Some(Err(e)) => {
-                tally.fail();
+                tally.fail_with(&e);
                 eprintln!("certkit: {}", crate::hints::about(&e, path));
             }
             None if ca.ca.key().gone() => {
@@ -189,25 +192,25 @@ fn destination(a: &Args, path: &str) -> PathBuf {
 
 fn sign_to_file(ca: &LoadedCa, a: &Args, hosts: Option<&[String]>, path: &str) -> Result<PathBuf> {
     let dest = destination(a, path);
-    let (pem, warnings) = sign_one(ca, &a.ca, hosts, &io::read_input(path)?, path)?;
-    io::warn_for(path, &warnings);
-    io::write_files(&[Output::public(&dest, pem)], a.force)?;
+    let (issued, recorded) = sign_one(ca, &a.ca, hosts, &io::read_input(path)?, path)?;
+    io::warn_for(path, &issued.warnings);
+    super::deliver(recorded, || io::write_files(&[Output::public(&dest, ca.with_chain(issued.to_pem())?)], a.force))?;
     Ok(dest)
 }
 
-/// Signs one CSR; returns the certificate with its chain, and the warnings.
+/// Signs one CSR and records it (the ledger holds it before anyone sees
+/// it); what to deliver, and what the ledger holds of it.
 fn sign_one(
     ca: &LoadedCa,
     args: &CaArgs,
     hosts: Option<&[String]>,
     bytes: &[u8],
     what: &str,
-) -> Result<(String, Vec<certkit_core::Warning>)> {
+) -> Result<(certkit_core::Issued, Option<super::Undelivered>)> {
     let csr = Csr::parse(bytes, what)?;
     let issued = ca.sign_csr(&csr, args.profile.as_deref(), hosts).with_context(|| what.to_string())?;
-    // The ledger holds it before anyone sees it.
-    ca.record(&issued, Some(csr.der()))?;
-    Ok((ca.with_chain(issued.to_pem())?, issued.warnings))
+    let recorded = ca.record(&issued, Some(csr.der()))?;
+    Ok((issued, recorded))
 }
 
 /// Files as given; directories expanded to their *.csr and *.der files, sorted.
