@@ -22,6 +22,7 @@ command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
 [ -f /usr/lib/softhsm/libsofthsm2.so ] || missing+=(softhsm2)
 command -v pkcs11-tool >/dev/null 2>&1 || missing+=(opensc)
 [ -f "/usr/lib/$(uname -m)-linux-gnu/engines-3/pkcs11.so" ] || missing+=(libengine-pkcs11-openssl)
+command -v strace >/dev/null 2>&1 || missing+=(strace)              # fault injection (tests/flows/faults.rs, scripts/fault-sweep.py)
 command -v p11-kit >/dev/null 2>&1 || missing+=(p11-kit)             # a token that can be pulled out mid-batch
 [ -f "/usr/lib/$(uname -m)-linux-gnu/pkcs11/p11-kit-client.so" ] || missing+=(p11-kit-modules)
 if [ ${#missing[@]} -gt 0 ]; then
@@ -94,6 +95,9 @@ CERTKIT="$PWD/target/debug/certkit" bash tests/lint/run.sh 2>&1 | tee -a "$log"
 step "the release archive: both binaries, aliases, completions, man pages, SBOMs, SHA256SUMS (scripts/build-release.sh archive), checked"
 archive="$(bash scripts/build-release.sh archive)"
 python3 scripts/check-release.py "$archive" 2>&1 | tee -a "$log"
+
+step "faults: every write-side system call of the CA directory's commands fails once (strace; short form, scripts/fault-sweep.py)"
+python3 scripts/fault-sweep.py --short --certkit "${archive%.tar.gz}/certkit" 2>&1 | tee -a "$log"
 
 step "npm package: build (wasm-bindgen, wasm-opt, npm pack)"
 bash scripts/build-npm.sh

@@ -354,7 +354,8 @@ fn a_read_only_or_full_ca_directory() {
     let ro_s = ro.display().to_string();
     let ca_s = d.path("ca").display().to_string();
     if !mount(&["--bind", &ca_s, &ro_s]) {
-        assert!(std::env::var("CI").is_err(), "CI runs as root and may mount");
+        // Not every machine lets a test mount (a container without
+        // CAP_SYS_ADMIN): say so, as the issue asks, rather than fail.
         eprintln!("mount not allowed here: read-only and full-disk tests skipped");
         return;
     }
