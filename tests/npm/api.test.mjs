@@ -100,6 +100,26 @@ test('kubernetesCsr names a wrong option in error.field', async () => {
   assert.doesNotMatch(e.message, /line \d+ column/);
 });
 
+test('Infinity, -Infinity and NaN are named errors, not a missing member (JSON null)', async () => {
+  const { csr } = await ck.genkey({ CN: 'web', hosts: ['web.example.com'] });
+  const manifest = (extra) => ck.kubernetesCsr(csr, { name: 'web', signerName: 'example.com/serving', ...extra });
+  for (const bad of [Infinity, -Infinity, NaN]) {
+    for (const [call, field, named] of [
+      [() => ck.checkRequest({ CN: 'a', key: { algo: 'rsa', size: bad } }), 'key.size'],
+      [() => ck.checkRequest({ CN: bad }), 'CN'],
+      [() => ck.checkRequest({ CN: 'a', names: [{ C: bad }] }), 'names[0].C'],
+      [() => ck.checkRequest({ CN: 'a', hosts: ['a.example', bad] }), 'hosts[1]'],
+      [() => ck.checkRequest({ CN: 'a', key: bad }), `key.${bad}`, `unknown field \`${bad}\` in \`key\``],
+      [() => ck.genkey({ CN: 'a', key: { algo: 'ecdsa', size: bad } }), 'key.size'],
+      [() => manifest({ expirationSeconds: bad }), 'expirationSeconds'],
+    ]) {
+      const e = await rejection(call());
+      assert.equal(e.field, field, `${bad} as ${field}: ${e.message}`);
+      assert.ok(e.message.includes(named ?? `\`${field}\``), e.message);
+    }
+  }
+});
+
 test('sign names a wrong member of the signing config in error.field', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'certkit-api-'));
   try {

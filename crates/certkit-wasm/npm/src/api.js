@@ -88,6 +88,9 @@ function limited(input, name) {
 
 // JSON text of a plain value; a value JSON cannot carry (a cycle, a BigInt)
 // or text UTF-8 cannot carry (a lone surrogate) is refused by name.
+// Infinity, -Infinity and NaN, which JSON.stringify writes as null ("not
+// given"), are written as { "Infinity": 0 }: a value no member takes,
+// so the core refuses it with the member's path and what it takes.
 function toJson(value, name) {
   let json;
   try {
@@ -95,7 +98,7 @@ function toJson(value, name) {
       if (typeof v === 'string' && typeof v.isWellFormed === 'function' && !v.isWellFormed()) {
         throw new Error(`${key ? `its member ${JSON.stringify(key)}` : 'it'} holds a lone UTF-16 surrogate, which is not text`);
       }
-      return v;
+      return typeof v === 'number' && !isFinite(v) ? { [v]: 0 } : v;
     });
   } catch (e) {
     throw new Error(`${name} cannot be written as JSON: ${e.message}; pass plain objects, arrays, strings and numbers`);
