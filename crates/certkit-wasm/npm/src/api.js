@@ -333,12 +333,16 @@ export async function encryptKey(keyPem, passphrase) {
   return guard(m, () => m.encryptKey(key, passphrase));
 }
 
-/** Decrypts an encrypted PKCS#8 key; resolves to the plain PKCS#8 PEM. */
-export async function decryptKey(encryptedPem, passphrase) {
+/**
+ * Decrypts an encrypted PKCS#8 key; resolves to the plain PKCS#8 PEM.
+ * options.maxKdfCost bounds the key derivation's work (see index.d.ts).
+ */
+export async function decryptKey(encryptedPem, passphrase, options) {
   const key = bytes(encryptedPem, 'encryptedPem');
   text(passphrase, 'passphrase');
+  const json = optionalJson(options, 'options');
   const m = await ready('full');
-  return guard(m, () => m.decryptKey(key, passphrase));
+  return guard(m, () => m.decryptKey(key, passphrase, json));
 }
 
 /**
