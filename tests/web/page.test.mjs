@@ -596,6 +596,26 @@ test('Inspect: certinfo of a CSR and a certificate, and whether a key matches', 
   await done();
 });
 
+test('Inspect: a bidi-spoofed subject shows isolated, its controls as escapes (issue #22)', TIMEOUT, async () => {
+  // CN "\u202Emoc.knab-eruces" displays as "secure-bank.com" and, unclosed,
+  // used to flip the whole line to "CN=dtL livE=O ,secure-bank.com".
+  const { page, done } = await open();
+  const keyPath = file('spoof.key', '');
+  openssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', keyPath);
+  const csrPath = file('spoof.csr', '');
+  openssl('req', '-new', '-key', keyPath, '-utf8', '-subj', '/CN=\u202Emoc.knab-eruces/O=Evil Ltd', '-out', csrPath);
+  await page.getByRole('tab', { name: 'Inspect' }).click();
+  await page.getByLabel('Certificate or CSR').fill(readFileSync(csrPath, 'utf8'));
+  const subject = page.locator('#inspect-info dt:text-is("Subject") + dd');
+  await subject.waitFor();
+  assert.equal(await subject.textContent(), 'CN=\\u{202e}moc.knab-eruces, O=Evil Ltd');
+  // Each value in its own <bdi>, so no value's direction reaches another.
+  assert.deepEqual(await subject.locator('bdi').allTextContents(), ['\\u{202e}moc.knab-eruces', 'Evil Ltd']);
+  assert.doesNotMatch(await page.locator('#inspect-info').textContent(), /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
+  await subject.screenshot({ path: `${ensureArtifacts()}/inspect-bidi-subject.png` });
+  await done();
+});
+
 test('phone width: the page fits 390 px and follows dark mode', TIMEOUT, async () => {
   const dir = ensureArtifacts();
   for (const colorScheme of ['light', 'dark']) {

@@ -56,6 +56,13 @@ pub mod pem {
     };
 }
 
+/// Untrusted text as certkit shows it: control characters and Unicode
+/// bidirectional controls escaped, so a value can neither drive a terminal
+/// nor display as another.
+pub mod escape {
+    pub use crate::text::{is_bidi_control, shown};
+}
+
 /// What the npm package needs of keys made by Web Crypto, and the bounds
 /// on an encrypted key's derivation ([`PrivateKey::from_bytes_within`]).
 pub mod key {

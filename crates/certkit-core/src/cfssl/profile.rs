@@ -19,6 +19,7 @@
 //! | `name_whitelist` | a regular expression every CN, DNS name, email and URI must match (unanchored, as cfssl's Go `regexp` `Find`) |
 //! | `crl_url`, `ocsp_url`, `issuer_urls` | CRL distribution point and AIA; empty inherits `default`'s |
 //! | `ocsp_no_check` | add id-pkix-ocsp-nocheck |
+//! | `allow_bidi_controls` | certkit's: let subject values hold Unicode bidirectional controls (refused by default: they can make one name display as another) |
 //!
 //! An unknown `-profile` is an error (cfssl silently falls back to `default`).
 //! Fields cfssl uses only for its remote-signing server (`auth_key`,
@@ -177,6 +178,8 @@ struct ProfileJson {
     ocsp_url: String,
     issuer_urls: Vec<String>,
     ocsp_no_check: bool,
+    /// certkit's extension: subject values may hold bidirectional controls.
+    allow_bidi_controls: bool,
     /// certkit's extension: the Kubernetes signerName this profile serves.
     signer_name: String,
     /// cfssl's `policies`: `[{"ID": "2.23.140.1.2.1", "qualifiers": [{"type": "id-qt-cps", "value": URL}]}]`.
@@ -251,6 +254,7 @@ impl ProfileJson {
             "ocsp_url",
             "issuer_urls",
             "ocsp_no_check",
+            "allow_bidi_controls",
             "signer_name",
             "policies",
         ];
@@ -277,6 +281,7 @@ impl ProfileJson {
             ocsp_url: o.string("ocsp_url")?,
             issuer_urls: o.list("issuer_urls", json::string)?,
             ocsp_no_check: o.boolean("ocsp_no_check")?,
+            allow_bidi_controls: o.boolean("allow_bidi_controls")?,
             signer_name: o.string("signer_name")?,
             policies: o.list("policies", |v, path| {
                 let p = Object::new(v, path, &["ID", "qualifiers"])?;
@@ -342,6 +347,9 @@ pub struct Policy {
     pub issuer_urls: Vec<String>,
     /// Add id-pkix-ocsp-nocheck.
     pub ocsp_no_check: bool,
+    /// Let subject values hold Unicode bidirectional controls
+    /// (`text::is_bidi_control`); refused by default.
+    pub allow_bidi_controls: bool,
     /// The Kubernetes signerName this profile serves (certkit's `signer_name`).
     pub signer_name: Option<String>,
     /// certificatePolicies (RFC 5280 §4.2.1.4), in the order given.
@@ -412,6 +420,7 @@ impl Policy {
             ocsp_url: None,
             issuer_urls: Vec::new(),
             ocsp_no_check: false,
+            allow_bidi_controls: false,
             signer_name: None,
             ignored: Vec::new(),
             policies: Vec::new(),
@@ -579,6 +588,7 @@ fn resolve(name: &str, p: &ProfileJson, default: Option<&Policy>) -> Result<Poli
         ocsp_url,
         issuer_urls,
         ocsp_no_check: p.ocsp_no_check,
+        allow_bidi_controls: p.allow_bidi_controls,
         signer_name,
         policies: policies(&p.policies)?,
         ignored: p.ignored.clone(),
