@@ -20,9 +20,9 @@ import { $ } from './ui.js';
 // static imports against worker-src, its dynamic ones against script-src
 // ('self'). Messages that arrive before worker.js has set its handler are
 // kept and handed to it.
-const BOOT = `const early = [];
+const boot = (url) => `const early = [];
 onmessage = (event) => early.push(event.data);
-await import(URL_OF_WORKER_JS);
+await import(${JSON.stringify(url)});
 for (const data of early) dispatchEvent(new MessageEvent('message', { data }));`;
 let workerUrl;
 
@@ -30,9 +30,7 @@ let workerUrl;
 // rejects what is still pending with an AbortError.
 function spawn() {
   workerUrl ??= URL.createObjectURL(
-    new Blob([BOOT.replace('URL_OF_WORKER_JS', JSON.stringify(new URL('../worker.js', import.meta.url).href))], {
-      type: 'text/javascript',
-    }),
+    new Blob([boot(new URL('../worker.js', import.meta.url).href)], { type: 'text/javascript' }),
   );
   const worker = new Worker(workerUrl, { type: 'module' });
   const pending = new Map();
