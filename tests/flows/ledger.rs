@@ -563,8 +563,8 @@ fn an_intermediate_directory_signed_through_a_parent_profile() {
 /// Issue #22: a subject that uses Unicode bidirectional controls to display
 /// as another name (`\u{202e}moc.knab-eruces` shows as `secure-bank.com`).
 /// OpenSSL makes the CSR; certkit must show the controls as escapes in
-/// `certinfo` (JSON `\u202e`, the same string to a JSON reader) and `list`,
-/// and refuse to sign it unless the profile sets `allow_bidi_controls`.
+/// `certinfo` (JSON `\u202e`, the same string to a JSON reader), `list` and
+/// `expiry`, and refuse to sign it unless the profile sets `allow_bidi_controls`.
 #[test]
 fn bidi_controls_are_escaped_in_certinfo_and_list_and_refused_at_signing() {
     const BIDI: [char; 12] = [
@@ -619,7 +619,12 @@ fn bidi_controls_are_escaped_in_certinfo_and_list_and_refused_at_signing() {
     d.write("spoof.pem", cert["cert"].as_str().unwrap());
     let info = String::from_utf8(ok(&d, &["certinfo", "-cert", "spoof.pem"], b"")).unwrap();
     assert_eq!(raw(&info), None, "{info}");
-    for args in [&["list", "--ca-dir", "ca"][..], &["list", "--ca-dir", "ca", "--json"]] {
+    for args in [
+        &["list", "--ca-dir", "ca"][..],
+        &["list", "--ca-dir", "ca", "--json"],
+        &["expiry", "spoof.pem"],
+        &["expiry", "--json", "spoof.pem"],
+    ] {
         let list = String::from_utf8(ok(&d, args, b"")).unwrap();
         assert_eq!(raw(&list), None, "{args:?} printed a raw bidi control:\n{list}");
         assert!(list.contains("\\u{202e}moc.knab-eruces") || list.contains("\\u202emoc.knab-eruces"), "{list}");

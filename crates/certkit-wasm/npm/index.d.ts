@@ -140,8 +140,8 @@ export interface DecryptKeyOptions {
   /**
    * The most work the key's derivation may cost, in PBKDF2-HMAC-SHA256
    * iterations (an HMAC-SHA384/512 iteration counts twice; AES-256 from
-   * SHA-1 or SHA-224 twice; scrypt N·r·p × 5/2). Default 1,000,000 (about
-   * 0.7 s in wasm; every key certkit writes is within it); at most
+   * SHA-1 or SHA-224 twice; scrypt N·r·p × 5/2). Default 1,000,000 (0.7–1 s
+   * in wasm; every key certkit writes is within it); at most
    * 5,000,000, the CLI's bound. A key over it is refused before any work.
    */
   maxKdfCost?: number;

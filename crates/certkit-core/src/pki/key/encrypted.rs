@@ -16,8 +16,8 @@ use crate::{Error, Result};
 /// p = 1: 327,680).
 pub const MAX_KDF_COST: u64 = 5_000_000;
 /// The default bound where a caller may hand over a key to pin a thread
-/// with (the npm package, in a browser or a server): 1,000,000, about
-/// 0.7 s in wasm, which still reads every key certkit writes.
+/// with (the npm package, in a browser or a server): 1,000,000, 0.7–1 s
+/// in wasm, which still reads every key certkit writes.
 pub const ONLINE_KDF_COST: u64 = 1_000_000;
 /// Most scrypt memory an encrypted key may ask for, as N·r (128·N·r bytes:
 /// 64 MiB; OpenSSL and certkit write N = 2^14, r = 8: 16 MiB).
