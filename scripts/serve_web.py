@@ -23,8 +23,14 @@ TYPES = {
 }
 
 
-CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; "
-       "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+# The header set web/_headers gives static hosts (README, "Deploying the
+# page"), read from it so the two cannot drift apart.
+HEADERS = []
+with open(os.path.join(os.path.dirname(__file__), '..', 'web', '_headers'), encoding='utf-8') as f:
+    for line in f:
+        if line.startswith((' ', '\t')) and ':' in line:
+            name, value = line.strip().split(':', 1)
+            HEADERS.append((name.strip(), value.strip()))
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
@@ -36,12 +42,10 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         # Revalidate every time: after a rebuild the page never mixes old and
         # new files (a 304 costs a few bytes).
         self.send_header('Cache-Control', 'no-cache')
-        # The page's own policy is its <meta> tag; a worker takes its policy
-        # from its script's response, which only a header can set. Workers
-        # fetch the wasm from this origin and nothing else.
-        self.send_header('Content-Security-Policy', CSP)
-        self.send_header('X-Content-Type-Options', 'nosniff')
-        self.send_header('Referrer-Policy', 'no-referrer')
+        # web/_headers' set: the CSP (with frame-ancestors, which <meta>
+        # cannot set), nosniff, no referrer.
+        for name, value in HEADERS:
+            self.send_header(name, value)
         super().end_headers()
 
     def log_message(self, format, *args):

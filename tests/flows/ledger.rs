@@ -656,3 +656,74 @@ fn a_ca_directory_others_can_write_is_refused() {
     }
     ok(&d, &["sign", "--ca-dir", "ca", "s.csr"], b"");
 }
+
+/// Issue #22: a subject that uses Unicode bidirectional controls to display
+/// as another name (`\u{202e}moc.knab-eruces` shows as `secure-bank.com`).
+/// OpenSSL makes the CSR; certkit must show the controls as escapes in
+/// `certinfo` (JSON `\u202e`, the same string to a JSON reader), `list` and
+/// `expiry`, and refuse to sign it unless the profile sets `allow_bidi_controls`.
+#[test]
+fn bidi_controls_are_escaped_in_certinfo_and_list_and_refused_at_signing() {
+    const BIDI: [char; 12] = [
+        '\u{61c}', '\u{200e}', '\u{200f}', '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}', '\u{2066}',
+        '\u{2067}', '\u{2068}', '\u{2069}',
+    ];
+    let raw = |text: &str| text.chars().find(|c| BIDI.contains(c));
+    let d = Dir::new("ledger-bidi");
+    init(&d);
+    openssl(
+        &d,
+        &[
+            "req",
+            "-new",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "spoof-key.pem",
+            "-out",
+            "spoof.csr",
+            "-utf8",
+            "-subj",
+            "/CN=\u{202e}moc.knab-eruces/O=Evil Ltd",
+        ],
+    );
+
+    let info = String::from_utf8(ok(&d, &["certinfo", "-csr", "spoof.csr"], b"")).unwrap();
+    assert_eq!(raw(&info), None, "certinfo printed a raw bidi control:\n{info}");
+    assert!(info.contains(r#""common_name": "\u202emoc.knab-eruces""#), "{info}");
+    let v: serde_json::Value = serde_json::from_str(&info).unwrap();
+    assert_eq!(v["subject"]["common_name"], "\u{202e}moc.knab-eruces", "the JSON still carries the value");
+
+    let pass = ["--ca-key-passphrase-file", "pass.txt"];
+    let refused = certkit(&d, &[&["sign", "--ca-dir", "ca"][..], &pass, &["spoof.csr"]].concat(), b"");
+    let stderr = String::from_utf8(refused.stderr).unwrap();
+    assert!(!refused.status.success());
+    assert_eq!(raw(&stderr), None, "{stderr}");
+    assert_eq!(
+        stderr,
+        "certkit: spoof.csr: CN: `\\u{202e}moc.knab-eruces` holds the bidirectional control U+202E, which can make a name display as another; request a name without it, or set the profile's allow_bidi_controls\n"
+    );
+
+    let mut config: serde_json::Value = serde_json::from_str(&d.read("ca/config.json")).unwrap();
+    config["signing"]["default"]["allow_bidi_controls"] = true.into();
+    d.write("ca/config.json", serde_json::to_string_pretty(&config).unwrap());
+    let signed =
+        String::from_utf8(ok(&d, &[&["sign", "--ca-dir", "ca"][..], &pass, &["spoof.csr"]].concat(), b"")).unwrap();
+    let cert: serde_json::Value = serde_json::from_str(&signed).unwrap();
+    d.write("spoof.pem", cert["cert"].as_str().unwrap());
+    let info = String::from_utf8(ok(&d, &["certinfo", "-cert", "spoof.pem"], b"")).unwrap();
+    assert_eq!(raw(&info), None, "{info}");
+    for args in [
+        &["list", "--ca-dir", "ca"][..],
+        &["list", "--ca-dir", "ca", "--json"],
+        &["expiry", "spoof.pem"],
+        &["expiry", "--json", "spoof.pem"],
+    ] {
+        let list = String::from_utf8(ok(&d, args, b"")).unwrap();
+        assert_eq!(raw(&list), None, "{args:?} printed a raw bidi control:\n{list}");
+        assert!(list.contains("\\u{202e}moc.knab-eruces") || list.contains("\\u202emoc.knab-eruces"), "{list}");
+    }
+}

@@ -77,6 +77,30 @@ test('encrypted keys OpenSSL writes: PBKDF2-SHA1 is read; 3DES and PBES1 are nam
   }
 });
 
+test('decryptKey bounds the key derivation by its cost: the costliest key is refused at once; maxKdfCost raises the bound', async () => {
+  // PBKDF2-HMAC-SHA512 at 5,000,000 iterations: 6.7 s per call before #22.
+  const costly = readFileSync(join(data, 'bad/key-encrypted-pbkdf2-sha512-5m.pem'), 'utf8');
+  await ck.preload('full');
+  const start = performance.now();
+  const e = await rejection(ck.decryptKey(costly, 'hostile'));
+  const ms = performance.now() - start;
+  assert.match(e.message, /^the encrypted key: its key derivation \(PBKDF2-HMAC-SHA512, 5000000 iterations\) costs 10000000, above the limit of 1000000 .*maxKdfCost/, e.message);
+  assert.ok(ms < 100, `refused after ${ms.toFixed(1)} ms; the bound is checked before any derivation`);
+  // Raising the bound is limited by the CLI's own.
+  const over = await rejection(ck.decryptKey(costly, 'hostile', { maxKdfCost: 10_000_000 }));
+  assert.equal(over.field, 'maxKdfCost', over.message);
+  assert.match((await rejection(ck.decryptKey(costly, 'hostile', { maxKdfCosts: 1 }))).message, /unknown field `maxKdfCosts`/);
+  // What certkit writes (scrypt N=2^14, r=8; PBKDF2-SHA256 at 600,000) is within the default.
+  const { key } = await ck.genkey({ CN: 'a' });
+  assert.equal(await ck.decryptKey(await ck.encryptKey(key, 'pw'), 'pw'), key);
+  // A key over the default (HMAC-SHA512 at 600,000 iterations costs
+  // 1,200,000) is read when the caller raises the bound.
+  const pem = execFileSync('openssl', ['pkcs8', '-topk8', '-v2', 'aes-256-cbc', '-v2prf', 'hmacWithSHA512', '-iter', '600000',
+    '-in', join(data, 'openssl-rsa-pkcs1.pem'), '-passout', 'pass:pw'], { encoding: 'utf8' });
+  assert.match((await rejection(ck.decryptKey(pem, 'pw'))).message, /costs 1200000, above the limit of 1000000/);
+  assert.match(await ck.decryptKey(pem, 'pw', { maxKdfCost: 1_200_000 }), /BEGIN PRIVATE KEY/);
+});
+
 test('certinfo and keyMatches take CSRs certkit would not sign, in PEM and DER', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'certkit-api-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -98,6 +122,26 @@ test('kubernetesCsr names a wrong option in error.field', async () => {
   const e = await rejection(ck.kubernetesCsr(csr, { name: 'web', signerName: 'example.com/serving', expirationSeconds: 1.5 }));
   assert.equal(e.field, 'expirationSeconds', e.message);
   assert.doesNotMatch(e.message, /line \d+ column/);
+});
+
+test('Infinity, -Infinity and NaN are named errors, not a missing member (JSON null)', async () => {
+  const { csr } = await ck.genkey({ CN: 'web', hosts: ['web.example.com'] });
+  const manifest = (extra) => ck.kubernetesCsr(csr, { name: 'web', signerName: 'example.com/serving', ...extra });
+  for (const bad of [Infinity, -Infinity, NaN]) {
+    for (const [call, field, named] of [
+      [() => ck.checkRequest({ CN: 'a', key: { algo: 'rsa', size: bad } }), 'key.size'],
+      [() => ck.checkRequest({ CN: bad }), 'CN'],
+      [() => ck.checkRequest({ CN: 'a', names: [{ C: bad }] }), 'names[0].C'],
+      [() => ck.checkRequest({ CN: 'a', hosts: ['a.example', bad] }), 'hosts[1]'],
+      [() => ck.checkRequest({ CN: 'a', key: bad }), `key.${bad}`, `unknown field \`${bad}\` in \`key\``],
+      [() => ck.genkey({ CN: 'a', key: { algo: 'ecdsa', size: bad } }), 'key.size'],
+      [() => manifest({ expirationSeconds: bad }), 'expirationSeconds'],
+    ]) {
+      const e = await rejection(call());
+      assert.equal(e.field, field, `${bad} as ${field}: ${e.message}`);
+      assert.ok(e.message.includes(named ?? `\`${field}\``), e.message);
+    }
+  }
 });
 
 test('sign names a wrong member of the signing config in error.field', async () => {

@@ -55,6 +55,38 @@ export async function startServer(dir = site) {
   };
 }
 
+/**
+ * Python's own file server (`python3 -m http.server`) on 127.0.0.1 and a
+ * free port: no headers but the content type, as a plain static host
+ * serves the page. Resolves to { url, stop }.
+ */
+export async function startPlainServer(dir = site) {
+  const child = spawn('python3', ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1', '--directory', dir], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const stop = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  };
+  process.once('exit', stop);
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const m = /port (\d+)/.exec(out);
+      if (m) resolve(`http://127.0.0.1:${m[1]}/`);
+    });
+    child.once('exit', (code) => reject(new Error(`http.server exited (${code}) before serving: ${out}`)));
+    setTimeout(() => reject(new Error('http.server did not start within 10 s')), 10_000).unref();
+  });
+  return {
+    url,
+    async stop() {
+      stop();
+      if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
+    },
+  };
+}
+
 /** Launches Debian's Chromium headless (CHROMIUM overrides the path). */
 export function launchBrowser() {
   return chromium.launch({

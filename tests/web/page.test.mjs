@@ -11,7 +11,8 @@ import { join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { ensureArtifacts, launchBrowser, openPage, site, startServer } from './harness.mjs';
+import { createServer } from 'node:http';
+import { ensureArtifacts, launchBrowser, openPage, site, startPlainServer, startServer } from './harness.mjs';
 
 const TIMEOUT = { timeout: 180_000 };
 
@@ -221,13 +222,15 @@ test('the page ships a strict CSP, no inline code, and shows the version', TIMEO
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'none'",
+    "connect-src 'self'",
+    'worker-src blob:;',
   ]) {
     assert.ok(csp.includes(directive), `CSP lacks ${directive}: ${csp}`);
   }
   assert.doesNotMatch(csp, /'unsafe-inline'|'unsafe-eval'|\*/);
   assert.match(await page.locator('body').innerText(), /key never leaves the browser/i);
-  // A worker's policy comes from its script's response header (a meta tag
-  // cannot reach it): the server sends one, same-origin only.
+  // The server sends web/_headers' set too (the workers need none: they
+  // start from blob: URLs under the page's policy; see the plain-server test).
   const workerCsp = (await fetch(new URL('worker.js', server.url))).headers.get('content-security-policy') ?? '';
   for (const directive of ["default-src 'self'", "connect-src 'self'", "script-src 'self' 'wasm-unsafe-eval'"]) {
     assert.ok(workerCsp.includes(directive), `worker CSP lacks ${directive}: ${workerCsp}`);
@@ -243,6 +246,60 @@ test('the page ships a strict CSP, no inline code, and shows the version', TIMEO
   );
   assert.equal(await page.locator('#version').textContent(), version);
   assertClean(log);
+  await context.close();
+});
+
+test('on a plain file server (no headers), code in either worker cannot reach another origin', TIMEOUT, async (t) => {
+  // Issue #22: a <meta> CSP does not govern workers made from a script's
+  // URL; theirs would come from the host's headers, and this host sends
+  // none. Another origin here is a second local server that answers
+  // anything, with CORS, and counts what reaches it.
+  let reached = 0;
+  const other = createServer((req, res) => {
+    reached++;
+    res.writeHead(200, { 'Access-Control-Allow-Origin': '*', 'Content-Type': 'text/javascript' });
+    res.end('export const x = 1;');
+  });
+  await new Promise((resolve) => other.listen(0, '127.0.0.1', resolve));
+  const otherUrl = `http://127.0.0.1:${other.address().port}/`;
+  const plain = await startPlainServer();
+  t.after(async () => {
+    other.close();
+    await plain.stop();
+  });
+  const headers = (await fetch(new URL('worker.js', plain.url))).headers;
+  assert.equal(headers.get('content-security-policy'), null, 'the plain server sends a CSP');
+
+  const { page, context, log } = await openPage(browser, plain.url);
+  await page.getByLabel('Common name').focus();
+  await page.waitForSelector('html[data-generator="ready"][data-warm="ready"]', { timeout: 30_000 });
+  const workers = page.workers();
+  assert.equal(workers.length, 2, `the page runs ${workers.length} workers, expected the tools worker and the generator`);
+  for (const worker of workers) {
+    const tries = await worker.evaluate(async (url) => {
+      const attempt = async (what, fn) => {
+        try {
+          await fn();
+          return `${what}: reached`;
+        } catch (e) {
+          return `${what}: blocked`;
+        }
+      };
+      return [
+        await attempt('fetch', () => fetch(url)),
+        await attempt('fetch no-cors', () => fetch(url, { mode: 'no-cors' })),
+        await attempt('import', () => import(`${url}module.js`)),
+      ];
+    }, otherUrl);
+    assert.deepEqual(tries, ['fetch: blocked', 'fetch no-cors: blocked', 'import: blocked'], worker.url());
+  }
+  assert.equal(reached, 0, 'a request reached the other origin');
+  // The page still makes a CSR under its own policy alone.
+  await page.getByLabel('Common name').fill('plain.example.com');
+  await page.getByRole('button', { name: 'Generate', exact: true }).click();
+  await page.waitForSelector('#results[data-count="1"]:not([hidden])', { timeout: 60_000 });
+  verifiedCsrText(await page.getByLabel('CSR (PEM)').inputValue());
+  assert.deepEqual(log.pageErrors, []);
   await context.close();
 });
 
@@ -593,6 +650,26 @@ test('Inspect: certinfo of a CSR and a certificate, and whether a key matches', 
     await describedError(page, 'Private key to check'),
     await coreError('keyMatches', readFileSync(certPath, 'utf8'), 'not a key'),
   );
+  await done();
+});
+
+test('Inspect: a bidi-spoofed subject shows isolated, its controls as escapes (issue #22)', TIMEOUT, async () => {
+  // CN "\u202Emoc.knab-eruces" displays as "secure-bank.com" and, unclosed,
+  // used to flip the whole line to "CN=dtL livE=O ,secure-bank.com".
+  const { page, done } = await open();
+  const keyPath = file('spoof.key', '');
+  openssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', keyPath);
+  const csrPath = file('spoof.csr', '');
+  openssl('req', '-new', '-key', keyPath, '-utf8', '-subj', '/CN=\u202Emoc.knab-eruces/O=Evil Ltd', '-out', csrPath);
+  await page.getByRole('tab', { name: 'Inspect' }).click();
+  await page.getByLabel('Certificate or CSR').fill(readFileSync(csrPath, 'utf8'));
+  const subject = page.locator('#inspect-info dt:text-is("Subject") + dd');
+  await subject.waitFor();
+  assert.equal(await subject.textContent(), 'CN=\\u{202e}moc.knab-eruces, O=Evil Ltd');
+  // Each value in its own <bdi>, so no value's direction reaches another.
+  assert.deepEqual(await subject.locator('bdi').allTextContents(), ['\\u{202e}moc.knab-eruces', 'Evil Ltd']);
+  assert.doesNotMatch(await page.locator('#inspect-info').textContent(), /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
+  await subject.screenshot({ path: `${ensureArtifacts()}/inspect-bidi-subject.png` });
   await done();
 });
 

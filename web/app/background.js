@@ -9,10 +9,30 @@
 import { state } from './state.js';
 import { $ } from './ui.js';
 
+// The workers start from a blob: URL whose script imports worker.js. A
+// worker made from a blob: URL runs under the policy of the page that
+// made it (CSP Level 3, "local scheme" workers), so the page's <meta> CSP
+// (connect-src 'self') governs the workers too, on any static host; a
+// worker made from worker.js's own URL would take its policy from the
+// host's response headers, and from a host that sends none, none at all.
+// The page's worker-src allows blob: only, so no worker can start outside
+// that policy. The import is dynamic: Chromium checks a module worker's
+// static imports against worker-src, its dynamic ones against script-src
+// ('self'). Messages that arrive before worker.js has set its handler are
+// kept and handed to it.
+const boot = (url) => `const early = [];
+onmessage = (event) => early.push(event.data);
+await import(${JSON.stringify(url)});
+for (const data of early) dispatchEvent(new MessageEvent('message', { data }));`;
+let workerUrl;
+
 // A worker running worker.js, with promise-returning calls. terminate()
 // rejects what is still pending with an AbortError.
 function spawn() {
-  const worker = new Worker(new URL('../worker.js', import.meta.url), { type: 'module' });
+  workerUrl ??= URL.createObjectURL(
+    new Blob([boot(new URL('../worker.js', import.meta.url).href)], { type: 'text/javascript' }),
+  );
+  const worker = new Worker(workerUrl, { type: 'module' });
   const pending = new Map();
   let nextId = 0;
   const failAll = (error) => {

@@ -11,9 +11,21 @@ import { objectName, updateManifest } from './k8s.js';
 // How the page names certkit's SAN kinds.
 const SAN_LABELS = { DNS: 'DNS', IP: 'IP', email: 'Email', URI: 'URI' };
 
+// Unicode bidirectional controls (UAX #9's marks, embeddings, overrides
+// and isolates): in a name they can make one text display as another
+// ("\u{202e}moc.knab-eruces" shows as "secure-bank.com"), so the page shows
+// them as escapes, as certkit's messages and CLI do.
+const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+// A value from a certificate or CSR: its bidi controls escaped, in a <bdi>
+// so that its direction (a right-to-left name is fine) stays inside it.
+export function isolated(text, className) {
+  return element('bdi', className, text.replace(BIDI_CONTROLS, (c) => `\\u{${c.codePointAt(0).toString(16)}}`));
+}
+
 export function sanItem(host, kind, bad) {
   const li = element('li', bad ? 'bad' : '');
-  li.append(element('span', 'kind', SAN_LABELS[kind] ?? kind), ' ', element('span', 'value', host));
+  li.append(element('span', 'kind', SAN_LABELS[kind] ?? kind), ' ', isolated(host, 'value'));
   return li;
 }
 
@@ -48,6 +60,7 @@ export function showResults(out, request) {
   toast('Your CSR and key are ready');
 }
 
+// "CN=…, O=…", each value isolated (see isolated).
 function distinguishedName(name) {
   const parts = [
     ['CN', name.common_name],
@@ -56,13 +69,11 @@ function distinguishedName(name) {
     ['L', name.locality],
     ['ST', name.province],
     ['C', name.country],
-  ];
-  return (
-    parts
-      .filter(([, v]) => v)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(', ') || '(empty)'
-  );
+  ].filter(([, v]) => v);
+  if (!parts.length) return '(empty)';
+  const line = document.createDocumentFragment();
+  parts.forEach(([k, v], i) => line.append(i ? `, ${k}=` : `${k}=`, isolated(String(v))));
+  return line;
 }
 
 function sanList(sans, kinds) {

@@ -137,6 +137,14 @@ pub enum Error {
     PassphraseNeeded,
     /// The passphrase does not decrypt the key.
     WrongPassphrase,
+    /// An encrypted key's key derivation costs more than the caller allows
+    /// (`key::MAX_KDF_COST` says how it is counted): refused before any of
+    /// it is done. The message is composed where the cost is counted, out
+    /// of the page's small wasm module, which reads no encrypted keys.
+    KdfCost {
+        /// What it costs, against what bound, and the fix.
+        detail: String,
+    },
     /// An empty passphrase was given for encryption.
     EmptyPassphrase,
     /// An entry of `hosts` is not a valid DNS name, IP, email or URI.
@@ -357,6 +365,7 @@ impl Error {
             | Error::LegacyEncryptedKey
             | Error::PassphraseNeeded
             | Error::WrongPassphrase
+            | Error::KdfCost { .. }
             | Error::EmptyPassphrase
             | Error::RsaPrimes => Category::Key,
             Error::BadSignature
@@ -463,6 +472,7 @@ impl Error {
                 f,
                 "the passphrase does not decrypt {what}; check the passphrase (and that the file is not corrupt)"
             ),
+            Error::KdfCost { detail } => write!(f, "{what}: {detail}"),
             Error::EmptyPassphrase => write!(f, "the passphrase is empty; give a non-empty passphrase"),
             Error::Host { index, value, reason } => {
                 write!(f, "hosts[{index}] `{value}` is not a valid DNS name, IP address, email or URI: {reason}")

@@ -57,9 +57,17 @@ pub mod pem {
     };
 }
 
-/// What the npm package needs of keys made by Web Crypto.
+/// Untrusted text as certkit shows it: control characters and Unicode
+/// bidirectional controls escaped, so a value can neither drive a terminal
+/// nor display as another.
+pub mod escape {
+    pub use crate::text::{is_bidi_control, shown};
+}
+
+/// What the npm package needs of keys made by Web Crypto, and the bounds
+/// on an encrypted key's derivation ([`PrivateKey::from_bytes_within`]).
 pub mod key {
-    pub use crate::pki::key::{check_pkcs8_matches, pkcs8_public_key_matches};
+    pub use crate::pki::key::{MAX_KDF_COST, ONLINE_KDF_COST, check_pkcs8_matches, pkcs8_public_key_matches};
 }
 
 /// PKCS#10 requests built in two phases, for a key held elsewhere.

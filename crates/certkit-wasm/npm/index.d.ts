@@ -135,8 +135,24 @@ export function certinfo(pem: PemOrDer): Promise<CertificateInfo | CsrInfo>;
 /** Encrypts a private key as PKCS#8 (scrypt, AES-256-CBC); `openssl pkcs8` opens it. */
 export function encryptKey(keyPem: PemOrDer, passphrase: string): Promise<string>;
 
-/** Decrypts an encrypted PKCS#8 key; resolves to the unencrypted PKCS#8 PEM. */
-export function decryptKey(encryptedPem: PemOrDer, passphrase: string): Promise<string>;
+/** Options of `decryptKey`. */
+export interface DecryptKeyOptions {
+  /**
+   * The most work the key's derivation may cost, in PBKDF2-HMAC-SHA256
+   * iterations (an HMAC-SHA384/512 iteration counts twice; AES-256 from
+   * SHA-1 or SHA-224 twice; scrypt N·r·p × 5/2). Default 1,000,000 (0.7–1 s
+   * in wasm; every key certkit writes is within it); at most
+   * 5,000,000, the CLI's bound. A key over it is refused before any work.
+   */
+  maxKdfCost?: number;
+}
+
+/**
+ * Decrypts an encrypted PKCS#8 key; resolves to the unencrypted PKCS#8 PEM.
+ * The key's derivation is bounded by `options.maxKdfCost`: a key is
+ * otherwise a cheap way to keep a thread busy for seconds.
+ */
+export function decryptKey(encryptedPem: PemOrDer, passphrase: string, options?: DecryptKeyOptions): Promise<string>;
 
 /**
  * Signs a CSR with a CA, as `certkit sign` does. `config` is cfssl's signing

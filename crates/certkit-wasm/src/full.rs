@@ -53,9 +53,37 @@ pub fn encrypt_key(key: &[u8], passphrase: &str) -> JsResult<String> {
 }
 
 /// Decrypts an encrypted PKCS#8 key; returns the plain PKCS#8 PEM.
+/// `options_json` is `{ maxKdfCost? }`: the most the key's derivation may
+/// cost, from the online default up to the CLI's bound (a caller's key may
+/// be a stranger's, sent to keep a Worker busy).
 #[wasm_bindgen(js_name = decryptKey)]
-pub fn decrypt_key(encrypted: &[u8], passphrase: &str) -> JsResult<JsValue> {
-    let key = PrivateKey::from_bytes(encrypted, Some(passphrase.as_bytes()), "the encrypted key").map_err(fail)?;
+pub fn decrypt_key(encrypted: &[u8], passphrase: &str, options_json: Option<String>) -> JsResult<JsValue> {
+    let mut max_cost = certkit_core::key::ONLINE_KDF_COST;
+    if let Some(json) = options_json {
+        let value = json::value(json.as_bytes(), "the options", json::MAX_VALUES).map_err(fail)?;
+        let range = format!("1 to {}", certkit_core::key::MAX_KDF_COST);
+        let read = || -> Result<u64, json::FieldError> {
+            let o = json::Object::new(&value, "", &["maxKdfCost"])?;
+            match o.get("maxKdfCost") {
+                None => Ok(max_cost),
+                Some(_) => match o.number("maxKdfCost", &range)? {
+                    n @ 1..=certkit_core::key::MAX_KDF_COST => Ok(n),
+                    _ => Err(json::FieldError {
+                        field: "maxKdfCost".into(),
+                        detail: format!("`maxKdfCost` must be a whole number from {range}"),
+                    }),
+                },
+            }
+        };
+        max_cost = read().map_err(|e| fail(e.into_error("the options")))?;
+    }
+    let key = PrivateKey::from_bytes_within(encrypted, Some(passphrase.as_bytes()), max_cost, "the encrypted key")
+        .map_err(|e| match e.kind() {
+            Error::KdfCost { .. } => error(&format!(
+                "{e}; if you trust this key, raise the bound with decryptKey(key, passphrase, {{ maxKdfCost }})"
+            )),
+            _ => fail(e),
+        })?;
     Ok(JsValue::from_str(&key.to_pkcs8_pem().map_err(fail)?))
 }
 

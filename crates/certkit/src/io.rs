@@ -411,6 +411,26 @@ pub fn new_passphrase(pass: &PassphraseArgs, what: &str) -> Result<Zeroizing<Str
 /// Prints cfssl's output object: compact JSON, keys `cert`, `csr`, `key`
 /// in that order, one trailing newline. The text is built in one
 /// pre-sized buffer that is wiped afterwards, since it may hold a key.
+/// JSON text for a terminal: Unicode bidirectional controls (which can
+/// make one name display as another) and the C1 controls and DEL (which
+/// serde_json writes raw) become `\uXXXX` escapes. They can only stand in
+/// strings, where an escape is the same text to any JSON reader.
+pub fn terminal_json(json: String) -> String {
+    let shown = |c: char| !certkit_core::escape::is_bidi_control(c) && !('\u{7f}'..='\u{9f}').contains(&c);
+    if json.chars().all(shown) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if shown(c) {
+            out.push(c);
+        } else {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        }
+    }
+    out
+}
+
 pub fn print_cfssl_json(pems: Pems<'_>) -> Result<()> {
     let Trio { cert, key, csr } = pems;
     #[derive(serde::Serialize)]

@@ -21,6 +21,7 @@
 //! | `ocsp_no_check` | add id-pkix-ocsp-nocheck |
 //! | `copy_extensions` | copy the CSR's requested extensions into the certificate, except those the profile decides |
 //! | `allowed_extensions` | OIDs (`"1.3.6.1.4.1.311.21.7"`): with `copy_extensions`, only these are copied (cfssl applies the list to its API requests only) |
+//! | `allow_bidi_controls` | certkit's: let subject values hold Unicode bidirectional controls (refused by default: they can make one name display as another) |
 //!
 //! An unknown `-profile` is an error (cfssl silently falls back to `default`).
 //! Fields cfssl uses only for its remote-signing server (`auth_key`,
@@ -179,6 +180,8 @@ struct ProfileJson {
     ocsp_url: String,
     issuer_urls: Vec<String>,
     ocsp_no_check: bool,
+    /// certkit's extension: subject values may hold bidirectional controls.
+    allow_bidi_controls: bool,
     /// certkit's extension: the Kubernetes signerName this profile serves.
     signer_name: String,
     /// cfssl's `policies`: `[{"ID": "2.23.140.1.2.1", "qualifiers": [{"type": "id-qt-cps", "value": URL}]}]`.
@@ -256,6 +259,7 @@ impl ProfileJson {
             "ocsp_url",
             "issuer_urls",
             "ocsp_no_check",
+            "allow_bidi_controls",
             "signer_name",
             "policies",
             "copy_extensions",
@@ -284,6 +288,7 @@ impl ProfileJson {
             ocsp_url: o.string("ocsp_url")?,
             issuer_urls: o.list("issuer_urls", json::string)?,
             ocsp_no_check: o.boolean("ocsp_no_check")?,
+            allow_bidi_controls: o.boolean("allow_bidi_controls")?,
             signer_name: o.string("signer_name")?,
             copy_extensions: o.boolean("copy_extensions")?,
             allowed_extensions: o
@@ -352,6 +357,9 @@ pub struct Policy {
     pub issuer_urls: Vec<String>,
     /// Add id-pkix-ocsp-nocheck.
     pub ocsp_no_check: bool,
+    /// Let subject values hold Unicode bidirectional controls
+    /// (`text::is_bidi_control`); refused by default.
+    pub allow_bidi_controls: bool,
     /// The Kubernetes signerName this profile serves (certkit's `signer_name`).
     pub signer_name: Option<String>,
     /// certificatePolicies (RFC 5280 §4.2.1.4), in the order given.
@@ -428,6 +436,7 @@ impl Policy {
             ocsp_url: None,
             issuer_urls: Vec::new(),
             ocsp_no_check: false,
+            allow_bidi_controls: false,
             signer_name: None,
             ignored: Vec::new(),
             policies: Vec::new(),
@@ -597,6 +606,7 @@ fn resolve(name: &str, p: &ProfileJson, default: Option<&Policy>) -> Result<Poli
         ocsp_url,
         issuer_urls,
         ocsp_no_check: p.ocsp_no_check,
+        allow_bidi_controls: p.allow_bidi_controls,
         signer_name,
         policies: policies(&p.policies)?,
         copy_extensions: p.copy_extensions,

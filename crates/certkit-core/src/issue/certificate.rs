@@ -42,12 +42,16 @@
 //!    authorityInfoAccess, subjectAltName (critical when the subject is
 //!    empty, §4.2.1.6), cRLDistributionPoints, OCSP no-check.
 //! 8. The signature algorithm follows the CA key ([`crate::pki::key`]).
-//! 9. With the profile's `copy_extensions`, the CSR's requested extensions
-//!    are added after those of rule 7 — only the OIDs of
-//!    `allowed_extensions` when it lists any — except the extensions the
-//!    profile decides (those of rule 7, certificatePolicies and
-//!    nameConstraints), which are never taken from a CSR: asking for one is a
-//!    warning naming it.
+//! 9. No subject value may hold a Unicode bidirectional control
+//!    ([`crate::text::is_bidi_control`]: `\u{202e}moc.knab-eruces` displays
+//!    as `secure-bank.com`, and flips the fields after it) unless the
+//!    profile sets `allow_bidi_controls`.
+//! 10. With the profile's `copy_extensions`, the CSR's requested extensions
+//!     are added after those of rule 7 — only the OIDs of
+//!     `allowed_extensions` when it lists any — except the extensions the
+//!     profile decides (those of rule 7, certificatePolicies and
+//!     nameConstraints), which are never taken from a CSR: asking for one is a
+//!     warning naming it.
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -91,7 +95,7 @@ pub struct Subject {
     /// basicConstraints requested by the CSR, if it asked to be a CA.
     pub requested_ca: Option<BasicConstraints>,
     /// Every extension the CSR requested; a profile with
-    /// `copy_extensions` copies those it does not decide itself (rule 9).
+    /// `copy_extensions` copies those it does not decide itself (rule 10).
     pub requested_extensions: Vec<Extension>,
 }
 
@@ -518,9 +522,10 @@ pub fn prepare<R: CryptoRng + ?Sized>(
     let (not_before, not_after) = rule5_validity(policy, &issuer, now, &mut warnings)?;
     let key_usage = rule6_key_usage(policy, subject.public_key.algorithm(), &mut warnings)?;
     let mut extensions = rule7_extensions(subject, policy, &issuer, path_len, &key_usage, &sans)?;
-    rule9_copied_extensions(subject, policy, &mut extensions, &mut warnings);
+    rule10_copied_extensions(subject, policy, &mut extensions, &mut warnings);
     // 8. The signature algorithm follows the signing key.
     let alg = signer_key.algorithm().signature_algorithm();
+    rule9_bidi(subject, policy)?;
     let tbs = TbsCertificate {
         version: Version::V3,
         serial_number: serial(rng)?,
@@ -549,8 +554,13 @@ const DECIDED: [ObjectIdentifier; 11] = [
     oid::NAME_CONSTRAINTS,
 ];
 
-/// Rule 9: `copy_extensions`.
-fn rule9_copied_extensions(subject: &Subject, policy: &Policy, exts: &mut Vec<Extension>, warnings: &mut Vec<Warning>) {
+/// Rule 10: `copy_extensions`.
+fn rule10_copied_extensions(
+    subject: &Subject,
+    policy: &Policy,
+    exts: &mut Vec<Extension>,
+    warnings: &mut Vec<Warning>,
+) {
     if !policy.copy_extensions {
         return;
     }
@@ -663,6 +673,27 @@ fn rule3_names(subject: &Subject, sans: &[San], policy: &Policy) -> Result<()> {
             San::Uri(_) => "URI SAN",
         };
         policy.check_name(field, &s.value())?;
+    }
+    Ok(())
+}
+
+/// Rule 9: No subject value holds a bidirectional control, unless the
+/// profile allows them.
+fn rule9_bidi(subject: &Subject, policy: &Policy) -> Result<()> {
+    if policy.allow_bidi_controls {
+        return Ok(());
+    }
+    for (field, value) in crate::pki::name::fields(&subject.name).all {
+        if let Some(c) = value.chars().find(|&c| crate::text::is_bidi_control(c)) {
+            return Err(Error::Name {
+                field,
+                reason: alloc::format!(
+                    "`{}` holds the bidirectional control U+{:04X}, which can make a name display as another; request a name without it, or set the profile's allow_bidi_controls",
+                    crate::text::excerpt(&value, 64),
+                    u32::from(c)
+                ),
+            });
+        }
     }
     Ok(())
 }
@@ -1112,6 +1143,27 @@ mod tests {
         let mut s = subject(r#"{"CN":"a.example.com"}"#);
         s.name = "CN=a.example.com,CN=evil.org".parse().unwrap();
         assert!(matches!(sign(&s, cfg, None, &ca, &key).unwrap_err(), Error::NameNotAllowed { .. }));
+    }
+
+    #[test]
+    fn bidi_controls_in_a_subject_are_refused_unless_the_profile_allows_them() {
+        let (ca, key) = ca(r#"{"CN":"CA"}"#);
+        // Shown by a bidi-aware viewer as `CN=dtL livE=O ,secure-bank.com`.
+        let spoof = subject(r#"{"CN":"\u202Emoc.knab-eruces","names":[{"O":"Evil Ltd"}]}"#);
+        let e = sign(&spoof, LEAF_CFG, None, &ca, &key).unwrap_err();
+        assert_eq!(e.field().as_deref(), Some("CN"), "{e}");
+        assert_eq!(
+            e.to_string(),
+            "CN: `\\u{202e}moc.knab-eruces` holds the bidirectional control U+202E, which can make a name display as another; request a name without it, or set the profile's allow_bidi_controls"
+        );
+        for c in ['\u{61c}', '\u{200e}', '\u{200f}', '\u{202a}', '\u{2066}', '\u{2069}'] {
+            let mut s = subject(r#"{"CN":"a"}"#);
+            s.name = alloc::format!("CN=a,O=x{c}y").parse().unwrap();
+            let e = sign(&s, LEAF_CFG, None, &ca, &key).unwrap_err().to_string();
+            assert!(e.starts_with("O: `x\\u{"), "{e}");
+        }
+        let allowed = r#"{"signing":{"default":{"usages":["server auth"],"expiry":"1h","allow_bidi_controls":true}}}"#;
+        assert!(sign(&spoof, allowed, None, &ca, &key).is_ok());
     }
 
     #[test]

@@ -88,6 +88,9 @@ function limited(input, name) {
 
 // JSON text of a plain value; a value JSON cannot carry (a cycle, a BigInt)
 // or text UTF-8 cannot carry (a lone surrogate) is refused by name.
+// Infinity, -Infinity and NaN, which JSON.stringify writes as null ("not
+// given"), are written as { "Infinity": 0 }: a value no member takes,
+// so the core refuses it with the member's path and what it takes.
 function toJson(value, name) {
   let json;
   try {
@@ -95,7 +98,7 @@ function toJson(value, name) {
       if (typeof v === 'string' && typeof v.isWellFormed === 'function' && !v.isWellFormed()) {
         throw new Error(`${key ? `its member ${JSON.stringify(key)}` : 'it'} holds a lone UTF-16 surrogate, which is not text`);
       }
-      return v;
+      return typeof v === 'number' && !isFinite(v) ? { [v]: 0 } : v;
     });
   } catch (e) {
     throw new Error(`${name} cannot be written as JSON: ${e.message}; pass plain objects, arrays, strings and numbers`);
@@ -330,12 +333,16 @@ export async function encryptKey(keyPem, passphrase) {
   return guard(m, () => m.encryptKey(key, passphrase));
 }
 
-/** Decrypts an encrypted PKCS#8 key; resolves to the plain PKCS#8 PEM. */
-export async function decryptKey(encryptedPem, passphrase) {
+/**
+ * Decrypts an encrypted PKCS#8 key; resolves to the plain PKCS#8 PEM.
+ * options.maxKdfCost bounds the key derivation's work (see index.d.ts).
+ */
+export async function decryptKey(encryptedPem, passphrase, options) {
   const key = bytes(encryptedPem, 'encryptedPem');
   text(passphrase, 'passphrase');
+  const json = optionalJson(options, 'options');
   const m = await ready('full');
-  return guard(m, () => m.decryptKey(key, passphrase));
+  return guard(m, () => m.decryptKey(key, passphrase, json));
 }
 
 /**

@@ -85,8 +85,8 @@ fn keys_encrypt_and_decrypt_and_a_wrong_passphrase_is_refused() {
     let (_, key) = genkey(REQUEST);
     let encrypted = encrypt_key(key.as_bytes(), "correct horse").unwrap();
     assert!(encrypted.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
-    assert_eq!(decrypt_key(encrypted.as_bytes(), "correct horse").unwrap().as_string().unwrap(), key);
-    let e = decrypt_key(encrypted.as_bytes(), "wrong").unwrap_err();
+    assert_eq!(decrypt_key(encrypted.as_bytes(), "correct horse", None).unwrap().as_string().unwrap(), key);
+    let e = decrypt_key(encrypted.as_bytes(), "wrong", None).unwrap_err();
     assert!(message(&e).contains("passphrase does not decrypt"), "{}", message(&e));
     assert!(!message(&e).contains("PRIVATE KEY"));
 }

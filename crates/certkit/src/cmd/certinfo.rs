@@ -32,6 +32,6 @@ pub fn run(a: Args) -> Result<ExitCode> {
         }
         _ => bail!("give exactly one of -cert FILE or -csr FILE"),
     };
-    io::outln(format_args!("{json}"))?;
+    io::outln(format_args!("{}", io::terminal_json(json)))?;
     Ok(ExitCode::SUCCESS)
 }

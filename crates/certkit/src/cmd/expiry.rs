@@ -64,20 +64,20 @@ pub fn run(a: Args) -> Result<ExitCode> {
             soon += 1;
         }
         if a.json {
-            out.push_str(&serde_json::to_string(&serde_json::json!({
+            out.push_str(&io::terminal_json(serde_json::to_string(&serde_json::json!({
                 "file": file.display().to_string(),
                 "subject": c.subject,
                 "serial": c.serial,
                 "not_after": c.not_after.rfc3339(),
                 "status": status,
-            }))?);
+            }))?));
             out.push('\n');
         } else {
             out.push_str(&format!(
                 "{:<21} {:<9} {:<40} {}\n",
                 c.not_after.rfc3339(),
                 status,
-                c.subject,
+                certkit_core::escape::shown(&c.subject),
                 file.display()
             ));
         }

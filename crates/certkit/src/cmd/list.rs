@@ -67,7 +67,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
                     o.insert("reason".into(), why.into());
                 }
             }
-            out.push_str(&serde_json::to_string(&v)?);
+            out.push_str(&io::terminal_json(serde_json::to_string(&v)?));
             out.push('\n');
         } else {
             out.push_str(&format!(
@@ -75,8 +75,8 @@ pub fn run(a: Args) -> Result<ExitCode> {
                 i.serial,
                 i.not_after,
                 status,
-                i.subject,
-                i.sans.join(",")
+                certkit_core::escape::shown(&i.subject),
+                certkit_core::escape::shown(&i.sans.join(","))
             ));
         }
     }

@@ -22,6 +22,7 @@ mod private;
 mod public;
 
 pub use algorithm::{KeyAlgorithm, RSA_MAX_BITS, RSA_MIN_BITS, RSA_SIZES, SignatureAlgorithm};
+pub use encrypted::{MAX_KDF_COST, ONLINE_KDF_COST};
 use encrypted::{check_kdf_cost, unsupported_scheme};
 pub use primes::{RsaPrime, modulus_bits};
 pub use private::{Kdf, PrivateKey, check_pkcs8_matches, pkcs8_public_key_matches};
@@ -137,7 +138,9 @@ mod tests {
                 "p=64",
             ),
         ] {
-            let e = PrivateKey::from_encrypted_der(&encrypted(params), Some(b"pass"), "k").unwrap_err().to_string();
+            let e = PrivateKey::from_encrypted_der(&encrypted(params), Some(b"pass"), MAX_KDF_COST, "k")
+                .unwrap_err()
+                .to_string();
             assert!(e.contains(says) && e.contains("openssl pkcs8"), "{e}");
         }
         // certkit's own parameters pass the check (and fail only on the fake data).
@@ -147,8 +150,55 @@ mod tests {
             iv,
         )
         .unwrap();
-        let e = PrivateKey::from_encrypted_der(&encrypted(ours), Some(b"pass"), "k").unwrap_err();
+        let e = PrivateKey::from_encrypted_der(&encrypted(ours), Some(b"pass"), MAX_KDF_COST, "k").unwrap_err();
         assert!(matches!(e.kind(), Error::WrongPassphrase), "{e}");
+    }
+
+    #[test]
+    fn kdf_cost_counts_the_hash_and_the_output_blocks() {
+        use pkcs5::pbes2::{Kdf, Parameters, Pbkdf2Prf};
+        let (salt, iv) = ([1u8; 16], [2u8; 16]);
+        let pbkdf2 = |prf, iterations, aes256: bool| {
+            let mut p = if aes256 {
+                Parameters::generate_pbkdf2_sha256_aes256cbc(iterations, &salt, iv).unwrap()
+            } else {
+                Parameters::generate_pbkdf2_sha256_aes128cbc(iterations, &salt, iv).unwrap()
+            };
+            if let Kdf::Pbkdf2(k) = &mut p.kdf {
+                k.prf = prf;
+            }
+            encrypted::kdf_cost(&p)
+        };
+        assert_eq!(pbkdf2(Pbkdf2Prf::HmacWithSha256, 600_000, true), 600_000);
+        assert_eq!(pbkdf2(Pbkdf2Prf::HmacWithSha512, 5_000_000, true), 10_000_000);
+        assert_eq!(pbkdf2(Pbkdf2Prf::HmacWithSha384, 1_000, true), 2_000);
+        assert_eq!(pbkdf2(Pbkdf2Prf::HmacWithSha1, 1_000, true), 2_000);
+        assert_eq!(pbkdf2(Pbkdf2Prf::HmacWithSha1, 1_000, false), 1_000);
+        assert_eq!(pbkdf2(Pbkdf2Prf::HmacWithSha224, 1_000, true), 2_000);
+        let scrypt = |log_n, r, p| {
+            let params = pkcs5::scrypt::Params::new(log_n, r, p).unwrap();
+            encrypted::kdf_cost(&Parameters::generate_scrypt_aes256cbc(params, &salt, iv).unwrap())
+        };
+        // What certkit writes is within the online bound.
+        assert_eq!(scrypt(14, 8, 1), 327_680);
+        assert!(scrypt(14, 8, 1) <= ONLINE_KDF_COST && 600_000 <= ONLINE_KDF_COST);
+        // The scrypt limits before #22 (N·r·p ≤ 2^20) still fit the offline bound.
+        assert!(scrypt(16, 8, 2) <= MAX_KDF_COST);
+        // A bound below a key's cost refuses it before any derivation.
+        let data = [0u8; 48];
+        let der = pkcs8::EncryptedPrivateKeyInfoRef {
+            encryption_algorithm: pkcs5::EncryptionScheme::Pbes2(
+                Parameters::generate_pbkdf2_sha256_aes256cbc(2_000, &salt, iv).unwrap(),
+            ),
+            encrypted_data: der::asn1::OctetStringRef::new(&data).unwrap(),
+        }
+        .to_der()
+        .unwrap();
+        let e = PrivateKey::from_encrypted_der(&der, Some(b"pass"), 1_999, "k").unwrap_err();
+        assert_eq!(
+            e.to_string().split(';').next().unwrap(),
+            "k: its key derivation (PBKDF2-HMAC-SHA256, 2000 iterations) costs 2000, above the limit of 1999 (in PBKDF2-HMAC-SHA256 iterations)"
+        );
     }
 
     #[test]

@@ -15,9 +15,11 @@ use sha2::{Digest, Sha256, Sha384, Sha512};
 use spki::SubjectPublicKeyInfoOwned;
 use zeroize::Zeroizing;
 
+#[cfg(doc)]
+use super::ONLINE_KDF_COST;
 use super::{
-    KeyAlgorithm, PublicKey, RSA_MAX_BITS, RSA_MIN_BITS, RSA_SIZES, RsaPrime, SignatureAlgorithm, check_kdf_cost,
-    unsupported_scheme,
+    KeyAlgorithm, MAX_KDF_COST, PublicKey, RSA_MAX_BITS, RSA_MIN_BITS, RSA_SIZES, RsaPrime, SignatureAlgorithm,
+    check_kdf_cost, unsupported_scheme,
 };
 use crate::pki::pem;
 use crate::{Error, Result};
@@ -124,10 +126,19 @@ impl PrivateKey {
     /// `ENCRYPTED PRIVATE KEY` (which needs `passphrase`); other blocks in the
     /// file (`EC PARAMETERS`, certificates) are skipped. DER may be plain
     /// PKCS#8, SEC1, PKCS#1 or encrypted PKCS#8. `what` names the input in errors.
+    /// An encrypted key's derivation may cost up to [`MAX_KDF_COST`].
     pub fn from_bytes(input: &[u8], passphrase: Option<&[u8]>, what: &str) -> Result<Self> {
+        Self::from_bytes_within(input, passphrase, MAX_KDF_COST, what)
+    }
+
+    /// [`PrivateKey::from_bytes`], with an encrypted key's derivation
+    /// bounded by `max_kdf_cost`, in PBKDF2-HMAC-SHA256 iterations (other
+    /// hashes and scrypt are scaled to them; see [`MAX_KDF_COST`]): where a
+    /// caller may hand over a key only to keep a thread busy ([`ONLINE_KDF_COST`]).
+    pub fn from_bytes_within(input: &[u8], passphrase: Option<&[u8]>, max_kdf_cost: u64, what: &str) -> Result<Self> {
         if !pem::is_pem(input) {
             crate::error::within_limit(input, what)?;
-            return Self::from_any_der(pem::as_der(input, what)?, passphrase, what);
+            return Self::from_any_der(pem::as_der(input, what)?, passphrase, max_kdf_cost, what);
         }
         let blocks = pem::blocks(input, what)?;
         for b in &blocks {
@@ -138,19 +149,21 @@ impl PrivateKey {
                 pem::PRIVATE_KEY => return Self::from_pkcs8_der(&b.der, what),
                 pem::EC_PRIVATE_KEY => return Self::from_sec1_der(&b.der, what),
                 pem::RSA_PRIVATE_KEY => return Self::from_pkcs1_der(&b.der, what),
-                pem::ENCRYPTED_PRIVATE_KEY => return Self::from_encrypted_der(&b.der, passphrase, what),
+                pem::ENCRYPTED_PRIVATE_KEY => {
+                    return Self::from_encrypted_der(&b.der, passphrase, max_kdf_cost, what);
+                }
                 _ => {}
             }
         }
         Err(Error::NoPrivateKey { found: pem::label_list(&blocks) }.in_input(what))
     }
 
-    fn from_any_der(der: &[u8], passphrase: Option<&[u8]>, what: &str) -> Result<Self> {
+    fn from_any_der(der: &[u8], passphrase: Option<&[u8]>, max_kdf_cost: u64, what: &str) -> Result<Self> {
         if pkcs8::PrivateKeyInfoRef::from_der(der).is_ok() {
             return Self::from_pkcs8_der(der, what);
         }
         if pkcs8::EncryptedPrivateKeyInfoRef::from_der(der).is_ok() {
-            return Self::from_encrypted_der(der, passphrase, what);
+            return Self::from_encrypted_der(der, passphrase, max_kdf_cost, what);
         }
         if sec1::EcPrivateKey::from_der(der).is_ok() {
             return Self::from_sec1_der(der, what);
@@ -217,15 +230,16 @@ impl PrivateKey {
         Self::checked(Inner::Rsa(Box::new(key)), what)
     }
 
-    /// Reads an `EncryptedPrivateKeyInfo` with `passphrase`.
-    pub fn from_encrypted_der(der: &[u8], passphrase: Option<&[u8]>, what: &str) -> Result<Self> {
+    /// Reads an `EncryptedPrivateKeyInfo` with `passphrase`, if deriving its
+    /// key costs at most `max_kdf_cost` (as [`PrivateKey::from_bytes_within`]).
+    pub fn from_encrypted_der(der: &[u8], passphrase: Option<&[u8]>, max_kdf_cost: u64, what: &str) -> Result<Self> {
         let Some(passphrase) = passphrase else {
             return Err(Error::PassphraseNeeded.in_input(what));
         };
         let enc = pkcs8::EncryptedPrivateKeyInfoRef::from_der(der).map_err(|e| {
             unsupported_scheme(der, what).unwrap_or_else(|| Error::BadKey { detail: e.to_string() }.in_input(what))
         })?;
-        check_kdf_cost(&enc.encryption_algorithm, what)?;
+        check_kdf_cost(&enc.encryption_algorithm, max_kdf_cost, what)?;
         // A wrong passphrase shows as bad padding or, rarely, as padding that
         // happens to be right around bytes that are not DER; a scheme pkcs5
         // does not implement is another matter, and is named.
