@@ -55,12 +55,14 @@ fn nth_call(d: &Dir, syscall: &str, needle: &str, args: &[&str]) -> usize {
     1 + calls.iter().rposition(|l| l.contains(needle)).unwrap_or_else(|| panic!("no {syscall} of {needle}:\n{text}"))
 }
 
-/// certkit under strace with the `n`th call of `syscall` failing with `error`.
+/// certkit under strace with the `n`th call of `syscall` failing with
+/// `error` (`n` = 0: every call).
 fn fail_nth(d: &Dir, syscall: &str, error: &str, n: usize, args: &[&str]) -> Output {
+    let when = if n == 0 { "1+".to_string() } else { n.to_string() };
     Command::new("strace")
         .args(["-f", "-qq", "-o", "/dev/null", "-e", &format!("trace={syscall}")])
         .arg("-e")
-        .arg(format!("inject={syscall}:error={error}:when={n}"))
+        .arg(format!("inject={syscall}:error={error}:when={when}"))
         .arg(env!("CARGO_BIN_EXE_certkit"))
         .args(args)
         .current_dir(&d.0)
@@ -139,14 +141,8 @@ fn fault_every_output_link_fails_none_delivered_all_recorded_is_said() {
     }
     let d = ca_with_csrs("fault-batch-none", 2);
     std::fs::create_dir(d.path("out")).unwrap();
-    // Every link fails (as into a read-only folder).
-    let out = Command::new("strace")
-        .args(["-f", "-qq", "-o", "/dev/null", "-e", "trace=linkat", "-e", "inject=linkat:error=EROFS"])
-        .arg(env!("CARGO_BIN_EXE_certkit"))
-        .args(["sign", "--ca-dir", "ca", "--out-dir", "out", "b1.csr", "b2.csr"])
-        .current_dir(&d.0)
-        .output()
-        .unwrap();
+    // Every link fails (as into a read-only folder): `when=1+`.
+    let out = fail_nth(&d, "linkat", "EROFS", 0, &["sign", "--ca-dir", "ca", "--out-dir", "out", "b1.csr", "b2.csr"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
@@ -274,14 +270,10 @@ fn fault_temp_unlink_fails_after_the_file_is_in_place_is_not_a_failure() {
         return;
     }
     let d = ca_with_csrs("fault-unlink", 1);
-    // The temporary name is .one.pem.certkit-PID-0.tmp: fail the first unlink in the folder.
-    let out = Command::new("strace")
-        .args(["-f", "-qq", "-o", "/dev/null", "-e", "trace=unlink", "-e", "inject=unlink:error=EIO:when=1"])
-        .arg(env!("CARGO_BIN_EXE_certkit"))
-        .args(["sign", "-ca", "ca/ca.pem", "-ca-key", "ca/ca-key.pem", "b1.csr", "-o", "one"])
-        .current_dir(&d.0)
-        .output()
-        .unwrap();
+    // The first unlink is the temporary name's (.one.pem.certkit-PID-0.tmp), once one.pem is linked.
+    let args = ["sign", "-ca", "ca/ca.pem", "-ca-key", "ca/ca-key.pem", "b1.csr", "-o", "one"];
+    let n = nth_call(&d, "unlink", ".one.pem.certkit-", &args);
+    let out = fail_nth(&d, "unlink", "EIO", n, &args);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(d.path("one.pem").exists());
