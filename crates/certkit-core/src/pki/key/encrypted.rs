@@ -47,7 +47,7 @@ pub(super) fn unsupported_scheme(der: &[u8], what: &str) -> Option<Error> {
 /// Refuses key-derivation parameters that would make decrypting a key
 /// (from a stranger, or a damaged file) take minutes or gigabytes, before
 /// any work is done: the KDF's parameters are the file's to choose.
-pub(super) fn check_kdf_cost(scheme: &pkcs5::EncryptionScheme, what: &str) -> Result<()> {
+pub(crate) fn check_kdf_cost(scheme: &pkcs5::EncryptionScheme, what: &str) -> Result<()> {
     let refuse = |detail: String| {
         Error::BadKey { detail: alloc::format!(
             "{detail}; re-encrypt it with `openssl pkcs8 -topk8 -v2 aes-256-cbc` (or `-scrypt`) and OpenSSL's defaults"
