@@ -15,6 +15,7 @@ mod interop;
 mod k8s;
 mod ledger;
 mod pkcs11;
+mod pkcs12;
 mod seed;
 mod terminal;
 mod tls;

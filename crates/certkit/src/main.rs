@@ -51,6 +51,7 @@ enum Command {
     List(cmd::list::Args),
     Expiry(cmd::expiry::Args),
     Renew(cmd::renew::Args),
+    Pkcs12(cmd::pkcs12::Args),
     /// Print certkit's version (`certkit version`).
     Version,
 }
@@ -86,6 +87,7 @@ fn main() -> ExitCode {
         Command::List(a) => cmd::list::run(a),
         Command::Expiry(a) => cmd::expiry::run(a),
         Command::Renew(a) => cmd::renew::run(a),
+        Command::Pkcs12(a) => cmd::pkcs12::run(a),
         Command::Version => io::outln(format_args!("certkit {}", certkit_core::VERSION)).map(|()| ExitCode::SUCCESS),
     };
     match result {
