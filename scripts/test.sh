@@ -21,6 +21,8 @@ command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
 [ -f /usr/lib/softhsm/libsofthsm2.so ] || missing+=(softhsm2)
 command -v pkcs11-tool >/dev/null 2>&1 || missing+=(opensc)
 [ -f "/usr/lib/$(uname -m)-linux-gnu/engines-3/pkcs11.so" ] || missing+=(libengine-pkcs11-openssl)
+# Java's keytool reads certkit's .p12 files (tests/flows/pkcs12.rs).
+command -v keytool >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
@@ -33,6 +35,13 @@ if [ ! -x "$kv/bin/kubernetes-validate" ]; then
   "$kv/bin/pip" install -q kubernetes-validate==1.37.0
 fi
 export CERTKIT_KUBERNETES_VALIDATE="$kv/bin/kubernetes-validate"
+# pyca/cryptography reads certkit's .p12 files (tests/flows/pkcs12.rs).
+pyca="$PWD/target/pyca"
+if [ ! -x "$pyca/bin/python" ] || ! "$pyca/bin/python" -c 'import cryptography' 2>/dev/null; then
+  python3 -m venv "$pyca"
+  "$pyca/bin/pip" install -q --disable-pip-version-check cryptography==48.0.0
+fi
+export CERTKIT_PYTHON="$pyca/bin/python"
 openssl version
 cargo --version
 
