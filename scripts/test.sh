@@ -23,6 +23,8 @@ command -v pkcs11-tool >/dev/null 2>&1 || missing+=(opensc)
 [ -f "/usr/lib/$(uname -m)-linux-gnu/engines-3/pkcs11.so" ] || missing+=(libengine-pkcs11-openssl)
 # Java's keytool reads certkit's .p12 files (tests/flows/pkcs12.rs).
 command -v keytool >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
+# kubectl reads the kubeconfigs certkit writes (tests/flows/k8s.rs).
+command -v kubectl >/dev/null 2>&1 || missing+=(kubernetes-client)
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi

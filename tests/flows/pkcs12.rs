@@ -165,7 +165,7 @@ fn pyca_reads_certkit_files() {
 }
 
 /// Java's keytool: CERTKIT_KEYTOOL, else `keytool` on the PATH.
-pub fn keytool() -> Option<String> {
+pub(crate) fn keytool() -> Option<String> {
     let k = std::env::var("CERTKIT_KEYTOOL").unwrap_or_else(|_| "keytool".into());
     if std::process::Command::new(&k).arg("-help").output().is_ok() {
         return Some(k);

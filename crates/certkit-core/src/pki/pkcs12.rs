@@ -55,7 +55,7 @@ use x509_cert::Certificate;
 use x509_cert::attr::Attribute;
 use zeroize::Zeroizing;
 
-use crate::pki::key::{MAX_PBKDF2_ITERATIONS, PrivateKey, PublicKey, SignatureAlgorithm, check_kdf_cost};
+use crate::pki::key::{MAX_PBKDF2_ITERATIONS, PrivateKey, PublicKey, check_kdf_cost};
 use crate::{Error, Result};
 
 const ID_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.1");
@@ -178,9 +178,7 @@ fn check_chain(leaf: &[u8], chain: &[Vec<u8>]) -> Result<()> {
         let what = alloc::format!("chain certificate {}", i + 1);
         let parent = parse_certificate(parent_der, &what)?;
         let child_name = if i == 0 { "the certificate".to_string() } else { alloc::format!("chain certificate {i}") };
-        let issued = child.tbs_certificate().issuer() == parent.tbs_certificate().subject()
-            && issued_by(child_der, &parent, &what)?;
-        if !issued {
+        if !crate::pki::signer::issued_by(child_der, &child, &parent, &what)? {
             return Err(fail(alloc::format!(
                 "did not issue {child_name} (its subject is {}, the issuer named is {}); give the chain in order, the issuer first",
                 parent.tbs_certificate().subject(),
@@ -192,14 +190,6 @@ fn check_chain(leaf: &[u8], chain: &[Vec<u8>]) -> Result<()> {
         child = parent;
     }
     Ok(())
-}
-
-/// Whether `parent`'s key verifies `child`'s signature.
-fn issued_by(child: &[u8], parent: &Certificate, what: &str) -> Result<bool> {
-    let key = PublicKey::from_spki(parent.tbs_certificate().subject_public_key_info(), what)?;
-    let raw = crate::pki::signer::split_signed(child, "the certificate")?;
-    let Ok(alg) = SignatureAlgorithm::from_identifier(&raw.alg) else { return Ok(false) };
-    Ok(key.verify(alg, &raw.tbs, &raw.sig).is_ok())
 }
 
 /// A PKCS#12 file of `bundle` (rules 1 to 4), protected by `passphrase`.

@@ -154,7 +154,7 @@ fn read_key(file: &str, passphrase_file: Option<&str>) -> Result<PrivateKey> {
     Ok(PrivateKey::from_bytes(&bytes, Some(passphrase.as_bytes()), &what)?)
 }
 
-fn first_line(file: &str) -> Result<Zeroizing<String>> {
+pub fn first_line(file: &str) -> Result<Zeroizing<String>> {
     let raw = Zeroizing::new(std::fs::read(file).with_context(|| format!("cannot read the passphrase file {file}"))?);
     let text = std::str::from_utf8(&raw).map_err(|_| anyhow::anyhow!("the passphrase file {file} is not UTF-8"))?;
     Ok(Zeroizing::new(text.lines().next().unwrap_or("").to_string()))
