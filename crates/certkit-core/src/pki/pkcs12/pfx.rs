@@ -1,52 +1,19 @@
-//! PKCS#12 (RFC 7292): a certificate, its private key and the chain above
-//! it in one passphrase-protected file, the form browsers, macOS, Windows
-//! and Java import.
-//!
-//! ```text
-//! PFX ::= SEQUENCE { version INTEGER {v3(3)}, authSafe ContentInfo, macData MacData OPTIONAL }
-//! AuthenticatedSafe ::= SEQUENCE OF ContentInfo  -- id-data or id-encryptedData, each holding SafeContents
-//! SafeContents ::= SEQUENCE OF SafeBag
-//! SafeBag ::= SEQUENCE { bagId OID, bagValue [0] EXPLICIT ANY, bagAttributes SET OF PKCS12Attribute OPTIONAL }
-//! MacData ::= SEQUENCE { mac DigestInfo, macSalt OCTET STRING, iterations INTEGER DEFAULT 1 }
-//! ```
-//!
-//! The ASN.1 types and the key derivation of Appendix B are RustCrypto's
-//! `pkcs12` crate; PBES2 is the `pkcs5` crate certkit's encrypted keys use.
-//!
-//! What certkit writes:
-//! 1. **Modern** (the default), as OpenSSL 3 does: the certificates in an
-//!    encryptedData and the key in a pkcs8ShroudedKeyBag, both PBES2 with
-//!    PBKDF2-HMAC-SHA256 and AES-256-CBC; the whole authenticated with
-//!    HMAC-SHA-256 under a key derived by Appendix B with SHA-256.
-//! 2. **Legacy**, for macOS before 15 and Java 8: pbeWithSHAAnd3-KeyTripleDES-CBC
-//!    for both, and HMAC-SHA-1.
-//! 3. The certificate and its key carry the same localKeyId (the SHA-1 of
-//!    the certificate, as OpenSSL) and, if given, the same friendlyName.
-//! 4. Nothing is written for a key that is not the certificate's, or a
-//!    chain whose every certificate did not issue the one before it (its
-//!    subject is the issuer's name and its key verifies the signature).
-//! 5. A trust store (certificates only) marks each certificate trusted for
-//!    any purpose with Oracle's trustedKeyUsage attribute, without which
-//!    Java ignores a certificate that has no key.
-//!
-//! What certkit reads: every file OpenSSL 1.x and 3 and Java write (PBES2,
-//! pbeWithSHAAnd3-KeyTripleDES-CBC, pbeWithSHAAnd40BitRC2-CBC and
-//! 128-bit RC2; HMAC with SHA-1 or SHA-2). The input is size-checked
-//! first; the MAC is verified before anything is decrypted, so a wrong
-//! passphrase and a damaged file are told apart from a bad key inside;
-//! iteration counts are bounded as for encrypted keys; nested SafeContents
-//! and more than one key are refused rather than walked.
+//! Writing and reading PFX files: the rules of the module's documentation.
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
+use super::asn1::{
+    CERT_BAG, CertBag, ContentInfo, DigestInfo, EncryptedContentInfo, EncryptedData, EncryptedPrivateKeyInfo,
+    FRIENDLY_NAME, ID_DATA, ID_ENCRYPTED_DATA, KEY_BAG, LOCAL_KEY_ID, MacData, PBE_SHA1_3DES, PBE_SHA1_RC2_40,
+    PBE_SHA1_RC2_128, PKCS8_SHROUDED_KEY_BAG, PbeParams, Pfx, SAFE_CONTENTS_BAG, SafeBag, X509_CERTIFICATE,
+};
+use super::kdf::{Purpose, derive};
 use cbc::cipher::{BlockModeDecrypt, BlockModeEncrypt, InnerIvInit, KeyIvInit, block_padding::Pkcs7};
 use const_oid::ObjectIdentifier;
 use der::asn1::{Any, BmpString, OctetString, SetOfVec};
 use der::{Decode, Encode};
 use hmac::{Hmac, KeyInit, Mac};
-use pkcs12::kdf::{Pkcs12KeyType, derive_key};
-use pkcs12::{CertBag, DigestInfo, MacData, Pfx, SafeBag, pbe_params::Pkcs12PbeParams, pfx::Version};
 use rand_core::CryptoRng;
 use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha384, Sha512};
@@ -58,10 +25,6 @@ use zeroize::Zeroizing;
 use crate::pki::key::{MAX_PBKDF2_ITERATIONS, PrivateKey, PublicKey, check_kdf_cost};
 use crate::{Error, Result};
 
-const ID_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.1");
-const ID_ENCRYPTED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.6");
-const FRIENDLY_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.20");
-const LOCAL_KEY_ID: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.21");
 /// Oracle's trustedKeyUsage: what Java's PKCS12KeyStore looks for on a
 /// certificate without a key.
 const TRUSTED_KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.113894.746875.1.1");
@@ -221,13 +184,13 @@ pub fn build<R: CryptoRng + ?Sized>(
     }
     let pkcs8 = bundle.key.to_pkcs8_der()?;
     let encrypted = encrypt(&pkcs8, passphrase, protection, rng)?;
-    let shrouded = pkcs12::pbe_params::EncryptedPrivateKeyInfo {
+    let shrouded = EncryptedPrivateKeyInfo {
         encryption_algorithm: encrypted.0,
         encrypted_data: OctetString::new(encrypted.1).map_err(der_error)?,
     };
     let key_bag = SafeBag {
-        bag_id: pkcs12::PKCS_12_PKCS8_KEY_BAG_OID,
-        bag_value: shrouded.to_der().map_err(der_error)?,
+        bag_id: PKCS8_SHROUDED_KEY_BAG,
+        bag_value: Any::encode_from(&shrouded).map_err(der_error)?,
         bag_attributes: Some(attributes(&id)?),
     };
     assemble(&certs, Some(key_bag), passphrase, protection, rng)
@@ -261,12 +224,8 @@ fn attribute(oid: ObjectIdentifier, value: Any) -> Result<Attribute> {
 }
 
 fn cert_bag(der: &[u8], attributes: Option<SetOfVec<Attribute>>) -> Result<SafeBag> {
-    let bag = CertBag { cert_id: pkcs12::PKCS_12_X509_CERT_OID, cert_value: OctetString::new(der).map_err(der_error)? };
-    Ok(SafeBag {
-        bag_id: pkcs12::PKCS_12_CERT_BAG_OID,
-        bag_value: bag.to_der().map_err(der_error)?,
-        bag_attributes: attributes,
-    })
+    let bag = CertBag { cert_id: X509_CERTIFICATE, cert_value: OctetString::new(der).map_err(der_error)? };
+    Ok(SafeBag { bag_id: CERT_BAG, bag_value: Any::encode_from(&bag).map_err(der_error)?, bag_attributes: attributes })
 }
 
 /// The PFX around the certificate bags (encrypted) and the key bag (in
@@ -280,16 +239,15 @@ fn assemble<R: CryptoRng + ?Sized>(
 ) -> Result<Vec<u8>> {
     let cert_contents = certs.to_vec().to_der().map_err(der_error)?;
     let (alg, ciphertext) = encrypt(&cert_contents, passphrase, protection, rng)?;
-    let encrypted = pkcs12::cms::encrypted_data::EncryptedData {
-        version: pkcs12::cms::content_info::CmsVersion::V0,
-        enc_content_info: pkcs12::cms::enveloped_data::EncryptedContentInfo {
+    let encrypted = EncryptedData {
+        version: 0,
+        enc_content_info: EncryptedContentInfo {
             content_type: ID_DATA,
             content_enc_alg: alg,
             encrypted_content: Some(OctetString::new(ciphertext).map_err(der_error)?),
         },
-        unprotected_attrs: None,
     };
-    let mut safe = alloc::vec![pkcs12::cms::content_info::ContentInfo {
+    let mut safe = alloc::vec![ContentInfo {
         content_type: ID_ENCRYPTED_DATA,
         content: Any::encode_from(&encrypted).map_err(der_error)?,
     }];
@@ -308,7 +266,7 @@ fn assemble<R: CryptoRng + ?Sized>(
     let mac = mac(digest_oid, &bmp(passphrase), &salt, iterations, &auth_safe)?;
     debug_assert_eq!(mac.len(), len);
     let pfx = Pfx {
-        version: Version::V3,
+        version: 3,
         auth_safe: data_content(auth_safe)?,
         mac_data: Some(MacData {
             mac: DigestInfo {
@@ -322,12 +280,9 @@ fn assemble<R: CryptoRng + ?Sized>(
     pfx.to_der().map_err(der_error)
 }
 
-fn data_content(bytes: Vec<u8>) -> Result<pkcs12::cms::content_info::ContentInfo> {
+fn data_content(bytes: Vec<u8>) -> Result<ContentInfo> {
     let octets = OctetString::new(bytes).map_err(der_error)?;
-    Ok(pkcs12::cms::content_info::ContentInfo {
-        content_type: ID_DATA,
-        content: Any::encode_from(&octets).map_err(der_error)?,
-    })
+    Ok(ContentInfo { content_type: ID_DATA, content: Any::encode_from(&octets).map_err(der_error)? })
 }
 
 /// The passphrase as Appendix B.1 takes it: UTF-16 big-endian (as
@@ -343,19 +298,19 @@ fn bmp(passphrase: &str) -> Zeroizing<Vec<u8>> {
 
 fn mac(digest: ObjectIdentifier, password: &[u8], salt: &[u8], iterations: i32, data: &[u8]) -> Result<Vec<u8>> {
     macro_rules! hmac {
-        ($d:ty) => {{
+        ($d:ty, $v:expr) => {{
             let len = <$d as Digest>::output_size();
-            let key = Zeroizing::new(derive_key::<$d>(password, salt, Pkcs12KeyType::Mac, iterations, len));
+            let key = derive::<$d>($v, password, salt, Purpose::Mac, iterations.unsigned_abs(), len);
             let mut m = <Hmac<$d> as KeyInit>::new_from_slice(&key).map_err(|e| crypto("PKCS#12 MAC")(&e))?;
             Mac::update(&mut m, data);
             Ok(m.finalize().into_bytes().to_vec())
         }};
     }
     match digest {
-        SHA1_OID => hmac!(Sha1),
-        SHA256_OID => hmac!(Sha256),
-        SHA384_OID => hmac!(Sha384),
-        SHA512_OID => hmac!(Sha512),
+        SHA1_OID => hmac!(Sha1, 64),
+        SHA256_OID => hmac!(Sha256, 64),
+        SHA384_OID => hmac!(Sha384, 128),
+        SHA512_OID => hmac!(Sha512, 128),
         other => Err(fail(alloc::format!(
             "is authenticated with digest {other}, which certkit does not read (it reads SHA-1 and SHA-2); export it again with OpenSSL's defaults"
         ))),
@@ -387,7 +342,7 @@ fn encrypt<R: CryptoRng + ?Sized>(
             let mut salt = [0u8; 8];
             rng.fill_bytes(&mut salt);
             let iterations = i32::try_from(iterations).map_err(|_| fail("iterations are out of range"))?;
-            let params = Pkcs12PbeParams { salt: OctetString::new(salt).map_err(der_error)?, iterations };
+            let params = PbeParams { salt: OctetString::new(salt).map_err(der_error)?, iterations };
             let (key, iv) = legacy_key_iv(&bmp(passphrase), &salt, iterations, 24)?;
             let mut buf = Zeroizing::new(alloc::vec![0u8; plain.len() + 8]);
             buf[..plain.len()].copy_from_slice(plain);
@@ -397,7 +352,7 @@ fn encrypt<R: CryptoRng + ?Sized>(
                 .map_err(|e| crypto("PKCS#12 encryption")(&e))?
                 .to_vec();
             let alg = AlgorithmIdentifierOwned {
-                oid: pkcs12::PKCS_12_PBE_WITH_SHAAND3_KEY_TRIPLE_DES_CBC,
+                oid: PBE_SHA1_3DES,
                 parameters: Some(Any::encode_from(&params).map_err(der_error)?),
             };
             Ok((alg, out))
@@ -414,9 +369,10 @@ fn legacy_key_iv(password: &[u8], salt: &[u8], iterations: i32, key_len: usize) 
             "asks for {iterations} key-derivation iterations, outside certkit's limit of 1 to {MAX_PBKDF2_ITERATIONS}; export it again with OpenSSL's defaults"
         )));
     }
-    let key = derive_key::<Sha1>(password, salt, Pkcs12KeyType::EncryptionKey, iterations, key_len);
-    let iv = derive_key::<Sha1>(password, salt, Pkcs12KeyType::Iv, iterations, 8);
-    Ok((Zeroizing::new(key), Zeroizing::new(iv)))
+    let iterations = iterations.unsigned_abs();
+    let key = derive::<Sha1>(64, password, salt, Purpose::Key, iterations, key_len);
+    let iv = derive::<Sha1>(64, password, salt, Purpose::Iv, iterations, 8);
+    Ok((key, iv))
 }
 
 /// Undoes `alg` on `data`: PBES2 (as an encrypted key), or one of
@@ -438,13 +394,13 @@ fn decrypt(alg: &AlgorithmIdentifierOwned, data: &[u8], passphrase: &str) -> Res
         });
     }
     let (key_len, tdes) = match alg.oid {
-        pkcs12::PKCS_12_PBE_WITH_SHAAND3_KEY_TRIPLE_DES_CBC => (24, true),
-        pkcs12::PKCS_12_PBE_WITH_SHAAND128_BIT_RC2_CBC => (16, false),
-        pkcs12::PKCS_12_PBEWITH_SHAAND40_BIT_RC2_CBC => (5, false),
+        PBE_SHA1_3DES => (24, true),
+        PBE_SHA1_RC2_128 => (16, false),
+        PBE_SHA1_RC2_40 => (5, false),
         _ => return Err(unsupported()),
     };
     let params = alg.parameters.as_ref().ok_or_else(unsupported)?;
-    let params: Pkcs12PbeParams = params.decode_as().map_err(der_error)?;
+    let params: PbeParams = params.decode_as().map_err(der_error)?;
     let (key, iv) = legacy_key_iv(&bmp(passphrase), params.salt.as_bytes(), params.iterations, key_len)?;
     let mut buf = Zeroizing::new(data.to_vec());
     let plain = if tdes {
@@ -471,6 +427,9 @@ pub fn read(input: &[u8], passphrase: &str, what: &str) -> Result<Contents> {
 fn read_inner(input: &[u8], passphrase: &str) -> Result<Contents> {
     let pfx = Pfx::from_der(input)
         .map_err(|e| fail(alloc::format!("is not a PKCS#12 file in DER ({e}); give a .p12 or .pfx file")))?;
+    if pfx.version != 3 {
+        return Err(fail(alloc::format!("is PKCS#12 version {}, not 3 (RFC 7292); export it again", pfx.version)));
+    }
     if pfx.auth_safe.content_type != ID_DATA {
         return Err(fail(alloc::format!(
             "is protected by {} (a public-key mode), which certkit does not read; export it again with a passphrase",
@@ -480,14 +439,14 @@ fn read_inner(input: &[u8], passphrase: &str) -> Result<Contents> {
     let auth_safe = pfx.auth_safe.content.decode_as::<OctetString>().map_err(der_error)?;
     let auth_safe = auth_safe.as_bytes();
     verify_mac(pfx.mac_data.as_ref(), passphrase, auth_safe)?;
-    let safe: Vec<pkcs12::cms::content_info::ContentInfo> = Vec::from_der(auth_safe).map_err(der_error)?;
+    let safe: Vec<ContentInfo> = Vec::from_der(auth_safe).map_err(der_error)?;
     let mut certs: Vec<(Vec<u8>, Option<Vec<u8>>)> = Vec::new();
     let mut keys: Vec<(PrivateKey, Option<Vec<u8>>, Option<String>)> = Vec::new();
     for info in &safe {
         let contents = match info.content_type {
             ID_DATA => Zeroizing::new(info.content.decode_as::<OctetString>().map_err(der_error)?.as_bytes().to_vec()),
             ID_ENCRYPTED_DATA => {
-                let enc: pkcs12::cms::encrypted_data::EncryptedData = info.content.decode_as().map_err(der_error)?;
+                let enc: EncryptedData = info.content.decode_as().map_err(der_error)?;
                 let Some(data) = &enc.enc_content_info.encrypted_content else { continue };
                 decrypt(&enc.enc_content_info.content_enc_alg, data.as_bytes(), passphrase)?
             }
@@ -555,36 +514,28 @@ type Certs = Vec<(Vec<u8>, Option<Vec<u8>>)>;
 type Keys = Vec<(PrivateKey, Option<Vec<u8>>, Option<String>)>;
 
 fn read_bag(bag: &SafeBag, passphrase: &str, certs: &mut Certs, keys: &mut Keys) -> Result<()> {
-    // The `pkcs12` crate keeps a decoded bag's value with its `[0] EXPLICIT`
-    // wrapper (and adds the wrapper when encoding): unwrap it here.
-    let outer = der::asn1::AnyRef::from_der(&bag.bag_value).map_err(der_error)?;
-    let explicit0 = der::Tag::ContextSpecific { constructed: true, number: der::TagNumber(0) };
-    let value = if der::Tagged::tag(&outer) == explicit0 {
-        Any::from_der(outer.value()).map_err(der_error)?
-    } else {
-        return Err(fail("holds a SafeBag whose value is not tagged [0]; the file is damaged"));
-    };
+    let value = &bag.bag_value;
     let (key_id, name) = bag_attributes(bag);
     match bag.bag_id {
-        pkcs12::PKCS_12_CERT_BAG_OID => {
+        CERT_BAG => {
             let cert: CertBag = value.decode_as().map_err(der_error)?;
-            if cert.cert_id != pkcs12::PKCS_12_X509_CERT_OID {
+            if cert.cert_id != X509_CERTIFICATE {
                 return Err(fail(alloc::format!("holds a certificate of type {}, not X.509", cert.cert_id)));
             }
             let der = cert.cert_value.as_bytes().to_vec();
             parse_certificate(&der, "a certificate in it")?;
             certs.push((der, key_id));
         }
-        pkcs12::PKCS_12_PKCS8_KEY_BAG_OID => {
-            let enc: pkcs12::pbe_params::EncryptedPrivateKeyInfo = value.decode_as().map_err(der_error)?;
+        PKCS8_SHROUDED_KEY_BAG => {
+            let enc: EncryptedPrivateKeyInfo = value.decode_as().map_err(der_error)?;
             let plain = decrypt(&enc.encryption_algorithm, enc.encrypted_data.as_bytes(), passphrase)?;
             keys.push((PrivateKey::from_pkcs8_der(&plain, "the key in it")?, key_id, name));
         }
-        pkcs12::PKCS_12_KEY_BAG_OID => {
+        KEY_BAG => {
             let plain = Zeroizing::new(value.to_der().map_err(der_error)?);
             keys.push((PrivateKey::from_pkcs8_der(&plain, "the key in it")?, key_id, name));
         }
-        pkcs12::PKCS_12_SAFE_CONTENTS_BAG_OID => {
+        SAFE_CONTENTS_BAG => {
             return Err(fail(
                 "nests SafeContents inside a bag, which certkit does not walk; export it again with OpenSSL or Java",
             ));
@@ -655,9 +606,9 @@ mod tests {
         rand_core::UnwrapErr(getrandom::SysRng)
     }
 
-    const LEAF: &[u8] = include_bytes!("../../../../tests/data/pkcs12-leaf.pem");
-    const LEAF_KEY: &[u8] = include_bytes!("../../../../tests/data/pkcs12-leaf-key.pem");
-    const CA: &[u8] = include_bytes!("../../../../tests/data/pkcs12-ca.pem");
+    const LEAF: &[u8] = include_bytes!("../../../../../tests/data/pkcs12-leaf.pem");
+    const LEAF_KEY: &[u8] = include_bytes!("../../../../../tests/data/pkcs12-leaf-key.pem");
+    const CA: &[u8] = include_bytes!("../../../../../tests/data/pkcs12-ca.pem");
 
     fn inputs() -> (Vec<u8>, PrivateKey, Vec<Vec<u8>>) {
         let leaf = pem::first_certificate(LEAF, "leaf").unwrap();
@@ -699,8 +650,8 @@ mod tests {
     fn openssl_files_are_read_default_and_legacy() {
         let (leaf, key, chain) = inputs();
         for file in [
-            &include_bytes!("../../../../tests/data/openssl-pkcs12-default.p12")[..],
-            include_bytes!("../../../../tests/data/openssl-pkcs12-legacy.p12"),
+            &include_bytes!("../../../../../tests/data/openssl-pkcs12-default.p12")[..],
+            include_bytes!("../../../../../tests/data/openssl-pkcs12-legacy.p12"),
         ] {
             let back = read(file, "fixture", "f.p12").unwrap();
             assert_eq!((&back.certificate, &back.chain), (&leaf, &chain));
