@@ -142,7 +142,8 @@ pub fn key_matches(cert: &[u8], key: &[u8]) -> JsResult<bool> {
 }
 
 /// The members of `pkcs12`'s options object.
-const PKCS12_OPTIONS: [&str; 8] = ["cert", "key", "chain", "passphrase", "name", "legacy", "iterations", "noPassphrase"];
+const PKCS12_OPTIONS: [&str; 8] =
+    ["cert", "key", "chain", "passphrase", "name", "legacy", "iterations", "noPassphrase"];
 
 /// A PKCS#12 file (.p12) of a certificate, its plain private key and the
 /// chain above it (all PEM or DER, read from `options` by the JS layer;
