@@ -198,6 +198,36 @@ fn java_keytool_reads_certkit_files() {
     }
 }
 
+#[test]
+fn java_keytool_files_are_extracted() {
+    let Some(keytool) = keytool() else { return };
+    let d = Dir::new("p12-from-java");
+    d.write("pw", "changeit\n");
+    for (alias, alg) in
+        [("ec", &["-keyalg", "EC", "-groupname", "secp256r1"][..]), ("rsa", &["-keyalg", "RSA", "-keysize", "2048"])]
+    {
+        let store = format!("{alias}.p12");
+        let mut args = vec!["-genkeypair", "-alias", alias, "-dname", "CN=java.example", "-validity", "10"];
+        args.extend_from_slice(alg);
+        args.extend_from_slice(&["-storetype", "PKCS12", "-keystore", &store, "-storepass", "changeit"]);
+        let out = run_in(&d, &keytool, &args, b"");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let cert = format!("{alias}-java.pem");
+        let out = run_in(
+            &d,
+            &keytool,
+            &["-exportcert", "-rfc", "-alias", alias, "-keystore", &store, "-storepass", "changeit", "-file", &cert],
+            b"",
+        );
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        ok(&d, &["pkcs12", "--extract", "--passphrase-file", "pw", &store, "-o", alias], b"");
+        assert_eq!(fingerprint(&d, &format!("{alias}.pem")), fingerprint(&d, &cert), "{alias}");
+        let from_key = public_of(&d, &format!("{alias}-key.pem"));
+        let from_cert = openssl(&d, &["x509", "-in", &cert, "-noout", "-pubkey"]);
+        assert_eq!(from_key, from_cert, "{alias}");
+    }
+}
+
 /// Runs certkit, insists it failed with one `certkit:` line that contains
 /// `says`, and that nothing was written beside the inputs.
 fn refused(d: &Dir, args: &[&str], says: &str) {
