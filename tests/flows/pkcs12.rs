@@ -199,6 +199,45 @@ fn java_keytool_reads_certkit_files() {
 }
 
 #[test]
+fn an_encrypted_key_and_an_empty_passphrase() {
+    let d = Dir::new("p12-encrypted-key");
+    ca_and_leaf(&d, "ecdsa", 256);
+    d.write("keypw", "key secret\n");
+    openssl(
+        &d,
+        &[
+            "pkcs8",
+            "-topk8",
+            "-v2",
+            "aes-256-cbc",
+            "-in",
+            "leaf-key.pem",
+            "-passout",
+            "pass:key secret",
+            "-out",
+            "enc-key.pem",
+        ],
+    );
+    let base = ["pkcs12", "--cert", "leaf.pem", "--key", "enc-key.pem", "--passphrase-file", "pw"];
+    // Without its passphrase the encrypted key is refused, naming the option.
+    let out = certkit(&d, &[&base[..], &["-o", "a"]].concat(), b"");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("--key-passphrase-file"), "{err}");
+    ok(&d, &[&base[..], &["--key-passphrase-file", "keypw", "-o", "a"]].concat(), b"");
+    openssl(&d, &["pkcs12", "-in", "a.p12", "-passin", "file:pw", "-nocerts", "-noenc", "-out", "a-key.pem"]);
+    assert_eq!(public_of(&d, "a-key.pem"), public_of(&d, "leaf-key.pem"));
+    // --no-passphrase: warned, and OpenSSL opens it with an empty password.
+    let out =
+        certkit(&d, &["pkcs12", "--cert", "leaf.pem", "--key", "leaf-key.pem", "--no-passphrase", "-o", "open"], b"");
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("warning: the .p12 is protected by an empty passphrase"));
+    openssl(&d, &["pkcs12", "-in", "open.p12", "-passin", "pass:", "-info", "-noout"]);
+    d.write("empty", "\n");
+    ok(&d, &["pkcs12", "--extract", "--passphrase-file", "empty", "open.p12", "-o", "back"], b"");
+    assert_eq!(fingerprint(&d, "back.pem"), fingerprint(&d, "leaf.pem"));
+}
+
+#[test]
 fn java_keytool_files_are_extracted() {
     let Some(keytool) = keytool() else { return };
     let d = Dir::new("p12-from-java");
