@@ -4,12 +4,19 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 data=../tests/data
-mkdir -p corpus/{csr,key,csr_json,config,certinfo,kube,sign,ledger}
+mkdir -p corpus/{csr,key,csr_json,config,certinfo,kube,sign,ledger,pkcs12}
 cp "$data"/csr-*.pem corpus/csr/
 cp "$data"/csr-*.pem corpus/sign/
 cp "$data"/openssl-*.pem corpus/key/
 cp "$data"/csr-*.pem corpus/certinfo/
 cp "$data"/k8s/*.json corpus/kube/
+# OpenSSL's own .p12 files, re-exported with the fuzz target's passphrase.
+for f in "$data"/openssl-pkcs12-*.p12; do
+  legacy=(); case "$f" in *legacy*) legacy=(-legacy) ;; esac
+  openssl pkcs12 -in "$f" -passin pass:fixture -noenc "${legacy[@]}" -out corpus/pkcs12/all.pem 2>/dev/null \
+    && openssl pkcs12 -export -in corpus/pkcs12/all.pem -passout pass:fuzz "${legacy[@]}" -out "corpus/pkcs12/$(basename "$f")" 2>/dev/null || true
+  rm -f corpus/pkcs12/all.pem
+done
 for f in "$data"/csr-*.pem; do openssl req -in "$f" -outform DER -out "corpus/csr/$(basename "$f" .pem).der" 2>/dev/null || true; done
 echo '{"CN":"web","hosts":["web.example.com","10.0.0.1","a@b.example","spiffe://x/y"],"key":{"algo":"ecdsa","size":256},"names":[{"C":"US","O":"Example"}],"ca":{"expiry":"1h","pathlen":1}}' > corpus/csr_json/full.json
 echo '{"signing":{"default":{"usages":["digital signature","server auth"],"expiry":"8760h","name_whitelist":"\\.example$","crl_url":"http://crl.example/ca.crl"},"profiles":{"ca":{"usages":["cert sign"],"expiry":"1h","ca_constraint":{"is_ca":true,"max_path_len":1}}}}}' > corpus/config/full.json

@@ -25,6 +25,10 @@ command -v pkcs11-tool >/dev/null 2>&1 || missing+=(opensc)
 command -v strace >/dev/null 2>&1 || missing+=(strace)              # fault injection (tests/flows/faults.rs, scripts/fault-sweep.py)
 command -v p11-kit >/dev/null 2>&1 || missing+=(p11-kit)             # a token that can be pulled out mid-batch
 [ -f "/usr/lib/$(uname -m)-linux-gnu/pkcs11/p11-kit-client.so" ] || missing+=(p11-kit-modules)
+# Java's keytool reads certkit's .p12 files (tests/flows/pkcs12.rs).
+command -v keytool >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
+# kubectl reads the kubeconfigs certkit writes (tests/flows/k8s.rs).
+command -v kubectl >/dev/null 2>&1 || missing+=(kubernetes-client)
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
@@ -37,6 +41,13 @@ if [ ! -x "$kv/bin/kubernetes-validate" ]; then
   "$kv/bin/pip" install -q kubernetes-validate==1.37.0
 fi
 export CERTKIT_KUBERNETES_VALIDATE="$kv/bin/kubernetes-validate"
+# pyca/cryptography reads certkit's .p12 files (tests/flows/pkcs12.rs).
+pyca="$PWD/target/pyca"
+if [ ! -x "$pyca/bin/python" ] || ! "$pyca/bin/python" -c 'import cryptography' 2>/dev/null; then
+  python3 -m venv "$pyca"
+  "$pyca/bin/pip" install -q --disable-pip-version-check cryptography==48.0.0
+fi
+export CERTKIT_PYTHON="$pyca/bin/python"
 openssl version
 cargo --version
 

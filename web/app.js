@@ -9,12 +9,12 @@
 // asks for them all at once; they import one another without cycles.
 
 import { state } from './app/state.js';
-import { $, copy, download } from './app/ui.js';
+import { $, copy, download, setError } from './app/ui.js';
 import { loadOnFirstUse, mark } from './app/background.js';
 import { cancel, exportJson, generate, importJson, onRequestInput } from './app/form.js';
 import { downloadKey, onPassphraseInput } from './app/results.js';
 import { K8S_CONTROLS, onNameInput, updateManifestSoon } from './app/k8s.js';
-import { inspect, inspectGenerated } from './app/inspect.js';
+import { downloadP12, inspect, inspectGenerated } from './app/inspect.js';
 import { TABS, onTabKey, selectTab } from './app/tabs.js';
 
 function on(id, type, fn) {
@@ -43,6 +43,8 @@ function wire() {
   on('inspect-pem', 'input', inspect);
   on('inspect-key', 'input', inspect);
   on('inspect-generated', 'click', inspectGenerated);
+  on('p12-download', 'click', downloadP12);
+  on('p12-passphrase', 'input', () => setError('p12-passphrase', null));
   for (const tab of TABS) tab.addEventListener('click', () => selectTab(tab, false));
   $('tab-new').parentElement.addEventListener('keydown', onTabKey);
 }

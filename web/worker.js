@@ -24,6 +24,7 @@ const calls = {
   encryptKey: (key, passphrase) => certkit.encryptKey(key, passphrase),
   kubernetesCsr: (csr, options) => certkit.kubernetesCsr(csr, options),
   keyMatches: (cert, key) => certkit.keyMatches(cert, key),
+  pkcs12: (options) => certkit.pkcs12(options),
 };
 
 self.onmessage = async ({ data: { id, fn, args } }) => {

@@ -186,3 +186,7 @@ fill list list node node-client
 fill approved masters masters
 echo '{"apiVersion":"v1","items":[],"kind":"List","metadata":{"resourceVersion":""}}' > k8s/empty-list.json
 : > k8s/empty.json
+
+# A .p12 of the server certificate, its key and the CA, as OpenSSL 3 exports
+# it (PBES2 AES-256-CBC, HMAC-SHA-256), for `pkcs12 --extract`.
+openssl pkcs12 -export -in server.pem -inkey server-key.pem -certfile ca.pem -name server -passout pass:golden -out server.p12

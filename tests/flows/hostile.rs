@@ -82,6 +82,7 @@ fn commands(name: &str, file: &str) -> Vec<Vec<String>> {
     let as_key =
         vec![v(&["sign", "-ca", "ca.pem", "-ca-key", file, "--ca-key-passphrase-file", "pass.txt", "good.csr"])];
     let as_csr_json = vec![v(&["genkey", file])];
+    let as_p12 = vec![v(&["pkcs12", "--extract", "--passphrase-file", "pass.txt", file, "-o", "extracted"])];
     let as_config = vec![v(&["sign", "-ca", "ca.pem", "-ca-key", "ca-key.pem", "-config", file, "good.csr"])];
     let as_objects = vec![
         v(&["k8s", "check", file]),
@@ -93,13 +94,13 @@ fn commands(name: &str, file: &str) -> Vec<Vec<String>> {
         "cert" => as_cert,
         "key" => as_key,
         // Raw DER and broken PEM could be handed to any PKI input.
-        "der" | "pem" => [as_csr, as_cert, as_key].concat(),
+        "der" | "pem" => [as_csr, as_cert, as_key, as_p12].concat(),
         "json" if name.starts_with("json-csr-") => as_csr_json,
         "json" if name.starts_with("json-config-") => as_config,
         "json" => [as_csr_json, as_config].concat(),
         "k8s" => as_objects,
         // The big input goes everywhere.
-        "big" => [as_csr, as_cert, as_key, as_csr_json, as_config, as_objects].concat(),
+        "big" => [as_csr, as_cert, as_key, as_csr_json, as_config, as_objects, as_p12].concat(),
         _ => panic!(
             "{name}: no command reads this prefix; name it csr-, cert-, key-, der-, pem-, json- or k8s- (see README.md)"
         ),

@@ -725,3 +725,249 @@ fn text_from_the_cluster_cannot_break_a_line_or_drive_a_terminal() {
     let out = certkit(&d, &sign_args(&["--out-dir", "a-file/out", "-"]), o.to_string().as_bytes());
     assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("cannot create a-file/out"));
 }
+
+/// kubectl: CERTKIT_KUBECTL, else `kubectl` on the PATH (Debian's
+/// kubernetes-client, which scripts/test.sh installs).
+fn kubectl() -> Option<String> {
+    let k = std::env::var("CERTKIT_KUBECTL").unwrap_or_else(|_| "kubectl".into());
+    if std::process::Command::new(&k).args(["version", "--client"]).output().is_ok_and(|o| o.status.success()) {
+        return Some(k);
+    }
+    assert!(std::env::var("CI").is_err(), "CI must have kubectl (scripts/test.sh installs kubernetes-client)");
+    eprintln!("kubectl not installed (run scripts/test.sh); its check skipped");
+    None
+}
+
+/// A client certificate `jane` and a server certificate `web`, signed by `ca`.
+fn client_and_server(d: &Dir) {
+    let out = ok(
+        d,
+        &["gencert", "-ca", "ca.pem", "-ca-key", "ca-key.pem", "-config", "config.json", "-profile", "clients", "-"],
+        br#"{"CN":"jane","names":[{"O":"devs"}]}"#,
+    );
+    split(d, &out, "jane");
+    let out = ok(
+        d,
+        &["gencert", "-ca", "ca.pem", "-ca-key", "ca-key.pem", "-config", "config.json", "-"],
+        br#"{"CN":"web","hosts":["web"]}"#,
+    );
+    split(d, &out, "web");
+}
+
+#[test]
+fn a_kubeconfig_kubectl_reads_whose_certificate_verifies_against_its_ca() {
+    let d = setup("k8s-kubeconfig");
+    client_and_server(&d);
+    let args = |cert: &str, key: &str, ca: &str| {
+        ["k8s", "kubeconfig", "--server", "https://10.0.0.1:6443", "--ca", ca, "--cert", cert, "--key", key]
+            .map(String::from)
+            .to_vec()
+    };
+    let mut good = args("jane.pem", "jane-key.pem", "ca.pem");
+    good.extend(["--name".into(), "prod".into()]);
+    let yaml = ok(&d, &strs(&good), b"");
+    d.write("jane.kubeconfig", &yaml);
+    let config: Value = serde_saphyr::from_slice(&yaml).unwrap();
+    assert_eq!(config["current-context"], "prod");
+    assert_eq!(config["users"][0]["name"], "jane");
+    let data = |v: &Value| Base64::decode_vec(v.as_str().unwrap()).unwrap();
+    d.write("embedded-ca.pem", data(&config["clusters"][0]["cluster"]["certificate-authority-data"]));
+    d.write("embedded-cert.pem", data(&config["users"][0]["user"]["client-certificate-data"]));
+    d.write("embedded-key.pem", data(&config["users"][0]["user"]["client-key-data"]));
+    let v = openssl(&d, &["verify", "-purpose", "sslclient", "-CAfile", "embedded-ca.pem", "embedded-cert.pem"]);
+    assert!(v.contains("embedded-cert.pem: OK"), "{v}");
+    let pubkey = |f: &str| openssl(&d, &["pkey", "-in", f, "-pubout"]);
+    assert_eq!(pubkey("embedded-key.pem"), pubkey("jane-key.pem"));
+    if let Some(kubectl) = kubectl() {
+        let out =
+            run_in(&d, &kubectl, &["config", "view", "--raw", "--kubeconfig", "jane.kubeconfig", "-o", "json"], b"");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let viewed: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(viewed["clusters"][0]["cluster"]["server"], "https://10.0.0.1:6443");
+        assert_eq!(
+            viewed["users"][0]["user"]["client-certificate-data"],
+            config["users"][0]["user"]["client-certificate-data"]
+        );
+        assert_eq!(viewed["contexts"][0]["context"]["user"], "jane");
+    }
+    // Refused, one line each: a server certificate, one another CA issued, a foreign key, plain http.
+    make_other_ca(&d);
+    for (args, says) in [
+        (args("web.pem", "web-key.pem", "ca.pem"), "`web` is not a client certificate"),
+        (args("jane.pem", "jane-key.pem", "other.pem"), "`jane` was not issued by the CA in other.pem"),
+        (args("jane.pem", "web-key.pem", "ca.pem"), "this key does not belong to the certificate for `jane`"),
+        (args("jane.pem", "jane-key.pem", "jane.pem"), "`jane` is not a CA certificate"),
+    ] {
+        let out = certkit(&d, &strs(&args), b"");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success() && out.stdout.is_empty() && err.lines().count() == 1 && err.contains(says),
+            "{err}"
+        );
+    }
+    let mut http = args("jane.pem", "jane-key.pem", "ca.pem");
+    http[3] = "http://10.0.0.1".into();
+    let err = String::from_utf8_lossy(&certkit(&d, &strs(&http), b"").stderr).to_string();
+    assert!(err.contains("is not an https:// URL"), "{err}");
+}
+
+/// A CA certificate `NAME.pem` that expired in 2021 (`openssl ca` sets the dates).
+fn expired_ca(d: &Dir, name: &str) {
+    d.write(
+        "expired.cnf",
+        "[ca]\ndefault_ca=d\n[d]\ndatabase=index.txt\nnew_certs_dir=.\nserial=serial\ndefault_md=sha256\npolicy=p\n\
+         [p]\ncommonName=supplied\n[v3_ca]\nbasicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n",
+    );
+    d.write("index.txt", "");
+    d.write("serial", "01\n");
+    let (key, csr, pem) = (format!("{name}-key.pem"), format!("{name}.csr"), format!("{name}.pem"));
+    openssl(
+        d,
+        &["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-noenc", "-keyout", &key]
+            .into_iter()
+            .chain(["-out", &csr, "-subj", "/CN=Gone"])
+            .collect::<Vec<_>>(),
+    );
+    openssl(
+        d,
+        &[
+            "ca",
+            "-selfsign",
+            "-batch",
+            "-notext",
+            "-config",
+            "expired.cnf",
+            "-keyfile",
+            &key,
+            "-in",
+            &csr,
+            "-startdate",
+            "20200101000000Z",
+            "-enddate",
+            "20210101000000Z",
+            "-extensions",
+            "v3_ca",
+            "-out",
+            &pem,
+        ],
+    );
+}
+
+fn strs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+fn make_other_ca(d: &Dir) {
+    let out = ok(d, &["gencert", "-initca", "-"], br#"{"CN":"Other CA"}"#);
+    split(d, &out, "other");
+}
+
+#[test]
+fn the_overlap_bundle_after_a_rotation() {
+    let d = Dir::new("k8s-bundle");
+    ok(&d, &["ca", "init", "ca", "--no-encrypt", "-"], br#"{"CN":"Root 1"}"#);
+    let first = d.read("ca/ca.pem");
+    ok(&d, &["ca", "rotate", "ca"], b"");
+    let (second, cross) = (d.read("ca/ca.pem"), d.read("ca/cross.pem"));
+    let yaml = ok(&d, &["k8s", "bundle", "--ca-dir", "ca", "--name", "certkit-ca", "--namespace", "my-app"], b"");
+    d.write("bundle.yaml", &yaml);
+    validate_manifest(&d, "bundle.yaml");
+    let map: Value = serde_saphyr::from_slice(&yaml).unwrap();
+    assert_eq!((map["kind"].as_str(), map["metadata"]["namespace"].as_str()), (Some("ConfigMap"), Some("my-app")));
+    // New root, cross certificate, old root: in order, each once.
+    assert_eq!(map["data"]["ca.crt"].as_str().unwrap(), format!("{second}{cross}{first}"));
+    // Both generations of leaves verify against it.
+    d.write("ca.crt", map["data"]["ca.crt"].as_str().unwrap());
+    // From files: duplicates kept once, an expired CA left out with a warning, a leaf refused.
+    expired_ca(&d, "gone");
+    let out = certkit(
+        &d,
+        &[
+            "k8s",
+            "bundle",
+            "--ca",
+            "ca/ca.pem",
+            "--ca",
+            "ca.crt",
+            "--ca",
+            "gone.pem",
+            "--name",
+            "b",
+            "--output",
+            "json",
+        ],
+        b"",
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("left out gone.pem (`Gone`): it has expired"));
+    let map: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(map["data"]["ca.crt"].as_str().unwrap(), format!("{second}{cross}{first}"));
+    let out = certkit(&d, &["k8s", "bundle", "--ca", "gone.pem", "--name", "b"], b"");
+    assert!(
+        !out.status.success() && String::from_utf8_lossy(&out.stderr).contains("no CA certificate given is valid now")
+    );
+}
+
+#[test]
+fn a_secret_with_java_keystores_as_cert_manager_makes_them() {
+    let d = setup("k8s-keystore");
+    client_and_server(&d);
+    d.write("pw", "changeit\n");
+    let yaml = ok(
+        &d,
+        &[
+            "k8s",
+            "secret",
+            "--name",
+            "web-tls",
+            "--cert",
+            "web.pem",
+            "--key",
+            "web-key.pem",
+            "--ca",
+            "ca.pem",
+            "--keystore",
+            "pkcs12",
+            "--keystore-passphrase-file",
+            "pw",
+        ],
+        b"",
+    );
+    d.write("secret.yaml", &yaml);
+    validate_manifest(&d, "secret.yaml");
+    let secret: Value = serde_saphyr::from_slice(&yaml).unwrap();
+    let data = |k: &str| Base64::decode_vec(secret["data"][k].as_str().unwrap()).unwrap();
+    assert_eq!(data("keystore-password"), b"changeit");
+    d.write("keystore.p12", data("keystore.p12"));
+    d.write("truststore.p12", data("truststore.p12"));
+    let info = openssl(&d, &["pkcs12", "-in", "keystore.p12", "-passin", "pass:changeit", "-info", "-noout"]);
+    assert!(info.contains("Shrouded Keybag"), "{info}");
+    openssl(&d, &["pkcs12", "-in", "keystore.p12", "-passin", "pass:changeit", "-clcerts", "-nokeys", "-out", "k.pem"]);
+    let fp = |f: &str| openssl(&d, &["x509", "-in", f, "-noout", "-fingerprint", "-sha256"]);
+    assert_eq!(fp("k.pem"), fp("web.pem"));
+    if let Some(keytool) = crate::pkcs12::keytool() {
+        let list = |file: &str| {
+            let out = run_in(
+                &d,
+                &keytool,
+                &["-list", "-storetype", "PKCS12", "-keystore", file, "-storepass", "changeit"],
+                b"",
+            );
+            assert!(out.status.success(), "{file}: {}", String::from_utf8_lossy(&out.stderr));
+            String::from_utf8_lossy(&out.stdout).to_string()
+        };
+        assert!(list("keystore.p12").contains("web-tls, ") && list("keystore.p12").contains("PrivateKeyEntry"));
+        let trust = list("truststore.p12");
+        assert!(trust.contains("Your keystore contains 1 entry") && trust.contains("trustedCertEntry"), "{trust}");
+    }
+    // Without a passphrase file, a random one (32 characters of base64url).
+    let yaml = ok(
+        &d,
+        &["k8s", "secret", "--name", "web-tls", "--cert", "web.pem", "--key", "web-key.pem", "--keystore", "pkcs12"],
+        b"",
+    );
+    let secret: Value = serde_saphyr::from_slice(&yaml).unwrap();
+    let pw = Base64::decode_vec(secret["data"]["keystore-password"].as_str().unwrap()).unwrap();
+    assert_eq!(pw.len(), 32);
+    assert!(secret["data"].get("truststore.p12").is_none());
+}

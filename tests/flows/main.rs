@@ -20,6 +20,7 @@ mod k8s;
 mod ledger;
 mod multicall;
 mod pkcs11;
+mod pkcs12;
 mod seed;
 mod terminal;
 mod tls;

@@ -7,7 +7,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
@@ -171,4 +171,29 @@ test('sign names a wrong member of the signing config in error.field', async () 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('pkcs12: legacy output opens in OpenSSL; a foreign key, a broken chain, an empty passphrase and unknown options are refused', async () => {
+  const cert = readFileSync(join(data, 'pkcs12-leaf.pem'), 'utf8');
+  const key = readFileSync(join(data, 'pkcs12-leaf-key.pem'), 'utf8');
+  const chain = readFileSync(join(data, 'pkcs12-ca.pem'), 'utf8');
+  const p12 = await ck.pkcs12({ cert, key, chain, passphrase: 'pw', legacy: true, iterations: 4096 });
+  assert.ok(p12 instanceof Uint8Array);
+  // OpenSSL prints -info on stderr.
+  const info = spawnSync('openssl', ['pkcs12', '-info', '-noout', '-legacy', '-passin', 'pass:pw'], { input: p12 });
+  assert.equal(info.status, 0, info.stderr.toString());
+  const text = info.stderr.toString();
+  assert.match(text, /Shrouded Keybag: pbeWithSHA1And3-KeyTripleDES-CBC, Iteration 4096/);
+  const other = (await ck.genkey({ CN: 'other' })).key;
+  let e = await rejection(ck.pkcs12({ cert, key: other, passphrase: 'pw' }));
+  assert.match(e.message, /^the key is not the certificate's key/);
+  e = await rejection(ck.pkcs12({ cert, key, chain: cert, passphrase: 'pw' }));
+  assert.match(e.message, /^chain certificate 1 did not issue the certificate/);
+  e = await rejection(ck.pkcs12({ cert, key, passphrase: '' }));
+  assert.match(e.message, /^options.passphrase is empty/);
+  e = await rejection(ck.pkcs12({ cert, key, passphrase: 'pw', password: 'x' }));
+  assert.match(e.message, /^options.password is not an option of pkcs12/);
+  e = await rejection(ck.pkcs12({ cert, key, passphrase: 'pw', iterations: 0 }));
+  assert.match(e.message, /^options.iterations must be a whole number/);
+  assert.ok((await ck.pkcs12({ cert, key, passphrase: '', noPassphrase: true })).length > 0);
 });

@@ -13,7 +13,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { get } from 'node:http';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -72,6 +72,7 @@ function section(heading) {
 // Taken when this file loads, so the last test knows which blocks are run.
 const NODE = example('Node.js', 'js');
 const DENO = example('Deno', 'js');
+const PKCS12 = example('PKCS#12 for browsers, macOS, Windows and Java', 'js');
 const BROWSER = example('Browsers', 'html');
 const WEB_WORKER = example('Keeping the page responsive', 'js');
 const CLOUDFLARE = example('Cloudflare Workers', 'js');
@@ -106,6 +107,29 @@ test('Node.js: the example runs, logs what its comment says, and its CSR verifie
   const text = verifiedCsr(csr, 'CN\\s*=\\s*web\\.example\\.com', ['DNS:web.example.com', 'IP Address:10.0.0.1']);
   assert.match(text, /ASN1 OID: prime256v1/);
   assertKeyIsCsrs(key, csr);
+});
+
+test('PKCS#12: the example writes a .p12 that OpenSSL opens, holding the certificate, key and chain it was given', async () => {
+  // The files it reads, made by the certkit CLI: a CA and a server certificate.
+  const certkit = process.env.CERTKIT_BIN ?? join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'debug/certkit');
+  const cli = (args, input) => execFileSync(certkit, args, { cwd: project, input, stdio: ['pipe', 'pipe', 'pipe'] });
+  cli(['cfssljson', '-bare', 'ca'], cli(['gencert', '-initca', '-'], '{"CN":"README CA"}'));
+  cli(['cfssljson', '-bare', 'web'], cli(['gencert', '-ca', 'ca.pem', '-ca-key', 'ca-key.pem', '-'], '{"CN":"web","hosts":["web.example"]}'));
+  writeFileSync(join(project, 'pkcs12-example.js'), PKCS12);
+  const out = await run(process.execPath, ['pkcs12-example.js'], project);
+  assert.deepEqual(out.trim().split('\n'), claimedOutput(PKCS12));
+  const openssl = (args) => execFileSync('openssl', args, { cwd: project, stdio: ['pipe', 'pipe', 'pipe'] }).toString();
+  const pass = ['-passin', 'pass:correct horse battery staple'];
+  // OpenSSL prints -info on stderr.
+  const info = spawnSync('openssl', ['pkcs12', '-in', 'web.p12', ...pass, '-info', '-noout'], { cwd: project, encoding: 'utf8' });
+  assert.equal(info.status, 0, info.stderr);
+  assert.match(info.stderr, /Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC/);
+  const fingerprint = (pem) => execFileSync('openssl', ['x509', '-noout', '-fingerprint', '-sha256'], { input: pem }).toString();
+  const pubkey = (pem) => execFileSync('openssl', ['pkey', '-pubout'], { input: pem }).toString();
+  const read = (f) => readFileSync(join(project, f), 'utf8');
+  assert.equal(fingerprint(openssl(['pkcs12', '-in', 'web.p12', ...pass, '-clcerts', '-nokeys'])), fingerprint(read('web.pem')));
+  assert.equal(fingerprint(openssl(['pkcs12', '-in', 'web.p12', ...pass, '-cacerts', '-nokeys'])), fingerprint(read('ca.pem')));
+  assert.equal(pubkey(openssl(['pkcs12', '-in', 'web.p12', ...pass, '-nocerts', '-noenc'])), pubkey(read('web-key.pem')));
 });
 
 test('Deno: the example runs with the permissions the README gives and writes a CSR that verifies', async () => {

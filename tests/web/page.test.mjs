@@ -406,6 +406,48 @@ test('P-256: OpenSSL verifies the CSR, the downloads and the manifest', TIMEOUT,
   await done();
 });
 
+test('Inspect: the certificate sent back, the key the page made and the CA download as a .p12 OpenSSL opens', TIMEOUT, async () => {
+  const { page, done } = await open();
+  await fillRequest(page, { 'Common name': 'p12.example.com', Hosts: 'p12.example.com' });
+  const csr = await generate(page);
+  // The CA signs the CSR elsewhere (OpenSSL here) and sends the certificate back.
+  const caKey = file('ca.key', '');
+  openssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', caKey);
+  const caCert = file('ca.crt', '');
+  openssl('req', '-x509', '-new', '-key', caKey, '-subj', '/CN=Page CA', '-days', '2', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign', '-out', caCert);
+  const certPath = file('p12.crt', '');
+  openssl('x509', '-req', '-in', file('p12.csr', csr), '-CA', caCert, '-CAkey', caKey, '-CAcreateserial', '-days', '2', '-out', certPath);
+  await page.getByRole('button', { name: 'Inspect the CSR and key' }).click();
+  await page.getByLabel('Certificate or CSR').fill(readFileSync(certPath, 'utf8'));
+  await page.waitForFunction(() => /matches/.test(document.getElementById('match').textContent) && !/not/.test(document.getElementById('match').textContent));
+  await page.getByLabel('CA certificates').fill(readFileSync(caCert, 'utf8'));
+
+  // No passphrase: refused next to the field, nothing downloaded.
+  await page.getByRole('button', { name: 'Download .p12', exact: true }).click();
+  await page.waitForSelector('#p12-passphrase[aria-invalid="true"]');
+  assert.match(await describedError(page, 'Password for the .p12'), /passphrase is empty/);
+
+  await page.getByLabel('Password for the .p12').fill('correct horse');
+  const p12 = await download(page, 'Download .p12');
+  assert.equal(p12.name, 'certificate.p12');
+  // OpenSSL prints -info on stderr.
+  const info = spawnSync('openssl', ['pkcs12', '-in', p12.path, '-passin', 'pass:correct horse', '-info', '-noout'], { encoding: 'utf8' });
+  assert.equal(info.status, 0, info.stderr);
+  assert.match(info.stderr, /Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC/);
+  const out = (what) => openssl('pkcs12', '-in', p12.path, '-passin', 'pass:correct horse', ...what);
+  const fingerprint = (pem) => openssl('x509', '-in', file('f.pem', pem), '-noout', '-fingerprint', '-sha256');
+  assert.equal(fingerprint(out(['-clcerts', '-nokeys'])), fingerprint(readFileSync(certPath, 'utf8')));
+  assert.equal(fingerprint(out(['-cacerts', '-nokeys'])), fingerprint(readFileSync(caCert, 'utf8')));
+  const key = await page.getByLabel('Private key to check').inputValue();
+  assert.equal(openssl('pkey', '-in', file('k.pem', out(['-nocerts', '-noenc'])), '-pubout'), openssl('pkey', '-in', file('k2.pem', key), '-pubout'));
+
+  // A chain that did not issue the certificate: the core's message.
+  await page.getByLabel('CA certificates').fill(readFileSync(certPath, 'utf8'));
+  await page.getByRole('button', { name: 'Download .p12', exact: true }).click();
+  await page.waitForFunction(() => /did not issue/.test(document.getElementById('p12-passphrase-error').textContent));
+  await done();
+});
+
 test('RSA-2048: OpenSSL verifies the CSR and the key matches it', TIMEOUT, async () => {
   const { page, done } = await open();
   await fillRequest(page, { ...WEB_REQUEST, Hosts: 'rsa.example.com' });

@@ -1,8 +1,9 @@
 // The Inspect tab: certinfo of a pasted CSR or certificate, whether a
-// private key matches it, and "Inspect" for the CSR and key just made.
+// private key matches it, "Inspect" for the CSR and key just made, and
+// the certificate, key and chain assembled into a .p12.
 
 import { state } from './state.js';
-import { $, debounce, newestOnly, setError } from './ui.js';
+import { $, debounce, download, newestOnly, setError, toast } from './ui.js';
 import { tools } from './background.js';
 import { renderInfo } from './results.js';
 import { selectTab } from './tabs.js';
@@ -56,4 +57,32 @@ export function inspectGenerated() {
   selectTab($('tab-inspect'), true);
   inspect();
   inspect.flush();
+}
+
+/** The pasted certificate, key and chain as a .p12 (made in the worker), downloaded. */
+export async function downloadP12() {
+  const button = $('p12-download');
+  if (button.getAttribute('aria-disabled') === 'true') return; // assembling
+  const chain = $('p12-chain').value.trim();
+  const options = {
+    cert: $('inspect-pem').value.trim(),
+    key: $('inspect-key').value.trim(),
+    passphrase: $('p12-passphrase').value,
+    ...(chain ? { chain } : {}),
+  };
+  if (!options.cert || !options.key) {
+    setError('p12-passphrase', 'Paste the certificate and its private key above first.');
+    return;
+  }
+  button.setAttribute('aria-disabled', 'true');
+  try {
+    const p12 = await tools().call('pkcs12', options);
+    setError('p12-passphrase', null);
+    download('certificate.p12', p12, 'application/x-pkcs12');
+    toast('.p12 downloaded');
+  } catch (error) {
+    setError('p12-passphrase', error.message);
+  } finally {
+    button.removeAttribute('aria-disabled');
+  }
 }

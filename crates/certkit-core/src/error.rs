@@ -303,6 +303,12 @@ pub enum Error {
         /// What is wrong.
         detail: String,
     },
+    /// A PKCS#12 file cannot be made or read (composed in `pki::pkcs12`,
+    /// where it arises, after the input's name).
+    Pkcs12 {
+        /// What is wrong and what to do.
+        detail: String,
+    },
     /// Two RSA primes that cannot make a key; make new ones.
     RsaPrimes,
     /// An internal encoding or cryptographic failure.
@@ -386,7 +392,7 @@ impl Error {
             | Error::NameNotAllowed { .. }
             | Error::TimeOutOfRange { .. }
             | Error::Validity { .. } => Category::Policy,
-            Error::NotKubeObject { .. } => Category::Format,
+            Error::NotKubeObject { .. } | Error::Pkcs12 { .. } => Category::Format,
             Error::CaKeyInSecret { .. } => Category::Policy,
             Error::LedgerCorrupt { .. } => Category::Ledger,
             Error::Crypto { .. } | Error::In { .. } => Category::Internal,
@@ -550,7 +556,7 @@ impl Error {
                 f,
                 "the CA's ledger is damaged at line {line}: {detail}; nothing will be signed until it is fixed"
             ),
-            Error::NotKubeObject { detail, .. } => write!(f, "{what} {detail}"),
+            Error::NotKubeObject { detail, .. } | Error::Pkcs12 { detail } => write!(f, "{what} {detail}"),
             Error::CaKeyInSecret { detail } => write!(f, "{what}: {detail}"),
             Error::RsaPrimes => write!(f, "these two RSA primes cannot make a key; generate new ones"),
             Error::Crypto { op, detail } => write!(f, "{op} failed: {detail}"),

@@ -14,7 +14,7 @@
 //! | layer | modules | source of truth |
 //! |---|---|---|
 //! | base | `error`, `text` (quoting untrusted text) | — |
-//! | `pki` | `pem`, `oid`, `time`, `dns`, `key`, `name`, `san`, `csr`, `signer` | RFC 7468, 5280, 2986, 5208/5958, 8017, 5915, 8410, 1123 |
+//! | `pki` | `pem`, `oid`, `time`, `dns`, `key`, `name`, `san`, `csr`, `signer`, `pkcs12` | RFC 7468, 5280, 2986, 5208/5958, 8017, 5915, 8410, 1123, 7292 |
 //! | `cfssl` | `json`, `duration`, `validity`, `request`, `profile`, `info` | cfssl's CSR JSON, signing config and certinfo |
 //! | `issue` | `certificate`, `generate`, `crl` | RFC 5280 §4.1 and §5, CA/B Forum Baseline Requirements |
 //! | `ca` | [`Ca`], `ledger`, `expiry` | certkit's CA directory |
@@ -53,7 +53,7 @@ pub use crate::pki::time::UnixTime;
 pub mod pem {
     pub use crate::pki::pem::{
         Block, CERTIFICATE, CERTIFICATE_REQUEST, EC_PRIVATE_KEY, ENCRYPTED_PRIVATE_KEY, NEW_CERTIFICATE_REQUEST,
-        PRIVATE_KEY, RSA_PRIVATE_KEY, blocks, encode, first_certificate, is_pem,
+        PRIVATE_KEY, RSA_PRIVATE_KEY, blocks, certificates, encode, first_certificate, is_pem,
     };
 }
 
@@ -79,6 +79,13 @@ pub mod csr {
 pub mod signer {
     pub use crate::issue::certificate::verify_signature;
     pub use crate::pki::signer::{KeySigner, Signer, ToBeSigned, signature_from_fixed};
+}
+
+/// PKCS#12 files (RFC 7292): a certificate, its key and chain, or a trust store.
+pub mod pkcs12 {
+    pub use crate::pki::pkcs12::{
+        Bundle, Contents, DEFAULT_ITERATIONS, MAX_CERTIFICATES, Protection, build, check_bundle, read, trust_store,
+    };
 }
 
 /// Times.

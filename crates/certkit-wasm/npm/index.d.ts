@@ -171,3 +171,30 @@ export function kubernetesCsr(csrPem: PemOrDer, options: KubernetesCsrOptions): 
 
 /** Whether a private key belongs to a certificate or a CSR. */
 export function keyMatches(certOrCsrPem: PemOrDer, keyPem: PemOrDer): Promise<boolean>;
+
+/** What goes into a PKCS#12 file. */
+export interface Pkcs12Options {
+  /** The certificate (PEM or DER). */
+  cert: PemOrDer;
+  /** Its private key, unencrypted (decrypt it first with decryptKey). */
+  key: PemOrDer;
+  /** The chain above the certificate, its issuer first (PEM, one or more certificates). */
+  chain?: PemOrDer;
+  /** The .p12's passphrase; empty only with noPassphrase. */
+  passphrase: string;
+  /** The friendly name importers show (Java's alias). */
+  name?: string;
+  /** 3DES and SHA-1 for importers that read nothing newer (macOS before 15, Java 8). */
+  legacy?: boolean;
+  /** Key-derivation and MAC iterations (default 2048, as OpenSSL 3). */
+  iterations?: number;
+  /** Allow an empty passphrase (some importers refuse such files). */
+  noPassphrase?: boolean;
+}
+
+/**
+ * A PKCS#12 file (.p12) as `certkit pkcs12` writes it: AES-256-CBC and
+ * HMAC-SHA-256, or 3DES and SHA-1 with `legacy`. Rejects a key that is not
+ * the certificate's and a chain that does not chain.
+ */
+export function pkcs12(options: Pkcs12Options): Promise<Uint8Array>;

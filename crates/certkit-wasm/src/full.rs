@@ -168,3 +168,66 @@ pub fn key_matches(cert: &[u8], key: &[u8]) -> JsResult<bool> {
     };
     Ok(&public == key.public_key())
 }
+
+/// The members of `pkcs12`'s options object.
+const PKCS12_OPTIONS: [&str; 8] =
+    ["cert", "key", "chain", "passphrase", "name", "legacy", "iterations", "noPassphrase"];
+
+/// A PKCS#12 file (.p12) of a certificate, its plain private key and the
+/// chain above it (all PEM or DER, read from `options` by the JS layer;
+/// the chain may hold several certificates, the issuer first), as `certkit
+/// pkcs12` writes it: PBES2 with AES-256-CBC and an HMAC-SHA-256 MAC, or
+/// with `legacy` 3DES and HMAC-SHA-1; `iterations` for both (OpenSSL 3
+/// writes 2048). The other options are checked here, not in the JS layer,
+/// so that the page's first download does not carry them.
+#[wasm_bindgen]
+pub fn pkcs12(options: &JsValue, cert: &[u8], key: &[u8], chain: Option<Vec<u8>>) -> JsResult<Vec<u8>> {
+    use certkit_core::pkcs12::{self, Bundle, Protection};
+    let get = |name: &str| js_sys::Reflect::get(options, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
+    if !options.is_object() {
+        return Err(error("options must be an object: { cert, key, chain?, passphrase, name? }"));
+    }
+    for k in js_sys::Object::keys(&js_sys::Object::from(options.clone())).iter() {
+        let k = k.as_string().unwrap_or_default();
+        if !PKCS12_OPTIONS.contains(&k.as_str()) {
+            return Err(error(&format!(
+                "options.{} is not an option of pkcs12; its options are {}",
+                k.escape_debug(),
+                PKCS12_OPTIONS.join(", ")
+            )));
+        }
+    }
+    let passphrase = match get("passphrase") {
+        p if p.is_undefined() || p.is_null() => String::new(),
+        p => p.as_string().ok_or_else(|| error("options.passphrase must be a string"))?,
+    };
+    if passphrase.is_empty() && get("noPassphrase").as_bool() != Some(true) {
+        return Err(error(
+            "options.passphrase is empty; give one, or set noPassphrase: true for a .p12 without one (some importers refuse such files)",
+        ));
+    }
+    let name = match get("name") {
+        n if n.is_undefined() || n.is_null() => None,
+        n => Some(n.as_string().ok_or_else(|| error("options.name must be a string"))?),
+    };
+    let legacy = match get("legacy") {
+        l if l.is_undefined() => false,
+        l => l.as_bool().ok_or_else(|| error("options.legacy must be true or false"))?,
+    };
+    let iterations = match get("iterations") {
+        i if i.is_undefined() => pkcs12::DEFAULT_ITERATIONS,
+        i => match i.as_f64() {
+            Some(n) if n.fract() == 0.0 && (1.0..=5_000_000.0).contains(&n) => n as u32,
+            _ => return Err(error("options.iterations must be a whole number from 1 to 5000000")),
+        },
+    };
+    let certificate = pem::first_certificate(cert, "the certificate").map_err(fail)?;
+    let key = PrivateKey::from_bytes(key, None, "the key").map_err(plain_key)?;
+    let chain = match &chain {
+        Some(c) => pem::certificates(c, "the chain").map_err(fail)?,
+        None => Vec::new(),
+    };
+    let protection = if legacy { Protection::Legacy { iterations } } else { Protection::Modern { iterations } };
+    let bundle = Bundle { certificate: &certificate, key: &key, chain: &chain, name: name.as_deref() };
+    pkcs12::build(&bundle, &passphrase, protection, &mut rng()).map_err(fail)
+}

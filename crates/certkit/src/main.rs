@@ -67,6 +67,7 @@ enum Command {
     Expiry(cmd::expiry::Args),
     Renew(cmd::renew::Args),
     Aliases(cmd::aliases::Args),
+    Pkcs12(cmd::pkcs12::Args),
     Completion(cmd::completion::CompletionArgs),
     Man(cmd::completion::ManArgs),
     /// Print certkit's version, the commit and target it was built from, and whether it can use tokens.
@@ -105,6 +106,7 @@ fn main() -> ExitCode {
         Command::Expiry(a) => cmd::expiry::run(a),
         Command::Renew(a) => cmd::renew::run(a),
         Command::Aliases(a) => cmd::aliases::run(a),
+        Command::Pkcs12(a) => cmd::pkcs12::run(a),
         Command::Completion(a) => cmd::completion::completion(a, Cli::command()),
         Command::Man(a) => cmd::completion::man(a, Cli::command()),
         Command::Version => version(),

@@ -41,6 +41,8 @@
 //!   its lifetime from `expirationSeconds`, capped by the profile; the object
 //!   comes back unchanged but for `status.certificate`.
 
+mod bundle;
+mod kubeconfig;
 mod manifest;
 mod object;
 mod rules;
@@ -73,10 +75,14 @@ use object::{ObjectView, approval};
 /// What `kubectl get csr -o json` (or `-o yaml`) output must be, and how to get it.
 const GET_CSR: &str = "give the output of `kubectl get csr NAME -o json` (or -o yaml)";
 
+pub use bundle::{ConfigMap, LeftOut, Metadata, trust_bundle};
+pub use kubeconfig::{
+    Cluster, ClusterData, Context, ContextData, Kubeconfig, KubeconfigParams, Named, User, UserData, kubeconfig,
+};
 pub use object::{check_object_input, object_name, objects, shown_name};
 use rules::check_usages;
 pub use rules::{Refusal, check_object, check_signer_rules, default_usages};
-pub use secret::{SecretParams, TlsSecret, tls_secret};
+pub use secret::{SecretParams, TlsSecret, tls_secret, tls_secret_with_keystores};
 pub use sign::{Outcome, SignParams};
 
 #[cfg(test)]

@@ -113,7 +113,7 @@ pub fn tls_secret(p: &SecretParams<'_>) -> Result<TlsSecret> {
 /// Whether a certificate says it is a CA: basicConstraints with cA=TRUE
 /// (RFC 5280 §4.2.1.9). An unreadable extension counts as a CA, so it is
 /// never taken for a leaf.
-fn is_ca(cert: &x509_cert::Certificate) -> bool {
+pub(super) fn is_ca(cert: &x509_cert::Certificate) -> bool {
     use der::Decode;
     cert.tbs_certificate().extensions().into_iter().flatten().any(|e| {
         e.extn_id == crate::pki::oid::BASIC_CONSTRAINTS
@@ -151,4 +151,31 @@ fn certificates_pem(input: &[u8], what: &str) -> Result<String> {
         return Err(Error::PemLabel { found: "no certificate".into(), expected: pem::CERTIFICATE }.in_input(what));
     }
     Ok(out)
+}
+
+/// The Secret of [`tls_secret`] with Java's stores added, as cert-manager
+/// adds them: `keystore.p12` (the certificate, its chain and key),
+/// `truststore.p12` (the CA certificates, when there are any) and the
+/// password of both under its own key, `keystore-password`.
+pub fn tls_secret_with_keystores<R: rand_core::CryptoRng + ?Sized>(
+    p: &SecretParams<'_>,
+    password: &str,
+    protection: crate::pki::pkcs12::Protection,
+    rng: &mut R,
+) -> Result<TlsSecret> {
+    use crate::pki::pkcs12;
+    let mut secret = tls_secret(p)?;
+    let mut certs = pem::certificates(p.cert, p.cert_what)?;
+    let leaf = certs.remove(0);
+    let key = crate::pki::key::PrivateKey::from_bytes(p.key, None, p.key_what)?;
+    let bundle = pkcs12::Bundle { certificate: &leaf, key: &key, chain: &certs, name: Some(p.name) };
+    let keystore = pkcs12::build(&bundle, password, protection, rng).map_err(|e| e.in_input(p.cert_what))?;
+    secret.data.insert("keystore.p12".to_string(), Base64::encode_string(&keystore));
+    if let Some(ca) = p.ca {
+        let cas = pem::certificates(ca, p.ca_what)?;
+        let store = pkcs12::trust_store(&cas, password, protection, rng)?;
+        secret.data.insert("truststore.p12".to_string(), Base64::encode_string(&store));
+    }
+    secret.data.insert("keystore-password".to_string(), Base64::encode_string(password.as_bytes()));
+    Ok(secret)
 }

@@ -8,6 +8,7 @@ pub mod key;
 pub mod name;
 pub mod oid;
 pub mod pem;
+pub mod pkcs12;
 pub mod san;
 pub mod signer;
 pub mod time;

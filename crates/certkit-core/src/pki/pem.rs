@@ -171,6 +171,21 @@ pub fn first_certificate(input: &[u8], what: &str) -> Result<Vec<u8>> {
         .ok_or_else(|| Error::PemLabel { found: label_list(&blocks), expected: CERTIFICATE }.in_input(what))
 }
 
+/// DER of every `CERTIFICATE` in PEM input, in order, or the input if it
+/// is DER; an input with none is refused.
+pub fn certificates(input: &[u8], what: &str) -> Result<Vec<Vec<u8>>> {
+    crate::error::within_limit(input, what)?;
+    if !is_pem(input) {
+        return Ok(alloc::vec![as_der(input, what)?.to_vec()]);
+    }
+    let blocks = blocks(input, what)?;
+    let certs: Vec<Vec<u8>> = blocks.iter().filter(|b| b.label == CERTIFICATE).map(|b| b.der.clone()).collect();
+    if certs.is_empty() {
+        return Err(Error::PemLabel { found: label_list(&blocks), expected: CERTIFICATE }.in_input(what));
+    }
+    Ok(certs)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

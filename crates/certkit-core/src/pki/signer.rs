@@ -202,6 +202,24 @@ pub(crate) fn split_signed(der: &[u8], what: &str) -> Result<RawSigned> {
     Ok(RawSigned { tbs: signed.tbs.to_der().map_err(bad)?, alg: signed.alg, sig: sig.to_vec() })
 }
 
+/// Whether `parent` issued `child` (`child_der` parsed): `child` names
+/// `parent`'s subject as its issuer and `parent`'s key verifies its
+/// signature. `what` names the parent in an error about its key.
+pub(crate) fn issued_by(
+    child_der: &[u8],
+    child: &x509_cert::Certificate,
+    parent: &x509_cert::Certificate,
+    what: &str,
+) -> Result<bool> {
+    if child.tbs_certificate().issuer() != parent.tbs_certificate().subject() {
+        return Ok(false);
+    }
+    let key = crate::pki::key::PublicKey::from_spki(parent.tbs_certificate().subject_public_key_info(), what)?;
+    let raw = split_signed(child_der, "the certificate")?;
+    let Ok(alg) = crate::pki::key::SignatureAlgorithm::from_identifier(&raw.alg) else { return Ok(false) };
+    Ok(key.verify(alg, &raw.tbs, &raw.sig).is_ok())
+}
+
 #[cfg(test)]
 mod tests {
     use alloc::string::ToString;

@@ -28,6 +28,8 @@ enum Command {
     Check(CheckArgs),
     Sign(SignArgs),
     Secret(SecretArgs),
+    Kubeconfig(KubeconfigArgs),
+    Bundle(BundleArgs),
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, Default)]
@@ -130,6 +132,66 @@ struct SecretArgs {
     /// key into the Secret (as cert-manager's CA issuer wants); refused otherwise.
     #[arg(long)]
     allow_ca_key: bool,
+    /// Add Java's stores as cert-manager does: keystore.p12 (certificate,
+    /// chain, key), truststore.p12 (the --ca certificates) and their password
+    /// under keystore-password.
+    #[arg(long, value_enum, value_name = "pkcs12")]
+    keystore: Option<Keystore>,
+    /// The stores' password, from this file (first line); otherwise a random one.
+    #[arg(long, value_name = "FILE", requires = "keystore")]
+    keystore_passphrase_file: Option<String>,
+    /// yaml or json.
+    #[arg(long, value_enum, default_value_t)]
+    output: Format,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum Keystore {
+    Pkcs12,
+}
+
+/// Write a kubeconfig with the API server's CA, a client certificate and its key embedded.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Example:\n  certkit k8s kubeconfig --server https://10.0.0.1:6443 --ca ca.pem --cert jane.pem --key jane-key.pem --name prod > jane.kubeconfig\n  kubectl --kubeconfig jane.kubeconfig get pods"
+)]
+struct KubeconfigArgs {
+    /// The API server's URL.
+    #[arg(long, value_name = "URL")]
+    server: String,
+    /// The CA certificate(s) that signed the API server's and the client's certificates.
+    #[arg(long, value_name = "FILE")]
+    ca: String,
+    /// The client certificate (its usages must include client auth).
+    #[arg(long, value_name = "FILE")]
+    cert: String,
+    /// Its private key (unencrypted).
+    #[arg(long, value_name = "FILE")]
+    key: String,
+    /// The name of the cluster and the context.
+    #[arg(long, default_value = "kubernetes")]
+    name: String,
+}
+
+/// Write a ConfigMap whose ca.crt holds every currently valid CA certificate: after
+/// `certkit ca rotate`, the new root, the cross certificate and the old root.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  certkit k8s bundle --ca-dir ca/ --name certkit-ca --namespace my-app | kubectl apply -f -\n  certkit k8s bundle --ca new-ca.pem --ca old-ca.pem --name certkit-ca"
+)]
+struct BundleArgs {
+    /// A CA directory: its ca.pem, cross.pem and previous CAs (newest first).
+    #[arg(long, value_name = "DIR", required_unless_present = "ca", conflicts_with = "ca")]
+    ca_dir: Option<PathBuf>,
+    /// CA certificate files, in the order wanted (repeatable).
+    #[arg(long, value_name = "FILE")]
+    ca: Vec<String>,
+    /// metadata.name of the ConfigMap.
+    #[arg(long)]
+    name: String,
+    /// metadata.namespace of the ConfigMap.
+    #[arg(long)]
+    namespace: Option<String>,
     /// yaml or json.
     #[arg(long, value_enum, default_value_t)]
     output: Format,
@@ -143,6 +205,8 @@ pub fn run(a: Args) -> Result<ExitCode> {
         // released by now; stdout was flushed when it was written.
         Command::Sign(s) => return Ok(sign(s)?.exit_code()),
         Command::Secret(s) => secret(s)?,
+        Command::Kubeconfig(k) => kubeconfig(k)?,
+        Command::Bundle(b) => bundle(b)?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -413,7 +477,7 @@ fn secret(a: SecretArgs) -> Result<()> {
     let ca = a.ca.as_deref().map(io::read_input).transpose()?;
     let (cert_what, key_what) = (io::display_name(&a.cert), io::display_name(&a.key));
     let ca_what = a.ca.as_deref().map(io::display_name).unwrap_or_default();
-    let secret = kube::tls_secret(&kube::SecretParams {
+    let params = kube::SecretParams {
         name: &a.name,
         cert: &cert,
         cert_what: &cert_what,
@@ -422,6 +486,92 @@ fn secret(a: SecretArgs) -> Result<()> {
         ca: ca.as_deref(),
         ca_what: &ca_what,
         allow_ca_key: a.allow_ca_key,
-    })?;
+    };
+    let secret = match a.keystore {
+        None => kube::tls_secret(&params)?,
+        Some(Keystore::Pkcs12) => {
+            let password = match &a.keystore_passphrase_file {
+                Some(f) => super::pkcs12::first_line(f)?,
+                None => random_password()?,
+            };
+            if password.is_empty() {
+                bail!(
+                    "the keystore passphrase is empty; give a non-empty one, or leave out --keystore-passphrase-file for a random one"
+                );
+            }
+            if a.ca.is_none() {
+                eprintln!("certkit: warning: without --ca there is no truststore.p12 (only keystore.p12)");
+            }
+            kube::tls_secret_with_keystores(&params, &password, Default::default(), &mut io::rng()?)?
+        }
+    };
     print(&secret, a.output)
+}
+
+/// 24 random bytes as base64url: 192 bits, printable, no padding.
+fn random_password() -> Result<zeroize::Zeroizing<String>> {
+    use base64ct::Encoding;
+    use rand_core::Rng;
+    let mut bytes = zeroize::Zeroizing::new([0u8; 24]);
+    io::rng()?.fill_bytes(&mut *bytes);
+    Ok(zeroize::Zeroizing::new(base64ct::Base64UrlUnpadded::encode_string(&*bytes)))
+}
+
+fn kubeconfig(a: KubeconfigArgs) -> Result<()> {
+    let (ca, cert) = (io::read_input(&a.ca)?, io::read_input(&a.cert)?);
+    let key = zeroize::Zeroizing::new(io::read_input(&a.key)?);
+    let config = kube::kubeconfig(&kube::KubeconfigParams {
+        server: &a.server,
+        name: &a.name,
+        ca: &ca,
+        ca_what: &io::display_name(&a.ca),
+        cert: &cert,
+        cert_what: &io::display_name(&a.cert),
+        key: &key,
+        key_what: &io::display_name(&a.key),
+    })?;
+    // The text holds the key: built in a buffer wiped afterwards.
+    let text = zeroize::Zeroizing::new(serde_saphyr::to_string(&config).context("writing YAML")?);
+    io::out(format_args!("{}", *text))
+}
+
+fn bundle(a: BundleArgs) -> Result<()> {
+    let files: Vec<String> = match &a.ca_dir {
+        Some(dir) => ca_dir_certificates(dir)?,
+        None => a.ca.clone(),
+    };
+    let contents = files.iter().map(|f| io::read_input(f)).collect::<Result<Vec<_>>>()?;
+    let names: Vec<String> = files.iter().map(|f| io::display_name(f)).collect();
+    let inputs: Vec<(&[u8], &str)> = contents.iter().map(Vec::as_slice).zip(names.iter().map(String::as_str)).collect();
+    let (map, left_out) = kube::trust_bundle(&a.name, a.namespace.as_deref(), &inputs, io::now())?;
+    for l in &left_out {
+        let state = if l.expired { "has expired" } else { "is not valid yet" };
+        eprintln!("certkit: warning: left out {} (`{}`): it {state}", l.what, l.cn);
+    }
+    print(&map, a.output)
+}
+
+/// A CA directory's certificates, in the bundle's order: ca.pem, cross.pem
+/// (after a rotation), then previous/*/ca.pem, newest first.
+fn ca_dir_certificates(dir: &Path) -> Result<Vec<String>> {
+    let d = crate::cadir::CaDir::new(dir);
+    if !d.cert().is_file() {
+        bail!("{} has no ca.pem; give a CA directory made by `certkit ca init`", dir.display());
+    }
+    let mut files = vec![d.cert().to_string_lossy().into_owned()];
+    let cross = dir.join("cross.pem");
+    if cross.is_file() {
+        files.push(cross.to_string_lossy().into_owned());
+    }
+    let prev = dir.join("previous");
+    if prev.is_dir() {
+        let mut dirs: Vec<PathBuf> = std::fs::read_dir(&prev)
+            .with_context(|| format!("cannot read {}", prev.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path().join("ca.pem")))
+            .filter(|p| p.is_file())
+            .collect();
+        dirs.sort();
+        files.extend(dirs.iter().rev().map(|p| p.to_string_lossy().into_owned()));
+    }
+    Ok(files)
 }

@@ -12,6 +12,7 @@ pub mod gencrl;
 pub mod genkey;
 pub mod k8s;
 pub mod list;
+pub mod pkcs12;
 pub mod print_defaults;
 pub mod renew;
 pub mod revoke;

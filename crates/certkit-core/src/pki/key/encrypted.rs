@@ -15,6 +15,10 @@ use crate::{Error, Result};
 /// OpenSSL writes 2,048 and certkit 600,000 (or scrypt N = 2^14, r = 8,
 /// p = 1: 327,680).
 pub const MAX_KDF_COST: u64 = 5_000_000;
+/// Most iterations PKCS#12's own key derivation (RFC 7292 Appendix B, for
+/// its MAC and legacy ciphers) may ask for: each hashes one block, less
+/// than a PBKDF2-HMAC iteration's two, so this stays within [`MAX_KDF_COST`].
+pub const MAX_PBKDF2_ITERATIONS: u32 = 5_000_000;
 /// The default bound where a caller may hand over a key to pin a thread
 /// with (the npm package, in a browser or a server): 1,000,000, 0.7–1 s
 /// in wasm, which still reads every key certkit writes.
@@ -100,7 +104,7 @@ fn prf(prf: pkcs5::pbes2::Pbkdf2Prf) -> (&'static str, u64, usize) {
 /// (from a stranger, or a damaged file) take longer than `max_cost`
 /// ([`kdf_cost`]) or more scrypt memory than [`MAX_SCRYPT_NR`] allows,
 /// before any work is done: the KDF's parameters are the file's to choose.
-pub(super) fn check_kdf_cost(scheme: &pkcs5::EncryptionScheme, max_cost: u64, what: &str) -> Result<()> {
+pub(crate) fn check_kdf_cost(scheme: &pkcs5::EncryptionScheme, max_cost: u64, what: &str) -> Result<()> {
     use pkcs5::pbes2::Kdf;
     let refuse = |detail: String| {
         Error::BadKey { detail: alloc::format!(

@@ -22,8 +22,9 @@ mod private;
 mod public;
 
 pub use algorithm::{KeyAlgorithm, RSA_MAX_BITS, RSA_MIN_BITS, RSA_SIZES, SignatureAlgorithm};
+use encrypted::unsupported_scheme;
 pub use encrypted::{MAX_KDF_COST, ONLINE_KDF_COST};
-use encrypted::{check_kdf_cost, unsupported_scheme};
+pub(crate) use encrypted::{MAX_PBKDF2_ITERATIONS, check_kdf_cost};
 pub use primes::{RsaPrime, modulus_bits};
 pub use private::{Kdf, PrivateKey, check_pkcs8_matches, pkcs8_public_key_matches};
 pub use public::PublicKey;
