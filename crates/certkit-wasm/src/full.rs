@@ -173,20 +173,77 @@ pub fn key_matches(cert: &[u8], key: &[u8]) -> JsResult<bool> {
 const PKCS12_OPTIONS: [&str; 8] =
     ["cert", "key", "chain", "passphrase", "name", "legacy", "iterations", "noPassphrase"];
 
+/// An input of `pkcs12`'s options as the JS layer's `bytes()` reads one
+/// (PEM text or DER bytes, not empty, within [`certkit_core::MAX_INPUT_LEN`]),
+/// with its messages: read here so that the page's first download does
+/// not carry pkcs12's argument handling.
+fn input_bytes(value: &JsValue, name: &str) -> JsResult<Vec<u8>> {
+    use wasm_bindgen::JsCast;
+    let bytes = if let Some(text) = value.as_string() {
+        text.into_bytes()
+    } else if let Some(b) = value.dyn_ref::<js_sys::Uint8Array>() {
+        b.to_vec()
+    } else if let Some(b) = value.dyn_ref::<js_sys::ArrayBuffer>() {
+        js_sys::Uint8Array::new(b).to_vec()
+    } else if js_sys::ArrayBuffer::is_view(value) {
+        let view: &js_sys::DataView = value.unchecked_ref();
+        js_sys::Uint8Array::new_with_byte_offset_and_length(
+            &view.buffer(),
+            view.byte_offset() as u32,
+            view.byte_length() as u32,
+        )
+        .to_vec()
+    } else {
+        let got = if value.is_null() {
+            "null".into()
+        } else if value.is_undefined() {
+            "undefined".into()
+        } else if js_sys::Array::is_array(value) {
+            "an array".into()
+        } else if value.is_object() {
+            let ctor = js_sys::Reflect::get(value, &"constructor".into())
+                .ok()
+                .and_then(|c| js_sys::Reflect::get(&c, &"name".into()).ok())
+                .and_then(|n| n.as_string());
+            format!("an object ({})", ctor.as_deref().unwrap_or("without a prototype"))
+        } else {
+            format!("a {}", value.js_typeof().as_string().unwrap_or_default())
+        };
+        return Err(error(&format!("{name} must be PEM text (a string) or DER bytes (a Uint8Array); got {got}")));
+    };
+    if bytes.is_empty() {
+        return Err(error(&format!("{name} is empty; give PEM text or DER bytes")));
+    }
+    if bytes.len() > certkit_core::MAX_INPUT_LEN {
+        return Err(error(&format!(
+            "{name} is {} bytes, more than certkit's {}-byte limit for one input; check you passed the right value",
+            bytes.len(),
+            certkit_core::MAX_INPUT_LEN
+        )));
+    }
+    Ok(bytes)
+}
+
 /// A PKCS#12 file (.p12) of a certificate, its plain private key and the
-/// chain above it (all PEM or DER, read from `options` by the JS layer;
+/// chain above it (all PEM or DER, in `options`;
 /// the chain may hold several certificates, the issuer first), as `certkit
 /// pkcs12` writes it: PBES2 with AES-256-CBC and an HMAC-SHA-256 MAC, or
 /// with `legacy` 3DES and HMAC-SHA-1; `iterations` for both (OpenSSL 3
 /// writes 2048). The other options are checked here, not in the JS layer,
 /// so that the page's first download does not carry them.
 #[wasm_bindgen]
-pub fn pkcs12(options: &JsValue, cert: &[u8], key: &[u8], chain: Option<Vec<u8>>) -> JsResult<Vec<u8>> {
+pub fn pkcs12(options: &JsValue) -> JsResult<Vec<u8>> {
     use certkit_core::pkcs12::{self, Bundle, Protection};
     let get = |name: &str| js_sys::Reflect::get(options, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
     if !options.is_object() {
         return Err(error("options must be an object: { cert, key, chain?, passphrase, name? }"));
     }
+    let cert = input_bytes(&get("cert"), "options.cert")?;
+    let key = input_bytes(&get("key"), "options.key")?;
+    let chain = match get("chain") {
+        c if c.is_undefined() || c.is_null() => None,
+        c => Some(input_bytes(&c, "options.chain")?),
+    };
     for k in js_sys::Object::keys(&js_sys::Object::from(options.clone())).iter() {
         let k = k.as_string().unwrap_or_default();
         if !PKCS12_OPTIONS.contains(&k.as_str()) {
@@ -221,8 +278,8 @@ pub fn pkcs12(options: &JsValue, cert: &[u8], key: &[u8], chain: Option<Vec<u8>>
             _ => return Err(error("options.iterations must be a whole number from 1 to 5000000")),
         },
     };
-    let certificate = pem::first_certificate(cert, "the certificate").map_err(fail)?;
-    let key = PrivateKey::from_bytes(key, None, "the key").map_err(plain_key)?;
+    let certificate = pem::first_certificate(&cert, "the certificate").map_err(fail)?;
+    let key = PrivateKey::from_bytes(&key, None, "the key").map_err(plain_key)?;
     let chain = match &chain {
         Some(c) => pem::certificates(c, "the chain").map_err(fail)?,
         None => Vec::new(),

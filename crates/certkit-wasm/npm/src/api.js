@@ -384,12 +384,10 @@ export async function keyMatches(certOrCsrPem, keyPem) {
 
 /**
  * A PKCS#12 file (.p12) as `certkit pkcs12` writes it; resolves to its bytes.
- * The full module checks the options (kept out of the page's first download).
+ * The full module reads and checks the options, its inputs as bytes() does
+ * (kept out of the page's first download).
  */
 export async function pkcs12(options) {
-  const o = options ?? {};
-  const [cert, key] = [bytes(o.cert, 'options.cert'), bytes(o.key, 'options.key')];
-  const chain = o.chain == null ? undefined : bytes(o.chain, 'options.chain');
   const m = await ready('full');
-  return guard(m, () => m.pkcs12(o, cert, key, chain));
+  return guard(m, () => m.pkcs12(options));
 }
