@@ -81,21 +81,32 @@ for alias in cfssl cfssljson cfssl-certinfo; do ln -s certkit "$stage/$alias"; d
 "$stage/certkit" completion fish > "$stage/completions/certkit.fish"
 "$stage/certkit" man "$stage/man/man1" 2>/dev/null
 cp README.md SECURITY.md LICENSE-APACHE LICENSE-MIT "$stage/"
+epoch="$(git log -1 --format=%ct 2>/dev/null || echo 0)"
 # One SBOM per binary: the crates each links, for its target and features.
+# cargo-cyclonedx stamps each with a random serial number, the time and the
+# build folder's path; those become the commit's (a UUID derived from it,
+# its time) and /certkit, so that the archive is reproducible too.
 sbom() { # FEATURE-FLAG OUTPUT
-  local tmp
-  tmp="$(mktemp -d)"
   cargo cyclonedx --manifest-path crates/certkit/Cargo.toml -f json --describe binaries --no-build-deps \
     --spec-version 1.5 --target "$triple" $1 -q >&2
   mv crates/certkit/certkit_bin.cdx.json "$2"
   rm -f crates/certkit-wasm/*.cdx.json crates/certkit-core/*.cdx.json
-  rmdir "$tmp"
+  python3 - "$2" "$PWD" "$epoch" "$CERTKIT_COMMIT" <<'PY'
+import datetime, json, os, sys, uuid
+path, root, epoch, commit = sys.argv[1:]
+bom = json.loads(open(path).read().replace(f"file://{root}/", "file:///certkit/"))
+bom["serialNumber"] = "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"certkit/{commit}/{os.path.basename(path)}"))
+stamp = datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc)
+bom["metadata"]["timestamp"] = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+with open(path, "w") as f:
+    json.dump(bom, f, indent=2)
+    f.write("\n")
+PY
 }
 sbom --no-default-features "$stage/sbom/certkit.cdx.json"
 [ -n "$pkcs11_bin" ] && sbom "" "$stage/sbom/certkit-pkcs11.cdx.json"
 (cd "$stage" && find . -type f ! -name SHA256SUMS | sed 's|^\./||' | LC_ALL=C sort | xargs sha256sum > SHA256SUMS)
 # A reproducible archive: fixed order, owners and times (the commit's).
-epoch="$(git log -1 --format=%ct 2>/dev/null || echo 0)"
 tar --sort=name --mtime="@$epoch" --owner=0 --group=0 --numeric-owner --format=gnu \
   -C "$target_dir/dist" -cf - "$name" | gzip -n -9 > "$target_dir/dist/$name.tar.gz"
 (cd "$target_dir/dist" && sha256sum "$name.tar.gz" > "$name.tar.gz.sha256")

@@ -75,14 +75,21 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let args = match as_invoked(std::env::args_os().collect()).and_then(normalize_args) {
+    // The command tree is built once (clap builds it for every parse, and
+    // it is most of a short command's start-up).
+    let mut command = Cli::command();
+    let args = match as_invoked(std::env::args_os().collect()).and_then(|a| normalize_args(&command, a)) {
         Ok(args) => args,
         Err(e) => {
             let _ = writeln!(std::io::stderr(), "certkit: {e}");
             return ExitCode::from(exit::USAGE);
         }
     };
-    let cli = match Cli::try_parse_from(args) {
+    let parsed = command.try_get_matches_from_mut(args).and_then(|m| {
+        use clap::FromArgMatches;
+        Cli::from_arg_matches(&m)
+    });
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { exit::USAGE } else { exit::DONE };
@@ -191,9 +198,9 @@ fn as_invoked(mut args: Vec<OsString>) -> Result<Vec<OsString>, String> {
 /// read by clap as short flags — `-hostname` on a command without it would
 /// be `-h` (help, exit 0), `-output` would be `-o utput`. Values of flags,
 /// `-`, one-letter flags and everything after `--` are left alone.
-fn normalize_args(args: Vec<OsString>) -> Result<Vec<OsString>, String> {
+fn normalize_args(root: &clap::Command, args: Vec<OsString>) -> Result<Vec<OsString>, String> {
     // Walk down the subcommands named by the leading words (`k8s sign`).
-    let mut sub = Cli::command();
+    let mut sub = root;
     let mut pos = 0;
     for (i, a) in args.iter().enumerate().skip(1) {
         let s = a.to_string_lossy();
@@ -202,7 +209,7 @@ fn normalize_args(args: Vec<OsString>) -> Result<Vec<OsString>, String> {
         }
         match sub.find_subcommand(s.as_ref()) {
             Some(next) => {
-                sub = next.clone();
+                sub = next;
                 pos = i;
             }
             None => break,
@@ -306,7 +313,7 @@ mod tests {
     use super::*;
 
     fn norm(args: &[&str]) -> Vec<String> {
-        normalize_args(args.iter().map(Into::into).collect())
+        normalize_args(&Cli::command(), args.iter().map(Into::into).collect())
             .unwrap()
             .into_iter()
             .map(|a| a.to_string_lossy().into_owned())
@@ -314,7 +321,7 @@ mod tests {
     }
 
     fn refused(args: &[&str]) -> String {
-        normalize_args(args.iter().map(Into::into).collect()).unwrap_err()
+        normalize_args(&Cli::command(), args.iter().map(Into::into).collect()).unwrap_err()
     }
 
     #[test]
