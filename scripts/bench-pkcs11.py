@@ -16,10 +16,9 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench import hyperfine_results, peak_rss_kb, version  # noqa: E402
+from bench import hyperfine_results, peak_rss_kb, version, write_section  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUT = os.path.join(ROOT, "BENCHMARKS.md")
 CERTKIT = os.environ.get("CERTKIT") or os.path.join(ROOT, "target", "release", "certkit-pkcs11")
 MODULE = "/usr/lib/softhsm/libsofthsm2.so"
 PIN = "864200"
@@ -125,15 +124,7 @@ def main():
         "",
     ]
     section = "\n".join(lines)
-    try:
-        with open(OUT) as f:
-            text = f.read()
-    except FileNotFoundError:
-        text = "# Benchmarks\n"
-    pattern = r"(?ms)^## [^\n]*\n+<!-- pkcs11:start -->.*?<!-- pkcs11:end -->\n"
-    text = re.sub(pattern, lambda _: section, text) if re.search(pattern, text) else text.rstrip("\n") + "\n\n" + section
-    with open(OUT, "w") as f:
-        f.write(text)
+    write_section("pkcs11", section)
     print(section)
 
 

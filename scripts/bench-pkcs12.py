@@ -14,13 +14,14 @@ import datetime
 import json
 import os
 import platform
-import re
 import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench import write_section  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUT = os.path.join(ROOT, "BENCHMARKS.md")
 CERTKIT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "target/release/certkit"))
 RUNS = int(os.environ.get("CERTKIT_BENCH_RUNS", "40"))
 
@@ -96,12 +97,7 @@ def main():
                      f"{ck_cpu * 1e3:.2f} / {ossl_cpu * 1e3:.2f} ms |")
     lines += ["<!-- pkcs12:end -->", ""]
     section = "\n".join(lines)
-    with open(OUT) as f:
-        old = f.read()
-    pattern = r"(?ms)^## [^\n]*\n+<!-- pkcs12:start -->.*?<!-- pkcs12:end -->\n"
-    new = re.sub(pattern, lambda _: section, old) if re.search(pattern, old) else old.rstrip("\n") + "\n\n" + section
-    with open(OUT, "w") as f:
-        f.write(new)
+    write_section("pkcs12", section)
     print(section)
 
 

@@ -158,6 +158,21 @@ def ledger_bench(d):
     return out
 
 
+def write_section(name, section):
+    """Puts `section` (a `## ` heading, then <!-- NAME:start --> … <!-- NAME:end -->)
+    in BENCHMARKS.md in place of the last one of that name, or at its end;
+    write_report keeps such sections when it writes the file again."""
+    try:
+        with open(OUT) as f:
+            text = f.read()
+    except FileNotFoundError:
+        text = "# Benchmarks\n"
+    pattern = rf"(?ms)^## [^\n]*\n+<!-- {name}:start -->.*?<!-- {name}:end -->\n"
+    text = re.sub(pattern, lambda _: section, text) if re.search(pattern, text) else text.rstrip("\n") + "\n\n" + section
+    with open(OUT, "w") as f:
+        f.write(text)
+
+
 def ms(s):
     return f"{s * 1000:.2f} ms"
 

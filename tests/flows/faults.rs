@@ -71,6 +71,17 @@ fn fail_nth(d: &Dir, syscall: &str, error: &str, n: usize, args: &[&str]) -> Out
         .unwrap()
 }
 
+/// Asserts that no file in `dir` has a name starting with `prefix` (certkit's
+/// temporary names start with a dot: `.NAME.certkit-PID-N.tmp`).
+fn no_temporary_file(dir: &std::path::Path, prefix: &str) {
+    let left: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(prefix))
+        .collect();
+    assert!(left.is_empty(), "a temporary file is left: {left:?}");
+}
+
 fn ca_with_csrs(name: &str, n: usize) -> Dir {
     let d = Dir::new(name);
     ok(&d, &["ca", "init", "ca", "--no-encrypt"], b"");
@@ -128,10 +139,7 @@ fn fault_output_link_fails_in_a_batch_the_summary_says_what_was_recorded() {
         assert!(ledger.contains(&serial_of(&d, f)), "{f}");
     }
     assert!(!d.path("out/b2.pem").exists());
-    assert!(
-        std::fs::read_dir(d.path("out")).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().starts_with('.')),
-        "a temporary file is left"
-    );
+    no_temporary_file(&d.path("out"), ".");
 }
 
 #[test]
@@ -258,10 +266,7 @@ fn fault_second_rename_of_a_crl_pair_puts_the_first_back() {
     assert!(err.contains("crl.pem (nothing was replaced)") && err.contains("was signed and recorded"), "{err}");
     // The pair is the old one, whole: the .crl was put back.
     assert_eq!((std::fs::read(d.path("crl.crl")).unwrap(), d.read("crl.pem")), (der, pem));
-    assert!(
-        std::fs::read_dir(&d.0).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().starts_with(".crl")),
-        "a temporary file is left"
-    );
+    no_temporary_file(&d.0, ".crl");
 }
 
 #[test]
@@ -277,10 +282,7 @@ fn fault_temp_unlink_fails_after_the_file_is_in_place_is_not_a_failure() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(d.path("one.pem").exists());
-    assert!(
-        std::fs::read_dir(&d.0).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().contains(".certkit-")),
-        "a temporary file is left"
-    );
+    no_temporary_file(&d.0, ".one.pem.certkit-");
 }
 
 /// The order of what reaches the disk, as strace sees it: a file's data is
