@@ -878,6 +878,41 @@ fn the_overlap_bundle_after_a_rotation() {
     assert_eq!(map["data"]["ca.crt"].as_str().unwrap(), format!("{second}{cross}{first}"));
     // Both generations of leaves verify against it.
     d.write("ca.crt", map["data"]["ca.crt"].as_str().unwrap());
+    // --secret: the ConfigMap and an Opaque Secret of the same name holding the same ca.crt.
+    let yaml =
+        ok(&d, &["k8s", "bundle", "--ca-dir", "ca", "--name", "certkit-ca", "--namespace", "my-app", "--secret"], b"");
+    d.write("bundle-secret.yaml", &yaml);
+    validate_manifest(&d, "bundle-secret.yaml");
+    let text = String::from_utf8(yaml).unwrap();
+    let (first_doc, second_doc) = text.split_once("\n---\n").expect("two YAML documents");
+    assert_eq!(serde_saphyr::from_str::<Value>(first_doc).unwrap(), map);
+    let secret: Value = serde_saphyr::from_str(second_doc).unwrap();
+    let json = ok(
+        &d,
+        &[
+            "k8s",
+            "bundle",
+            "--ca-dir",
+            "ca",
+            "--name",
+            "certkit-ca",
+            "--namespace",
+            "my-app",
+            "--secret",
+            "--output",
+            "json",
+        ],
+        b"",
+    );
+    let list: Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!((list["kind"].as_str(), &list["items"][0], &list["items"][1]), (Some("List"), &map, &secret));
+    assert_eq!(
+        (secret["kind"].as_str(), secret["type"].as_str(), secret["metadata"]["name"].as_str()),
+        (Some("Secret"), Some("Opaque"), Some("certkit-ca"))
+    );
+    assert_eq!(secret["metadata"]["namespace"].as_str(), Some("my-app"));
+    let data = Base64::decode_vec(secret["data"]["ca.crt"].as_str().unwrap()).unwrap();
+    assert_eq!(String::from_utf8(data).unwrap(), format!("{second}{cross}{first}"));
     // From files: duplicates kept once, an expired CA left out with a warning, a leaf refused.
     expired_ca(&d, "gone");
     let out = certkit(

@@ -197,3 +197,47 @@ test('pkcs12: legacy output opens in OpenSSL; a foreign key, a broken chain, an 
   assert.match(e.message, /^options.iterations must be a whole number/);
   assert.ok((await ck.pkcs12({ cert, key, passphrase: '', noPassphrase: true })).length > 0);
 });
+
+test('pkcs12: Web Crypto does the PBES2 encryptions; the core falls back when it cannot', async () => {
+  const cert = readFileSync(join(data, 'pkcs12-leaf.pem'), 'utf8');
+  const key = readFileSync(join(data, 'pkcs12-leaf-key.pem'), 'utf8');
+  const chain = readFileSync(join(data, 'pkcs12-ca.pem'), 'utf8');
+  const subtle = globalThis.crypto.subtle;
+  const calls = [];
+  const { deriveKey, encrypt } = subtle;
+  const opens = (p12, pw) => {
+    const out = spawnSync('openssl', ['pkcs12', '-info', '-noout', '-passin', `pass:${pw}`], { input: p12 });
+    assert.equal(out.status, 0, out.stderr.toString());
+    return out.stderr.toString();
+  };
+  try {
+    subtle.deriveKey = function (params, ...rest) {
+      calls.push(['deriveKey', params.name, params.iterations]);
+      return deriveKey.call(this, params, ...rest);
+    };
+    subtle.encrypt = function (params, ...rest) {
+      calls.push(['encrypt', params.name]);
+      return encrypt.call(this, params, ...rest);
+    };
+    const p12 = await ck.pkcs12({ cert, key, chain, passphrase: 'pässwörd', iterations: 3000 });
+    assert.deepEqual(calls.sort(), [
+      ['deriveKey', 'PBKDF2', 3000], ['deriveKey', 'PBKDF2', 3000], ['encrypt', 'AES-CBC'], ['encrypt', 'AES-CBC'],
+    ]);
+    const info = opens(p12, 'pässwörd');
+    assert.match(info, /Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC, Iteration 3000, PRF hmacWithSHA256/);
+    assert.match(info, /MAC: sha256, Iteration 3000/);
+    const pem = spawnSync('openssl', ['pkcs12', '-nokeys', '-clcerts', '-passin', 'pass:pässwörd'], { input: p12 });
+    assert.equal(pem.stdout.toString().match(/-----BEGIN CERTIFICATE-----[^-]+/)[0], cert.match(/-----BEGIN CERTIFICATE-----[^-]+/)[0]);
+
+    // Web Crypto refusing (as Workers do past 100,000 iterations): the core encrypts.
+    calls.length = 0;
+    subtle.deriveKey = async () => {
+      calls.push('refused');
+      throw new DOMException('iteration counts above 100000 are not supported', 'NotSupportedError');
+    };
+    opens(await ck.pkcs12({ cert, key, passphrase: 'pw' }), 'pw');
+    assert.ok(calls.includes('refused'));
+  } finally {
+    Object.assign(subtle, { deriveKey, encrypt });
+  }
+});

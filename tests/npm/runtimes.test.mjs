@@ -10,7 +10,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, copyFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
@@ -37,6 +37,8 @@ before(() => {
   const { cert, key } = JSON.parse(out);
   writeFileSync(join(ca, 'ca.pem'), cert);
   writeFileSync(join(ca, 'ca-key.pem'), key, { mode: 0o600 });
+  // Every runtime's entry passes the CA to the scenario, which signs and makes a .p12 with it.
+  writeFileSync(join(project, 'ca.mjs'), `export const CA = ${JSON.stringify({ cert, key })};\n`);
 });
 
 after(() => {
@@ -46,12 +48,12 @@ after(() => {
 // --- the runtimes -----------------------------------------------------------
 
 async function inNode() {
-  const main = "import * as ck from 'certkit'; import { scenario } from './scenario.mjs'; console.log(JSON.stringify(await scenario(ck)));";
+  const main = "import * as ck from 'certkit'; import { scenario } from './scenario.mjs'; import { CA } from './ca.mjs'; console.log(JSON.stringify(await scenario(ck, CA)));";
   return JSON.parse(await run(process.execPath, ['--input-type=module', '-e', main], project));
 }
 
 async function inDeno() {
-  writeFileSync(join(project, 'deno-main.mjs'), "import * as ck from 'certkit';\nimport { scenario } from './scenario.mjs';\nconsole.log(JSON.stringify(await scenario(ck)));\n");
+  writeFileSync(join(project, 'deno-main.mjs'), "import * as ck from 'certkit';\nimport { scenario } from './scenario.mjs';\nimport { CA } from './ca.mjs';\nconsole.log(JSON.stringify(await scenario(ck, CA)));\n");
   // Deno resolves 'certkit' from node_modules (package.json present); it may
   // read the project and nothing else, and has no network.
   const env = { ...process.env, DENO_DIR: join(project, '.deno'), NO_COLOR: '1' };
@@ -61,9 +63,9 @@ async function inDeno() {
 async function inWorkerd() {
   writeFileSync(
     join(project, 'worker.mjs'),
-    "import * as ck from 'certkit';\nimport { scenario } from './scenario.mjs';\nexport default { async fetch() { return Response.json(await scenario(ck)); } };\n",
+    "import * as ck from 'certkit';\nimport { scenario } from './scenario.mjs';\nimport { CA } from './ca.mjs';\nexport default { async fetch() { return Response.json(await scenario(ck, CA)); } };\n",
   );
-  const workerd = await startWorkerd(project, ['worker.mjs', 'scenario.mjs']);
+  const workerd = await startWorkerd(project, ['worker.mjs', 'scenario.mjs', 'ca.mjs']);
   try {
     const res = await retry(() => fetch(`http://127.0.0.1:${workerd.port}/`), 60_000, () => workerd.exited() !== null && `workerd exited with ${workerd.exited()}`);
     assert.equal(res.status, 200, await res.clone().text());
@@ -83,7 +85,8 @@ async function inChromium() {
 <script type="module">
 import * as ck from 'certkit';
 import { scenario } from '/scenario.mjs';
-window.result = scenario(ck).then((r) => JSON.stringify(r));
+import { CA } from '/ca.mjs';
+window.result = scenario(ck, CA).then((r) => JSON.stringify(r));
 </script>`,
   );
   const server = await serve(project);
@@ -145,6 +148,20 @@ for (const [runtime, fn] of Object.entries({ node: inNode, deno: inDeno, workerd
       const certText = execFileSync('openssl', ['x509', '-in', certFile, '-noout', '-ext', 'subjectAltName']).toString();
       assert.ok(certText.includes('DNS:edge.example.com') && certText.includes('IP Address:10.1.2.3'), certText);
     }
+    // The .p12: OpenSSL opens it with AES-256-CBC and a SHA-256 MAC, and
+    // what it holds is what went in.
+    const p12 = join(ca, `${runtime}.p12`);
+    writeFileSync(p12, Buffer.from(r.p12, 'base64'));
+    const pass = ['-passin', 'pass:correct horse'];
+    const info = spawnSync('openssl', ['pkcs12', '-in', p12, ...pass, '-info', '-noout'], { encoding: 'utf8' });
+    assert.equal(info.status, 0, info.stderr);
+    assert.match(info.stderr, /Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC, Iteration 2048, PRF hmacWithSHA256/);
+    assert.match(info.stderr, /MAC: sha256, Iteration 2048/);
+    const certs = execFileSync('openssl', ['pkcs12', '-in', p12, ...pass, '-nokeys']).toString();
+    const body = (pem) => pem.match(/-----BEGIN CERTIFICATE-----[^-]+/g);
+    assert.deepEqual(body(certs), [...body(r.cert), ...body(readFileSync(join(ca, 'ca.pem'), 'utf8'))]);
+    const key = execFileSync('openssl', ['pkcs12', '-in', p12, ...pass, '-nocerts', '-noenc']).toString();
+    assert.equal(execFileSync('openssl', ['pkey', '-pubout'], { input: key }).toString(), execFileSync('openssl', ['pkey', '-in', join(ca, `${runtime}-p256-key.pem`), '-pubout']).toString());
     assert.deepEqual(r.certinfoSans, HOSTS);
     checkManifest(r.manifest, r.csrs.p256, `${runtime}-csr.yaml`);
     // Errors: real Errors, with the core's message — the CLI's words.

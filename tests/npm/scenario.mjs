@@ -11,7 +11,8 @@ const BAD = {
   notAnObject: (ck) => ck.genkey(42),
 };
 
-export async function scenario(ck) {
+// `ca`: a CA's { cert, key } (PEM) to sign the P-256 CSR with, for a .p12.
+export async function scenario(ck, ca) {
   const out = { version: await ck.version(), exports: Object.keys(ck).sort(), csrs: {}, keys: {}, matches: {}, errors: {} };
   for (const [name, key] of [
     ['p256', { algo: 'ecdsa', size: 256 }],
@@ -22,6 +23,12 @@ export async function scenario(ck) {
     out.keys[name] = pem;
     out.matches[name] = await ck.keyMatches(csr, pem);
   }
+  // The last step: the signed certificate, its key and the CA in a .p12
+  // (Web Crypto's PBKDF2 and AES where the runtime has them).
+  const { cert } = await ck.sign(out.csrs.p256, ca.cert, ca.key);
+  out.cert = cert;
+  const p12 = await ck.pkcs12({ cert, key: out.keys.p256, chain: ca.cert, passphrase: 'correct horse', name: 'edge' });
+  out.p12 = btoa(String.fromCharCode(...p12));
   const info = await ck.certinfo(out.csrs.p256);
   out.certinfoSans = info.sans;
   out.manifest = await ck.kubernetesCsr(out.csrs.p256, { name: 'edge', signerName: 'example.com/edge' });

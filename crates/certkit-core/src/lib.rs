@@ -84,7 +84,8 @@ pub mod signer {
 /// PKCS#12 files (RFC 7292): a certificate, its key and chain, or a trust store.
 pub mod pkcs12 {
     pub use crate::pki::pkcs12::{
-        Bundle, Contents, DEFAULT_ITERATIONS, MAX_CERTIFICATES, Protection, build, check_bundle, read, trust_store,
+        Bundle, Contents, DEFAULT_ITERATIONS, MAX_CERTIFICATES, Pbes2, Pending, Protection, build, check_bundle,
+        prepare, read, trust_store,
     };
 }
 

@@ -224,6 +224,83 @@ fn input_bytes(value: &JsValue, name: &str) -> JsResult<Vec<u8>> {
     Ok(bytes)
 }
 
+/// `pkcs12`'s options, read and checked.
+struct Pkcs12Options {
+    certificate: Vec<u8>,
+    key: PrivateKey,
+    chain: Vec<Vec<u8>>,
+    passphrase: zeroize::Zeroizing<String>,
+    name: Option<String>,
+    protection: certkit_core::pkcs12::Protection,
+}
+
+impl Pkcs12Options {
+    fn read(options: &JsValue) -> JsResult<Self> {
+        use certkit_core::pkcs12::{self, Protection};
+        let get = |name: &str| js_sys::Reflect::get(options, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
+        if !options.is_object() {
+            return Err(error("options must be an object: { cert, key, chain?, passphrase, name? }"));
+        }
+        let cert = input_bytes(&get("cert"), "options.cert")?;
+        let key = input_bytes(&get("key"), "options.key")?;
+        let chain = match get("chain") {
+            c if c.is_undefined() || c.is_null() => None,
+            c => Some(input_bytes(&c, "options.chain")?),
+        };
+        for k in js_sys::Object::keys(&js_sys::Object::from(options.clone())).iter() {
+            let k = k.as_string().unwrap_or_default();
+            if !PKCS12_OPTIONS.contains(&k.as_str()) {
+                return Err(error(&format!(
+                    "options.{} is not an option of pkcs12; its options are {}",
+                    k.escape_debug(),
+                    PKCS12_OPTIONS.join(", ")
+                )));
+            }
+        }
+        let passphrase = zeroize::Zeroizing::new(match get("passphrase") {
+            p if p.is_undefined() || p.is_null() => String::new(),
+            p => p.as_string().ok_or_else(|| error("options.passphrase must be a string"))?,
+        });
+        if passphrase.is_empty() && get("noPassphrase").as_bool() != Some(true) {
+            return Err(error(
+                "options.passphrase is empty; give one, or set noPassphrase: true for a .p12 without one (some importers refuse such files)",
+            ));
+        }
+        let name = match get("name") {
+            n if n.is_undefined() || n.is_null() => None,
+            n => Some(n.as_string().ok_or_else(|| error("options.name must be a string"))?),
+        };
+        let legacy = match get("legacy") {
+            l if l.is_undefined() => false,
+            l => l.as_bool().ok_or_else(|| error("options.legacy must be true or false"))?,
+        };
+        let iterations = match get("iterations") {
+            i if i.is_undefined() => pkcs12::DEFAULT_ITERATIONS,
+            i => match i.as_f64() {
+                Some(n) if n.fract() == 0.0 && (1.0..=5_000_000.0).contains(&n) => n as u32,
+                _ => return Err(error("options.iterations must be a whole number from 1 to 5000000")),
+            },
+        };
+        let certificate = pem::first_certificate(&cert, "the certificate").map_err(fail)?;
+        let key = PrivateKey::from_bytes(&key, None, "the key").map_err(plain_key)?;
+        let chain = match &chain {
+            Some(c) => pem::certificates(c, "the chain").map_err(fail)?,
+            None => Vec::new(),
+        };
+        let protection = if legacy { Protection::Legacy { iterations } } else { Protection::Modern { iterations } };
+        Ok(Pkcs12Options { certificate, key, chain, passphrase, name, protection })
+    }
+
+    fn bundle(&self) -> certkit_core::pkcs12::Bundle<'_> {
+        certkit_core::pkcs12::Bundle {
+            certificate: &self.certificate,
+            key: &self.key,
+            chain: &self.chain,
+            name: self.name.as_deref(),
+        }
+    }
+}
+
 /// A PKCS#12 file (.p12) of a certificate, its plain private key and the
 /// chain above it (all PEM or DER, in `options`;
 /// the chain may hold several certificates, the issuer first), as `certkit
@@ -233,58 +310,95 @@ fn input_bytes(value: &JsValue, name: &str) -> JsResult<Vec<u8>> {
 /// so that the page's first download does not carry them.
 #[wasm_bindgen]
 pub fn pkcs12(options: &JsValue) -> JsResult<Vec<u8>> {
-    use certkit_core::pkcs12::{self, Bundle, Protection};
-    let get = |name: &str| js_sys::Reflect::get(options, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
-    if !options.is_object() {
-        return Err(error("options must be an object: { cert, key, chain?, passphrase, name? }"));
+    let o = Pkcs12Options::read(options)?;
+    certkit_core::pkcs12::build(&o.bundle(), &o.passphrase, o.protection, &mut rng()).map_err(fail)
+}
+
+/// The same file with its two PBES2 encryptions done by the platform (Web
+/// Crypto's PBKDF2 and AES-CBC): `pkcs12Prepare(options)` checks the
+/// options and lays the file out; the JS layer encrypts `certificates` and
+/// `key` (`plaintext`, `salt`, `iv`, `iterations`), then `finish` adds the
+/// MAC (PKCS#12's own key derivation, which Web Crypto lacks). `undefined`
+/// for `legacy` files, whose 3DES Web Crypto does not have; the JS layer
+/// calls `pkcs12` then, and when the platform's encryption fails.
+#[wasm_bindgen]
+pub struct Pkcs12Pending {
+    pending: certkit_core::pkcs12::Pending,
+    passphrase: zeroize::Zeroizing<String>,
+}
+
+/// One encryption of a [`Pkcs12Pending`].
+#[wasm_bindgen]
+pub struct Pkcs12Encryption {
+    plaintext: zeroize::Zeroizing<Vec<u8>>,
+    salt: Vec<u8>,
+    iv: Vec<u8>,
+    iterations: u32,
+}
+
+#[wasm_bindgen]
+impl Pkcs12Encryption {
+    #[wasm_bindgen(getter)]
+    pub fn plaintext(&self) -> Vec<u8> {
+        self.plaintext.to_vec()
     }
-    let cert = input_bytes(&get("cert"), "options.cert")?;
-    let key = input_bytes(&get("key"), "options.key")?;
-    let chain = match get("chain") {
-        c if c.is_undefined() || c.is_null() => None,
-        c => Some(input_bytes(&c, "options.chain")?),
-    };
-    for k in js_sys::Object::keys(&js_sys::Object::from(options.clone())).iter() {
-        let k = k.as_string().unwrap_or_default();
-        if !PKCS12_OPTIONS.contains(&k.as_str()) {
-            return Err(error(&format!(
-                "options.{} is not an option of pkcs12; its options are {}",
-                k.escape_debug(),
-                PKCS12_OPTIONS.join(", ")
-            )));
-        }
+    #[wasm_bindgen(getter)]
+    pub fn salt(&self) -> Vec<u8> {
+        self.salt.clone()
     }
-    let passphrase = match get("passphrase") {
-        p if p.is_undefined() || p.is_null() => String::new(),
-        p => p.as_string().ok_or_else(|| error("options.passphrase must be a string"))?,
-    };
-    if passphrase.is_empty() && get("noPassphrase").as_bool() != Some(true) {
-        return Err(error(
-            "options.passphrase is empty; give one, or set noPassphrase: true for a .p12 without one (some importers refuse such files)",
-        ));
+    #[wasm_bindgen(getter)]
+    pub fn iv(&self) -> Vec<u8> {
+        self.iv.clone()
     }
-    let name = match get("name") {
-        n if n.is_undefined() || n.is_null() => None,
-        n => Some(n.as_string().ok_or_else(|| error("options.name must be a string"))?),
+    #[wasm_bindgen(getter)]
+    pub fn iterations(&self) -> u32 {
+        self.iterations
+    }
+}
+
+impl core::fmt::Debug for Pkcs12Pending {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Pkcs12Pending").field("pending", &self.pending).finish_non_exhaustive()
+    }
+}
+
+impl core::fmt::Debug for Pkcs12Encryption {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Pkcs12Encryption").field("iterations", &self.iterations).finish_non_exhaustive()
+    }
+}
+
+fn encryption(job: &certkit_core::pkcs12::Pbes2) -> Pkcs12Encryption {
+    Pkcs12Encryption {
+        plaintext: job.plaintext.clone(),
+        salt: job.salt.to_vec(),
+        iv: job.iv.to_vec(),
+        iterations: job.iterations,
+    }
+}
+
+#[wasm_bindgen(js_name = pkcs12Prepare)]
+pub fn pkcs12_prepare(options: &JsValue) -> JsResult<Option<Pkcs12Pending>> {
+    let o = Pkcs12Options::read(options)?;
+    let certkit_core::pkcs12::Protection::Modern { iterations } = o.protection else {
+        return Ok(None);
     };
-    let legacy = match get("legacy") {
-        l if l.is_undefined() => false,
-        l => l.as_bool().ok_or_else(|| error("options.legacy must be true or false"))?,
-    };
-    let iterations = match get("iterations") {
-        i if i.is_undefined() => pkcs12::DEFAULT_ITERATIONS,
-        i => match i.as_f64() {
-            Some(n) if n.fract() == 0.0 && (1.0..=5_000_000.0).contains(&n) => n as u32,
-            _ => return Err(error("options.iterations must be a whole number from 1 to 5000000")),
-        },
-    };
-    let certificate = pem::first_certificate(&cert, "the certificate").map_err(fail)?;
-    let key = PrivateKey::from_bytes(&key, None, "the key").map_err(plain_key)?;
-    let chain = match &chain {
-        Some(c) => pem::certificates(c, "the chain").map_err(fail)?,
-        None => Vec::new(),
-    };
-    let protection = if legacy { Protection::Legacy { iterations } } else { Protection::Modern { iterations } };
-    let bundle = Bundle { certificate: &certificate, key: &key, chain: &chain, name: name.as_deref() };
-    pkcs12::build(&bundle, &passphrase, protection, &mut rng()).map_err(fail)
+    let pending = certkit_core::pkcs12::prepare(&o.bundle(), iterations, &mut rng()).map_err(fail)?;
+    Ok(Some(Pkcs12Pending { pending, passphrase: o.passphrase }))
+}
+
+#[wasm_bindgen]
+impl Pkcs12Pending {
+    #[wasm_bindgen(getter)]
+    pub fn certificates(&self) -> Pkcs12Encryption {
+        encryption(&self.pending.certificates)
+    }
+    #[wasm_bindgen(getter)]
+    pub fn key(&self) -> Pkcs12Encryption {
+        encryption(&self.pending.key)
+    }
+    /// The file, from the two ciphertexts.
+    pub fn finish(self, certificates: &[u8], key: &[u8]) -> JsResult<Vec<u8>> {
+        self.pending.finish(certificates, key, &self.passphrase, &mut rng()).map_err(fail)
+    }
 }

@@ -9,6 +9,10 @@
 //! data: { ca.crt: PEM, every certificate }
 //! ```
 //!
+//! The same certificates may also go out as a Secret (`type: Opaque`,
+//! `data: { ca.crt: base64 }`), as trust-manager's secret targets write
+//! them, for workloads that may mount Secrets only.
+//!
 //! Rules: every certificate is a CA certificate (basicConstraints cA=TRUE);
 //! those not valid at `now` (expired, or not yet valid) are left out and
 //! reported; duplicates (the same DER) are kept once, at their first place;
@@ -46,6 +50,34 @@ pub struct Metadata {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
+}
+
+/// The bundle as a Secret: an `Opaque` Secret of the same name and
+/// namespace whose `ca.crt` is the ConfigMap's, base64 as Secret data is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct BundleSecret {
+    pub api_version: String,
+    pub kind: String,
+    pub metadata: Metadata,
+    #[serde(rename = "type")]
+    pub kind_of_secret: String,
+    pub data: BTreeMap<String, String>,
+}
+
+impl ConfigMap {
+    /// The same bundle as a Secret.
+    pub fn as_secret(&self) -> BundleSecret {
+        use base64ct::{Base64, Encoding};
+        BundleSecret {
+            api_version: "v1".into(),
+            kind: "Secret".into(),
+            metadata: self.metadata.clone(),
+            kind_of_secret: "Opaque".into(),
+            data: self.data.iter().map(|(k, v)| (k.clone(), Base64::encode_string(v.as_bytes()))).collect(),
+        }
+    }
 }
 
 /// A certificate left out of a bundle, and why.

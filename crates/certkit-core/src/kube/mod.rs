@@ -75,7 +75,7 @@ use object::{ObjectView, approval};
 /// What `kubectl get csr -o json` (or `-o yaml`) output must be, and how to get it.
 const GET_CSR: &str = "give the output of `kubectl get csr NAME -o json` (or -o yaml)";
 
-pub use bundle::{ConfigMap, LeftOut, Metadata, trust_bundle};
+pub use bundle::{BundleSecret, ConfigMap, LeftOut, Metadata, trust_bundle};
 pub use kubeconfig::{
     Cluster, ClusterData, Context, ContextData, Kubeconfig, KubeconfigParams, Named, User, UserData, kubeconfig,
 };

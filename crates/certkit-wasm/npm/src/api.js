@@ -384,10 +384,11 @@ export async function keyMatches(certOrCsrPem, keyPem) {
 
 /**
  * A PKCS#12 file (.p12) as `certkit pkcs12` writes it; resolves to its bytes.
- * The full module reads and checks the options, its inputs as bytes() does
- * (kept out of the page's first download).
+ * The full module checks the options and lays the file out; ./pkcs12.js
+ * (loaded with it, kept out of the page's first download) has the platform's
+ * Web Crypto do the encryptions.
  */
 export async function pkcs12(options) {
-  const m = await ready('full');
-  return guard(m, () => m.pkcs12(options));
+  const [m, p] = await Promise.all([ready('full'), import('./pkcs12.js')]);
+  return p.pkcs12(m, options, guard);
 }

@@ -192,6 +192,11 @@ struct BundleArgs {
     /// metadata.namespace of the ConfigMap.
     #[arg(long)]
     namespace: Option<String>,
+    /// Also an Opaque Secret of the same name with the same ca.crt, for
+    /// workloads that mount Secrets only (a second YAML document; with
+    /// --output json, the two in a v1 List).
+    #[arg(long)]
+    secret: bool,
     /// yaml or json.
     #[arg(long, value_enum, default_value_t)]
     output: Format,
@@ -547,6 +552,26 @@ fn bundle(a: BundleArgs) -> Result<()> {
     for l in &left_out {
         let state = if l.expired { "has expired" } else { "is not valid yet" };
         eprintln!("certkit: warning: left out {} (`{}`): it {state}", l.what, l.cn);
+    }
+    if a.secret {
+        let secret = map.as_secret();
+        return match a.output {
+            // Two YAML documents; JSON has no such thing, so a v1 List.
+            Format::Yaml => {
+                print(&map, a.output)?;
+                io::out(format_args!("---\n"))?;
+                print(&secret, a.output)
+            }
+            Format::Json => print(
+                &serde_json::json!({
+                    "apiVersion": "v1",
+                    "kind": "List",
+                    "metadata": { "resourceVersion": "" },
+                    "items": [serde_json::to_value(&map)?, serde_json::to_value(&secret)?],
+                }),
+                a.output,
+            ),
+        };
     }
     print(&map, a.output)
 }

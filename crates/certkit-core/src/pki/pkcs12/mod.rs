@@ -43,5 +43,6 @@ mod kdf;
 mod pfx;
 
 pub use pfx::{
-    Bundle, Contents, DEFAULT_ITERATIONS, MAX_CERTIFICATES, Protection, build, check_bundle, read, trust_store,
+    Bundle, Contents, DEFAULT_ITERATIONS, MAX_CERTIFICATES, Pbes2, Pending, Protection, build, check_bundle, prepare,
+    read, trust_store,
 };

@@ -156,44 +156,177 @@ fn check_chain(leaf: &[u8], chain: &[Vec<u8>]) -> Result<()> {
 }
 
 /// A PKCS#12 file of `bundle` (rules 1 to 4), protected by `passphrase`.
+///
+/// With [`Protection::Modern`] this is [`prepare`], the two PBES2
+/// encryptions done here, and [`Pending::finish`]: the path a platform with
+/// its own PBKDF2 and AES (Web Crypto) takes too, doing the encryptions
+/// itself.
 pub fn build<R: CryptoRng + ?Sized>(
     bundle: &Bundle<'_>,
     passphrase: &str,
     protection: Protection,
     rng: &mut R,
 ) -> Result<Vec<u8>> {
+    match protection {
+        Protection::Modern { iterations } => {
+            let pending = prepare(bundle, iterations, rng)?;
+            let certs = pending.certificates.encrypt(passphrase)?;
+            let key = pending.key.encrypt(passphrase)?;
+            pending.finish(&certs, &key, passphrase, rng)
+        }
+        Protection::Legacy { .. } => {
+            let (certs, id) = bags(bundle)?;
+            let pkcs8 = bundle.key.to_pkcs8_der()?;
+            let key = encrypt(&pkcs8, passphrase, protection, rng)?;
+            assemble(&certs, Some(key_bag(key, &id, bundle.name)?), passphrase, protection, rng)
+        }
+    }
+}
+
+/// One PBES2 encryption (RFC 8018 §6.2: PBKDF2-HMAC-SHA-256 of the
+/// passphrase's UTF-8 bytes, AES-256-CBC with PKCS#7 padding) that the core
+/// needs and the caller may do with its own primitives; salt and IV are
+/// the core's choice, from the caller's random generator.
+pub struct Pbes2 {
+    /// What to encrypt (a SafeContents, or the key's PKCS#8), wiped on drop.
+    pub plaintext: Zeroizing<Vec<u8>>,
+    /// PBKDF2's salt.
+    pub salt: [u8; 16],
+    /// PBKDF2's iteration count.
+    pub iterations: u32,
+    /// AES-CBC's initialization vector.
+    pub iv: [u8; 16],
+}
+
+impl Pbes2 {
+    fn new<R: CryptoRng + ?Sized>(plaintext: Zeroizing<Vec<u8>>, iterations: u32, rng: &mut R) -> Self {
+        let mut salt = [0u8; 16];
+        let mut iv = [0u8; 16];
+        rng.fill_bytes(&mut salt);
+        rng.fill_bytes(&mut iv);
+        Pbes2 { plaintext, salt, iterations, iv }
+    }
+
+    fn scheme(&self) -> Result<pkcs5::EncryptionScheme> {
+        let params = pkcs5::pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(self.iterations, &self.salt, self.iv)
+            .map_err(|e| crypto("PKCS#12 encryption")(&e))?;
+        Ok(pkcs5::EncryptionScheme::Pbes2(params))
+    }
+
+    /// The encryption done by the core.
+    fn encrypt(&self, passphrase: &str) -> Result<Vec<u8>> {
+        self.scheme()?.encrypt(passphrase.as_bytes(), &self.plaintext).map_err(|e| crypto("PKCS#12 encryption")(&e))
+    }
+
+    /// The algorithm identifier and `ciphertext`, checked to be as long as
+    /// this encryption's output (the plaintext padded to whole AES blocks).
+    fn sealed(&self, ciphertext: &[u8], what: &str) -> Result<(AlgorithmIdentifierOwned, Vec<u8>)> {
+        let expected = (self.plaintext.len() / 16 + 1) * 16;
+        if ciphertext.len() != expected {
+            return Err(fail(alloc::format!(
+                "cannot be made: the {what} encryption gave {} bytes where AES-256-CBC gives {expected}; encrypt the plaintext given, with its salt, iterations and IV",
+                ciphertext.len()
+            )));
+        }
+        let alg =
+            AlgorithmIdentifierOwned::from_der(&self.scheme()?.to_der().map_err(der_error)?).map_err(der_error)?;
+        Ok((alg, ciphertext.to_vec()))
+    }
+}
+
+impl core::fmt::Debug for Pbes2 {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Pbes2").field("plaintext", &"(secret)").field("iterations", &self.iterations).finish()
+    }
+}
+
+/// A file of a [`Bundle`] with [`Protection::Modern`], checked and laid out,
+/// waiting for its two encryptions: [`prepare`], then encrypt
+/// `certificates` and `key` (in the core or on the platform), then
+/// [`Pending::finish`].
+#[derive(Debug)]
+pub struct Pending {
+    /// The certificate bags' SafeContents, to be sealed in an EncryptedData.
+    pub certificates: Pbes2,
+    /// The key's PKCS#8, to be sealed in the key's shrouded bag.
+    pub key: Pbes2,
+    id: Vec<u8>,
+    name: Option<String>,
+    iterations: u32,
+}
+
+/// Checks `bundle` (rule 4) and lays out its file (rules 1 to 3) with
+/// PBES2 and `iterations`, up to the two encryptions.
+pub fn prepare<R: CryptoRng + ?Sized>(bundle: &Bundle<'_>, iterations: u32, rng: &mut R) -> Result<Pending> {
+    let (certs, id) = bags(bundle)?;
+    let contents = Zeroizing::new(certs.to_vec().to_der().map_err(der_error)?);
+    let pkcs8 = bundle.key.to_pkcs8_der()?;
+    Ok(Pending {
+        certificates: Pbes2::new(contents, iterations, rng),
+        key: Pbes2::new(pkcs8, iterations, rng),
+        id,
+        name: bundle.name.map(String::from),
+        iterations,
+    })
+}
+
+impl Pending {
+    /// The file, from the two ciphertexts (checked for length) and the
+    /// passphrase (for the MAC, which the core computes: PKCS#12's own key
+    /// derivation is not in Web Crypto).
+    pub fn finish<R: CryptoRng + ?Sized>(
+        self,
+        certificates: &[u8],
+        key: &[u8],
+        passphrase: &str,
+        rng: &mut R,
+    ) -> Result<Vec<u8>> {
+        let sealed_certs = self.certificates.sealed(certificates, "certificates'")?;
+        let sealed_key = self.key.sealed(key, "key's")?;
+        let key_bag = key_bag(sealed_key, &self.id, self.name.as_deref())?;
+        let protection = Protection::Modern { iterations: self.iterations };
+        assemble_sealed(sealed_certs, Some(key_bag), passphrase, protection, rng)
+    }
+}
+
+/// The friendly name (if any) and local key ID of the certificate and its key.
+fn attributes(id: &[u8], name: Option<&str>) -> Result<SetOfVec<Attribute>> {
+    let mut set = SetOfVec::new();
+    if let Some(name) = name {
+        let name = BmpString::from_utf8(name).map_err(|_| Error::Name {
+            field: "name".into(),
+            reason: "has a character PKCS#12's BMPString cannot hold".into(),
+        })?;
+        set.insert(attribute(FRIENDLY_NAME, Any::encode_from(&name).map_err(der_error)?)?).map_err(der_error)?;
+    }
+    let id = OctetString::new(id).map_err(der_error)?;
+    set.insert(attribute(LOCAL_KEY_ID, Any::encode_from(&id).map_err(der_error)?)?).map_err(der_error)?;
+    Ok(set)
+}
+
+/// `bundle` checked (rule 4), its certificate bags (the certificate first,
+/// with its attributes) and the local key ID.
+fn bags(bundle: &Bundle<'_>) -> Result<(Vec<SafeBag>, Vec<u8>)> {
     check_bundle(bundle)?;
     let id = Sha1::digest(bundle.certificate).to_vec();
-    let attributes = |id: &[u8]| -> Result<SetOfVec<Attribute>> {
-        let mut set = SetOfVec::new();
-        if let Some(name) = bundle.name {
-            let name = BmpString::from_utf8(name).map_err(|_| Error::Name {
-                field: "name".into(),
-                reason: "has a character PKCS#12's BMPString cannot hold".into(),
-            })?;
-            set.insert(attribute(FRIENDLY_NAME, Any::encode_from(&name).map_err(der_error)?)?).map_err(der_error)?;
-        }
-        let id = OctetString::new(id).map_err(der_error)?;
-        set.insert(attribute(LOCAL_KEY_ID, Any::encode_from(&id).map_err(der_error)?)?).map_err(der_error)?;
-        Ok(set)
-    };
     let mut certs = Vec::with_capacity(1 + bundle.chain.len());
-    certs.push(cert_bag(bundle.certificate, Some(attributes(&id)?))?);
+    certs.push(cert_bag(bundle.certificate, Some(attributes(&id, bundle.name)?))?);
     for c in bundle.chain {
         certs.push(cert_bag(c, None)?);
     }
-    let pkcs8 = bundle.key.to_pkcs8_der()?;
-    let encrypted = encrypt(&pkcs8, passphrase, protection, rng)?;
+    Ok((certs, id))
+}
+
+fn key_bag(encrypted: (AlgorithmIdentifierOwned, Vec<u8>), id: &[u8], name: Option<&str>) -> Result<SafeBag> {
     let shrouded = EncryptedPrivateKeyInfo {
         encryption_algorithm: encrypted.0,
         encrypted_data: OctetString::new(encrypted.1).map_err(der_error)?,
     };
-    let key_bag = SafeBag {
+    Ok(SafeBag {
         bag_id: PKCS8_SHROUDED_KEY_BAG,
         bag_value: Any::encode_from(&shrouded).map_err(der_error)?,
-        bag_attributes: Some(attributes(&id)?),
-    };
-    assemble(&certs, Some(key_bag), passphrase, protection, rng)
+        bag_attributes: Some(attributes(id, name)?),
+    })
 }
 
 /// A trust store (rule 5): `certificates` (DER), each trusted for any
@@ -237,8 +370,19 @@ fn assemble<R: CryptoRng + ?Sized>(
     protection: Protection,
     rng: &mut R,
 ) -> Result<Vec<u8>> {
-    let cert_contents = certs.to_vec().to_der().map_err(der_error)?;
-    let (alg, ciphertext) = encrypt(&cert_contents, passphrase, protection, rng)?;
+    let cert_contents = Zeroizing::new(certs.to_vec().to_der().map_err(der_error)?);
+    let sealed = encrypt(&cert_contents, passphrase, protection, rng)?;
+    assemble_sealed(sealed, key, passphrase, protection, rng)
+}
+
+/// The PFX around the sealed certificate bags and the key bag, with its MAC.
+fn assemble_sealed<R: CryptoRng + ?Sized>(
+    (alg, ciphertext): (AlgorithmIdentifierOwned, Vec<u8>),
+    key: Option<SafeBag>,
+    passphrase: &str,
+    protection: Protection,
+    rng: &mut R,
+) -> Result<Vec<u8>> {
     let encrypted = EncryptedData {
         version: 0,
         enc_content_info: EncryptedContentInfo {
@@ -326,17 +470,9 @@ fn encrypt<R: CryptoRng + ?Sized>(
 ) -> Result<(AlgorithmIdentifierOwned, Vec<u8>)> {
     match protection {
         Protection::Modern { iterations } => {
-            let mut salt = [0u8; 16];
-            let mut iv = [0u8; 16];
-            rng.fill_bytes(&mut salt);
-            rng.fill_bytes(&mut iv);
-            let params = pkcs5::pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(iterations, &salt, iv)
-                .map_err(|e| crypto("PKCS#12 encryption")(&e))?;
-            let scheme = pkcs5::EncryptionScheme::Pbes2(params);
-            let ciphertext =
-                scheme.encrypt(passphrase.as_bytes(), plain).map_err(|e| crypto("PKCS#12 encryption")(&e))?;
-            let alg = AlgorithmIdentifierOwned::from_der(&scheme.to_der().map_err(der_error)?).map_err(der_error)?;
-            Ok((alg, ciphertext))
+            let job = Pbes2::new(Zeroizing::new(plain.to_vec()), iterations, rng);
+            let ciphertext = job.encrypt(passphrase)?;
+            job.sealed(&ciphertext, "")
         }
         Protection::Legacy { iterations } => {
             let mut salt = [0u8; 8];
@@ -614,6 +750,33 @@ mod tests {
         let leaf = pem::first_certificate(LEAF, "leaf").unwrap();
         let key = PrivateKey::from_bytes(LEAF_KEY, None, "key").unwrap();
         (leaf, key, vec![pem::first_certificate(CA, "ca").unwrap()])
+    }
+
+    #[test]
+    fn a_platform_that_encrypts_itself_makes_the_same_file_and_a_short_ciphertext_is_refused() {
+        let (leaf, key, chain) = inputs();
+        let bundle = Bundle { certificate: &leaf, key: &key, chain: &chain, name: None };
+        // The platform's encryption: PBKDF2 and AES-256-CBC of its own, here
+        // RustCrypto's directly, as Web Crypto would do it.
+        let platform = |job: &Pbes2| {
+            let mut k = [0u8; 32];
+            pbkdf2::pbkdf2_hmac::<Sha256>(b"pw", &job.salt, job.iterations, &mut k);
+            let mut buf = vec![0u8; job.plaintext.len() + 16];
+            buf[..job.plaintext.len()].copy_from_slice(&job.plaintext);
+            let e = cbc::Encryptor::<aes::Aes256>::new_from_slices(&k, &job.iv).unwrap();
+            e.encrypt_padded::<Pkcs7>(&mut buf, job.plaintext.len()).unwrap().to_vec()
+        };
+        let pending = prepare(&bundle, 1000, &mut rng()).unwrap();
+        let (c, k) = (platform(&pending.certificates), platform(&pending.key));
+        let p12 = pending.finish(&c, &k, "pw", &mut rng()).unwrap();
+        let back = read(&p12, "pw", "out.p12").unwrap();
+        assert_eq!((&back.certificate, &back.chain), (&leaf, &chain));
+        assert_eq!(back.key.public_key(), key.public_key());
+
+        let pending = prepare(&bundle, 1000, &mut rng()).unwrap();
+        let (c, k) = (platform(&pending.certificates), platform(&pending.key));
+        let e = pending.finish(&c[..c.len() - 16], &k, "pw", &mut rng()).unwrap_err().to_string();
+        assert!(e.contains("the certificates' encryption gave"), "{e}");
     }
 
     #[test]
