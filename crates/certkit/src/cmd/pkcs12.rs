@@ -119,18 +119,24 @@ fn create(a: &Args) -> Result<()> {
     }
     let key = read_key(key_file, a.key_passphrase_file.as_deref())?;
     let bundle = Bundle { certificate: &certificate, key: &key, chain: &chain, name: a.name.as_deref() };
-    // Refuse a foreign key or a broken chain before asking for a passphrase.
-    pkcs12::check_bundle(&bundle)?;
-    let passphrase = new_passphrase(a)?;
-    let protection = if a.legacy {
+    // A foreign key or a broken chain is refused before the passphrase is
+    // asked for: prepare checks the bundle and lays the file out (once), and
+    // the passphrase seals it.
+    let mut rng = io::rng()?;
+    let pending = if a.legacy {
+        pkcs12::check_bundle(&bundle)?;
         eprintln!(
             "certkit: warning: --legacy protects the .p12 with 3DES and SHA-1, which are weak; use it only for importers that read nothing newer (macOS before 15, Java 8)"
         );
-        Protection::Legacy { iterations: a.iterations }
+        None
     } else {
-        Protection::Modern { iterations: a.iterations }
+        Some(pkcs12::prepare(&bundle, a.iterations, &mut rng)?)
     };
-    let p12 = pkcs12::build(&bundle, &passphrase, protection, &mut io::rng()?)?;
+    let passphrase = new_passphrase(a)?;
+    let p12 = match pending {
+        Some(pending) => pending.seal(&passphrase, &mut rng)?,
+        None => pkcs12::build(&bundle, &passphrase, Protection::Legacy { iterations: a.iterations }, &mut rng)?,
+    };
     io::write_all(&[Output::secret(&path, p12)], a.force)?;
     eprintln!("certkit: wrote {path}");
     Ok(())

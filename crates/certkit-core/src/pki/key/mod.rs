@@ -42,6 +42,49 @@ mod tests {
     }
 
     #[test]
+    fn an_ec_key_is_written_as_the_curve_crates_write_it() {
+        use pkcs8::EncodePrivateKey;
+        for _ in 0..8 {
+            let key = PrivateKey::generate(KeyAlgorithm::EcdsaP256, &mut rng()).unwrap();
+            let private::Inner::P256(k) = &key.inner else { unreachable!() };
+            assert_eq!(key.to_pkcs8_der().unwrap().as_slice(), k.to_pkcs8_der().unwrap().as_bytes());
+            let key = PrivateKey::generate(KeyAlgorithm::EcdsaP384, &mut rng()).unwrap();
+            let private::Inner::P384(k) = &key.inner else { unreachable!() };
+            assert_eq!(key.to_pkcs8_der().unwrap().as_slice(), k.to_pkcs8_der().unwrap().as_bytes());
+        }
+    }
+
+    #[test]
+    fn an_ec_key_whose_stored_public_key_is_another_is_refused() {
+        let (a, b) = (
+            PrivateKey::generate(KeyAlgorithm::EcdsaP256, &mut rng()).unwrap(),
+            PrivateKey::generate(KeyAlgorithm::EcdsaP256, &mut rng()).unwrap(),
+        );
+        let private::Inner::P256(k) = &a.inner else { unreachable!() };
+        let scalar = k.to_bytes();
+        let sec1 = |point: &[u8]| {
+            sec1::EcPrivateKey {
+                private_key: &scalar,
+                parameters: Some(sec1::EcParameters::NamedCurve(const_oid::db::rfc5912::SECP_256_R_1)),
+                public_key: Some(point),
+            }
+            .to_der()
+            .unwrap()
+        };
+        let own = a.public_key().spki().subject_public_key.raw_bytes();
+        let other = b.public_key().spki().subject_public_key.raw_bytes();
+        assert_eq!(PrivateKey::from_sec1_der(&sec1(own), "k").unwrap().public_key(), a.public_key());
+        let e = PrivateKey::from_sec1_der(&sec1(other), "k").unwrap_err().to_string();
+        assert!(e.contains("the public key stored with it is not its own"), "{e}");
+        // The same key inside PKCS#8.
+        let mut der = a.to_pkcs8_der().unwrap().to_vec();
+        let at = der.windows(own.len()).position(|w| w == own).unwrap();
+        der[at..at + own.len()].copy_from_slice(other);
+        let e = PrivateKey::from_pkcs8_der(&der, "k").unwrap_err().to_string();
+        assert!(e.contains("the public key stored with it is not its own"), "{e}");
+    }
+
+    #[test]
     fn a_public_key_is_rebuilt_from_the_parts_a_key_store_keeps() {
         for alg in [KeyAlgorithm::EcdsaP256, KeyAlgorithm::EcdsaP384, KeyAlgorithm::Ed25519, KeyAlgorithm::Rsa(2048)] {
             let key = PrivateKey::generate(alg, &mut rng()).unwrap();

@@ -183,14 +183,8 @@ impl PrivateKey {
             Inner::Rsa(Box::new(rsa::PrivateKey::from_pkcs8_der(der).map_err(|e| bad(&e))?))
         } else if oid == rfc5912::ID_EC_PUBLIC_KEY {
             let curve = info.algorithm.parameters_oid().map_err(|e| bad(&e))?;
-            if curve == rfc5912::SECP_256_R_1 {
-                Inner::P256(p256::ecdsa::SigningKey::from_pkcs8_der(der).map_err(|e| bad(&e))?)
-            } else if curve == rfc5912::SECP_384_R_1 {
-                Inner::P384(p384::ecdsa::SigningKey::from_pkcs8_der(der).map_err(|e| bad(&e))?)
-            } else {
-                return Err(Error::UnsupportedKey { detail: alloc::format!("EC curve {curve}; use P-256 or P-384") }
-                    .in_input(what));
-            }
+            let ec = sec1::EcPrivateKey::from_der(info.private_key.as_bytes()).map_err(|e| bad(&e))?;
+            ec_key(&ec, curve, what)?
         } else if oid == rfc8410::ID_ED_25519 {
             Inner::Ed25519(ed25519_dalek::SigningKey::from_pkcs8_der(der).map_err(|e| bad(&e))?)
         } else {
@@ -210,16 +204,7 @@ impl PrivateKey {
             .parameters
             .and_then(|p| p.named_curve())
             .ok_or_else(|| Error::BadKey { detail: "the EC key does not name its curve".into() }.in_input(what))?;
-        let inner = if curve == rfc5912::SECP_256_R_1 {
-            Inner::P256(p256::SecretKey::from_sec1_der(der).map_err(|e| bad(&e))?.into())
-        } else if curve == rfc5912::SECP_384_R_1 {
-            Inner::P384(p384::SecretKey::from_sec1_der(der).map_err(|e| bad(&e))?.into())
-        } else {
-            return Err(
-                Error::UnsupportedKey { detail: alloc::format!("EC curve {curve}; use P-256 or P-384") }.in_input(what)
-            );
-        };
-        Self::checked(inner, what)
+        Self::checked(ec_key(&parsed, curve, what)?, what)
     }
 
     /// Reads a PKCS#1 `RSAPrivateKey` (`RSA PRIVATE KEY`).
@@ -279,8 +264,8 @@ impl PrivateKey {
     /// PKCS#8 DER, wiped on drop.
     pub fn to_pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>> {
         let doc = match &self.inner {
-            Inner::P256(k) => k.to_pkcs8_der(),
-            Inner::P384(k) => k.to_pkcs8_der(),
+            Inner::P256(k) => return self.ec_pkcs8_der(&k.to_bytes(), rfc5912::SECP_256_R_1),
+            Inner::P384(k) => return self.ec_pkcs8_der(&k.to_bytes(), rfc5912::SECP_384_R_1),
             Inner::Rsa(k) => k.to_pkcs8_der(),
             // RFC 8410 §7 v1 form, without the optional public key: OpenSSL 3.0
             // cannot read the v2 form ed25519-dalek writes.
@@ -299,6 +284,29 @@ impl PrivateKey {
         }
         .map_err(|e| Error::Crypto { op: "PKCS#8 encoding", detail: e.to_string() })?;
         Ok(Zeroizing::new(doc.as_bytes().to_vec()))
+    }
+
+    /// An EC key's PKCS#8 (RFC 5915 §3 inside RFC 5208: the curve in the
+    /// algorithm, the SEC1 key with its public point), as the elliptic-curve
+    /// crates write it, but with the point this key already holds rather
+    /// than one computed again (a scalar multiplication per encoding).
+    fn ec_pkcs8_der(&self, secret: &[u8], curve: const_oid::ObjectIdentifier) -> Result<Zeroizing<Vec<u8>>> {
+        let fail = |e: der::Error| Error::Crypto { op: "PKCS#8 encoding", detail: e.to_string() };
+        let secret = Zeroizing::new(secret.to_vec());
+        let sec1 = sec1::EcPrivateKey {
+            private_key: &secret,
+            parameters: None,
+            public_key: Some(self.public.spki.subject_public_key.raw_bytes()),
+        };
+        let inner = Zeroizing::new(sec1.to_der().map_err(fail)?);
+        let info = pkcs8::PrivateKeyInfoRef::new(
+            spki::AlgorithmIdentifierRef {
+                oid: rfc5912::ID_EC_PUBLIC_KEY,
+                parameters: Some(der::asn1::AnyRef::from(&curve)),
+            },
+            der::asn1::OctetStringRef::new(&inner).map_err(fail)?,
+        );
+        Ok(Zeroizing::new(info.to_der().map_err(fail)?))
     }
 
     /// PKCS#8 PEM (`PRIVATE KEY`), wiped on drop.
@@ -387,6 +395,36 @@ impl PrivateKey {
             }
             Inner::Ed25519(k) => k.try_sign(msg).map_err(|e| fail(&e))?.to_bytes().to_vec(),
         })
+    }
+}
+
+/// An EC private key (RFC 5915 `ECPrivateKey`) on `curve` (the curve its
+/// PKCS#8 algorithm or its own parameters name): the scalar is read, its
+/// public point computed once, and a point stored beside it must be that
+/// point (as the elliptic-curve crates check, which would compute it twice).
+fn ec_key(ec: &sec1::EcPrivateKey<'_>, curve: const_oid::ObjectIdentifier, what: &str) -> Result<Inner> {
+    let bad = |detail: &str| Error::BadKey { detail: detail.into() }.in_input(what);
+    if ec.parameters.is_some_and(|p| p.named_curve() != Some(curve)) {
+        return Err(bad("its EC parameters name another curve than its algorithm; the file is corrupt"));
+    }
+    macro_rules! read {
+        ($curve:ident, $variant:ident) => {{
+            let k = $curve::ecdsa::SigningKey::from_slice(ec.private_key)
+                .map_err(|_| bad("its private scalar is not a valid key on the curve"))?;
+            if let Some(stored) = ec.public_key
+                && $curve::ecdsa::VerifyingKey::from_sec1_bytes(stored).ok().as_ref() != Some(k.verifying_key())
+            {
+                return Err(bad("the public key stored with it is not its own; the file is corrupt"));
+            }
+            Inner::$variant(k)
+        }};
+    }
+    if curve == rfc5912::SECP_256_R_1 {
+        Ok(read!(p256, P256))
+    } else if curve == rfc5912::SECP_384_R_1 {
+        Ok(read!(p384, P384))
+    } else {
+        Err(Error::UnsupportedKey { detail: alloc::format!("EC curve {curve}; use P-256 or P-384") }.in_input(what))
     }
 }
 

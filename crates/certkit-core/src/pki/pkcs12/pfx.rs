@@ -157,10 +157,9 @@ fn check_chain(leaf: &[u8], chain: &[Vec<u8>]) -> Result<()> {
 
 /// A PKCS#12 file of `bundle` (rules 1 to 4), protected by `passphrase`.
 ///
-/// With [`Protection::Modern`] this is [`prepare`], the two PBES2
-/// encryptions done here, and [`Pending::finish`]: the path a platform with
-/// its own PBKDF2 and AES (Web Crypto) takes too, doing the encryptions
-/// itself.
+/// With [`Protection::Modern`] this is [`prepare`] and [`Pending::seal`]:
+/// the path a platform with its own PBKDF2 and AES (Web Crypto) takes too,
+/// doing the encryptions itself ([`Pending::finish`]).
 pub fn build<R: CryptoRng + ?Sized>(
     bundle: &Bundle<'_>,
     passphrase: &str,
@@ -168,12 +167,7 @@ pub fn build<R: CryptoRng + ?Sized>(
     rng: &mut R,
 ) -> Result<Vec<u8>> {
     match protection {
-        Protection::Modern { iterations } => {
-            let pending = prepare(bundle, iterations, rng)?;
-            let certs = pending.certificates.encrypt(passphrase)?;
-            let key = pending.key.encrypt(passphrase)?;
-            pending.finish(&certs, &key, passphrase, rng)
-        }
+        Protection::Modern { iterations } => prepare(bundle, iterations, rng)?.seal(passphrase, rng),
         Protection::Legacy { .. } => {
             let (certs, id) = bags(bundle)?;
             let pkcs8 = bundle.key.to_pkcs8_der()?;
@@ -271,6 +265,13 @@ pub fn prepare<R: CryptoRng + ?Sized>(bundle: &Bundle<'_>, iterations: u32, rng:
 }
 
 impl Pending {
+    /// The file, with the two encryptions done here.
+    pub fn seal<R: CryptoRng + ?Sized>(self, passphrase: &str, rng: &mut R) -> Result<Vec<u8>> {
+        let certificates = self.certificates.encrypt(passphrase)?;
+        let key = self.key.encrypt(passphrase)?;
+        self.finish(&certificates, &key, passphrase, rng)
+    }
+
     /// The file, from the two ciphertexts (checked for length) and the
     /// passphrase (for the MAC, which the core computes: PKCS#12's own key
     /// derivation is not in Web Crypto).
