@@ -111,6 +111,13 @@ export type PemOrDer = string | ArrayBuffer | ArrayBufferView;
 export function version(): Promise<string>;
 
 /**
+ * Bytes of linear memory each loaded wasm module holds (null: not loaded
+ * yet). Wasm memory grows and never shrinks: a long-running server can
+ * watch it for leaks.
+ */
+export function memoryUsage(): Promise<{ lite: number | null; full: number | null }>;
+
+/**
  * Loads the wasm modules now rather than on first use: "lite" (a CSR for a
  * key the platform makes) or "full" (everything); both when not given.
  */

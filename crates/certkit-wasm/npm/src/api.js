@@ -18,17 +18,17 @@ import { runtime } from './runtime.js';
 // in wasm. Each is loaded on first use, the full one's JS glue too.
 const glue = { lite: async () => liteGlue, full: () => import('../wasm/certkit_full.js') };
 const loading = {};
+const memories = {}; // each loaded module's linear memory
 
 function ready(name) {
   if (!loading[name]) {
     loading[name] = (async () => {
       if (!runtime.loader) throw new Error('certkit: no wasm loader; import "certkit", not its internal files');
       const [m, source] = await Promise.all([glue[name](), runtime.loader(name)]);
-      if (source instanceof WebAssembly.Module || ArrayBuffer.isView(source) || source instanceof ArrayBuffer) {
-        m.initSync({ module: source });
-      } else {
-        await m.default({ module_or_path: source });
-      }
+      memories[name] =
+        source instanceof WebAssembly.Module || ArrayBuffer.isView(source) || source instanceof ArrayBuffer
+          ? m.initSync({ module: source }).memory
+          : (await m.default({ module_or_path: source })).memory;
       // The limit below is the core's; a package built with them apart fails
       // loudly rather than letting oversized input into wasm memory.
       if (m.maxInputLen() !== MAX_INPUT_LEN) {
@@ -147,6 +147,15 @@ export async function preload(which) {
     if (name !== 'lite' && name !== 'full') throw new Error(`preload takes "lite" or "full"; got ${JSON.stringify(name)}`);
   }
   await Promise.all(names.map((name) => ready(name)));
+}
+
+/**
+ * Bytes of linear memory each loaded wasm module holds (null: not loaded).
+ * Wasm memory grows and never shrinks, so a server can watch it for leaks.
+ */
+export async function memoryUsage() {
+  const size = (name) => memories[name]?.buffer.byteLength ?? null;
+  return { lite: size('lite'), full: size('full') };
 }
 
 /** certkit's version. */

@@ -1,0 +1,290 @@
+// Cold starts (issue #19), certkit's package against @peculiar/x509 on Web
+// Crypto, side by side in one run:
+//  1. workerd: from starting a fresh `workerd serve` process with a Worker
+//     that imports the library to its first signed certificate (`sign` of a
+//     P-256 CSR with a P-256 CA key) answered on 127.0.0.1; ROUNDS fresh
+//     processes each, alternating.
+//  2. Chromium: the first P-256 CSR in a fresh page (a new browser context,
+//     nothing cached): navigation start to the CSR's text shown.
+// Medians, and a 95% bootstrap interval of the ratio. Every certificate and
+// CSR is checked (OpenSSL verifies the certificate against the CA, the CSR's
+// self-signature). --write puts the table between <!-- cold:start --> and
+// <!-- cold:end --> of BENCHMARKS.md.
+//
+//   bash scripts/build-npm.sh && cargo build -p certkit && (cd bench/wasm && npm ci) \
+//     && (cd tests/npm && npm ci) && node bench/wasm/cold.mjs [--write]
+
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import { chromium } from 'playwright-core';
+import { freePort, serve } from '../../tests/npm/local.mjs';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const root = resolve(here, '../..');
+const certkitDir = resolve(process.env.CERTKIT_DIR ?? join(root, 'target/npm/certkit'));
+const certkitBin = process.env.CERTKIT_BIN ?? join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'debug/certkit');
+const workerdBin = join(root, 'tests/npm/node_modules/.bin/workerd');
+const ROUNDS = Number(process.env.ROUNDS ?? 20);
+
+// ---- the two Workers -----------------------------------------------------------
+
+const CERTKIT_WORKER = `import * as ck from 'certkit';
+import { CA } from './ca.mjs';
+export default {
+  async fetch(request) {
+    const { cert } = await ck.sign(new Uint8Array(await request.arrayBuffer()), CA.cert, CA.key);
+    return new Response(cert);
+  },
+};
+`;
+
+// What certkit's default profile writes, as closely as @peculiar/x509 says
+// it: the CSR's subject and SANs, a random 20-byte serial, a year, CA:FALSE,
+// digitalSignature + keyEncipherment, server and client auth, SKI and AKI.
+const PEER_WORKER = `import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
+import { CA } from './ca.mjs';
+x509.cryptoProvider.set(crypto);
+const der = (pem) => Uint8Array.from(atob(pem.replace(/-----[^-]+-----|\\s/g, '')), (c) => c.charCodeAt(0));
+export default {
+  async fetch(request) {
+    const csr = new x509.Pkcs10CertificateRequest(await request.text());
+    if (!(await csr.verify())) return new Response('bad CSR signature', { status: 400 });
+    const ca = new x509.X509Certificate(CA.cert);
+    const key = await crypto.subtle.importKey('pkcs8', der(CA.key), { name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
+    const serial = crypto.getRandomValues(new Uint8Array(20));
+    serial[0] &= 0x7f;
+    const now = Date.now();
+    const san = csr.getExtension(x509.SubjectAlternativeNameExtension);
+    const cert = await x509.X509CertificateGenerator.create({
+      serialNumber: Array.from(serial, (b) => b.toString(16).padStart(2, '0')).join(''),
+      subject: csr.subject,
+      issuer: ca.subject,
+      notBefore: new Date(now - 5 * 60 * 1000),
+      notAfter: new Date(now + 365 * 24 * 3600 * 1000),
+      signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
+      publicKey: csr.publicKey,
+      signingKey: key,
+      extensions: [
+        new x509.BasicConstraintsExtension(false, undefined, true),
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]),
+        await x509.SubjectKeyIdentifierExtension.create(csr.publicKey),
+        await x509.AuthorityKeyIdentifierExtension.create(ca),
+        ...(san ? [san] : []),
+      ],
+    });
+    return new Response(cert.toString('pem'));
+  },
+};
+`;
+
+function capnp(port, modules) {
+  return `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [ (name = "main", worker = .worker) ],
+  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
+);
+const worker :Workerd.Worker = (
+  modules = [ ${modules.join(',\n    ')} ],
+  compatibilityDate = "2025-01-01",
+);
+`;
+}
+
+/** A folder per library with its Worker and a workerd config for `port`. */
+async function workerProjects(ca) {
+  const caModule = `export const CA = ${JSON.stringify(ca)};\n`;
+  // certkit: the package as startWorkerd in tests/npm/local.mjs gives it.
+  const ck = mkdtempSync(join(tmpdir(), 'certkit-cold-'));
+  cpSync(certkitDir, join(ck, 'node_modules/certkit'), { recursive: true });
+  writeFileSync(join(ck, 'worker.mjs'), CERTKIT_WORKER);
+  writeFileSync(join(ck, 'ca.mjs'), caModule);
+  const ckModules = ['(name = "worker.mjs", esModule = embed "worker.mjs")', '(name = "ca.mjs", esModule = embed "ca.mjs")',
+    '(name = "certkit", esModule = "export * from \\"./node_modules/certkit/src/workerd.js\\";")'];
+  for (const dir of ['src', 'wasm']) {
+    for (const f of readdirSync(join(ck, 'node_modules/certkit', dir))) {
+      const path = relative(ck, join(ck, 'node_modules/certkit', dir, f));
+      if (f.endsWith('.js')) ckModules.push(`(name = "${path}", esModule = embed "${path}")`);
+      if (f.endsWith('.wasm')) ckModules.push(`(name = "${path}", wasm = embed "${path}")`);
+    }
+  }
+  // @peculiar/x509: bundled by esbuild into one module (with reflect-metadata).
+  const peer = mkdtempSync(join(tmpdir(), 'certkit-cold-peer-'));
+  writeFileSync(join(peer, 'ca.mjs'), caModule);
+  await esbuild.build({
+    stdin: { contents: PEER_WORKER, resolveDir: here, loader: 'js' },
+    bundle: true, format: 'esm', minify: true, platform: 'neutral', mainFields: ['module', 'main'],
+    external: ['./ca.mjs'], outfile: join(peer, 'worker.mjs'), logLevel: 'warning',
+  });
+  const peerModules = ['(name = "worker.mjs", esModule = embed "worker.mjs")', '(name = "ca.mjs", esModule = embed "ca.mjs")'];
+  return { certkit: { dir: ck, modules: ckModules }, '@peculiar/x509': { dir: peer, modules: peerModules } };
+}
+
+/** Starts workerd for `project`; resolves to [ms from spawn to the first 200, the certificate]. */
+async function coldWorker(project, csr) {
+  const port = await freePort();
+  const config = `workerd-${port}.capnp`;
+  writeFileSync(join(project.dir, config), capnp(port, project.modules));
+  const start = performance.now();
+  const child = spawn(workerdBin, ['serve', config], { cwd: project.dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`workerd exited ${child.exitCode}: ${stderr}`);
+      if (performance.now() - start > 60_000) throw new Error(`no answer in 60 s: ${stderr}`);
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: csr });
+        const body = await res.text();
+        if (res.status !== 200) throw new Error(`status ${res.status}: ${body}`);
+        return [performance.now() - start, body];
+      } catch (e) {
+        if (e.message.startsWith('status')) throw e;
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    }
+  } finally {
+    child.kill('SIGKILL');
+  }
+}
+
+// ---- the two pages ---------------------------------------------------------------
+
+const CERTKIT_PAGE = `import * as ck from '/certkit/src/web.js';
+const { csr } = await ck.genkey({ CN: 'web.example.com', hosts: ['web.example.com'], key: { algo: 'ecdsa', size: 256 } });
+document.getElementById('out').textContent = csr;
+window.shown = performance.now();
+`;
+const PEER_PAGE = `import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
+x509.cryptoProvider.set(crypto);
+const keys = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
+const csr = await x509.Pkcs10CertificateRequestGenerator.create({
+  name: 'CN=web.example.com', keys, signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
+  extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: 'web.example.com' }])],
+});
+const pkcs8 = await crypto.subtle.exportKey('pkcs8', keys.privateKey);
+document.getElementById('out').textContent = csr.toString('pem');
+window.key = pkcs8.byteLength;
+window.shown = performance.now();
+`;
+
+async function pageSite() {
+  const dir = mkdtempSync(join(tmpdir(), 'certkit-cold-page-'));
+  cpSync(certkitDir, join(dir, 'certkit'), { recursive: true });
+  const html = (script) => `<!doctype html><meta charset="utf-8"><title>cold</title><pre id="out"></pre><script type="module" src="${script}"></script>`;
+  writeFileSync(join(dir, 'certkit.html'), html('/certkit-page.js'));
+  writeFileSync(join(dir, 'certkit-page.js'), CERTKIT_PAGE);
+  writeFileSync(join(dir, 'peer.html'), html('/peer-page.js'));
+  await esbuild.build({
+    stdin: { contents: PEER_PAGE, resolveDir: here, loader: 'js' },
+    bundle: true, format: 'esm', minify: true, platform: 'browser', outfile: join(dir, 'peer-page.js'), logLevel: 'warning',
+  });
+  return dir;
+}
+
+async function coldPage(browser, url) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(url);
+    await page.waitForFunction(() => window.shown !== undefined, null, { timeout: 60_000 });
+    assert.deepEqual(errors, []);
+    // performance.now() counts from the navigation's start.
+    return [await page.evaluate(() => window.shown), await page.evaluate(() => document.getElementById('out').textContent)];
+  } finally {
+    await context.close();
+  }
+}
+
+// ---- numbers -----------------------------------------------------------------------
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function ratioCi(a, b) {
+  let seed = 0x5eed;
+  const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
+  const resample = (xs) => median(Array.from(xs, () => xs[Math.floor(random() * xs.length)]));
+  const ratios = Array.from({ length: 2000 }, () => resample(a) / resample(b)).sort((x, y) => x - y);
+  return [ratios[50], ratios[1949]];
+}
+
+function openssl(args, input) {
+  return execFileSync('openssl', args, { input, stdio: ['pipe', 'pipe', 'pipe'] }).toString();
+}
+
+async function main() {
+  const work = mkdtempSync(join(tmpdir(), 'certkit-cold-ca-'));
+  writeFileSync(join(work, 'ca.json'), JSON.stringify({ CN: 'Cold CA', key: { algo: 'ecdsa', size: 256 } }));
+  const ca = JSON.parse(execFileSync(certkitBin, ['gencert', '-initca', join(work, 'ca.json')]));
+  writeFileSync(join(work, 'ca.pem'), ca.cert);
+  writeFileSync(join(work, 'csr.json'), JSON.stringify({ CN: 'edge.example.com', hosts: ['edge.example.com'], key: { algo: 'ecdsa', size: 256 } }));
+  const csr = JSON.parse(execFileSync(certkitBin, ['genkey', join(work, 'csr.json')])).csr;
+  const projects = await workerProjects({ cert: ca.cert, key: ca.key });
+  const site = await pageSite();
+  const server = await serve(site);
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const t = { worker: { certkit: [], '@peculiar/x509': [] }, page: { certkit: [], '@peculiar/x509': [] } };
+  const load = loadavg()[0];
+  try {
+    for (let i = 0; i < ROUNDS + 1; i++) {
+      for (const lib of i % 2 ? ['@peculiar/x509', 'certkit'] : ['certkit', '@peculiar/x509']) {
+        const [ms, cert] = await coldWorker(projects[lib], csr);
+        writeFileSync(join(work, 'leaf.pem'), cert);
+        assert.match(openssl(['verify', '-CAfile', join(work, 'ca.pem'), join(work, 'leaf.pem')]), /: OK/, lib);
+        const [pageMs, text] = await coldPage(browser, `${server.origin}/${lib === 'certkit' ? 'certkit' : 'peer'}.html`);
+        writeFileSync(join(work, 'page.csr'), text);
+        openssl(['req', '-verify', '-noout', '-in', join(work, 'page.csr')]);
+        if (i === 0) continue; // the first round warms the machine's file cache
+        t.worker[lib].push(ms);
+        t.page[lib].push(pageMs);
+      }
+      if (i) console.error(`[cold] round ${i}: workerd ${t.worker.certkit.at(-1).toFixed(0)} / ${t.worker['@peculiar/x509'].at(-1).toFixed(0)} ms, page ${t.page.certkit.at(-1).toFixed(0)} / ${t.page['@peculiar/x509'].at(-1).toFixed(0)} ms`);
+    }
+  } finally {
+    await browser.close();
+    server.close();
+    for (const d of [work, site, projects.certkit.dir, projects['@peculiar/x509'].dir]) rmSync(d, { recursive: true, force: true });
+  }
+  const workerdVersion = execFileSync(workerdBin, ['--version']).toString().trim();
+  const chromiumVersion = execFileSync('/usr/bin/chromium', ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  const x509Version = JSON.parse(readFileSync(join(here, 'node_modules/@peculiar/x509/package.json'), 'utf8')).version;
+  const row = (what, a, b) => {
+    const [lo, hi] = ratioCi(a, b);
+    const r = median(a) / median(b);
+    return `| ${what} | ${a.length} | ${median(a).toFixed(1)} ms | ${median(b).toFixed(1)} ms | ${r.toFixed(2)}× (${lo.toFixed(2)}–${hi.toFixed(2)}) ${r <= 1 ? '✅' : '❌'} |`;
+  };
+  const table = [
+    `Written by \`node bench/wasm/cold.mjs --write\` on ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (load average ${load.toFixed(1)} at the start), ${workerdVersion}, ${chromiumVersion} headless, @peculiar/x509 ${x509Version} (with reflect-metadata, bundled by esbuild into one module). Alternating, ${ROUNDS} rounds after one warm-up round; medians and a 95% bootstrap interval of the ratio. **workerd**: a fresh \`workerd serve\` process per start, its Worker importing the library (certkit: the packed package's modules, as its README's workerd config lists them); time from spawning it to the first 200 answer to a POSTed P-256 CSR, signed with a P-256 CA key (the client polls every 2 ms until the socket answers); each certificate verified by OpenSSL against the CA. **Chromium**: a new browser context per start (nothing cached), a page whose module makes one P-256 CSR (certkit: \`genkey\`, Web Crypto's key and the lite module; @peculiar/x509: \`Pkcs10CertificateRequestGenerator\` with Web Crypto, the key exported as certkit's is); time from navigation start to the CSR's text in the page; each CSR verified by OpenSSL. Targets (issue #19): certkit ≤ 1.0× @peculiar/x509 for both.`,
+    '',
+    '| cold start | starts | certkit | @peculiar/x509 | certkit / @peculiar/x509 (95% interval) |',
+    '|---|---|---|---|---|',
+    row('workerd: spawn → first signed certificate', t.worker.certkit, t.worker['@peculiar/x509']),
+    row('Chromium: navigation → first P-256 CSR shown', t.page.certkit, t.page['@peculiar/x509']),
+  ].join('\n') + '\n';
+  console.log(table);
+  if (process.argv.includes('--write')) {
+    const md = join(root, 'BENCHMARKS.md');
+    const text = readFileSync(md, 'utf8');
+    const [start, end] = ['<!-- cold:start -->', '<!-- cold:end -->'];
+    if (!text.includes(start)) throw new Error(`BENCHMARKS.md has no ${start}`);
+    writeFileSync(md, text.slice(0, text.indexOf(start) + start.length) + '\n' + table + text.slice(text.indexOf(end)));
+  }
+}
+
+await main();
