@@ -54,7 +54,8 @@ cp -r crates/certkit-wasm/npm/. "$out/"
 # The JavaScript ships minified, as ES modules (the readable source is
 # crates/certkit-wasm/npm/src). The browser entry is one file: the API, the
 # runtime hooks and the lite module's glue, with the full module's glue
-# left to its lazy import (and pkcs12.js, loaded with it) — the least a page
+# left to its lazy import, and so are the functions a first CSR does not
+# need (src/more.js: csrForKey, sign, decryptKey, pkcs12) — the least a page
 # fetches before its first CSR.
 # The browser bundle drops wasm-bindgen's console.warn diagnostics (a server
 # that sends wasm without its MIME type; deprecated init arguments, which
@@ -62,7 +63,7 @@ cp -r crates/certkit-wasm/npm/. "$out/"
 # unused, and with them about 140 bytes (gzip) from the page's download.
 esbuild="$tools/node_modules/.bin/esbuild"
 "$esbuild" "$out/src/web.js" --bundle --minify --format=esm --platform=neutral --log-level=warning \
-  '--pure:console.warn' '--external:../wasm/certkit_full.js' '--external:./pkcs12.js' --outfile="$out/src/web.bundle.js"
+  '--pure:console.warn' '--external:../wasm/certkit_full.js' '--external:./more.js' --outfile="$out/src/web.bundle.js"
 mv "$out/src/web.bundle.js" "$out/src/web.js"
 for f in "$out"/src/*.js "$out"/wasm/*.js; do
   [ "$f" = "$out/src/web.js" ] && continue

@@ -17,6 +17,8 @@ import { K8S_CONTROLS, onNameInput, updateManifestSoon } from './app/k8s.js';
 import { downloadP12, inspect, inspectGenerated } from './app/inspect.js';
 import { TABS, onTabKey, selectTab } from './app/tabs.js';
 
+const existing = () => import('./app/existing.js');
+
 function on(id, type, fn) {
   $(id).addEventListener(type, fn);
 }
@@ -45,6 +47,10 @@ function wire() {
   on('inspect-generated', 'click', inspectGenerated);
   on('p12-download', 'click', downloadP12);
   on('p12-passphrase', 'input', () => setError('p12-passphrase', null));
+  // "Use a key I already have": its code loads on first use (app/existing.js).
+  on('existing-key', 'change', () => existing().then((m) => m.onKeyFile()));
+  on('existing-make', 'click', () => existing().then((m) => m.makeCsr()));
+  on('existing-passphrase', 'input', () => setError('existing-passphrase', null));
   for (const tab of TABS) tab.addEventListener('click', () => selectTab(tab, false));
   $('tab-new').parentElement.addEventListener('keydown', onTabKey);
 }

@@ -25,6 +25,8 @@ const calls = {
   kubernetesCsr: (csr, options) => certkit.kubernetesCsr(csr, options),
   keyMatches: (cert, key) => certkit.keyMatches(cert, key),
   pkcs12: (options) => certkit.pkcs12(options),
+  // A CSR for a key the user already has (PEM or DER bytes).
+  csrForKey: (request, key, options) => certkit.csrForKey(request, key, options),
 };
 
 self.onmessage = async ({ data: { id, fn, args } }) => {

@@ -14,6 +14,7 @@ mod common;
 mod completion;
 mod exit_codes;
 mod faults;
+mod gencsr;
 mod hostile;
 mod interop;
 mod k8s;

@@ -651,3 +651,59 @@ fn the_pin_is_asked_on_a_terminal_and_never_echoed() {
     let v = hsm.tool("openssl", &["verify", "-CAfile", "ca/ca.pem", "typed.pem"]);
     assert!(v.contains("typed.pem: OK"), "{v}");
 }
+
+#[test]
+fn gencsr_makes_a_csr_for_a_key_in_a_token() {
+    let Some(hsm) = Hsm::new("p11-gencsr") else { return };
+    hsm.init_token("csrs");
+    let pin = format!("--pin={PIN}");
+    for (label, key_type) in [("ec", "EC:prime256v1"), ("rsa", "rsa:2048")] {
+        hsm.tool(
+            "pkcs11-tool",
+            &[
+                "--module",
+                MODULE,
+                "--token-label",
+                "csrs",
+                "--login",
+                &pin,
+                "--keypairgen",
+                "--key-type",
+                key_type,
+                "--label",
+                label,
+            ],
+        );
+        let uri = hsm.uri("csrs", label);
+        let json = hsm.ok(&["gencsr", "-key", &uri, "-"], br#"{"CN":"token.example","hosts":["token.example"]}"#);
+        hsm.ok(&["cfssljson", "-bare", label], &json);
+        let csr = format!("{label}.csr");
+        let v = hsm.tool("openssl", &["req", "-in", &csr, "-verify", "-noout"]);
+        assert!(v.contains("verify OK"), "{v}");
+        // The CSR's key is the token's public key.
+        let der = format!("{label}-pub.der");
+        hsm.tool(
+            "pkcs11-tool",
+            &[
+                "--module",
+                MODULE,
+                "--token-label",
+                "csrs",
+                "--read-object",
+                "--type",
+                "pubkey",
+                "--label",
+                label,
+                "-o",
+                &der,
+            ],
+        );
+        let token_key = hsm.tool("openssl", &["pkey", "-pubin", "-inform", "DER", "-in", &der]);
+        let csr_key = hsm.tool("openssl", &["req", "-in", &csr, "-noout", "-pubkey"]);
+        assert_eq!(token_key, csr_key);
+    }
+    // A key that is not on the token is named.
+    hsm.dir.write("csr.json", r#"{"CN":"token.example"}"#);
+    let err = hsm.fails(&["gencsr", "-key", &hsm.uri("csrs", "absent"), "csr.json"]);
+    assert!(err.contains("absent") && err.lines().count() == 1, "{err}");
+}

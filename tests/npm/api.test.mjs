@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -240,4 +240,89 @@ test('pkcs12: Web Crypto does the PBES2 encryptions; the core falls back when it
   } finally {
     Object.assign(subtle, { deriveKey, encrypt });
   }
+// --- csrForKey: CSRs for keys that already exist ---------------------------
+
+/** OpenSSL's verdict on a CSR and its public key (PEM), from a temporary folder. */
+function opensslCsr(dir, name, csr) {
+  const file = join(dir, `${name}.csr`);
+  writeFileSync(file, csr);
+  const verify = spawnSync('openssl', ['req', '-in', file, '-verify', '-noout'], { encoding: 'utf8' });
+  assert.equal(verify.status, 0, `${name}: ${verify.stderr}`);
+  return execFileSync('openssl', ['req', '-in', file, '-noout', '-pubkey'], { encoding: 'utf8' });
+}
+
+test('csrForKey: keys OpenSSL made (PKCS#8, SEC1, PKCS#1, encrypted) get CSRs OpenSSL verifies, for the key given', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'certkit-csrforkey-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const openssl = (...args) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  writeFileSync(join(dir, 'pass'), 'correct horse\n');
+  openssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'p256.pem');
+  openssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384', '-out', 'p384.pem');
+  openssl('genpkey', '-algorithm', 'ed25519', '-out', 'ed25519.pem');
+  openssl('genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', 'rsa.pem');
+  openssl('ec', '-in', 'p384.pem', '-out', 'sec1.pem');
+  openssl('rsa', '-in', 'rsa.pem', '-traditional', '-out', 'pkcs1.pem');
+  openssl('pkcs8', '-topk8', '-v2', 'aes-256-cbc', '-in', 'p256.pem', '-passout', 'file:pass', '-out', 'enc.pem');
+  openssl('pkey', '-in', 'ed25519.pem', '-outform', 'DER', '-out', 'ed25519.der');
+  const request = { CN: 'existing.example', hosts: ['existing.example', '192.0.2.9'] };
+  for (const [name, options] of [['p256'], ['p384'], ['ed25519'], ['rsa'], ['sec1'], ['pkcs1'], ['enc', { passphrase: 'correct horse' }], ['ed25519.der']]) {
+    const file = join(dir, name.includes('.') ? name : `${name}.pem`);
+    const key = name.endsWith('.der') ? new Uint8Array(readFileSync(file)) : readFileSync(file, 'utf8');
+    const result = await ck.csrForKey(request, key, options);
+    assert.deepEqual(Object.keys(result), ['csr'], 'no key in the result');
+    const fromCsr = opensslCsr(dir, name, result.csr);
+    const fromKey = execFileSync('openssl', ['pkey', '-in', file, '-pubout', '-passin', 'file:pass', ...(name.endsWith('.der') ? ['-inform', 'DER'] : [])], { cwd: dir, encoding: 'utf8' });
+    assert.equal(fromCsr, fromKey, `${name}: the CSR is not for the key`);
+  }
+  // What goes wrong is named: no passphrase, a wrong one, a request for another key, not a key.
+  const enc = readFileSync(join(dir, 'enc.pem'), 'utf8');
+  assert.match((await rejection(ck.csrForKey(request, enc))).message, /encrypted; give its passphrase as csrForKey\(request, key, \{ passphrase \}\)$/);
+  assert.match((await rejection(ck.csrForKey(request, enc, { passphrase: 'wrong' }))).message, /the passphrase does not decrypt/);
+  const e = await rejection(ck.csrForKey({ ...request, key: { algo: 'rsa', size: 2048 } }, readFileSync(join(dir, 'p256.pem'), 'utf8')));
+  assert.equal(e.field, 'key');
+  assert.match(e.message, /asks for an RSA 2048 key, but the key given is ECDSA P-256/);
+  assert.match((await rejection(ck.csrForKey(request, 'not a key'))).message, /neither PEM nor DER/);
+  assert.match((await rejection(ck.csrForKey(request, 42))).message, /^key must be PEM text .* got a number$/);
+  assert.match((await rejection(ck.csrForKey(request, readFileSync(join(dir, 'p256.pem'), 'utf8'), { passwd: 'x' }))).message, /^options\.passwd is not an option of csrForKey/);
+  assert.match((await rejection(ck.csrForKey({ CN: 'x', hosts: ['bad host!'] }, readFileSync(join(dir, 'p256.pem'), 'utf8')))).message, /hosts\[0\]/);
+});
+
+test('csrForKey: a non-extractable Web Crypto pair signs its CSR; exportKey is never called on its private key', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'certkit-csrforkey-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const { subtle } = globalThis.crypto;
+  const exportKey = subtle.exportKey;
+  const calls = [];
+  subtle.exportKey = function (format, key) {
+    calls.push({ format, type: key?.type });
+    return exportKey.call(this, format, key);
+  };
+  t.after(() => delete subtle.exportKey);
+  const rsa = (hash) => ({ name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash });
+  const request = { CN: 'pair.example', hosts: ['pair.example'] };
+  for (const [name, params] of [
+    ['p256', { name: 'ECDSA', namedCurve: 'P-256' }],
+    ['p384', { name: 'ECDSA', namedCurve: 'P-384' }],
+    ['rsa2048', rsa('SHA-256')],
+    ['ed25519', { name: 'Ed25519' }],
+  ]) {
+    const pair = await subtle.generateKey(params, false, ['sign', 'verify']);
+    assert.equal(pair.privateKey.extractable, false);
+    const { csr } = await ck.csrForKey(request, pair);
+    const spki = Buffer.from(await exportKey.call(subtle, 'spki', pair.publicKey)).toString('base64');
+    const pem = `-----BEGIN PUBLIC KEY-----\n${spki.match(/.{1,64}/g).join('\n')}\n-----END PUBLIC KEY-----\n`;
+    assert.equal(opensslCsr(dir, name, csr), pem, `${name}: the CSR's key is not the pair's`);
+  }
+  assert.ok(calls.length >= 4, 'the wrapper saw the public keys exported');
+  assert.deepEqual(calls.filter((c) => c.type !== 'public'), [], 'exportKey was called on a private key');
+
+  // Two halves of different pairs, and an RSA key bound to another hash, are refused.
+  const a = await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
+  const b = await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
+  assert.match((await rejection(ck.csrForKey(request, { privateKey: a.privateKey, publicKey: b.publicKey }))).message, /not one key pair/);
+  const r512 = await subtle.generateKey(rsa('SHA-512'), false, ['sign', 'verify']);
+  assert.match((await rejection(ck.csrForKey(request, r512))).message, /signs with SHA-512; an RSA-2048 CSR is signed with SHA-256/);
+  const r256 = await subtle.generateKey(rsa('SHA-256'), false, ['sign', 'verify']);
+  assert.match((await rejection(ck.csrForKey(request, { privateKey: r256.privateKey, publicKey: r512.publicKey }))).message, /does not verify/);
+  assert.match((await rejection(ck.csrForKey(request, { privateKey: a.publicKey, publicKey: a.publicKey }))).message, /^key must be PEM text, DER bytes or a CryptoKeyPair/);
 });

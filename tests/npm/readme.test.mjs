@@ -73,6 +73,7 @@ function section(heading) {
 const NODE = example('Node.js', 'js');
 const DENO = example('Deno', 'js');
 const PKCS12 = example('PKCS#12 for browsers, macOS, Windows and Java', 'js');
+const EXISTING = example('A CSR for a key you already have', 'js');
 const BROWSER = example('Browsers', 'html');
 const WEB_WORKER = example('Keeping the page responsive', 'js');
 const CLOUDFLARE = example('Cloudflare Workers', 'js');
@@ -107,6 +108,16 @@ test('Node.js: the example runs, logs what its comment says, and its CSR verifie
   const text = verifiedCsr(csr, 'CN\\s*=\\s*web\\.example\\.com', ['DNS:web.example.com', 'IP Address:10.0.0.1']);
   assert.match(text, /ASN1 OID: prime256v1/);
   assertKeyIsCsrs(key, csr);
+});
+
+test('A CSR for a key you already have: the example runs, logs what its comment says, and its CSR verifies', async () => {
+  const code = `${EXISTING}\n// Added by readme.test.mjs:\n(await import('node:fs')).writeFileSync('existing-out.json', JSON.stringify({ csr }));\n`;
+  writeFileSync(join(project, 'existing-example.js'), code);
+  const out = await run(process.execPath, ['existing-example.js'], project);
+  assert.deepEqual(out.trim().split('\n'), claimedOutput(EXISTING));
+  const { csr } = JSON.parse(readFileSync(join(project, 'existing-out.json'), 'utf8'));
+  const text = verifiedCsr(csr, 'CN\\s*=\\s*device-42', ['DNS:device-42.example.com']);
+  assert.match(text, /ASN1 OID: prime256v1/);
 });
 
 test('PKCS#12: the example writes a .p12 that OpenSSL opens, holding the certificate, key and chain it was given', async () => {

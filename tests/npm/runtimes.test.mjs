@@ -117,7 +117,7 @@ window.result = scenario(ck, CA).then((r) => JSON.stringify(r));
 // --- what every runtime must show -------------------------------------------
 
 for (const [runtime, fn] of Object.entries({ node: inNode, deno: inDeno, workerd: inWorkerd, chromium: inChromium })) {
-  test(`${runtime}: P-256 and RSA-2048 CSRs verify with OpenSSL, errors are Errors, and the CLI signs the CSR`, async () => {
+  test(`${runtime}: P-256 and RSA-2048 CSRs verify with OpenSSL, errors are Errors, and the CLI signs the CSR`, async (t) => {
     const r = (results[runtime] = await fn());
     assert.match(r.version, /^\d+\.\d+\.\d+/);
     // Exactly the documented API (index.d.ts), nothing internal.
@@ -162,6 +162,20 @@ for (const [runtime, fn] of Object.entries({ node: inNode, deno: inDeno, workerd
     assert.deepEqual(body(certs), [...body(r.cert), ...body(readFileSync(join(ca, 'ca.pem'), 'utf8'))]);
     const key = execFileSync('openssl', ['pkcs12', '-in', p12, ...pass, '-nocerts', '-noenc']).toString();
     assert.equal(execFileSync('openssl', ['pkey', '-pubout'], { input: key }).toString(), execFileSync('openssl', ['pkey', '-in', join(ca, `${runtime}-p256-key.pem`), '-pubout']).toString());
+    // csrForKey with non-extractable Web Crypto pairs: OpenSSL verifies each
+    // CSR, its key is the pair's, and exportKey never saw a private key.
+    assert.ok(r.existing.p256 && r.existing.rsa2048, `csrForKey made no P-256 or RSA CSR in ${runtime}`);
+    for (const [name, { csr, spki, extractable }] of Object.entries(r.existing)) {
+      assert.equal(extractable, false, `${runtime} ${name}`);
+      const csrFile = join(ca, `${runtime}-existing-${name}.csr`);
+      writeFileSync(csrFile, csr);
+      execFileSync('openssl', ['req', '-verify', '-noout', '-in', csrFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const fromCsr = execFileSync('openssl', ['req', '-in', csrFile, '-pubkey', '-noout']).toString();
+      assert.equal(fromCsr, `-----BEGIN PUBLIC KEY-----\n${spki.match(/.{1,64}/g).join('\n')}\n-----END PUBLIC KEY-----\n`, `${runtime} ${name}`);
+    }
+    assert.ok(r.exportKeyCalls.length >= Object.keys(r.existing).length, `${runtime}: the exportKey wrapper saw no call`);
+    assert.deepEqual(r.exportKeyCalls.filter((c) => c.type !== 'public'), [], `${runtime}: exportKey was called on a private key`);
+    t.diagnostic(`csrForKey with non-extractable pairs: ${Object.keys(r.existing).join(', ')}`);
     assert.deepEqual(r.certinfoSans, HOSTS);
     checkManifest(r.manifest, r.csrs.p256, `${runtime}-csr.yaml`);
     // Errors: real Errors, with the core's message — the CLI's words.

@@ -32,6 +32,7 @@ export async function scenario(ck, ca) {
   const info = await ck.certinfo(out.csrs.p256);
   out.certinfoSans = info.sans;
   out.manifest = await ck.kubernetesCsr(out.csrs.p256, { name: 'edge', signerName: 'example.com/edge' });
+  await existingKeys(ck, out);
   for (const [name, run] of Object.entries(BAD)) {
     try {
       await run(ck);
@@ -41,4 +42,41 @@ export async function scenario(ck, ca) {
     }
   }
   return out;
+}
+
+// csrForKey with key pairs Web Crypto made non-extractable (Ed25519 where
+// the runtime has it), with crypto.subtle.exportKey wrapped first: every
+// call it sees is recorded, and none may be for a private key. Each CSR
+// comes back with the pair's public key (SPKI, base64) for OpenSSL to compare.
+async function existingKeys(ck, out) {
+  const subtle = globalThis.crypto.subtle;
+  const exportKey = subtle.exportKey;
+  const calls = [];
+  out.existing = {};
+  out.exportKeyCalls = calls;
+  subtle.exportKey = function (format, key) {
+    calls.push({ format, type: key?.type ?? null, extractable: key?.extractable ?? null });
+    return exportKey.call(this, format, key);
+  };
+  try {
+    for (const [name, params] of [
+      ['p256', { name: 'ECDSA', namedCurve: 'P-256' }],
+      ['rsa2048', { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }],
+      ['ed25519', { name: 'Ed25519' }],
+    ]) {
+      let pair;
+      try {
+        pair = await subtle.generateKey(params, false, ['sign', 'verify']);
+      } catch {
+        continue; // this runtime's Web Crypto has no such key
+      }
+      const { csr } = await ck.csrForKey({ CN: 'existing.example', hosts: ['existing.example'] }, pair);
+      const spki = new Uint8Array(await exportKey.call(subtle, 'spki', pair.publicKey));
+      out.existing[name] = { csr, spki: btoa(String.fromCharCode(...spki)), extractable: pair.privateKey.extractable };
+    }
+  } finally {
+    // Own property on the instance: removing it restores the prototype's.
+    if (Object.hasOwn(subtle, 'exportKey')) delete subtle.exportKey;
+    else subtle.exportKey = exportKey;
+  }
 }

@@ -347,7 +347,7 @@ test('P-256: OpenSSL verifies the CSR, the downloads and the manifest', TIMEOUT,
   assert.equal(keyPublicKey(keyFile.path), csrPublicKey(csr));
 
   // With a passphrase: encrypted PKCS#8 that `openssl pkcs8` opens.
-  await page.getByLabel('Passphrase').fill('correct horse battery');
+  await page.getByLabel('Passphrase', { exact: true }).fill('correct horse battery');
   const encrypted = await download(page, 'Download encrypted server-key.pem');
   assert.match(encrypted.text, /^-----BEGIN ENCRYPTED PRIVATE KEY-----/);
   const decrypted = openssl('pkcs8', '-in', encrypted.path, '-passin', 'pass:correct horse battery');
@@ -460,6 +460,63 @@ test('RSA-2048: OpenSSL verifies the CSR and the key matches it', TIMEOUT, async
   assert.match(text, /Signature Algorithm: sha256WithRSAEncryption/);
   const keyFile = await download(page, 'Download server-key.pem');
   assert.equal(keyPublicKey(keyFile.path), csrPublicKey(csr));
+  await done();
+});
+
+test('a key I already have: P-256 and encrypted RSA key files get CSRs OpenSSL verifies for them, read on the page', TIMEOUT, async () => {
+  const { page, log, done } = await open();
+  const p256 = file('p256-key.pem', '');
+  openssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', p256);
+  const rsa = file('rsa-key.pem', '');
+  openssl('genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-aes-256-cbc', '-pass', 'pass:correct horse', '-out', rsa);
+  assert.match(readFileSync(rsa, 'utf8'), /BEGIN ENCRYPTED PRIVATE KEY/);
+  await fillRequest(page, { ...WEB_REQUEST, Hosts: 'existing.example.com' });
+  await page.getByText('Use a key I already have').click();
+
+  // A plain key: the CSR is for it, with the form's name; no key is shown.
+  await page.getByLabel('Private key file').setInputFiles(p256);
+  assert.equal(await page.getByLabel('Key passphrase').isVisible(), false, 'a plain key asks for no passphrase');
+  let next = (await generatedCount(page)) + 1;
+  await page.getByRole('button', { name: 'Make the CSR for this key' }).click();
+  await waitForGenerated(page, next);
+  let csr = await page.getByLabel('CSR (PEM)').inputValue();
+  let text = verifiedCsrText(csr);
+  for (const part of WEB_SUBJECT) assert.ok(subjectLine(text).includes(part), `subject lacks ${part}`);
+  assert.equal(sanLine(text), 'DNS:existing.example.com');
+  assert.equal(csrPublicKey(csr), keyPublicKey(p256));
+  assert.equal(await page.locator('#key-card').isVisible(), false, 'the key card is shown for a key the page did not make');
+  assert.equal(await page.locator('#results-title').textContent(), 'Your CSR');
+
+  // An encrypted key asks for its passphrase; a wrong one is named there.
+  await page.getByLabel('Private key file').setInputFiles(rsa);
+  await page.getByLabel('Key passphrase').waitFor({ state: 'visible' });
+  await page.getByRole('button', { name: 'Make the CSR for this key' }).click();
+  await page.locator('#existing-passphrase-error').waitFor({ state: 'visible' });
+  assert.match(await describedError(page, 'Key passphrase'), /encrypted: enter its passphrase/);
+  await page.getByLabel('Key passphrase').fill('wrong horse');
+  await page.getByRole('button', { name: 'Make the CSR for this key' }).click();
+  await page.waitForFunction(() => /does not decrypt/.test(document.getElementById('existing-passphrase-error').textContent));
+  await page.getByLabel('Key passphrase').fill('correct horse');
+  next = (await generatedCount(page)) + 1;
+  await page.getByRole('button', { name: 'Make the CSR for this key' }).click();
+  await waitForGenerated(page, next);
+  csr = await page.getByLabel('CSR (PEM)').inputValue();
+  text = verifiedCsrText(csr);
+  assert.match(text, /Public-Key: \(2048 bit\)/);
+  assert.equal(csrPublicKey(csr), openssl('pkey', '-pubout', '-in', rsa, '-passin', 'pass:correct horse'));
+
+  // Not a key: one message next to the file.
+  await page.getByLabel('Private key file').setInputFiles(file('notes.txt', 'hello'));
+  await page.getByRole('button', { name: 'Make the CSR for this key' }).click();
+  await page.locator('#existing-key-error').waitFor({ state: 'visible' });
+  assert.match(await describedError(page, 'Private key file'), /neither PEM nor DER/);
+
+  // What loaded: the page's module for this path, the package's lazy
+  // functions and the full wasm module — from this site only (done()).
+  const paths = log.requests.map((r) => new URL(r.url).pathname);
+  for (const loaded of ['/app/existing.js', '/certkit/src/more.js', '/certkit/wasm/certkit_full_bg.wasm']) {
+    assert.ok(paths.includes(loaded), `${loaded} was not loaded: ${paths.join(' ')}`);
+  }
   await done();
 });
 

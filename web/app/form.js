@@ -29,7 +29,7 @@ const NAME_FIELDS = { C: 'country', ST: 'state', L: 'locality', O: 'org', OU: 'o
 // ------------------------------------------------------------- the request
 
 // The form as cfssl CSR JSON, in cfssl's key order; empty fields left out.
-function readRequest() {
+export function readRequest() {
   const request = {};
   const cn = $('cn').value.trim();
   if (cn) request.CN = cn;
@@ -73,7 +73,7 @@ function requestControl(path) {
 const REQUEST_CONTROLS = ['cn', 'hosts', 'key', ...Object.values(NAME_FIELDS)];
 
 // Shows a request error next to its field (or under the form), or clears.
-function showRequestError(error) {
+export function showRequestError(error) {
   const path = error ? errorField(error) : null;
   const target = error ? (requestControl(path) ?? 'request') : null;
   for (const id of [...REQUEST_CONTROLS, 'request']) setError(id, id === target ? error.message : null);

@@ -53,7 +53,7 @@ export const inspect = debounce(() => {
 export function inspectGenerated() {
   if (!state.result) return;
   $('inspect-pem').value = state.result.csr;
-  $('inspect-key').value = state.result.key;
+  $('inspect-key').value = state.result.key ?? '';
   selectTab($('tab-inspect'), true);
   inspect();
   inspect.flush();

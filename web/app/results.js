@@ -45,10 +45,14 @@ const summarize = newestOnly(
   },
 );
 
+// `out.key` is null for a CSR for a key the user already has: the key's
+// card is hidden (the page never had the key's PEM to show).
 export function showResults(out, request) {
   state.result = { csr: out.csr, key: out.key };
   $('csr').value = out.csr;
-  $('key-pem').value = out.key;
+  $('key-pem').value = out.key ?? '';
+  $('key-card').hidden = !out.key;
+  $('results-title').textContent = out.key ? 'Your CSR and key' : 'Your CSR';
   $('csr-info').replaceChildren();
   summarize(out.csr);
   if (!state.k8sNameEdited) $('k8s-name').value = objectName(request);
@@ -57,7 +61,7 @@ export function showResults(out, request) {
   $('results').dataset.count = String(++state.generatedCount);
   updateManifest();
   if ($('results').getBoundingClientRect().top > innerHeight) $('results').scrollIntoView({ block: 'start' });
-  toast('Your CSR and key are ready');
+  toast(out.key ? 'Your CSR and key are ready' : 'Your CSR is ready');
 }
 
 // "CN=…, O=…", each value isolated (see isolated).

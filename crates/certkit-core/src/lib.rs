@@ -114,11 +114,11 @@ pub mod info {
     pub use crate::cfssl::info::{CertInfo, CsrInfo, NameInfo, certificate, csr, csr_public_key, decimal, is_csr};
 }
 
-/// cfssl's key-making commands: `genkey` and `gencert -initca`, `-renewca`.
+/// cfssl's key-making commands: `genkey`, `gencsr` and `gencert -initca`, `-renewca`.
 pub mod generate {
     pub use crate::issue::generate::{
-        Generated, csr_for_key, csr_with, key_and_csr, renewed_root, renewed_root_with, self_signed_ca,
-        self_signed_ca_with,
+        Generated, csr_for_key, csr_with, key_and_csr, renewed_root, renewed_root_with, request_from_certificate,
+        self_signed_ca, self_signed_ca_with,
     };
 }
 

@@ -176,6 +176,39 @@ export function sign(
 /** A CertificateSigningRequest manifest (YAML) for `kubectl apply -f -`. */
 export function kubernetesCsr(csrPem: PemOrDer, options: KubernetesCsrOptions): Promise<string>;
 
+/**
+ * A Web Crypto key pair (a `CryptoKeyPair`), described by its shape so that
+ * these declarations need no DOM library.
+ */
+export interface WebCryptoKeyPair {
+  privateKey: object;
+  publicKey: object;
+}
+
+/** Options of `csrForKey`, for a key given as PEM or DER. */
+export interface CsrForKeyOptions {
+  /** The passphrase of an encrypted PKCS#8 key. */
+  passphrase?: string;
+  /** The most an encrypted key's derivation may cost, as in `DecryptKeyOptions`. */
+  maxKdfCost?: number;
+}
+
+/**
+ * A CSR for a key that already exists, as `certkit gencsr -key` makes it.
+ * `request` is checked as `genkey` checks it; its `key`, if given, must
+ * name the key's type. `key` is PEM text or DER bytes (PKCS#8, SEC1,
+ * PKCS#1, or encrypted PKCS#8 with `options.passphrase`), or a Web Crypto
+ * key pair (ECDSA P-256/P-384, RSASSA-PKCS1-v1_5 with the hash certkit
+ * uses for its size, Ed25519 where the runtime has it) whose private key
+ * may be non-extractable: only the public key is exported, and the private
+ * key is only asked to sign. Resolves to the CSR's PEM; no key.
+ */
+export function csrForKey(
+  request: CsrRequest | string,
+  key: PemOrDer | WebCryptoKeyPair,
+  options?: CsrForKeyOptions,
+): Promise<{ csr: string }>;
+
 /** Whether a private key belongs to a certificate or a CSR. */
 export function keyMatches(certOrCsrPem: PemOrDer, keyPem: PemOrDer): Promise<boolean>;
 

@@ -12,7 +12,7 @@ use certkit_core::SigningConfig;
 use certkit_core::generate::{self, Generated};
 use certkit_core::kube::{self, ManifestParams};
 use certkit_core::{CaCert, Subject};
-use certkit_core::{Error, json, pem};
+use certkit_core::{CsrRequest, Error, json, pem};
 use certkit_core::{Kdf, PrivateKey, PublicKey};
 use wasm_bindgen::prelude::*;
 
@@ -25,6 +25,65 @@ impl KeyRequest {
         let generated = generate::key_and_csr(&self.req, &mut rng()).map_err(fail)?;
         pems(&generated)
     }
+}
+
+/// A CSR for a key that already exists (the npm package's `csrForKey`).
+#[wasm_bindgen]
+impl KeyRequest {
+    /// A request for a key that already exists, whose public key is
+    /// `spki_der` (a Web Crypto key pair's, whose private half may be
+    /// non-extractable): checked as `certkit gencsr` checks it. Then
+    /// [`KeyRequest::prepare`], a signature by the platform, and
+    /// [`KeyRequest::finish_csr`].
+    #[wasm_bindgen(js_name = forKey)]
+    pub fn for_key(json: &str, spki_der: &[u8]) -> JsResult<KeyRequest> {
+        let key = PublicKey::from_der(spki_der, "the key pair's public key").map_err(fail)?;
+        let req = CsrRequest::from_json(json.as_bytes(), "the request")
+            .and_then(|r| r.validate_for_key(key.algorithm()))
+            .map_err(fail)?;
+        Ok(KeyRequest { req, pending: None })
+    }
+
+    /// The second half for a key whose private half certkit never sees:
+    /// the signature over [`KeyRequest::prepare`]'s bytes (`r ‖ s` for
+    /// ECDSA), verified here unless `verified` says the caller has (with
+    /// Web Crypto's `verify` and the same public key). Returns the CSR's PEM.
+    #[wasm_bindgen(js_name = finishCsr)]
+    pub fn finish_csr(&mut self, signature: &[u8], verified: bool) -> JsResult<String> {
+        let (tbs, public) =
+            self.pending.take().ok_or_else(|| error("finishCsr() was called before prepare(); call prepare first"))?;
+        let sig = certkit_core::signer::signature_from_fixed(public.algorithm(), signature).map_err(fail)?;
+        let der = if verified { tbs.assemble_verified_elsewhere(&sig) } else { tbs.assemble(&sig) }.map_err(fail)?;
+        Ok(pem::encode(pem::CERTIFICATE_REQUEST, &der))
+    }
+}
+
+/// A CSR for a private key given as PEM or DER (PKCS#8, SEC1, PKCS#1, or
+/// encrypted PKCS#8 with `passphrase`), as `certkit gencsr -key` makes it;
+/// `options_json` is `{ maxKdfCost? }` as for [`decrypt_key`]. RSA
+/// signatures are blinded (a caller may time them).
+#[wasm_bindgen(js_name = csrForKeyBytes)]
+pub fn csr_for_key_bytes(
+    json: &str,
+    key: &[u8],
+    passphrase: Option<String>,
+    options_json: Option<String>,
+) -> JsResult<String> {
+    let max_cost = max_kdf_cost(options_json)?;
+    let key = PrivateKey::from_bytes_within(key, passphrase.as_deref().map(str::as_bytes), max_cost, "the key")
+        .map_err(|e| match e.kind() {
+            Error::PassphraseNeeded => error(&format!("{e} as csrForKey(request, key, {{ passphrase }})")),
+            Error::KdfCost { .. } => error(&format!(
+                "{e}; if you trust this key, raise the bound with csrForKey(request, key, {{ passphrase, maxKdfCost }})"
+            )),
+            _ => fail(e),
+        })?;
+    let req = CsrRequest::from_json(json.as_bytes(), "the request")
+        .and_then(|r| r.validate_for_key(key.public_key().algorithm()))
+        .map_err(fail)?;
+    let der =
+        generate::csr_with(&req, &mut certkit_core::signer::KeySigner::blinded(&key, &mut rng())).map_err(fail)?;
+    Ok(pem::encode(pem::CERTIFICATE_REQUEST, &der))
 }
 
 fn pems(generated: &Generated) -> JsResult<js_sys::Array> {
@@ -53,11 +112,24 @@ pub fn encrypt_key(key: &[u8], passphrase: &str) -> JsResult<String> {
 }
 
 /// Decrypts an encrypted PKCS#8 key; returns the plain PKCS#8 PEM.
-/// `options_json` is `{ maxKdfCost? }`: the most the key's derivation may
-/// cost, from the online default up to the CLI's bound (a caller's key may
-/// be a stranger's, sent to keep a Worker busy).
+/// `options_json` is `{ maxKdfCost? }` ([`max_kdf_cost`]).
 #[wasm_bindgen(js_name = decryptKey)]
 pub fn decrypt_key(encrypted: &[u8], passphrase: &str, options_json: Option<String>) -> JsResult<JsValue> {
+    let max_cost = max_kdf_cost(options_json)?;
+    let key = PrivateKey::from_bytes_within(encrypted, Some(passphrase.as_bytes()), max_cost, "the encrypted key")
+        .map_err(|e| match e.kind() {
+            Error::KdfCost { .. } => error(&format!(
+                "{e}; if you trust this key, raise the bound with decryptKey(key, passphrase, {{ maxKdfCost }})"
+            )),
+            _ => fail(e),
+        })?;
+    Ok(JsValue::from_str(&key.to_pkcs8_pem().map_err(fail)?))
+}
+
+/// `{ maxKdfCost? }`: the most an encrypted key's derivation may cost,
+/// from the online default up to the CLI's bound (a caller's key may be a
+/// stranger's, sent to keep a Worker busy).
+fn max_kdf_cost(options_json: Option<String>) -> JsResult<u64> {
     let mut max_cost = certkit_core::key::ONLINE_KDF_COST;
     if let Some(json) = options_json {
         let value = json::value(json.as_bytes(), "the options", json::MAX_VALUES).map_err(fail)?;
@@ -77,14 +149,7 @@ pub fn decrypt_key(encrypted: &[u8], passphrase: &str, options_json: Option<Stri
         };
         max_cost = read().map_err(|e| fail(e.into_error("the options")))?;
     }
-    let key = PrivateKey::from_bytes_within(encrypted, Some(passphrase.as_bytes()), max_cost, "the encrypted key")
-        .map_err(|e| match e.kind() {
-            Error::KdfCost { .. } => error(&format!(
-                "{e}; if you trust this key, raise the bound with decryptKey(key, passphrase, {{ maxKdfCost }})"
-            )),
-            _ => fail(e),
-        })?;
-    Ok(JsValue::from_str(&key.to_pkcs8_pem().map_err(fail)?))
+    Ok(max_cost)
 }
 
 /// The package's own hint for a core error: an encrypted key given where a

@@ -156,7 +156,12 @@ impl KeyRequest {
                 self.req.key
             )));
         }
-        let tbs = csr::prepare(&self.req.subject, &self.req.sans, None, &key, key.algorithm().signature_algorithm())
+        // Only a request for an existing key (the full module's) may ask for cA.
+        #[cfg(feature = "full")]
+        let ca = self.req.ca.as_ref().map(|c| c.path_len);
+        #[cfg(not(feature = "full"))]
+        let ca = None;
+        let tbs = csr::prepare(&self.req.subject, &self.req.sans, ca, &key, key.algorithm().signature_algorithm())
             .map_err(fail)?;
         let bytes = tbs.bytes().to_vec();
         self.pending = Some((tbs, key));

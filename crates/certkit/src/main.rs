@@ -53,6 +53,7 @@ fn after_help() -> String {
 #[derive(Subcommand, Debug)]
 enum Command {
     Genkey(cmd::genkey::Args),
+    Gencsr(cmd::gencsr::Args),
     Gencert(cmd::gencert::Args),
     Sign(cmd::sign::Args),
     Certinfo(cmd::certinfo::Args),
@@ -99,6 +100,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Genkey(a) => cmd::genkey::run(a),
+        Command::Gencsr(a) => cmd::gencsr::run(a),
         Command::Gencert(a) => cmd::gencert::run(a),
         Command::Sign(a) => cmd::sign::run(a),
         Command::Certinfo(a) => cmd::certinfo::run(a),
@@ -166,7 +168,6 @@ const CFSSL_ELSEWHERE: &[(&str, &str)] = &[
         "certkit does not build bundles from a trust store; `certkit ca bundle DIR` prints a CA directory's trust bundle",
     ),
     ("selfsign", "certkit makes self-signed certificates only as CAs: `certkit gencert -initca`"),
-    ("gencsr", "certkit makes a key with its CSR (`certkit genkey`); a CSR for an existing key is not supported yet"),
 ];
 
 /// The tool certkit was invoked as, by argv[0]'s file name (`certkit

@@ -194,6 +194,28 @@ impl CsrRequest {
         Ok(Validated { subject, sans, key, ca })
     }
 
+    /// Checks every field for a CSR for a key that already exists (cfssl's
+    /// `gencsr`): the key is `key`'s type, so `key`, which names the key to
+    /// make, must name that type or be left out (cfssl ignores it; a
+    /// mismatch here is a request for another key, refused so that the CSR
+    /// is not silently other than the JSON says). A `ca` section asks the CSR
+    /// for basicConstraints cA, as cfssl's `gencsr` asks, and is checked as
+    /// a CA request's.
+    pub fn validate_for_key(&self, key: KeyAlgorithm) -> Result<Validated> {
+        let mut v = self.validate(self.ca.is_some())?;
+        if self.key.is_some() && v.key != key {
+            return Err(Error::Config {
+                field: "key".into(),
+                reason: alloc::format!(
+                    "asks for an {} key, but the key given is {key}; remove `key` (a CSR for an existing key takes that key's type) or make it match",
+                    v.key
+                ),
+            });
+        }
+        v.key = key;
+        Ok(v)
+    }
+
     /// The checked `ca` section of a CA request.
     fn ca_params(&self, subject: &Name) -> Result<CaParams> {
         let c = self.ca.clone().unwrap_or_default();
@@ -247,6 +269,22 @@ mod tests {
         assert_eq!(v.key, KeyAlgorithm::EcdsaP256);
         assert_eq!(v.sans.len(), 4);
         assert!(v.ca.is_none());
+    }
+
+    #[test]
+    fn existing_key_takes_its_own_type() {
+        let req = CsrRequest::from_json(br#"{"CN":"x"}"#, "csr.json").unwrap();
+        assert_eq!(req.validate_for_key(KeyAlgorithm::Rsa(2048)).unwrap().key, KeyAlgorithm::Rsa(2048));
+        let req = CsrRequest::from_json(br#"{"CN":"x","key":{"algo":"ecdsa","size":384}}"#, "csr.json").unwrap();
+        assert_eq!(req.validate_for_key(KeyAlgorithm::EcdsaP384).unwrap().key, KeyAlgorithm::EcdsaP384);
+        let e = req.validate_for_key(KeyAlgorithm::Ed25519).unwrap_err();
+        assert_eq!(e.field().as_deref(), Some("key"));
+        assert!(e.to_string().contains("the key given is Ed25519"), "{e}");
+        // `ca` asks the CSR for cA, checked as a CA request's.
+        let req = CsrRequest::from_json(br#"{"CN":"x","ca":{"pathlen":1}}"#, "csr.json").unwrap();
+        assert_eq!(req.validate_for_key(KeyAlgorithm::EcdsaP256).unwrap().ca.unwrap().path_len, Some(1));
+        let req = CsrRequest::from_json(br#"{"hosts":["a.example"],"ca":{}}"#, "csr.json").unwrap();
+        assert!(req.validate_for_key(KeyAlgorithm::EcdsaP256).is_err());
     }
 
     #[test]

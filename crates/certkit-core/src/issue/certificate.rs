@@ -329,6 +329,14 @@ impl CaCert {
     }
 }
 
+/// A CA certificate's basicConstraints (cA TRUE, RFC 5280 §4.2.1.9); `None`
+/// for any other certificate. `gencsr -cert` asks for them again, as cfssl's
+/// `ExtractCertificateRequest` does.
+pub fn ca_constraints(der: &[u8], what: &str) -> Result<Option<BasicConstraints>> {
+    let cert = Certificate::from_der(der).map_err(|e| Error::Der { detail: e.to_string() }.in_input(what))?;
+    Ok(ext::<BasicConstraints>(&cert, oid::BASIC_CONSTRAINTS, what)?.filter(|bc| bc.ca))
+}
+
 fn ext<'a, T: Decode<'a, Error = der::Error>>(
     cert: &'a Certificate,
     id: const_oid::ObjectIdentifier,

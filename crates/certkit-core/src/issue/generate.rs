@@ -12,7 +12,7 @@ use crate::cfssl::profile::Policy;
 use crate::cfssl::request::Validated;
 use crate::issue::certificate::{self as issue, CaCert, Issued, Issuer, Role, Subject, Warning};
 use crate::pki::csr;
-use crate::pki::key::{PrivateKey, PublicKey};
+use crate::pki::key::{KeyAlgorithm, PrivateKey, PublicKey};
 use crate::pki::pem;
 use crate::pki::signer::{KeySigner, Signer, ToBeSigned};
 use crate::pki::time::UnixTime;
@@ -56,6 +56,25 @@ pub fn csr_for_key<R: CryptoRng + ?Sized>(req: &Validated, key: PrivateKey, rng:
 pub fn csr_with<S: Signer + ?Sized>(req: &Validated, signer: &mut S) -> Result<Vec<u8>> {
     let ca = req.ca.as_ref().map(|c| c.path_len);
     csr::build(&req.subject, &req.sans, ca, signer)
+}
+
+/// cfssl's `gencsr -cert`: the request an existing certificate answers, for
+/// a key of type `key` — its subject exactly as it is (every attribute, in
+/// order; cfssl keeps only CN, C, ST, L, O, OU and serialNumber), its SANs
+/// and, for a CA certificate, basicConstraints cA with its
+/// pathLenConstraint (cfssl's `ExtractCertificateRequest`). The key need
+/// not be the certificate's: a renewal keeps it, a re-key does not.
+pub fn request_from_certificate(der: &[u8], key: KeyAlgorithm, what: &str) -> Result<Validated> {
+    let subject = Subject::from_certificate(der, what)?;
+    if subject.name.is_empty() && subject.sans.is_empty() {
+        return Err(Error::EmptySubject.in_input(what));
+    }
+    let ca = issue::ca_constraints(der, what)?.map(|bc| crate::cfssl::request::CaParams {
+        path_len: bc.path_len_constraint,
+        expiry: crate::cfssl::validity::DEFAULT_CA_EXPIRY,
+        backdate: crate::cfssl::validity::DEFAULT_BACKDATE,
+    });
+    Ok(Validated { subject: subject.name, sans: subject.sans, key, ca })
 }
 
 /// `gencert -initca`: a self-signed CA from a validated CA request

@@ -137,6 +137,12 @@ function describe(value) {
   return `a ${typeof value}`;
 }
 
+// The functions a page's first CSR does not need (more.js), loaded on first
+// use and given the helpers they share with this file.
+function later(name) {
+  return async (...args) => (await import('./more.js'))[name]([ready, guard, bytes, text, optionalJson, requestJson, describe], ...args);
+}
+
 /**
  * Loads the wasm modules now instead of on first use: `"lite"` (what a CSR
  * for a platform key needs) or `"full"` (everything); both by default.
@@ -346,28 +352,13 @@ export async function encryptKey(keyPem, passphrase) {
  * Decrypts an encrypted PKCS#8 key; resolves to the plain PKCS#8 PEM.
  * options.maxKdfCost bounds the key derivation's work (see index.d.ts).
  */
-export async function decryptKey(encryptedPem, passphrase, options) {
-  const key = bytes(encryptedPem, 'encryptedPem');
-  text(passphrase, 'passphrase');
-  const json = optionalJson(options, 'options');
-  const m = await ready('full');
-  return guard(m, () => m.decryptKey(key, passphrase, json));
-}
+export const decryptKey = later('decryptKey');
 
 /**
  * Signs a CSR with a CA, as `certkit sign` does; resolves to `{ cert,
  * warnings }`. `config` is cfssl's signing config (JSON text or object).
  */
-export async function sign(csrPem, caCertPem, caKeyPem, config, profile) {
-  const csr = bytes(csrPem, 'csrPem');
-  const caCert = bytes(caCertPem, 'caCertPem');
-  const caKey = bytes(caKeyPem, 'caKeyPem');
-  const cfg = optionalJson(config, 'config');
-  if (profile !== undefined && profile !== null) text(profile, 'profile');
-  const m = await ready('full');
-  const [cert, ...warnings] = guard(m, () => m.sign(csr, caCert, caKey, cfg, profile ?? undefined));
-  return { cert, warnings };
-}
+export const sign = later('sign');
 
 /**
  * A Kubernetes CertificateSigningRequest manifest (YAML) for a CSR, with the
@@ -392,12 +383,16 @@ export async function keyMatches(certOrCsrPem, keyPem) {
 }
 
 /**
- * A PKCS#12 file (.p12) as `certkit pkcs12` writes it; resolves to its bytes.
- * The full module checks the options and lays the file out; ./pkcs12.js
- * (loaded with it, kept out of the page's first download) has the platform's
- * Web Crypto do the encryptions.
+ * A PKCS#12 file (.p12) as `certkit pkcs12` writes it; resolves to its bytes
+ * (more.js: the full module checks the options and lays the file out, Web
+ * Crypto encrypts where it can).
  */
-export async function pkcs12(options) {
-  const [m, p] = await Promise.all([ready('full'), import('./pkcs12.js')]);
-  return p.pkcs12(m, options, guard);
-}
+export const pkcs12 = later('pkcs12');
+
+/**
+ * A CSR for a key that already exists, as `certkit gencsr -key` makes it:
+ * `key` is PEM text or DER bytes (options.passphrase for an encrypted one)
+ * or a Web Crypto CryptoKeyPair, whose private key may be non-extractable
+ * (it is only asked to sign). Resolves to `{ csr }`.
+ */
+export const csrForKey = later('csrForKey');

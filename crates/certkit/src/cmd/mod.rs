@@ -9,6 +9,7 @@ pub mod demo;
 pub mod expiry;
 pub mod gencert;
 pub mod gencrl;
+pub mod gencsr;
 pub mod genkey;
 pub mod k8s;
 pub mod list;

@@ -142,8 +142,8 @@ fn create(a: &Args) -> Result<()> {
     Ok(())
 }
 
-/// Reads `--key`, with its own passphrase if it is encrypted.
-fn read_key(file: &str, passphrase_file: Option<&str>) -> Result<PrivateKey> {
+/// Reads `--key`, with its own passphrase if it is encrypted (also `gencsr`'s).
+pub fn read_key(file: &str, passphrase_file: Option<&str>) -> Result<PrivateKey> {
     let bytes = Zeroizing::new(io::read_input(file)?);
     let what = io::display_name(file);
     match PrivateKey::from_bytes(&bytes, None, &what) {

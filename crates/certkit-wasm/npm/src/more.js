@@ -1,0 +1,151 @@
+// The functions of the API that a page's first CSR does not need: api.js
+// loads this file on first use of one of them and passes in the helpers
+// they share with it (`later()`), so the page's first download carries
+// none of their code. Each takes the helpers first, then the caller's
+// arguments.
+
+/** Decrypts an encrypted PKCS#8 key; resolves to the plain PKCS#8 PEM. */
+export async function decryptKey([ready, guard, bytes, text, optionalJson], encryptedPem, passphrase, options) {
+  const key = bytes(encryptedPem, 'encryptedPem');
+  text(passphrase, 'passphrase');
+  const json = optionalJson(options, 'options');
+  const m = await ready('full');
+  return guard(m, () => m.decryptKey(key, passphrase, json));
+}
+
+/** Signs a CSR with a CA, as `certkit sign` does; resolves to `{ cert, warnings }`. */
+export async function sign([ready, guard, bytes, text, optionalJson], csrPem, caCertPem, caKeyPem, config, profile) {
+  const csr = bytes(csrPem, 'csrPem');
+  const caCert = bytes(caCertPem, 'caCertPem');
+  const caKey = bytes(caKeyPem, 'caKeyPem');
+  const cfg = optionalJson(config, 'config');
+  if (profile !== undefined && profile !== null) text(profile, 'profile');
+  const m = await ready('full');
+  const [cert, ...warnings] = guard(m, () => m.sign(csr, caCert, caKey, cfg, profile ?? undefined));
+  return { cert, warnings };
+}
+
+// csrForKey: a CSR for a key that already exists.
+//
+// A Web Crypto key pair never leaves the platform: only its public key is
+// exported (`exportKey('spki', publicKey)`); the core builds the bytes to
+// sign, the platform signs them with the private key (which may be
+// non-extractable), and the core assembles the CSR once the signature
+// verifies. A key given as PEM or DER is read and used by the core, as
+// `certkit gencsr -key` reads it. Both go through the full module, whose
+// request check is the CLI's (the lite module carries neither).
+
+const OPTIONS = ['passphrase', 'maxKdfCost'];
+
+export async function csrForKey([ready, guard, bytes, text, , requestJson, describe], request, key, options) {
+  const json = requestJson(request);
+  if (options !== undefined && options !== null) {
+    if (typeof options !== 'object' || Array.isArray(options)) {
+      throw new Error(`options must be an object such as { passphrase }; got ${describe(options)}`);
+    }
+    const unknown = Object.keys(options).find((k) => !OPTIONS.includes(k));
+    if (unknown !== undefined) throw new Error(`options.${unknown} is not an option of csrForKey; its options are ${OPTIONS.join(', ')}`);
+  }
+  if (isKeyPair(key)) {
+    if (options?.passphrase !== undefined) throw new Error('options.passphrase is for an encrypted key file; a CryptoKeyPair has none');
+    return { csr: await withKeyPair(await ready('full'), guard, json, key) };
+  }
+  const input = bytes(key, 'key');
+  const passphrase = options?.passphrase ?? undefined;
+  if (passphrase !== undefined) text(passphrase, 'options.passphrase');
+  const cost = options?.maxKdfCost === undefined ? undefined : JSON.stringify({ maxKdfCost: options.maxKdfCost });
+  const m = await ready('full');
+  try {
+    return { csr: guard(m, () => m.csrForKeyBytes(json, input, passphrase, cost)) };
+  } finally {
+    // Our copy of the key (a string's UTF-8); the caller's bytes are theirs.
+    if (input !== key) input.fill(0);
+  }
+}
+
+function isKeyPair(key) {
+  return key !== null && typeof key === 'object' && !ArrayBuffer.isView(key) && ('privateKey' in key || 'publicKey' in key);
+}
+
+// Web Crypto's algorithm name for each of the core's key types.
+const NAMES = { ecdsa: 'ECDSA', rsa: 'RSASSA-PKCS1-v1_5', ed25519: 'Ed25519' };
+
+async function withKeyPair(m, guard, json, { privateKey, publicKey }) {
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) throw new Error('key is a CryptoKeyPair, but this runtime has no Web Crypto (crypto.subtle)');
+  if (privateKey?.type !== 'private' || publicKey?.type !== 'public') {
+    throw new Error('key must be PEM text, DER bytes or a CryptoKeyPair ({ privateKey, publicKey } from crypto.subtle.generateKey or importKey)');
+  }
+  if (!privateKey.usages.includes('sign')) {
+    throw new Error(`key.privateKey cannot sign (its usages: ${privateKey.usages.join(', ') || 'none'}); make or import it with usages ['sign']`);
+  }
+  // The public key only: the private key is never exported.
+  const spki = new Uint8Array(await subtle.exportKey('spki', publicKey));
+  const req = guard(m, () => m.KeyRequest.forKey(json, spki));
+  try {
+    const algorithm = privateKey.algorithm;
+    if (algorithm.name !== NAMES[req.algo]) {
+      throw new Error(`key.privateKey is a ${algorithm.name} key; certkit signs CSRs with ${NAMES[req.algo]} for this ${req.algo} key`);
+    }
+    if (req.algo === 'rsa' && algorithm.hash?.name !== req.hash) {
+      throw new Error(`key.privateKey signs with ${algorithm.hash?.name}; an RSA-${req.size} CSR is signed with ${req.hash}: make or import the key with hash "${req.hash}"`);
+    }
+    const tbs = guard(m, () => req.prepare(spki));
+    const params = req.algo === 'ecdsa' ? { name: 'ECDSA', hash: req.hash } : { name: algorithm.name };
+    const signature = new Uint8Array(await subtle.sign(params, privateKey, tbs));
+    // ECDSA is verified by the platform (in wasm it costs more than the
+    // rest), against the public key the CSR carries; RSA and Ed25519 by the core.
+    let verified = false;
+    if (req.algo === 'ecdsa') {
+      const check = await subtle.importKey('spki', spki, { name: 'ECDSA', namedCurve: algorithm.namedCurve }, false, ['verify']);
+      if (!(await subtle.verify(params, check, signature, tbs))) {
+        throw new Error("key.privateKey's signature does not verify with key.publicKey: they are not one key pair");
+      }
+      verified = true;
+    }
+    return guard(m, () => req.finishCsr(signature, verified));
+  } finally {
+    req.free();
+  }
+}
+
+// pkcs12: a PKCS#12 file with the platform's Web Crypto.
+//
+// The full module reads and checks the options, its inputs as bytes() does,
+// and lays the file out; Web Crypto does its two PBES2 encryptions
+// (PBKDF2-HMAC-SHA-256, AES-256-CBC) where it has them, and the core the
+// rest: the MAC, whose PKCS#12 key derivation Web Crypto lacks, and legacy
+// files (3DES).
+
+export async function pkcs12([ready, guard], options) {
+  const m = await ready('full');
+  const subtle = globalThis.crypto?.subtle;
+  const pending = subtle && guard(m, () => m.pkcs12Prepare(options));
+  if (!pending) return guard(m, () => m.pkcs12(options));
+  let sealed;
+  try {
+    const password = new TextEncoder().encode(options.passphrase ?? '');
+    sealed = await Promise.all([pending.certificates, pending.key].map((job) => pbes2(subtle, password, job)));
+    password.fill(0);
+  } catch {
+    // A runtime without these algorithms or this many iterations (Workers
+    // cap PBKDF2 at 100,000): the core encrypts instead.
+    pending.free();
+    return guard(m, () => m.pkcs12(options));
+  }
+  return guard(m, () => pending.finish(...sealed));
+}
+
+// One PBES2 encryption with Web Crypto; the plaintext's copy is wiped.
+async function pbes2(subtle, password, job) {
+  const plaintext = job.plaintext;
+  try {
+    const base = await subtle.importKey('raw', password, 'PBKDF2', false, ['deriveKey']);
+    const pbkdf2 = { name: 'PBKDF2', hash: 'SHA-256', salt: job.salt, iterations: job.iterations };
+    const key = await subtle.deriveKey(pbkdf2, base, { name: 'AES-CBC', length: 256 }, false, ['encrypt']);
+    return new Uint8Array(await subtle.encrypt({ name: 'AES-CBC', iv: job.iv }, key, plaintext));
+  } finally {
+    plaintext.fill(0);
+    job.free();
+  }
+}
