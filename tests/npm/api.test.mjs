@@ -240,6 +240,8 @@ test('pkcs12: Web Crypto does the PBES2 encryptions; the core falls back when it
   } finally {
     Object.assign(subtle, { deriveKey, encrypt });
   }
+});
+
 // --- csrForKey: CSRs for keys that already exist ---------------------------
 
 /** OpenSSL's verdict on a CSR and its public key (PEM), from a temporary folder. */
