@@ -29,7 +29,9 @@
 //! name:
 //!
 //! 1. A name is checked only against constraints of its own form (a DNS
-//!    name against DNS subtrees, an IPv4 address against IPv4 ranges).
+//!    name against DNS subtrees, an IP address against IP ranges — an IPv6
+//!    address lies in no IPv4 range, so IPv4-only permitted ranges refuse
+//!    every IPv6 address, as OpenSSL, Go and pyca read them).
 //! 2. When any permitted subtree of its form exists, the name must lie in
 //!    one of them; it must lie in no excluded subtree of its form.
 //! 3. DNS names compare label by label, without regard to ASCII case. A
@@ -434,11 +436,11 @@ fn ip_subtree(bytes: &[u8]) -> Option<Subtree> {
 fn within(name: Candidate<'_>, s: &Subtree, excluded: bool) -> Option<bool> {
     Some(match (name, s) {
         (Candidate::Dns(n), Subtree::Dns(c)) => dns_within(n, c, excluded),
+        // An address of the other family lies in no range of this one (but
+        // is of the same form: a v6 address fails v4-only permitted ranges,
+        // as in OpenSSL, Go and pyca).
         (Candidate::Ip(ip), Subtree::Ip { addr, prefix }) => {
-            if ip.is_ipv4() != addr.is_ipv4() {
-                return None;
-            }
-            masked(ip, *prefix) == *addr
+            ip.is_ipv4() == addr.is_ipv4() && masked(ip, *prefix) == *addr
         }
         (Candidate::Email(m), Subtree::Email(c)) => email_within(m, c),
         (Candidate::Uri(u), Subtree::Uri(c)) => uri_host(u).is_some_and(|h| host_within(h, c)),
@@ -548,12 +550,15 @@ mod tests {
         let ip = |s: &str| Candidate::Ip(IpAddr::from_str(s).unwrap());
         assert_eq!(nc.check(ip("10.255.0.1")), Ok(()));
         assert_eq!(nc.check(ip("2001:db8:ffff::1")), Ok(()));
-        assert_eq!(nc.check(ip("11.0.0.1")).unwrap_err().subtree, "IP 10.0.0.0/8");
-        assert_eq!(nc.check(ip("2001:db9::1")).unwrap_err().subtree, "IP 2001:db8::/32");
+        assert_eq!(nc.check(ip("11.0.0.1")).unwrap_err().subtree, "IP 10.0.0.0/8, IP 2001:db8::/32");
+        assert_eq!(nc.check(ip("2001:db9::1")).unwrap_err().subtree, "IP 10.0.0.0/8, IP 2001:db8::/32");
         let v4_only =
             NameConstraints::from_lists(&lists(|l| l.excluded_ip = alloc::vec!["0.0.0.0/0".into()]), "").unwrap();
         assert!(v4_only.check(ip("1.2.3.4")).unwrap_err().excluded);
         assert_eq!(v4_only.check(ip("::1")), Ok(()));
+        let v4_permitted =
+            NameConstraints::from_lists(&lists(|l| l.permitted_ip = alloc::vec!["10.0.0.0/8".into()]), "").unwrap();
+        assert_eq!(v4_permitted.check(ip("::a00:1")).unwrap_err().subtree, "IP 10.0.0.0/8");
     }
 
     #[test]
