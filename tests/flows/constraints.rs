@@ -259,6 +259,13 @@ fn every_signing_path_refuses_a_name_outside() {
         assert!(!out.status.success() && err.contains(says), "{args:?}: {err}");
         assert!(out.stdout.is_empty(), "{args:?}");
     };
+    // The CLI's whole error line, exit status 1.
+    let out = certkit(&d, &["sign", "--ca-dir", "int", "out.csr"], b"");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "certkit: out.csr: the DNS SAN `www.example.org` is outside the permitted subtrees (DNS example.com) of the name constraints of the CA certificate `CN=Tenant CA,O=certkit tests`; request a name inside them\n"
+    );
     // sign -ca with the directory's ca.pem (the intermediate and the root).
     refused(&["sign", "-ca", "int/ca.pem", "-ca-key", "int/ca-key.pem", "out.csr"], b"");
     // gencert -ca: a new key and a certificate.

@@ -300,7 +300,7 @@ fn parse(list: &str, value: &str) -> core::result::Result<Subtree, String> {
         "dns" => {
             if let Some(rest) = value.strip_prefix('.') {
                 return Err(alloc::format!(
-                    "uses the leading-dot form, which pkilint calls invalid and pyca/cryptography refuses every chain under; write `{rest}` (RFC 5280: the name and every name below it); to leave out `{rest}` itself, also list it in excluded_dns"
+                    "uses the leading-dot form, which pkilint calls invalid and pyca/cryptography refuses every chain under; write `{rest}` (RFC 5280's form: `{rest}` and every name below it; certkit does not rewrite it, which would widen it to `{rest}` itself)"
                 ));
             }
             if value.contains('*') {
