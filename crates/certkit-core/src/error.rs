@@ -269,27 +269,13 @@ pub enum Error {
         pattern: String,
     },
     /// A name falls outside the name constraints (RFC 5280 §4.2.1.10) of
-    /// the issuing CA's certificate or of one above it.
+    /// the issuing CA's certificate or of one above it, or a constraint
+    /// there is of a form certkit does not evaluate.
     OutsideNameConstraints {
-        /// Where the certificate would carry it: `CN`, `subject
-        /// emailAddress`, `DNS SAN`, `IP SAN`, `email SAN` or `URI SAN`.
-        field: &'static str,
-        /// The name.
-        name: String,
-        /// It lies in an excluded subtree (else in none of the permitted).
-        excluded: bool,
-        /// The excluded subtree, or the permitted subtrees of its form.
-        subtree: String,
-        /// The subject of the CA certificate that carries the constraint.
-        ca: String,
-    },
-    /// A CA certificate in the chain carries a name constraint certkit
-    /// does not evaluate, so what it may sign below it is unknown.
-    UnsupportedNameConstraint {
-        /// The constraint's form.
-        form: &'static str,
-        /// The subject of the CA certificate that carries it.
-        ca: String,
+        /// The whole message, naming the name, the constraint and the CA
+        /// certificate that carries it (composed where the rule is, so
+        /// that front ends that never sign do not carry its text).
+        detail: String,
     },
     /// Nothing to put in the certificate's subject or SANs.
     EmptySubject,
@@ -414,7 +400,6 @@ impl Error {
             | Error::CsrWantsCa
             | Error::NameNotAllowed { .. }
             | Error::OutsideNameConstraints { .. }
-            | Error::UnsupportedNameConstraint { .. }
             | Error::TimeOutOfRange { .. }
             | Error::Validity { .. } => Category::Policy,
             Error::NotKubeObject { .. } | Error::Pkcs12 { .. } => Category::Format,
@@ -570,18 +555,7 @@ impl Error {
                 f,
                 "the {field} `{name}` does not match the profile's name_whitelist `{pattern}`; request a permitted name or change the profile"
             ),
-            Error::OutsideNameConstraints { field, name, excluded: true, subtree, ca } => write!(
-                f,
-                "the {field} `{name}` lies in the excluded subtree {subtree} of the name constraints of the CA certificate `{ca}`; request another name"
-            ),
-            Error::OutsideNameConstraints { field, name, excluded: false, subtree, ca } => write!(
-                f,
-                "the {field} `{name}` is outside the permitted subtrees ({subtree}) of the name constraints of the CA certificate `{ca}`; request a name inside them"
-            ),
-            Error::UnsupportedNameConstraint { form, ca } => write!(
-                f,
-                "the CA certificate `{ca}` carries {form} in its name constraints, which certkit does not evaluate; it signs nothing below such a CA"
-            ),
+            Error::OutsideNameConstraints { detail } => f.write_str(detail),
             Error::EmptySubject => {
                 write!(f, "the certificate would have neither a subject nor any SAN; give a CN or hosts")
             }

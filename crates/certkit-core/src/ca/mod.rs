@@ -31,6 +31,7 @@ use crate::cfssl::profile::{Policy, SigningConfig};
 use crate::cfssl::validity::DEFAULT_BACKDATE;
 use crate::issue::certificate::{self as issue, CaCert, Issued, Issuer, Role, Subject};
 use crate::issue::crl::{self, Revoked};
+use crate::pki::constraints::NameConstraints;
 use crate::pki::csr::Csr;
 use crate::pki::key::{PrivateKey, PublicKey};
 use crate::pki::pem;
@@ -169,18 +170,21 @@ impl<K: CaKey> Ca<K> {
     /// Certifies a new intermediate CA's key under this CA. With `profile`,
     /// the config's profile of that name, which must make CAs; without,
     /// cfssl's CA policy (`cert sign`, `crl sign`) with `lifetime`,
-    /// `backdate` and `path_len` (the request's `ca` section). Recorded as
+    /// `backdate` and `path_len` (the request's `ca` section) and
+    /// `name_constraints` (`ca init --intermediate`'s flags; a profile
+    /// gives its own, so both at once are refused). Recorded as
     /// `intermediate` either way.
     pub fn sign_intermediate<R: CryptoRng + ?Sized>(
         &self,
         subject: &Subject,
         profile: Option<&str>,
         ca: &crate::cfssl::request::CaParams,
+        name_constraints: Option<&NameConstraints>,
         now: UnixTime,
         rng: &mut R,
     ) -> Result<Issued> {
         let base = match profile {
-            Some(name) if ca.name_constraints.is_some() => {
+            Some(name) if name_constraints.is_some() => {
                 return Err(Error::NotACaProfile {
                     detail: alloc::format!(
                         "name constraints were given both for the request and by profile `{name}`; give them in one place (the profile's name_constraints, or the request)"
@@ -198,7 +202,7 @@ impl<K: CaKey> Ca<K> {
                 policy.clone()
             }
             None => Policy {
-                name_constraints: ca.name_constraints.clone(),
+                name_constraints: name_constraints.cloned(),
                 ..Policy::root_ca(ca.expiry, ca.backdate, ca.path_len)
             },
         };
@@ -303,19 +307,14 @@ mod tests {
         issue::verify_signature(&issued.der, ca.cert().public_key()).unwrap();
 
         let (int, int_key) = subject("Intermediate");
-        let params = CaParams {
-            path_len: None,
-            expiry: Duration::from_secs(86_400),
-            backdate: DEFAULT_BACKDATE,
-            name_constraints: None,
-        };
-        let issued = ca.sign_intermediate(&int, None, &params, NOW, &mut rng()).unwrap();
+        let params = CaParams { path_len: None, expiry: Duration::from_secs(86_400), backdate: DEFAULT_BACKDATE };
+        let issued = ca.sign_intermediate(&int, None, &params, None, NOW, &mut rng()).unwrap();
         assert_eq!((issued.role, issued.profile.as_str()), (Role::Intermediate, "intermediate"));
         let int_cert = CaCert::parse(&issued.der, "int.pem").unwrap();
         assert_eq!(int_cert.path_len(), Some(0), "below a root with pathlen 1");
         // An intermediate names no hosts; a profile that is not a CA's is refused.
         assert!(issued.warnings.contains(&issue::Warning::DroppedCaSans) || issued.warnings.is_empty());
-        let e = ca.sign_intermediate(&int, Some("default"), &params, NOW, &mut rng()).unwrap_err();
+        let e = ca.sign_intermediate(&int, Some("default"), &params, None, NOW, &mut rng()).unwrap_err();
         assert!(e.to_string().contains("profile `default` does not make CAs"), "{e}");
 
         let (new_root, _) = subject("Root");
@@ -340,16 +339,13 @@ mod tests {
             permitted_email: alloc::vec!["example.com".into()],
             ..Default::default()
         };
-        let params = CaParams {
-            path_len: None,
-            expiry: Duration::from_secs(86_400),
-            backdate: DEFAULT_BACKDATE,
-            name_constraints: Some(NameConstraints::from_lists(&lists, "").unwrap()),
-        };
+        let params = CaParams { path_len: None, expiry: Duration::from_secs(86_400), backdate: DEFAULT_BACKDATE };
         let (int, int_key) = subject("Tenant CA");
-        let int = ca.sign_intermediate(&int, None, &params, NOW, &mut rng()).unwrap();
+        let nc = NameConstraints::from_lists(&lists, "").unwrap();
+        let int = ca.sign_intermediate(&int, None, &params, Some(&nc), NOW, &mut rng()).unwrap();
         // Given both in the request and by a profile: refused.
-        let e = ca.sign_intermediate(&subject("x").0, Some("default"), &params, NOW, &mut rng()).unwrap_err();
+        let e =
+            ca.sign_intermediate(&subject("x").0, Some("default"), &params, Some(&nc), NOW, &mut rng()).unwrap_err();
         assert!(e.to_string().contains("give them in one place"), "{e}");
 
         // The intermediate's file holds the root too; then a CA below the
@@ -359,8 +355,8 @@ mod tests {
             Ca::new(CaCert::parse(int_file.as_bytes(), "int.pem").unwrap(), int_key, SigningConfig::default()).unwrap();
         assert_eq!(int_ca.cert().name_constraints().unwrap().len(), 1);
         let (sub, sub_key) = subject("Sub CA");
-        let plain = CaParams { name_constraints: None, ..params.clone() };
-        let sub = int_ca.sign_intermediate(&sub, None, &plain, NOW, &mut rng()).unwrap();
+        let plain = params.clone();
+        let sub = int_ca.sign_intermediate(&sub, None, &plain, None, NOW, &mut rng()).unwrap();
         let sub_file = alloc::format!("{}{int_file}", pem::encode(pem::CERTIFICATE, &sub.der));
         let sub_ca =
             Ca::new(CaCert::parse(sub_file.as_bytes(), "sub.pem").unwrap(), sub_key, SigningConfig::default()).unwrap();
@@ -410,10 +406,10 @@ mod tests {
         s.name = "CN=w,emailAddress=root@evil.org".parse().unwrap();
         let e = sub_ca.sign_subject(&s, None, NOW, &mut rng()).unwrap_err();
         assert!(e.to_string().contains("the subject emailAddress `root@evil.org`"), "{e}");
-        let e = int_ca.sign_intermediate(&s, None, &plain, NOW, &mut rng()).unwrap_err();
+        let e = int_ca.sign_intermediate(&s, None, &plain, None, NOW, &mut rng()).unwrap_err();
         assert!(e.to_string().contains("the subject emailAddress `root@evil.org`"), "{e}");
         // A CA certificate's CN is a name, not a host.
-        int_ca.sign_intermediate(&leaf("ca.example.org", &[]), None, &plain, NOW, &mut rng()).unwrap();
+        int_ca.sign_intermediate(&leaf("ca.example.org", &[]), None, &plain, None, NOW, &mut rng()).unwrap();
     }
 
     #[test]
@@ -423,13 +419,8 @@ mod tests {
         let (leaf, _) = subject("web");
         let leaf = ca.sign_subject(&leaf, None, NOW, &mut rng()).unwrap();
         let (int, _) = subject("Int");
-        let params = CaParams {
-            path_len: None,
-            expiry: Duration::from_secs(86_400),
-            backdate: DEFAULT_BACKDATE,
-            name_constraints: None,
-        };
-        let int = ca.sign_intermediate(&int, None, &params, NOW, &mut rng()).unwrap();
+        let params = CaParams { path_len: None, expiry: Duration::from_secs(86_400), backdate: DEFAULT_BACKDATE };
+        let int = ca.sign_intermediate(&int, None, &params, None, NOW, &mut rng()).unwrap();
         for issued in [&leaf, &int] {
             let mut record = ledger::Issued::new(&issued.der, None, &issued.profile, issued.role, NOW).unwrap();
             let line = ledger::line(&ledger::Record::Issued(record.clone())).unwrap();

@@ -106,9 +106,6 @@ pub struct CaParams {
     pub expiry: Duration,
     /// notBefore backdate.
     pub backdate: Duration,
-    /// nameConstraints for an intermediate signed under cfssl's CA policy
-    /// (`ca init --intermediate`'s flags); a CA profile gives its own.
-    pub name_constraints: Option<crate::pki::constraints::NameConstraints>,
 }
 
 /// The request's fields. Each object's members match its fields without
@@ -213,12 +210,7 @@ impl CsrRequest {
         let backdate =
             if c.backdate.is_empty() { DEFAULT_BACKDATE } else { duration::parse(&c.backdate, "ca.backdate")? };
         crate::cfssl::validity::check_lifetime(expiry, backdate, "ca.expiry", "ca.backdate")?;
-        Ok(CaParams {
-            path_len: if c.pathlen > 0 || c.pathlenzero { Some(c.pathlen) } else { None },
-            expiry,
-            backdate,
-            name_constraints: None,
-        })
+        Ok(CaParams { path_len: if c.pathlen > 0 || c.pathlenzero { Some(c.pathlen) } else { None }, expiry, backdate })
     }
 
     /// `cfssl print-defaults csr`.

@@ -777,7 +777,11 @@ fn rule12_within_constraints(issuer: Issuer<'_>, subject: &Subject, sans: &[San]
         .collect();
     for (ca, nc) in carriers {
         if let Some(form) = nc.unsupported() {
-            return Err(Error::UnsupportedNameConstraint { form, ca: ca.clone() });
+            return Err(Error::OutsideNameConstraints {
+                detail: alloc::format!(
+                    "the CA certificate `{ca}` carries {form} in its name constraints, which certkit does not evaluate; it signs nothing below such a CA"
+                ),
+            });
         }
         for (field, name) in names.iter().chain(&sans) {
             let candidate = match *field {
@@ -795,11 +799,17 @@ fn rule12_within_constraints(issuer: Issuer<'_>, subject: &Subject, sans: &[San]
                 _ => continue,
             };
             nc.check(candidate).map_err(|v| Error::OutsideNameConstraints {
-                field,
-                name: name.clone(),
-                excluded: v.excluded,
-                subtree: v.subtree,
-                ca: ca.clone(),
+                detail: if v.excluded {
+                    alloc::format!(
+                        "the {field} `{name}` lies in the excluded subtree {} of the name constraints of the CA certificate `{ca}`; request another name",
+                        v.subtree
+                    )
+                } else {
+                    alloc::format!(
+                        "the {field} `{name}` is outside the permitted subtrees ({}) of the name constraints of the CA certificate `{ca}`; request a name inside them",
+                        v.subtree
+                    )
+                },
             })?;
         }
     }

@@ -94,7 +94,6 @@ fn self_signed_tbs<R: CryptoRng + ?Sized>(
         path_len: None,
         expiry: crate::cfssl::validity::DEFAULT_CA_EXPIRY,
         backdate: crate::cfssl::validity::DEFAULT_BACKDATE,
-        name_constraints: None,
     });
     let policy = Policy::root_ca(ca.expiry, ca.backdate, ca.path_len);
     let subject = Subject {
@@ -145,7 +144,6 @@ fn renewal_request(ca: &CaCert, key: &PublicKey) -> Result<Validated> {
             path_len: ca.path_len(),
             expiry: ca.lifetime(),
             backdate: crate::cfssl::validity::DEFAULT_BACKDATE,
-            name_constraints: None,
         }),
     })
 }

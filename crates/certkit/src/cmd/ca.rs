@@ -359,15 +359,13 @@ fn sign_by_parent(
         requested_ca: None,
         requested_extensions: Vec::new(),
     };
-    let mut params = req.ca.clone().unwrap_or(certkit_core::CaParams {
+    let params = req.ca.clone().unwrap_or(certkit_core::CaParams {
         path_len: None,
         expiry: certkit_core::validity::DEFAULT_CA_EXPIRY,
         backdate: certkit_core::validity::DEFAULT_BACKDATE,
-        name_constraints: None,
     });
-    params.name_constraints = name_constraints;
     let issued =
-        p.ca.sign_intermediate(&subject, a.profile.as_deref(), &params, io::now(), rng)
+        p.ca.sign_intermediate(&subject, a.profile.as_deref(), &params, name_constraints.as_ref(), io::now(), rng)
             .with_context(|| format!("{}'s signing config", parent.display()))?;
     // What the parent's ledger now holds; write_directory delivers it.
     let recorded = p.record(&issued, Some(new_key.csr_der()))?;
@@ -513,7 +511,6 @@ fn rotate(a: RotateArgs) -> Result<()> {
             path_len: old.ca.cert().path_len(),
             expiry,
             backdate: certkit_core::validity::DEFAULT_BACKDATE,
-            name_constraints: None,
         }),
     };
     let new_key = NewKey::make(&req, a.token.as_deref())?;
