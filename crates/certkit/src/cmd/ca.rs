@@ -24,7 +24,7 @@ pub struct Args {
 
 #[derive(clap::Subcommand, Debug)]
 enum Command {
-    Init(InitArgs),
+    Init(Box<InitArgs>),
     /// Verify every line of the ledger (exit 4 when a line is damaged).
     Check(DirArgs),
     /// Move damaged ledger lines to ledger.quarantine, keeping the rest.
@@ -183,7 +183,7 @@ struct DirArgs {
 
 pub fn run(a: Args) -> Result<ExitCode> {
     match a.command {
-        Command::Init(i) => init(i)?,
+        Command::Init(i) => init(*i)?,
         Command::Check(d) => return check(d),
         Command::Repair(r) => repair(r)?,
         Command::Rotate(r) => rotate(r)?,
