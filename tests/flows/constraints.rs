@@ -434,3 +434,83 @@ fn pyca_accepts_certkit_s_encoding_and_refuses_what_is_outside() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.starts_with("refused") && text.contains("constraint"), "{text}");
 }
+
+#[test]
+fn a_ca_whose_constraints_name_directories_signs_nothing() {
+    // certkit does not evaluate directoryName subtrees, so it refuses to
+    // sign below one rather than let a subject through that it may forbid.
+    let d = Dir::new("nc-dirname");
+    openssl(
+        &d,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "root-key.pem",
+            "-out",
+            "root.pem",
+            "-subj",
+            "/CN=DN Root",
+            "-days",
+            "30",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
+        ],
+    );
+    openssl(
+        &d,
+        &[
+            "req",
+            "-new",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "int-key.pem",
+            "-out",
+            "int.csr",
+            "-subj",
+            "/CN=DN CA",
+        ],
+    );
+    d.write(
+        "int.ext",
+        "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nnameConstraints=critical,permitted;DNS:example.com,permitted;dirName:dn\n[dn]\nO=certkit\n",
+    );
+    openssl(
+        &d,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "int.csr",
+            "-CA",
+            "root.pem",
+            "-CAkey",
+            "root-key.pem",
+            "-days",
+            "20",
+            "-extfile",
+            "int.ext",
+            "-out",
+            "int.pem",
+        ],
+    );
+    split(&d, &ok(&d, &["genkey", "-"], br#"{"CN":"w","hosts":["www.example.com"]}"#), "leaf");
+    let out = certkit(&d, &["sign", "-ca", "int.pem", "-ca-key", "int-key.pem", "leaf.csr"], b"");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("the CA certificate `CN=DN CA` carries a directoryName subtree in its name constraints, which certkit does not evaluate"),
+        "{err}"
+    );
+}

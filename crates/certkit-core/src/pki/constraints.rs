@@ -450,13 +450,7 @@ fn within(name: Candidate<'_>, s: &Subtree, excluded: bool) -> Option<bool> {
 
 /// Rule 3: `name` is `c` or ends with `.c`, compared without regard to case.
 fn dns_within(name: &str, c: &str, excluded: bool) -> bool {
-    let below = |n: &str| {
-        n.eq_ignore_ascii_case(c)
-            || (n.len() > c.len()
-                && n.as_bytes()[n.len() - c.len() - 1] == b'.'
-                && n[n.len() - c.len()..].eq_ignore_ascii_case(c))
-    };
-    if below(name) {
+    if name.eq_ignore_ascii_case(c) || strictly_below(name, c) {
         return true;
     }
     // `*.d` stands for every one-label name below `d`: it may be `c` when
@@ -465,6 +459,14 @@ fn dns_within(name: &str, c: &str, excluded: bool) -> bool {
         Some(d) if excluded => c.split_once('.').is_some_and(|(_, parent)| parent.eq_ignore_ascii_case(d)),
         _ => false,
     }
+}
+
+/// Whether `name` ends with `.domain`, without regard to ASCII case.
+/// Compared as bytes: a name from a hostile subject may hold any UTF-8,
+/// and slicing it as a string could split a character.
+fn strictly_below(name: &str, domain: &str) -> bool {
+    let (n, d) = (name.as_bytes(), domain.as_bytes());
+    n.len() > d.len() && n[n.len() - d.len() - 1] == b'.' && n[n.len() - d.len()..].eq_ignore_ascii_case(d)
 }
 
 /// Rule 5: a mailbox against a mailbox, a host or `.domain`.
@@ -479,11 +481,7 @@ fn email_within(mailbox: &str, c: &str) -> bool {
 /// A host against a host (exactly) or `.domain` (strictly below it).
 fn host_within(host: &str, c: &str) -> bool {
     match c.strip_prefix('.') {
-        Some(domain) => {
-            host.len() > domain.len() + 1
-                && host.as_bytes()[host.len() - domain.len() - 1] == b'.'
-                && host[host.len() - domain.len()..].eq_ignore_ascii_case(domain)
-        }
+        Some(domain) => strictly_below(host, domain),
         None => host.eq_ignore_ascii_case(c),
     }
 }
@@ -567,7 +565,7 @@ mod tests {
         for ok in ["a@example.com", "a@EXAMPLE.com", "a@x.example.org", "boss@corp.example"] {
             assert_eq!(nc.check(Candidate::Email(ok)), Ok(()), "{ok}");
         }
-        for out in ["a@x.example.com", "a@example.org", "Boss@corp.example", "nobody"] {
+        for out in ["a@x.example.com", "a@example.org", "Boss@corp.example", "nobody", "é@€"] {
             assert!(nc.check(Candidate::Email(out)).is_err(), "{out}");
         }
         for ok in ["spiffe://spiffe.example.com/ns/a", "https://u@a.svc.example:8443/x", "https://A.SVC.example"] {
