@@ -11,7 +11,7 @@
 use base64ct::{Base64, Encoding};
 use serde_json::Value;
 
-use crate::common::{Dir, certkit, ok, openssl, run_in, split};
+use crate::common::{Dir, certkit, ok, openssl, python, run_in, split};
 
 const FLAGS: [&str; 8] = [
     "--permit-dns",
@@ -339,23 +339,6 @@ fn flags_go_through_the_core_s_checks() {
     let out = certkit(&d, &["ca", "init", "--no-encrypt", "--config", "leaf.json", "other", "-"], br#"{"CN":"X"}"#);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("signing.profiles.www.name_constraints: name constraints limit what a CA signs"), "{err}");
-}
-
-/// A Python with pyca/cryptography, as tests/flows/pkcs12.rs finds it.
-fn python() -> Option<String> {
-    if let Ok(p) = std::env::var("CERTKIT_PYTHON") {
-        return Some(p);
-    }
-    let has = std::process::Command::new("python3")
-        .args(["-c", "import cryptography.x509.verification"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if has {
-        return Some("python3".into());
-    }
-    assert!(std::env::var("CI").is_err(), "CI must set CERTKIT_PYTHON (scripts/test.sh does)");
-    eprintln!("pyca/cryptography not installed (run scripts/test.sh); its check skipped");
-    None
 }
 
 const PYCA_VERIFY: &str = r#"
