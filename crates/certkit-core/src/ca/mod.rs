@@ -185,9 +185,10 @@ impl<K: CaKey> Ca<K> {
     ) -> Result<Issued> {
         let base = match profile {
             Some(name) if name_constraints.is_some() => {
-                return Err(Error::NotACaProfile {
-                    detail: alloc::format!(
-                        "name constraints were given both for the request and by profile `{name}`; give them in one place (the profile's name_constraints, or the request)"
+                return Err(Error::Config {
+                    field: "name_constraints".into(),
+                    reason: alloc::format!(
+                        "given both for the request and by profile `{name}`; give them in one place (the profile's name_constraints, or the request)"
                     ),
                 });
             }
