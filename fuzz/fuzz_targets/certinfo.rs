@@ -1,6 +1,8 @@
-//! certinfo of certificates and CSRs, and PEM splitting: never panics; the
+//! certinfo of certificates and CSRs, PEM splitting, a CA file (its chain
+//! and name constraints) and a nameConstraints value: never panics; the
 //! descriptive reading of a CSR takes every CSR the strict one takes.
 #![no_main]
+use certkit_core::constraints::{Candidate, NameConstraints};
 use certkit_core::{Csr, info, pem};
 use libfuzzer_sys::fuzz_target;
 
@@ -17,4 +19,19 @@ fuzz_target!(|data: &[u8]| {
     }
     let _ = pem::blocks(data, "fuzz");
     let _ = certkit_core::expiry::certificates(data);
+    if let Ok(ca) = certkit_core::CaCert::parse(data, "fuzz") {
+        let _ = ca.name_constraints();
+    }
+    if let Ok(nc) = NameConstraints::from_der(data, "fuzz") {
+        for name in [
+            Candidate::Dns("a.example.com"),
+            Candidate::Dns("*.example.com"),
+            Candidate::Ip(core::net::IpAddr::from([10, 0, 0, 1])),
+            Candidate::Ip(core::net::IpAddr::from([0u8; 16])),
+            Candidate::Email("a@é.example.com"),
+            Candidate::Uri("https://u@[::1]:8/x"),
+        ] {
+            let _ = nc.check(name);
+        }
+    }
 });

@@ -109,3 +109,22 @@ pub fn hex_to_dec(hex: &str) -> String {
     }
     digits.iter().rev().map(|d| char::from_digit(*d, 10).unwrap()).collect()
 }
+
+/// A Python with pyca/cryptography (its X.509 verifier too):
+/// CERTKIT_PYTHON (scripts/test.sh makes a venv), else the system's
+/// python3 if it has the package.
+pub fn python() -> Option<String> {
+    if let Ok(p) = std::env::var("CERTKIT_PYTHON") {
+        return Some(p);
+    }
+    let has = Command::new("python3")
+        .args(["-c", "import cryptography.x509.verification"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if has {
+        return Some("python3".into());
+    }
+    assert!(std::env::var("CI").is_err(), "CI must set CERTKIT_PYTHON (scripts/test.sh does)");
+    eprintln!("pyca/cryptography not installed (run scripts/test.sh); its check skipped");
+    None
+}

@@ -12,6 +12,7 @@ mod cfssl_compat;
 mod cmd;
 mod common;
 mod completion;
+mod constraints;
 mod exit_codes;
 mod faults;
 mod gencsr;

@@ -112,24 +112,6 @@ fn openssl_exports_are_extracted_default_and_legacy() {
     }
 }
 
-/// A Python with pyca/cryptography: CERTKIT_PYTHON (scripts/test.sh makes
-/// a venv), else the system's python3 if it has the package.
-fn python() -> Option<String> {
-    if let Ok(p) = std::env::var("CERTKIT_PYTHON") {
-        return Some(p);
-    }
-    let has = std::process::Command::new("python3")
-        .args(["-c", "import cryptography"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if has {
-        return Some("python3".into());
-    }
-    assert!(std::env::var("CI").is_err(), "CI must set CERTKIT_PYTHON (scripts/test.sh does)");
-    eprintln!("pyca/cryptography not installed (run scripts/test.sh); its check skipped");
-    None
-}
-
 const PYCA: &str = r#"
 import sys
 from cryptography.hazmat.primitives.serialization import pkcs12, Encoding, PublicFormat

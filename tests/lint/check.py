@@ -64,6 +64,13 @@ def main(directory):
     checks += [(cabf, [*pinned, "-t", "ROOT-CA", "root.pem"])]
     checks += [(cabf, [*pinned, "-t", "INTERNAL-UNCONSTRAINED-TLS-CA", f]) for f in ["inter-cert.pem", "dir-inter.pem"]]
     checks += [(lint_pkix_cert, ["dir-inter.pem"]), (chain, ["dir-root.pem", "dir-inter.pem"])]
+    # Name-constrained intermediates: the profile's and ca init
+    # --intermediate's flags. Linted by the BRs as unconstrained TLS CAs:
+    # a BR "technically constrained" CA also needs a directoryName subtree,
+    # which certkit does not write.
+    checks += [(lint_pkix_cert, [f]) for f in ["inter-nc.pem", "dir-nc.pem"]]
+    checks += [(cabf, [*pinned, "-t", "INTERNAL-UNCONSTRAINED-TLS-CA", "inter-nc.pem"])]
+    checks += [(chain, ["root.pem", "inter-nc.pem"]), (chain, ["dir-root.pem", "dir-nc.pem"])]
     checks += [(cabf, [*pinned, "-t", "DV-FINAL-CERTIFICATE", f]) for f in leaves]
     checks += [(chain, ["root.pem", "root.pem"]), (chain, ["root.pem", "inter-cert.pem"])]
     checks += [(chain, ["inter-cert.pem", f]) for f in leaves]

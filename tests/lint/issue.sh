@@ -25,6 +25,12 @@ cat > config.json <<'JSON'
              "ca_constraint": {"is_ca": true, "max_path_len": 0, "max_path_len_zero": true},
              "crl_url": "http://crl.example.com/root.crl", "issuer_urls": ["http://ca.example.com/root.crt"],
              "policies": [{"ID": "2.23.140.1.2.1"}] },
+  "inter-nc": { "usages": ["digital signature","cert sign","crl sign","server auth"], "expiry": "43000h",
+             "ca_constraint": {"is_ca": true, "max_path_len": 0, "max_path_len_zero": true},
+             "crl_url": "http://crl.example.com/root.crl", "issuer_urls": ["http://ca.example.com/root.crt"],
+             "policies": [{"ID": "2.23.140.1.2.1"}],
+             "name_constraints": { "permitted_dns": ["example.com"], "excluded_dns": ["bad.example.com"],
+                                   "permitted_ip": ["10.0.0.0/8"] } },
   "leaf":  { "usages": ["digital signature","server auth"], "expiry": "46d",
              "crl_url": "http://crl.example.com/issuing.crl", "ocsp_url": "http://ocsp.example.com",
              "issuer_urls": ["http://ca.example.com/issuing.crt"],
@@ -38,6 +44,9 @@ quiet() { "$@" 2>"$D/.stderr" || { cat "$D/.stderr" >&2; return 1; }; }
 quiet "$C" gencert -initca root.json -o root
 quiet "$C" genkey inter.json -o inter
 quiet "$C" sign -ca root.pem -ca-key root-key.pem -config config.json -profile inter inter.csr -o inter-cert
+# A name-constrained issuing CA (the profile's name_constraints), and a
+# constrained intermediate directory made with ca init's flags below.
+quiet "$C" sign -ca root.pem -ca-key root-key.pem -config config.json -profile inter-nc inter.csr -o inter-nc
 for k in p256:ecdsa:256 p384:ecdsa:384 rsa2048:rsa:2048 rsa3072:rsa:3072; do
   IFS=: read -r n a s <<<"$k"
   # The CN as the first SAN (cfssl's habit), and no CN at all.
@@ -51,7 +60,7 @@ done
 quiet "$C" sign -ca inter-cert.pem -ca-key inter-key.pem -config config.json -profile leaf-199d p256-nocn.csr -o leaf-199d
 # sign appends the issuing CA to a leaf signed by an intermediate; the
 # linters read one certificate per file.
-for f in leaf-*.pem inter-cert.pem; do
+for f in leaf-*.pem inter-cert.pem inter-nc.pem; do
   openssl x509 -in "$f" -out "$f.one" && mv "$f.one" "$f"
 done
 # CRLs: a CA directory with revocations for reasons the BRs allow, and
@@ -65,6 +74,9 @@ quiet "$C" gencrl --ca-dir cadir --next-update 7d -o crl
 # An intermediate CA directory signed through the parent's CA profile.
 quiet "$C" ca init --no-encrypt --intermediate --parent cadir --profile inter cadir-int inter.json >/dev/null
 openssl x509 -in cadir-int/ca.pem -out dir-inter.pem
+quiet "$C" ca init --no-encrypt --intermediate --parent cadir --permit-dns example.com --exclude-dns bad.example.com \
+  --permit-ip 10.0.0.0/8 cadir-nc inter.json >/dev/null
+openssl x509 -in cadir-nc/ca.pem -out dir-nc.pem
 openssl x509 -in cadir/ca.pem -out dir-root.pem
 printf '%s\n' 12345 >serials.txt
 "$C" gencrl serials.txt inter-cert.pem inter-key.pem 604800 | base64 -d >crl-cfssl-form.crl

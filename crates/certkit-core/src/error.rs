@@ -268,6 +268,15 @@ pub enum Error {
         /// The pattern.
         pattern: String,
     },
+    /// A name falls outside the name constraints (RFC 5280 §4.2.1.10) of
+    /// the issuing CA's certificate or of one above it, or a constraint
+    /// there is of a form certkit does not evaluate.
+    OutsideNameConstraints {
+        /// The whole message, naming the name, the constraint and the CA
+        /// certificate that carries it (composed where the rule is, so
+        /// that front ends that never sign do not carry its text).
+        detail: String,
+    },
     /// Nothing to put in the certificate's subject or SANs.
     EmptySubject,
     /// A time cannot be encoded.
@@ -390,6 +399,7 @@ impl Error {
             | Error::PathLen
             | Error::CsrWantsCa
             | Error::NameNotAllowed { .. }
+            | Error::OutsideNameConstraints { .. }
             | Error::TimeOutOfRange { .. }
             | Error::Validity { .. } => Category::Policy,
             Error::NotKubeObject { .. } | Error::Pkcs12 { .. } => Category::Format,
@@ -545,6 +555,7 @@ impl Error {
                 f,
                 "the {field} `{name}` does not match the profile's name_whitelist `{pattern}`; request a permitted name or change the profile"
             ),
+            Error::OutsideNameConstraints { detail } => f.write_str(detail),
             Error::EmptySubject => {
                 write!(f, "the certificate would have neither a subject nor any SAN; give a CN or hosts")
             }

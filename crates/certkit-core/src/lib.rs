@@ -14,7 +14,7 @@
 //! | layer | modules | source of truth |
 //! |---|---|---|
 //! | base | `error`, `text` (quoting untrusted text) | — |
-//! | `pki` | `pem`, `oid`, `time`, `dns`, `key`, `name`, `san`, `csr`, `signer`, `pkcs12` | RFC 7468, 5280, 2986, 5208/5958, 8017, 5915, 8410, 1123, 7292 |
+//! | `pki` | `pem`, `oid`, `time`, `dns`, `key`, `name`, `san`, `constraints`, `csr`, `signer`, `pkcs12` | RFC 7468, 5280 (§4.2.1.10 for name constraints), 2986, 5208/5958, 8017, 5915, 8410, 1123, 7292 |
 //! | `cfssl` | `json`, `duration`, `validity`, `request`, `profile`, `info` | cfssl's CSR JSON, signing config and certinfo |
 //! | `issue` | `certificate`, `generate`, `crl` | RFC 5280 §4.1 and §5, CA/B Forum Baseline Requirements |
 //! | `ca` | [`Ca`], `ledger`, `expiry` | certkit's CA directory |
@@ -87,6 +87,12 @@ pub mod pkcs12 {
         Bundle, Contents, DEFAULT_ITERATIONS, MAX_CERTIFICATES, Pbes2, Pending, Protection, build, check_bundle,
         prepare, read, trust_store,
     };
+}
+
+/// Name constraints (RFC 5280 §4.2.1.10): the lists a config or flags
+/// give, checked into the subtrees a CA certificate carries.
+pub mod constraints {
+    pub use crate::pki::constraints::{Candidate, ConstraintLists, NameConstraints, Subtree, Violation};
 }
 
 /// Times.

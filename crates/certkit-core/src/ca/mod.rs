@@ -31,6 +31,7 @@ use crate::cfssl::profile::{Policy, SigningConfig};
 use crate::cfssl::validity::DEFAULT_BACKDATE;
 use crate::issue::certificate::{self as issue, CaCert, Issued, Issuer, Role, Subject};
 use crate::issue::crl::{self, Revoked};
+use crate::pki::constraints::NameConstraints;
 use crate::pki::csr::Csr;
 use crate::pki::key::{PrivateKey, PublicKey};
 use crate::pki::pem;
@@ -169,17 +170,28 @@ impl<K: CaKey> Ca<K> {
     /// Certifies a new intermediate CA's key under this CA. With `profile`,
     /// the config's profile of that name, which must make CAs; without,
     /// cfssl's CA policy (`cert sign`, `crl sign`) with `lifetime`,
-    /// `backdate` and `path_len` (the request's `ca` section). Recorded as
+    /// `backdate` and `path_len` (the request's `ca` section) and
+    /// `name_constraints` (`ca init --intermediate`'s flags; a profile
+    /// gives its own, so both at once are refused). Recorded as
     /// `intermediate` either way.
     pub fn sign_intermediate<R: CryptoRng + ?Sized>(
         &self,
         subject: &Subject,
         profile: Option<&str>,
         ca: &crate::cfssl::request::CaParams,
+        name_constraints: Option<&NameConstraints>,
         now: UnixTime,
         rng: &mut R,
     ) -> Result<Issued> {
         let base = match profile {
+            Some(name) if name_constraints.is_some() => {
+                return Err(Error::Config {
+                    field: "name_constraints".into(),
+                    reason: alloc::format!(
+                        "given both for the request and by profile `{name}`; give them in one place (the profile's name_constraints, or the request)"
+                    ),
+                });
+            }
             Some(name) => {
                 let policy = self.config.profile(Some(name))?;
                 if !policy.is_ca {
@@ -190,7 +202,10 @@ impl<K: CaKey> Ca<K> {
                 }
                 policy.clone()
             }
-            None => Policy::root_ca(ca.expiry, ca.backdate, ca.path_len),
+            None => Policy {
+                name_constraints: name_constraints.cloned(),
+                ..Policy::root_ca(ca.expiry, ca.backdate, ca.path_len)
+            },
         };
         let subject =
             Subject { sans: Vec::new(), requested_ca: None, requested_extensions: Vec::new(), ..subject.clone() };
@@ -255,7 +270,11 @@ mod tests {
     const NOW: UnixTime = UnixTime(1_795_000_000);
 
     fn root(cn: &str) -> (Vec<u8>, PrivateKey) {
-        let json = alloc::format!(r#"{{"CN":"{cn}","ca":{{"pathlen":1}}}}"#);
+        root_with(cn, 1)
+    }
+
+    fn root_with(cn: &str, path_len: u8) -> (Vec<u8>, PrivateKey) {
+        let json = alloc::format!(r#"{{"CN":"{cn}","ca":{{"pathlen":{path_len}}}}}"#);
         let req = CsrRequest::from_json(json.as_bytes(), "ca.json").unwrap().validate(true).unwrap();
         let g = generate::key_and_csr(&req, &mut rng()).unwrap();
         let issued = generate::self_signed_ca(&req, &g, NOW, &mut rng()).unwrap();
@@ -290,13 +309,13 @@ mod tests {
 
         let (int, int_key) = subject("Intermediate");
         let params = CaParams { path_len: None, expiry: Duration::from_secs(86_400), backdate: DEFAULT_BACKDATE };
-        let issued = ca.sign_intermediate(&int, None, &params, NOW, &mut rng()).unwrap();
+        let issued = ca.sign_intermediate(&int, None, &params, None, NOW, &mut rng()).unwrap();
         assert_eq!((issued.role, issued.profile.as_str()), (Role::Intermediate, "intermediate"));
         let int_cert = CaCert::parse(&issued.der, "int.pem").unwrap();
         assert_eq!(int_cert.path_len(), Some(0), "below a root with pathlen 1");
         // An intermediate names no hosts; a profile that is not a CA's is refused.
         assert!(issued.warnings.contains(&issue::Warning::DroppedCaSans) || issued.warnings.is_empty());
-        let e = ca.sign_intermediate(&int, Some("default"), &params, NOW, &mut rng()).unwrap_err();
+        let e = ca.sign_intermediate(&int, Some("default"), &params, None, NOW, &mut rng()).unwrap_err();
         assert!(e.to_string().contains("profile `default` does not make CAs"), "{e}");
 
         let (new_root, _) = subject("Root");
@@ -309,6 +328,92 @@ mod tests {
     }
 
     #[test]
+    fn names_outside_the_constraints_of_the_issuer_or_above_are_refused() {
+        use crate::pki::constraints::{ConstraintLists, NameConstraints};
+        let (der, key) = root_with("Root", 2);
+        let root_pem = pem::encode(pem::CERTIFICATE, &der);
+        let ca = Ca::new(CaCert::parse(&der, "ca.pem").unwrap(), key, SigningConfig::default()).unwrap();
+        let lists = ConstraintLists {
+            permitted_dns: alloc::vec!["example.com".into()],
+            excluded_dns: alloc::vec!["bad.example.com".into()],
+            permitted_ip: alloc::vec!["10.0.0.0/8".into()],
+            permitted_email: alloc::vec!["example.com".into()],
+            ..Default::default()
+        };
+        let params = CaParams { path_len: None, expiry: Duration::from_secs(86_400), backdate: DEFAULT_BACKDATE };
+        let (int, int_key) = subject("Tenant CA");
+        let nc = NameConstraints::from_lists(&lists, "").unwrap();
+        let int = ca.sign_intermediate(&int, None, &params, Some(&nc), NOW, &mut rng()).unwrap();
+        // Given both in the request and by a profile: refused.
+        let e =
+            ca.sign_intermediate(&subject("x").0, Some("default"), &params, Some(&nc), NOW, &mut rng()).unwrap_err();
+        assert!(e.to_string().contains("give them in one place"), "{e}");
+
+        // The intermediate's file holds the root too; then a CA below the
+        // intermediate, with no constraints of its own, in a file holding all three.
+        let int_file = alloc::format!("{}{root_pem}", pem::encode(pem::CERTIFICATE, &int.der));
+        let int_ca =
+            Ca::new(CaCert::parse(int_file.as_bytes(), "int.pem").unwrap(), int_key, SigningConfig::default()).unwrap();
+        assert_eq!(int_ca.cert().name_constraints().unwrap().len(), 1);
+        let (sub, sub_key) = subject("Sub CA");
+        let plain = params.clone();
+        let sub = int_ca.sign_intermediate(&sub, None, &plain, None, NOW, &mut rng()).unwrap();
+        let sub_file = alloc::format!("{}{int_file}", pem::encode(pem::CERTIFICATE, &sub.der));
+        let sub_ca =
+            Ca::new(CaCert::parse(sub_file.as_bytes(), "sub.pem").unwrap(), sub_key, SigningConfig::default()).unwrap();
+        // The sub CA's own certificate alone knows of no constraint.
+        assert!(CaCert::parse(&sub.der, "sub.der").unwrap().name_constraints().unwrap().is_empty());
+
+        let leaf = |cn: &str, hosts: &[&str]| Subject {
+            name: crate::pki::name::build(cn, &[], "").unwrap(),
+            sans: crate::pki::san::from_hosts(hosts).unwrap(),
+            ..subject("x").0
+        };
+        for signer in [&int_ca, &sub_ca] {
+            for (cn, hosts) in [
+                ("web.example.com", &["web.example.com", "10.1.2.3"][..]),
+                ("My Service", &["a.b.example.com"][..]),
+                ("web", &["me@example.com"][..]),
+            ] {
+                signer.sign_subject(&leaf(cn, hosts), None, NOW, &mut rng()).unwrap();
+            }
+            for (cn, hosts, says) in [
+                (
+                    "w",
+                    &["web.example.org"][..],
+                    "the DNS SAN `web.example.org` is outside the permitted subtrees (DNS example.com)",
+                ),
+                (
+                    "w",
+                    &["x.bad.example.com"][..],
+                    "the DNS SAN `x.bad.example.com` lies in the excluded subtree DNS bad.example.com",
+                ),
+                (
+                    "w",
+                    &["web.example.com", "192.168.0.1"][..],
+                    "the IP SAN `192.168.0.1` is outside the permitted subtrees (IP 10.0.0.0/8)",
+                ),
+                ("w", &["me@example.org"][..], "the email SAN `me@example.org`"),
+                ("web.example.net", &[][..], "the CN `web.example.net`"),
+            ] {
+                let e = signer.sign_subject(&leaf(cn, hosts), None, NOW, &mut rng()).unwrap_err();
+                assert!(matches!(e.kind(), Error::OutsideNameConstraints { .. }), "{e}");
+                assert!(e.to_string().contains(says), "{e}");
+                assert!(e.to_string().contains("of the CA certificate `CN=Tenant CA`"), "{e}");
+            }
+        }
+        // The subject's emailAddress, and in a CA certificate too.
+        let mut s = leaf("w", &["web.example.com"]);
+        s.name = "CN=w,emailAddress=root@evil.org".parse().unwrap();
+        let e = sub_ca.sign_subject(&s, None, NOW, &mut rng()).unwrap_err();
+        assert!(e.to_string().contains("the subject emailAddress `root@evil.org`"), "{e}");
+        let e = int_ca.sign_intermediate(&s, None, &plain, None, NOW, &mut rng()).unwrap_err();
+        assert!(e.to_string().contains("the subject emailAddress `root@evil.org`"), "{e}");
+        // A CA certificate's CN is a name, not a host.
+        int_ca.sign_intermediate(&leaf("ca.example.org", &[]), None, &plain, None, NOW, &mut rng()).unwrap();
+    }
+
+    #[test]
     fn the_ledger_records_the_role_and_reads_it_from_old_records_certificates() {
         let (der, key) = root("Root");
         let ca = Ca::new(CaCert::parse(&der, "ca.pem").unwrap(), key, SigningConfig::default()).unwrap();
@@ -316,7 +421,7 @@ mod tests {
         let leaf = ca.sign_subject(&leaf, None, NOW, &mut rng()).unwrap();
         let (int, _) = subject("Int");
         let params = CaParams { path_len: None, expiry: Duration::from_secs(86_400), backdate: DEFAULT_BACKDATE };
-        let int = ca.sign_intermediate(&int, None, &params, NOW, &mut rng()).unwrap();
+        let int = ca.sign_intermediate(&int, None, &params, None, NOW, &mut rng()).unwrap();
         for issued in [&leaf, &int] {
             let mut record = ledger::Issued::new(&issued.der, None, &issued.profile, issued.role, NOW).unwrap();
             let line = ledger::line(&ledger::Record::Issued(record.clone())).unwrap();

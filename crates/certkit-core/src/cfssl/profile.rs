@@ -22,6 +22,7 @@
 //! | `copy_extensions` | copy the CSR's requested extensions into the certificate, except those the profile decides |
 //! | `allowed_extensions` | OIDs (`"1.3.6.1.4.1.311.21.7"`): with `copy_extensions`, only these are copied (cfssl applies the list to its API requests only) |
 //! | `allow_bidi_controls` | certkit's: let subject values hold Unicode bidirectional controls (refused by default: they can make one name display as another) |
+//! | `name_constraints` | certkit's (cfssl never merged it): `{permitted_dns, excluded_dns, permitted_ip, excluded_ip, permitted_email, excluded_email, permitted_uri, excluded_uri}`, lists of subtrees ([`crate::pki::constraints`]: `example.com` is the name and all below it; `10.0.0.0/8`; a mailbox, a mail host or `.domain`; a URI host or `.domain`), written as a critical nameConstraints extension; only in a profile with `ca_constraint.is_ca`, never inherited |
 //!
 //! An unknown `-profile` is an error (cfssl silently falls back to `default`).
 //! Fields cfssl uses only for its remote-signing server (`auth_key`,
@@ -43,6 +44,7 @@ use x509_cert::ext::pkix::KeyUsages;
 use crate::cfssl::duration;
 use crate::cfssl::json::{self, FieldError, Object};
 use crate::cfssl::validity::{DEFAULT_BACKDATE, DEFAULT_EXPIRY, check_lifetime};
+use crate::pki::constraints::{ConstraintLists, NameConstraints};
 use crate::pki::oid;
 use crate::pki::time::UnixTime;
 use crate::pki::time::parse_rfc3339;
@@ -191,6 +193,8 @@ struct ProfileJson {
     allowed_extensions: Vec<(String, String)>,
     /// The paths of [`IGNORED_WITH_EFFECT`] members given a value.
     ignored: Vec<String>,
+    /// certkit's extension: nameConstraints for the CA certificates issued.
+    name_constraints: Option<ConstraintLists>,
 }
 
 /// One entry of `policies`, with its path for errors.
@@ -264,6 +268,7 @@ impl ProfileJson {
             "policies",
             "copy_extensions",
             "allowed_extensions",
+            "name_constraints",
         ];
         let o = Object::ignoring(value, path, &fields, &IGNORED_PROFILE)?;
         Ok(ProfileJson {
@@ -304,6 +309,24 @@ impl ProfileJson {
                     })?,
                 })
             })?,
+            name_constraints: match o.get("name_constraints") {
+                None => None,
+                Some(v) => {
+                    let path = o.path("name_constraints");
+                    let fields = ConstraintLists::default().named().map(|(name, _)| name);
+                    let c = Object::new(v, &path, &fields)?;
+                    Some(ConstraintLists {
+                        permitted_dns: c.list("permitted_dns", json::string)?,
+                        excluded_dns: c.list("excluded_dns", json::string)?,
+                        permitted_ip: c.list("permitted_ip", json::string)?,
+                        excluded_ip: c.list("excluded_ip", json::string)?,
+                        permitted_email: c.list("permitted_email", json::string)?,
+                        excluded_email: c.list("excluded_email", json::string)?,
+                        permitted_uri: c.list("permitted_uri", json::string)?,
+                        excluded_uri: c.list("excluded_uri", json::string)?,
+                    })
+                }
+            },
             ignored: o
                 .ignored()
                 .filter(|(name, v)| IGNORED_WITH_EFFECT.contains(name) && has_effect(v))
@@ -369,6 +392,9 @@ pub struct Policy {
     pub copy_extensions: bool,
     /// cfssl's `allowed_extensions`: when not empty, only these are copied.
     pub allowed_extensions: Vec<ObjectIdentifier>,
+    /// nameConstraints for the CA certificates issued (certkit's
+    /// `name_constraints`; only in a CA profile).
+    pub name_constraints: Option<NameConstraints>,
     /// Paths of members cfssl would act on and an offline CA ignores
     /// (`signing.profiles.www.remote`): each issuance warns of them.
     pub ignored: Vec<String>,
@@ -442,6 +468,7 @@ impl Policy {
             policies: Vec::new(),
             copy_extensions: false,
             allowed_extensions: Vec::new(),
+            name_constraints: None,
             unused_profiles: Vec::new(),
         }
     }
@@ -591,6 +618,7 @@ fn resolve(name: &str, p: &ProfileJson, default: Option<&Policy>) -> Result<Poli
         Some(p.signer_name.clone())
     };
     let (crl_url, ocsp_url, issuer_urls) = urls(p, default, &field)?;
+    let name_constraints = name_constraints(p.name_constraints.as_ref(), cc.is_ca, &field("name_constraints"))?;
     Ok(Policy {
         name: name.to_string(),
         key_usage,
@@ -623,8 +651,22 @@ fn resolve(name: &str, p: &ProfileJson, default: Option<&Policy>) -> Result<Poli
             })
             .collect::<Result<Vec<_>>>()?,
         ignored: p.ignored.clone(),
+        name_constraints,
         unused_profiles: Vec::new(),
     })
+}
+
+/// `name_constraints`: checked subtrees ([`NameConstraints::from_lists`]),
+/// only in a profile that makes CAs; lists that are all empty are none.
+fn name_constraints(lists: Option<&ConstraintLists>, is_ca: bool, field: &str) -> Result<Option<NameConstraints>> {
+    let Some(lists) = lists.filter(|l| !l.is_empty()) else { return Ok(None) };
+    if !is_ca {
+        return Err(Error::Config {
+            field: field.into(),
+            reason: "name constraints limit what a CA signs, so only a CA profile may carry them; add \"ca_constraint\": {\"is_ca\": true} (and \"cert sign\") or remove them".into(),
+        });
+    }
+    Ok(Some(NameConstraints::from_lists(lists, field)?))
 }
 
 /// `usages`: cfssl's strings, each known, split into keyUsage bits and
@@ -981,6 +1023,53 @@ mod tests {
         let e = SigningConfig::from_json(br#"{"signing":{"default":{"usages":["cert sign"],"expiry":"1h"}}}"#, "c")
             .unwrap_err();
         assert!(e.to_string().contains("is_ca"), "{e}");
+    }
+
+    #[test]
+    fn name_constraints_are_read_checked_and_named_by_path() {
+        let ca = |nc: &str| {
+            alloc::format!(
+                r#"{{"signing":{{"profiles":{{"tenant":{{"usages":["cert sign","crl sign"],"ca_constraint":{{"is_ca":true}},"name_constraints":{nc}}}}}}}}}"#
+            )
+        };
+        let cfg = SigningConfig::from_json(
+            ca(r#"{"permitted_dns":["svc.cluster.local"],"permitted_ip":["10.0.0.0/8","fd00::/8"],"excluded_dns":["bad.svc.cluster.local"],
+                "permitted_email":[".example.com"],"permitted_uri":[".svc.cluster.local"],"excluded_email":[],"excluded_ip":null}"#)
+            .as_bytes(),
+            "c",
+        )
+        .unwrap();
+        let nc = cfg.profile(Some("tenant")).unwrap().name_constraints.as_ref().unwrap();
+        assert_eq!((nc.permitted.len(), nc.excluded.len()), (5, 1));
+        // Empty lists are no constraints.
+        let cfg = SigningConfig::from_json(ca(r#"{"permitted_dns":[]}"#).as_bytes(), "c").unwrap();
+        assert!(cfg.profile(Some("tenant")).unwrap().name_constraints.is_none());
+        for (nc, field, says) in [
+            (r#"{"permitted_dns":[".example.com"]}"#, "permitted_dns[0]", "write `example.com` (RFC 5280"),
+            (r#"{"permitted_dns":["a.com","*.b.com"]}"#, "permitted_dns[1]", "holds a wildcard"),
+            (r#"{"permitted_ip":["10.0.0.0/8","10.1.0.0/8"]}"#, "permitted_ip[1]", "host bits set"),
+            (r#"{"excluded_ip":["fd00::1/8"]}"#, "excluded_ip[0]", "`fd00::/8`"),
+            (r#"{"permitted_email":["a@b@"]}"#, "permitted_email[0]", "is not a mailbox"),
+            (r#"{"excluded_uri":["spiffe://x"]}"#, "excluded_uri[0]", "not a URI"),
+            (r#"{"permitted_dns":"example.com"}"#, "permitted_dns", "must be a list"),
+            (r#"{"permited_dns":["example.com"]}"#, "permited_dns", "unknown field"),
+        ] {
+            let e = SigningConfig::from_json(ca(nc).as_bytes(), "c").unwrap_err();
+            assert_eq!(
+                e.field().as_deref(),
+                Some(alloc::format!("signing.profiles.tenant.name_constraints.{field}").as_str()),
+                "{e}"
+            );
+            assert!(e.to_string().contains(says), "{e}");
+        }
+        // A leaf profile may not carry them.
+        let e = SigningConfig::from_json(
+            br#"{"signing":{"default":{"usages":["server auth"],"name_constraints":{"permitted_dns":["example.com"]}}}}"#,
+            "c",
+        )
+        .unwrap_err();
+        assert_eq!(e.field().as_deref(), Some("signing.default.name_constraints"), "{e}");
+        assert!(e.to_string().contains("only a CA profile may carry them"), "{e}");
     }
 
     #[test]

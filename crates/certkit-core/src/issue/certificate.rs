@@ -52,6 +52,19 @@
 //!     profile decides (those of rule 7, certificatePolicies and
 //!     nameConstraints), which are never taken from a CSR: asking for one is a
 //!     warning naming it.
+//! 11. A CA certificate issued under a profile with `name_constraints`
+//!     carries them as a critical nameConstraints extension (RFC 5280
+//!     §4.2.1.10 requires critical), after the subjectAltName in rule 7's
+//!     order ([`crate::pki::constraints`]).
+//! 12. When the issuing CA's certificate, or any certificate above it in its
+//!     file (a `-ca` file or a CA directory's `ca.pem` holds the chain),
+//!     carries name constraints, every name the new certificate carries
+//!     must satisfy each of them (RFC 5280 §6.1.3 (b), (c): they bind every
+//!     certificate below, CAs too): each SAN, each subject emailAddress,
+//!     and — for a leaf — each CN that is a host name or an IP address
+//!     (CN-as-host, as OpenSSL checks it, but also when the leaf has DNS
+//!     SANs: some clients still read the CN). A CA whose constraints hold
+//!     a form certkit does not evaluate (directoryName) signs nothing.
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -75,6 +88,7 @@ use x509_cert::serial_number::SerialNumber;
 use x509_cert::time::Validity;
 
 use crate::cfssl::profile::{Policy, key_usage_name};
+use crate::pki::constraints::{Candidate, NameConstraints};
 use crate::pki::csr::Csr;
 use crate::pki::key::{KeyAlgorithm, PublicKey};
 use crate::pki::san::San;
@@ -197,6 +211,12 @@ pub struct CaCert {
     crl_sign: bool,
     not_before: UnixTime,
     not_after: UnixTime,
+    /// [`CaCert::chain`], found once.
+    chain: Result<Vec<Vec<u8>>>,
+    /// The name constraints of this certificate and of those above it in
+    /// its file (rule 12), each with the subject of the certificate that
+    /// carries it; empty when none does.
+    constraints: Result<Vec<(String, NameConstraints)>>,
 }
 
 impl CaCert {
@@ -224,7 +244,24 @@ impl CaCert {
             None => public_key.key_id(),
         };
         let v = tbs.validity();
+        let path = path(input, &der, &cert);
+        let chain = path
+            .as_ref()
+            .map_err(Clone::clone)
+            .map(|p| p.iter().take_while(|(_, c)| !self_issued(c)).take(8).map(|(der, _)| der.clone()).collect());
+        let constraints = path.and_then(|p| {
+            let mut out = Vec::new();
+            for (_, c) in &p {
+                if let Some(e) = single_ext(c, oid::NAME_CONSTRAINTS, what)? {
+                    let subject = c.tbs_certificate().subject().to_string();
+                    out.push((subject, NameConstraints::from_der(e.extn_value.as_bytes(), what)?));
+                }
+            }
+            Ok(out)
+        });
         Ok(CaCert {
+            chain,
+            constraints,
             file: input.to_vec(),
             not_before: UnixTime::from_x509(&v.not_before),
             not_after: UnixTime::from_x509(&v.not_after),
@@ -299,28 +336,13 @@ impl CaCert {
     /// if it is not a root, then each certificate of its file that issued
     /// the previous one, until a self-signed root (never sent) or a gap.
     pub fn chain(&self) -> Result<Vec<Vec<u8>>> {
-        let what = "the CA file";
-        let decode = |der: &[u8]| {
-            <x509_cert::Certificate as der::Decode>::from_der(der)
-                .map_err(|e| Error::Der { detail: e.to_string() }.in_input(what))
-        };
-        let mut pool = Vec::new();
-        if pem::is_pem(&self.file) {
-            for b in pem::blocks(&self.file, what)?.iter().filter(|b| b.label == pem::CERTIFICATE) {
-                pool.push((b.der.clone(), decode(&b.der)?));
-            }
-        }
-        let mut out = Vec::new();
-        let mut current = (self.der.clone(), self.cert.clone());
-        while current.1.tbs_certificate().issuer() != current.1.tbs_certificate().subject() && out.len() < 8 {
-            out.push(current.0.clone());
-            let issuer = current.1.tbs_certificate().issuer().clone();
-            match pool.iter().find(|(_, c)| c.tbs_certificate().subject() == &issuer) {
-                Some(next) => current = next.clone(),
-                None => break,
-            }
-        }
-        Ok(out)
+        self.chain.clone()
+    }
+
+    /// The name constraints of this certificate and of each above it in its
+    /// file, with the subject of the certificate that carries them (rule 12).
+    pub fn name_constraints(&self) -> Result<&[(String, NameConstraints)]> {
+        self.constraints.as_ref().map(Vec::as_slice).map_err(Clone::clone)
     }
 
     /// Refuses a key that does not belong to this certificate.
@@ -337,17 +359,53 @@ pub fn ca_constraints(der: &[u8], what: &str) -> Result<Option<BasicConstraints>
     Ok(ext::<BasicConstraints>(&cert, oid::BASIC_CONSTRAINTS, what)?.filter(|bc| bc.ca))
 }
 
+/// Whether a certificate is self-issued (its issuer is its subject).
+fn self_issued(c: &Certificate) -> bool {
+    c.tbs_certificate().issuer() == c.tbs_certificate().subject()
+}
+
+/// The CA certificate and each certificate of its file that issued the
+/// previous one, up to a self-issued root or a gap, nine at most.
+fn path(file: &[u8], der: &[u8], cert: &Certificate) -> Result<Vec<(Vec<u8>, Certificate)>> {
+    let what = "the CA file";
+    let mut pool = Vec::new();
+    if pem::is_pem(file) {
+        for b in pem::blocks(file, what)?.iter().filter(|b| b.label == pem::CERTIFICATE) {
+            let c = Certificate::from_der(&b.der).map_err(|e| Error::Der { detail: e.to_string() }.in_input(what))?;
+            pool.push((b.der.clone(), c));
+        }
+    }
+    let mut out = alloc::vec![(der.to_vec(), cert.clone())];
+    while let Some((_, last)) = out.last()
+        && !self_issued(last)
+        && out.len() < 9
+    {
+        let issuer = last.tbs_certificate().issuer();
+        match pool.iter().find(|(_, c)| c.tbs_certificate().subject() == issuer) {
+            Some(next) => out.push(next.clone()),
+            None => break,
+        }
+    }
+    Ok(out)
+}
+
+/// The extension `id` of `cert`, if it has one (twice is an error).
+fn single_ext<'a>(cert: &'a Certificate, id: ObjectIdentifier, what: &str) -> Result<Option<&'a Extension>> {
+    let Some(exts) = cert.tbs_certificate().extensions() else { return Ok(None) };
+    let mut found = exts.iter().filter(|e| e.extn_id == id);
+    let first = found.next();
+    if first.is_some() && found.next().is_some() {
+        return Err(Error::DuplicateExtension { oid: id.to_string() }.in_input(what));
+    }
+    Ok(first)
+}
+
 fn ext<'a, T: Decode<'a, Error = der::Error>>(
     cert: &'a Certificate,
     id: const_oid::ObjectIdentifier,
     what: &str,
 ) -> Result<Option<T>> {
-    let Some(exts) = cert.tbs_certificate().extensions() else { return Ok(None) };
-    let mut found = exts.iter().filter(|e| e.extn_id == id);
-    let Some(e) = found.next() else { return Ok(None) };
-    if found.next().is_some() {
-        return Err(Error::DuplicateExtension { oid: id.to_string() }.in_input(what));
-    }
+    let Some(e) = single_ext(cert, id, what)? else { return Ok(None) };
     T::from_der(e.extn_value.as_bytes())
         .map(Some)
         .map_err(|err| Error::Der { detail: alloc::format!("extension {id}: {err}") }.in_input(what))
@@ -524,9 +582,11 @@ pub fn prepare<R: CryptoRng + ?Sized>(
     if !policy.unused_profiles.is_empty() {
         warnings.push(Warning::BuiltInDefault { profiles: policy.unused_profiles.clone() });
     }
+    let issuer_cert = issuer;
     let issuer = rule1_issuer(issuer, subject, signer_key, now)?;
     let (path_len, sans) = rule2_ca_request(subject, policy, &issuer, &mut warnings)?;
     rule3_names(subject, &sans, policy)?;
+    rule12_within_constraints(issuer_cert, subject, &sans, policy)?;
     let (not_before, not_after) = rule5_validity(policy, &issuer, now, &mut warnings)?;
     let key_usage = rule6_key_usage(policy, subject.public_key.algorithm(), &mut warnings)?;
     let mut extensions = rule7_extensions(subject, policy, &issuer, path_len, &key_usage, &sans)?;
@@ -685,6 +745,94 @@ fn rule3_names(subject: &Subject, sans: &[San], policy: &Policy) -> Result<()> {
     Ok(())
 }
 
+/// Rule 11: A CA profile's `name_constraints`, as a critical extension.
+fn rule11_name_constraints(policy: &Policy) -> Result<Option<Extension>> {
+    match &policy.name_constraints {
+        Some(nc) if policy.is_ca && !nc.is_empty() => nc.to_extension().map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// Rule 12: Every name of the new certificate lies within the name
+/// constraints of the issuing CA and of every certificate above it.
+/// Nothing to do, cheaply, when no certificate of the CA's file carries any.
+fn rule12_within_constraints(issuer: Issuer<'_>, subject: &Subject, sans: &[San], policy: &Policy) -> Result<()> {
+    let Issuer::Ca(ca) = issuer else { return Ok(()) };
+    let carriers = ca.name_constraints()?;
+    if carriers.is_empty() {
+        return Ok(());
+    }
+    let mut names: Vec<(&'static str, String)> = Vec::new();
+    for atv in subject.name.iter() {
+        let value = crate::pki::name::value_string(&atv.value);
+        match atv.oid {
+            oid::EMAIL => names.push(("subject emailAddress", value)),
+            oid::CN if !policy.is_ca => names.push(("CN", value)),
+            _ => {}
+        }
+    }
+    let sans: Vec<(&'static str, String)> = sans
+        .iter()
+        .map(|s| {
+            let field = match s {
+                San::Dns(_) => "DNS SAN",
+                San::Ip(_) => "IP SAN",
+                San::Email(_) => "email SAN",
+                San::Uri(_) => "URI SAN",
+            };
+            (field, s.value())
+        })
+        .collect();
+    for (ca, nc) in carriers {
+        if let Some(form) = nc.unsupported() {
+            return Err(Error::OutsideNameConstraints {
+                detail: alloc::format!(
+                    "the CA certificate `{ca}` carries {form} in its name constraints, which certkit does not evaluate; it signs nothing below such a CA"
+                ),
+            });
+        }
+        for (field, name) in names.iter().chain(&sans) {
+            let candidate = match *field {
+                "CN" => match cn_as_host(name) {
+                    Some(c) => c,
+                    None => continue,
+                },
+                "subject emailAddress" | "email SAN" => Candidate::Email(name),
+                "DNS SAN" => Candidate::Dns(name),
+                "URI SAN" => Candidate::Uri(name),
+                "IP SAN" => match name.parse() {
+                    Ok(ip) => Candidate::Ip(ip),
+                    Err(_) => continue,
+                },
+                _ => continue,
+            };
+            nc.check(candidate).map_err(|v| Error::OutsideNameConstraints {
+                detail: if v.excluded {
+                    alloc::format!(
+                        "the {field} `{name}` lies in the excluded subtree {} of the name constraints of the CA certificate `{ca}`; request another name",
+                        v.subtree
+                    )
+                } else {
+                    alloc::format!(
+                        "the {field} `{name}` is outside the permitted subtrees ({}) of the name constraints of the CA certificate `{ca}`; request a name inside them",
+                        v.subtree
+                    )
+                },
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// A CN read as a host (rule 12): an IP address, or a DNS name of two
+/// labels or more (`web`, `My Service` are not hosts).
+fn cn_as_host(cn: &str) -> Option<Candidate<'_>> {
+    if let Ok(ip) = cn.parse() {
+        return Some(Candidate::Ip(ip));
+    }
+    (cn.contains('.') && crate::pki::san::validate_dns(cn, true).is_ok()).then_some(Candidate::Dns(cn))
+}
+
 /// Rule 9: No subject value holds a bidirectional control, unless the
 /// profile allows them.
 fn rule9_bidi(subject: &Subject, policy: &Policy) -> Result<()> {
@@ -816,6 +964,9 @@ fn rule7_extensions(
     if !sans.is_empty() {
         let names = sans.iter().map(San::to_general_name).collect::<Result<Vec<_>>>()?;
         push(oid::SAN, subject.name.is_empty(), SubjectAltName(names).to_der().map_err(encoding)?)?;
+    }
+    if let Some(nc) = rule11_name_constraints(policy)? {
+        push(nc.extn_id, nc.critical, nc.extn_value.into_bytes().into_vec())?;
     }
     if let Some(crl) = &policy.crl_url {
         let dp = DistributionPoint {

@@ -65,6 +65,12 @@ pub enum Refusal {
         /// The rule broken.
         rule: String,
     },
+    /// A name of the CSR lies outside the name constraints of the CA or
+    /// of a certificate above it.
+    NameConstraints {
+        /// The core's message, naming the name, the constraint and the CA.
+        why: String,
+    },
 }
 
 crate::text::display_escaped!(Refusal);
@@ -91,6 +97,7 @@ impl Refusal {
                 "no profile of the signing config serves signerName `{signer}`; add \"signer_name\": \"{signer}\" to one"
             ),
             Refusal::SignerRule { signer, rule } => write!(f, "it breaks the rules of {signer}: {rule}"),
+            Refusal::NameConstraints { why } => f.write_str(why),
         }
     }
 }

@@ -112,7 +112,13 @@ fn sign<K: CaKey, R: CryptoRng + ?Sized>(
         return Ok(Outcome::Refused(r));
     }
     let policy = narrow(base, &usages, &view.spec.usages, view.spec.expiration_seconds, now)?;
-    let issued = ca.issue(&Subject::from_csr(&csr), &policy, Role::Leaf, now, rng)?;
+    let issued = match ca.issue(&Subject::from_csr(&csr), &policy, Role::Leaf, now, rng) {
+        // A decision about this object's names, not a fault of the object.
+        Err(e) if matches!(e.kind(), Error::OutsideNameConstraints { .. }) => {
+            return Ok(Outcome::Refused(Refusal::NameConstraints { why: e.to_string() }));
+        }
+        other => other?,
+    };
     let cert = Base64::encode_string(ca.with_chain(issued.to_pem())?.as_bytes());
     match object.as_object_mut() {
         Some(obj) => {

@@ -2,6 +2,7 @@
 //! PKCS#10 requests and the two-phase signer. Nothing here knows cfssl's
 //! JSON, a signing policy or a CA; everything above builds on it.
 
+pub mod constraints;
 pub mod csr;
 pub mod dns;
 pub mod key;

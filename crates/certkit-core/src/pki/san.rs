@@ -198,7 +198,7 @@ pub fn from_hosts<S: AsRef<str>>(hosts: &[S]) -> Result<Vec<San>> {
 }
 
 /// Checks a host name (RFC 1123 §2.1), with a leftmost `*.` label allowed when `wildcard`.
-fn validate_dns(name: &str, wildcard: bool) -> core::result::Result<(), &'static str> {
+pub(crate) fn validate_dns(name: &str, wildcard: bool) -> core::result::Result<(), &'static str> {
     if name.len() > dns::MAX_NAME {
         return Err("a DNS name is at most 253 characters");
     }

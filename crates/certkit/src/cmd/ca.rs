@@ -24,7 +24,7 @@ pub struct Args {
 
 #[derive(clap::Subcommand, Debug)]
 enum Command {
-    Init(InitArgs),
+    Init(Box<InitArgs>),
     /// Verify every line of the ledger (exit 4 when a line is damaged).
     Check(DirArgs),
     /// Move damaged ledger lines to ledger.quarantine, keeping the rest.
@@ -112,6 +112,62 @@ struct InitArgs {
     /// policies) instead of cfssl's CA policy and the request's `ca` section.
     #[arg(long, value_name = "NAME", requires = "intermediate")]
     profile: Option<String>,
+    #[command(flatten)]
+    constraints: ConstraintArgs,
+}
+
+/// Name constraints for an --intermediate (RFC 5280 4.2.1.10), each flag
+/// repeatable; the same forms and checks as a profile's name_constraints.
+#[derive(clap::Args, Debug, Default)]
+#[command(next_help_heading = "Name constraints of an --intermediate (repeatable)")]
+struct ConstraintArgs {
+    /// Names it may sign: DOMAIN and every name below it (example.com).
+    #[arg(long, value_name = "DOMAIN", requires = "intermediate")]
+    permit_dns: Vec<String>,
+    /// Names it may not sign: DOMAIN and every name below it.
+    #[arg(long, value_name = "DOMAIN", requires = "intermediate")]
+    exclude_dns: Vec<String>,
+    /// Addresses it may sign, as a CIDR range (10.0.0.0/8, 2001:db8::/32).
+    #[arg(long, value_name = "CIDR", requires = "intermediate")]
+    permit_ip: Vec<String>,
+    /// Addresses it may not sign, as a CIDR range.
+    #[arg(long, value_name = "CIDR", requires = "intermediate")]
+    exclude_ip: Vec<String>,
+    /// Mail addresses it may sign: a mailbox, a host, or .DOMAIN for hosts below it.
+    #[arg(long, value_name = "MAIL", requires = "intermediate")]
+    permit_email: Vec<String>,
+    /// Mail addresses it may not sign: a mailbox, a host, or .DOMAIN.
+    #[arg(long, value_name = "MAIL", requires = "intermediate")]
+    exclude_email: Vec<String>,
+    /// URIs it may sign, by host: HOST, or .DOMAIN for hosts below it.
+    #[arg(long, value_name = "HOST", requires = "intermediate")]
+    permit_uri: Vec<String>,
+    /// URIs it may not sign, by host: HOST, or .DOMAIN.
+    #[arg(long, value_name = "HOST", requires = "intermediate")]
+    exclude_uri: Vec<String>,
+}
+
+impl ConstraintArgs {
+    /// The flags as the core's lists, checked by the core; none when no
+    /// flag is given.
+    fn read(&self) -> Result<Option<certkit_core::constraints::NameConstraints>> {
+        let lists = certkit_core::constraints::ConstraintLists {
+            permitted_dns: self.permit_dns.clone(),
+            excluded_dns: self.exclude_dns.clone(),
+            permitted_ip: self.permit_ip.clone(),
+            excluded_ip: self.exclude_ip.clone(),
+            permitted_email: self.permit_email.clone(),
+            excluded_email: self.exclude_email.clone(),
+            permitted_uri: self.permit_uri.clone(),
+            excluded_uri: self.exclude_uri.clone(),
+        };
+        if lists.is_empty() {
+            return Ok(None);
+        }
+        let nc = certkit_core::constraints::NameConstraints::from_lists(&lists, "")
+            .context("the name constraints flags (--permit-*, --exclude-*)")?;
+        Ok(Some(nc))
+    }
 }
 
 /// A CA directory.
@@ -127,7 +183,7 @@ struct DirArgs {
 
 pub fn run(a: Args) -> Result<ExitCode> {
     match a.command {
-        Command::Init(i) => init(i)?,
+        Command::Init(i) => init(*i)?,
         Command::Check(d) => return check(d),
         Command::Repair(r) => repair(r)?,
         Command::Rotate(r) => rotate(r)?,
@@ -294,6 +350,7 @@ fn sign_by_parent(
         passphrase: PassphraseArgs { ca_key_passphrase_file: a.parent_passphrase_file.clone() },
         ..Default::default()
     };
+    let name_constraints = a.constraints.read()?;
     let p = parent_args.load()?;
     let subject = certkit_core::Subject {
         name: req.subject.clone(),
@@ -308,7 +365,7 @@ fn sign_by_parent(
         backdate: certkit_core::validity::DEFAULT_BACKDATE,
     });
     let issued =
-        p.ca.sign_intermediate(&subject, a.profile.as_deref(), &params, io::now(), rng)
+        p.ca.sign_intermediate(&subject, a.profile.as_deref(), &params, name_constraints.as_ref(), io::now(), rng)
             .with_context(|| format!("{}'s signing config", parent.display()))?;
     // What the parent's ledger now holds; write_directory delivers it.
     let recorded = p.record(&issued, Some(new_key.csr_der()))?;
