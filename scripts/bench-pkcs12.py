@@ -73,14 +73,18 @@ def main():
             for iterations in (2048, 100_000):
                 (ck, ck_cpu), (ossl, ossl_cpu) = measure(d, iterations)
                 rows.append((place, iterations, ck, ossl, ck_cpu, ossl_cpu))
-    ck_version = run([CERTKIT, "version"], ROOT).decode().strip()
+    # `certkit version` prints the version, then commit, target (and link
+    # mode) and pkcs11 lines: the first and the target's are what matter here.
+    lines = run([CERTKIT, "version"], ROOT).decode().splitlines()
+    target = next((l.split(":", 1)[1].strip() for l in lines if l.startswith("target:")), "")
+    ck_version = lines[0].strip() + (f", {target}" if target else "")
     ossl_version = run(["openssl", "version"], ROOT).decode().strip()
     load = os.getloadavg()[0]
     lines = [
         "## PKCS#12: `certkit pkcs12` vs `openssl pkcs12 -export`",
         "",
         "<!-- pkcs12:start -->",
-        f"Written by `cargo build --release -p certkit && python3 scripts/bench-pkcs12.py` on {datetime.date.today().isoformat()}, {os.cpu_count()} cores "
+        f"Written by `bash scripts/build-release.sh static && python3 scripts/bench-pkcs12.py target/x86_64-unknown-linux-gnu/release/certkit` on {datetime.date.today().isoformat()}, {os.cpu_count()} cores "
         f"({platform.machine()}, load average {load:.1f} from other work), {ck_version} "
         f"({os.path.relpath(CERTKIT, ROOT)}), {ossl_version}. Whole processes, hyperfine -N, {RUNS} runs after 3 "
         "warm-ups, medians; the same P-256 leaf, key and CA, passphrase and iteration count (PBKDF2 for the "
