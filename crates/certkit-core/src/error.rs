@@ -231,6 +231,13 @@ pub enum Error {
         /// Why.
         reason: String,
     },
+    /// An option of chain verification is invalid (`host`, `purpose`).
+    VerifyOption {
+        /// The option.
+        field: &'static str,
+        /// Why, and what to give instead.
+        reason: String,
+    },
     /// A profile asked to make an intermediate CA does not make CAs
     /// (composed in `ca`, where it arises).
     NotACaProfile {
@@ -364,6 +371,7 @@ impl Error {
             | Error::UnknownUsage { .. }
             | Error::UnknownProfile { .. }
             | Error::Config { .. }
+            | Error::VerifyOption { .. }
             | Error::EmptySubject => Category::Field,
             Error::UnsupportedKey { .. }
             | Error::RsaKeySize { .. }
@@ -410,6 +418,7 @@ impl Error {
             | Error::Duration { field, .. }
             | Error::UnknownUsage { field, .. }
             | Error::JsonField { field, .. } => Some(field.clone()),
+            Error::VerifyOption { field, .. } => Some((*field).into()),
             Error::KeyAlgo { .. } => Some("key.algo".into()),
             Error::KeySize { .. } => Some("key.size".into()),
             Error::EmptySubject => Some("CN".into()),
@@ -519,6 +528,7 @@ impl Error {
                 write!(f, "profile `{name}` is not in the signing config; available: {available}")
             }
             Error::Config { field, reason } => write!(f, "{field}: {reason}"),
+            Error::VerifyOption { field, reason } => write!(f, "{field}: {reason}"),
             Error::NotACaProfile { detail } => f.write_str(detail),
             Error::CaKeyMismatch => write!(
                 f,
