@@ -167,3 +167,30 @@ fn bad_input_is_one_line_naming_the_input() {
         }
     }
 }
+
+/// `ca check` verifies every current leaf's chain against the directory's
+/// CA file: all pass under their own CA; under a stranger's certificate
+/// each fails, named by serial, with exit 4.
+#[test]
+fn ca_check_verifies_every_leaf_chain() {
+    let d = Dir::new("verify-ca-check");
+    ok(&d, &["ca", "init", "ca", "--no-encrypt"], br#"{}"#);
+    let json = br#"{"CN":"svc.example.com","hosts":["svc.example.com"],"key":{"algo":"ecdsa","size":256}}"#;
+    split(&d, &ok(&d, &["genkey", "-"], json), "svc");
+    for _ in 0..2 {
+        ok(&d, &["sign", "--ca-dir", "ca", "svc.csr"], b"");
+    }
+    let out = String::from_utf8(ok(&d, &["ca", "check", "ca"], b"")).unwrap();
+    assert!(out.contains("2 of 2 current leaf chains verify"), "{out}");
+    make_ca(&d, "ecdsa", 256);
+    std::fs::copy(d.path("ca.pem"), d.path("ca/ca.pem")).unwrap();
+    let out = certkit(&d, &["ca", "check", "ca"], b"");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert_eq!(
+        stderr.lines().filter(|l| l.contains("serial ") && l.contains("is not among the roots")).count(),
+        2,
+        "{stderr}"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("0 of 2 current leaf chains verify"));
+}

@@ -11,7 +11,11 @@ const BAD = {
   notAnObject: (ck) => ck.genkey(42),
 };
 
-export async function scenario(ck) {
+/**
+ * `verify` gets chains made by tests/verify/chains.sh (the runtimes test
+ * writes them to verify-data.mjs): `{ name: { cert, options } }`.
+ */
+export async function scenario(ck, verifyCases = {}) {
   const out = { version: await ck.version(), exports: Object.keys(ck).sort(), csrs: {}, keys: {}, matches: {}, errors: {} };
   for (const [name, key] of [
     ['p256', { algo: 'ecdsa', size: 256 }],
@@ -25,6 +29,11 @@ export async function scenario(ck) {
   const info = await ck.certinfo(out.csrs.p256);
   out.certinfoSans = info.sans;
   out.manifest = await ck.kubernetesCsr(out.csrs.p256, { name: 'edge', signerName: 'example.com/edge' });
+  out.verify = {};
+  for (const [name, { cert, options }] of Object.entries(verifyCases)) {
+    const v = await ck.verify(cert, options);
+    out.verify[name] = { ok: v.ok, chain: v.chain.map((l) => l.subject), errors: v.errors };
+  }
   for (const [name, run] of Object.entries(BAD)) {
     try {
       await run(ck);

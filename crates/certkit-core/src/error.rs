@@ -224,18 +224,12 @@ pub enum Error {
         /// The names there are.
         available: String,
     },
-    /// A signing config field is invalid.
+    /// A field of a signing config, or an option of chain verification
+    /// (`host`, `purpose`, `roots`), is invalid.
     Config {
         /// The field.
         field: String,
         /// Why.
-        reason: String,
-    },
-    /// An option of chain verification is invalid (`host`, `purpose`).
-    VerifyOption {
-        /// The option.
-        field: &'static str,
-        /// Why, and what to give instead.
         reason: String,
     },
     /// A profile asked to make an intermediate CA does not make CAs
@@ -371,7 +365,6 @@ impl Error {
             | Error::UnknownUsage { .. }
             | Error::UnknownProfile { .. }
             | Error::Config { .. }
-            | Error::VerifyOption { .. }
             | Error::EmptySubject => Category::Field,
             Error::UnsupportedKey { .. }
             | Error::RsaKeySize { .. }
@@ -418,7 +411,6 @@ impl Error {
             | Error::Duration { field, .. }
             | Error::UnknownUsage { field, .. }
             | Error::JsonField { field, .. } => Some(field.clone()),
-            Error::VerifyOption { field, .. } => Some((*field).into()),
             Error::KeyAlgo { .. } => Some("key.algo".into()),
             Error::KeySize { .. } => Some("key.size".into()),
             Error::EmptySubject => Some("CN".into()),
@@ -528,7 +520,6 @@ impl Error {
                 write!(f, "profile `{name}` is not in the signing config; available: {available}")
             }
             Error::Config { field, reason } => write!(f, "{field}: {reason}"),
-            Error::VerifyOption { field, reason } => write!(f, "{field}: {reason}"),
             Error::NotACaProfile { detail } => f.write_str(detail),
             Error::CaKeyMismatch => write!(
                 f,

@@ -38,6 +38,7 @@ mod issue;
 pub mod kube;
 mod pki;
 mod text;
+#[cfg(feature = "verify")]
 mod validate;
 
 // The public interface is:
@@ -130,7 +131,9 @@ pub mod crl {
 
 /// Chain verification (RFC 5280 §6): `certkit verify`, the npm `verify`,
 /// `ca check`.
+#[cfg(feature = "verify")]
 pub mod verify {
+    pub use crate::ca::chains::{ChainReport, check as check_ledger};
     pub use crate::validate::chain::{Link, MAX_PATH_LEN, Purpose, Request, Verdict, X509_CRL, verify};
 }
 

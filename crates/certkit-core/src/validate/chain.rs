@@ -65,6 +65,9 @@ use crate::{Error, Result};
 /// follows at most 6 intermediates.
 pub const MAX_PATH_LEN: usize = 8;
 
+/// How many issuers of one name certkit's own walk tries per step.
+const MAX_CANDIDATES: usize = 8;
+
 /// The PEM label of a CRL (RFC 7468 §6).
 pub const X509_CRL: &str = "X509 CRL";
 
@@ -84,8 +87,8 @@ impl Purpose {
         match s {
             "server" => Ok(Purpose::Server),
             "client" => Ok(Purpose::Client),
-            other => Err(Error::VerifyOption {
-                field: "purpose",
+            other => Err(Error::Config {
+                field: "purpose".into(),
                 reason: format!("`{}` is not a purpose; give `server` or `client`", text::excerpt(other, 40)),
             }),
         }
@@ -267,15 +270,15 @@ pub fn verify(req: &Request<'_>) -> Result<Verdict> {
     intermediates.extend(given);
     let roots = certificates(req.roots, "roots")?;
     if roots.is_empty() {
-        return Err(Error::VerifyOption {
-            field: "roots",
+        return Err(Error::Config {
+            field: "roots".into(),
             reason: "no root certificate given; give the trusted CA certificates (PEM)".into(),
         });
     }
     let host = match req.host {
         None => None,
-        Some(h) => Some(ServerName::try_from(h).map_err(|_| Error::VerifyOption {
-            field: "host",
+        Some(h) => Some(ServerName::try_from(h).map_err(|_| Error::Config {
+            field: "host".into(),
             reason: format!("`{}` is not a DNS name or an IP address", text::excerpt(h, 80)),
         })?),
     };
@@ -321,7 +324,7 @@ pub fn verify(req: &Request<'_>) -> Result<Verdict> {
     // to be reported if no path passes.
     let refused: RefCell<Vec<String>> = RefCell::new(Vec::new());
     let extra = |path: &VerifiedPath<'_>| -> core::result::Result<(), webpki::Error> {
-        let chain = ctx.from_webpki(&leaf, path, &anchors);
+        let chain = ctx.webpki_path(&leaf, path, &anchors);
         let findings = ctx.certkit_checks(&chain);
         if findings.is_empty() {
             return Ok(());
@@ -333,7 +336,7 @@ pub fn verify(req: &Request<'_>) -> Result<Verdict> {
 
     let (chain, mut errors) = match result {
         Ok(path) => {
-            let chain = ctx.from_webpki(&leaf, &path, &anchors);
+            let chain = ctx.webpki_path(&leaf, &path, &anchors);
             (chain.iter().map(|(c, _)| c.link()).collect::<Vec<_>>(), Vec::new())
         }
         Err(e) => {
@@ -412,7 +415,7 @@ struct Context<'c> {
 
 impl<'c> Context<'c> {
     /// webpki's path as certkit's certificates.
-    fn from_webpki<'p>(
+    fn webpki_path(
         &self,
         leaf: &'c Cert,
         path: &VerifiedPath<'_>,
@@ -497,9 +500,11 @@ impl<'c> Context<'c> {
                 let named = pool
                     .iter()
                     .filter(|c| c.subject_der() == issuer && (again || !path.iter().any(|(p, _)| p.der == c.der)));
+                // At most a few signatures per step: a bundle of many
+                // certificates of one name must not make this slow.
                 let mut first = None;
-                for c in named {
-                    if child.signed_by(c) {
+                for (i, c) in named.enumerate() {
+                    if i < MAX_CANDIDATES && child.signed_by(c) {
                         return Some(c);
                     }
                     first.get_or_insert(c);

@@ -391,3 +391,12 @@ export async function pkcs12(options) {
   const m = await ready('full');
   return guard(m, () => m.pkcs12(options));
 }
+
+/**
+ * Verifies a certificate's chain as `certkit verify` does; resolves to
+ * `{ ok, chain, errors }`. The full module reads and checks the options.
+ */
+export async function verify(certPem, options) {
+  const m = await ready('full');
+  return JSON.parse(guard(m, () => m.verifyJson(certPem, options)));
+}
