@@ -38,7 +38,7 @@ async function pkijsVerify(leaf) {
   // Parsing is part of the work, as certkit parses its PEM input.
   const engine = new pkijs.CertificateChainValidationEngine({
     trustedCerts: [parse(pems.root)],
-    certs: [parse(leaf), parse(pems.int)],
+    certs: [parse(pems.int), parse(leaf)], // pkijs takes the end entity last
     checkDate: at,
   });
   const r = await engine.verify();
