@@ -38,6 +38,17 @@ def main():
         ossl = f"openssl verify -CAfile root.pem -untrusted int.pem -attime {at} leaf.pem"
         for cmd in (ck, ossl):
             subprocess.run(cmd.split(), cwd=d, check=True, capture_output=True)
+        # Instructions executed (valgrind's callgrind), which the load of a
+        # shared machine does not move; None without valgrind.
+        def instructions(cmd):
+            try:
+                r = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *cmd.split()],
+                                   cwd=d, capture_output=True, text=True)
+            except FileNotFoundError:
+                return None
+            refs = [l for l in r.stderr.splitlines() if "refs:" in l]
+            return int(refs[0].split(":")[1].replace(",", "")) if refs else None
+        ck_ins, ossl_ins = instructions(ck), instructions(ossl)
         js = os.path.join(d, "h.json")
         subprocess.run(["hyperfine", "-N", "--warmup", "5", "--runs", str(RUNS), "--export-json", js,
                         "-n", "certkit", ck, "-n", "openssl", ossl], cwd=d, check=True, capture_output=True)
@@ -64,11 +75,14 @@ def main():
         "same time. CLI: whole processes, hyperfine -N, "
         f"{RUNS} runs after 5 warm-ups, medians. npm: one Node process, the certkit package's `verify` and pkijs's "
         f"`CertificateChainValidationEngine` (Node's Web Crypto; PEM parsing included for both), {npm['rounds']} "
-        "rounds interleaved after 20 warm-ups, medians. Targets (issue #16): CLI ≤ 0.5× openssl, npm ≤ 1.0× pkijs.",
+        "rounds interleaved after 20 warm-ups, medians. Instructions: one run of each CLI under valgrind's callgrind, "
+        "a count the machine's load does not change. Targets (issue #16): CLI ≤ 0.5× openssl, npm ≤ 1.0× pkijs.",
         "",
         "| what | certkit | peer | certkit / peer |",
         "|---|---|---|---|",
         f"| CLI, whole process | {c * 1e3:.2f} ms | {o * 1e3:.2f} ms (openssl verify) | {c / o:.2f}× |",
+        *([f"| CLI, instructions executed (callgrind) | {ck_ins / 1e6:.1f} M | {ossl_ins / 1e6:.1f} M (openssl verify) | "
+           f"{ck_ins / ossl_ins:.2f}× |"] if ck_ins and ossl_ins else []),
         f"| npm in Node, one verify | {npm['certkit']:.3f} ms | {npm['pkijs']:.3f} ms (pkijs) | "
         f"{npm['certkit'] / npm['pkijs']:.2f}× |",
         "<!-- verify:end -->",
