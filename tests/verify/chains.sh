@@ -143,6 +143,16 @@ for kt in ed25519 p384 rsa; do
 done
 # An ECDSA leaf under an RSA intermediate.
 cert mixleaf rsa-int "$SERVER|$SAN"
+# What -x509_strict asks of CA certificates and links (RFC 5280 4.2.1.1,
+# 4.2.1.2, 4.2.1.9): a critical basicConstraints, a subjectKeyIdentifier, an
+# authorityKeyIdentifier below the root.
+cert bcnc root "basicConstraints=CA:TRUE|keyUsage=critical,keyCertSign,cRLSign|subjectKeyIdentifier=hash|authorityKeyIdentifier=keyid:always"
+cert bcncleaf bcnc "$SERVER|$SAN"
+cert noski root "basicConstraints=critical,CA:TRUE|keyUsage=critical,keyCertSign,cRLSign|subjectKeyIdentifier=none|authorityKeyIdentifier=keyid:always"
+cert noskileaf noski "basicConstraints=critical,CA:FALSE|keyUsage=critical,digitalSignature|extendedKeyUsage=serverAuth|subjectKeyIdentifier=hash|authorityKeyIdentifier=none|$SAN"
+cert noaki int "basicConstraints=critical,CA:FALSE|keyUsage=critical,digitalSignature|extendedKeyUsage=serverAuth|subjectKeyIdentifier=hash|authorityKeyIdentifier=none|$SAN"
+# A self-signed end entity, trusted as itself.
+cert selfleaf self "basicConstraints=critical,CA:FALSE|keyUsage=critical,digitalSignature|extendedKeyUsage=serverAuth|subjectKeyIdentifier=hash|$SAN"
 # Intermediates in any order, with strangers.
 cat otherroot.pem nc.pem int.pem pl0.pem > mixed-ints.pem
 
@@ -204,6 +214,10 @@ late=$(date -d 2040-01-01T00:00:00Z +%s)
   row rsa rsa-leaf.pem rsa-root.pem rsa-int.pem server - - "$now" - '-'
   row ecdsa-under-rsa mixleaf.pem rsa-root.pem rsa-int.pem server - - "$now" - '-'
   row intermediates-any-order leaf.pem root.pem mixed-ints.pem server good.example.com - "$now" - '-'
+  row ca-basic-constraints-not-critical bcncleaf.pem root.pem bcnc.pem server - - "$now" - 'intermediate `CN=bcnc`: its basicConstraints is not critical'
+  row ca-without-ski noskileaf.pem root.pem noski.pem server - - "$now" - 'intermediate `CN=noski`: a CA certificate without subjectKeyIdentifier'
+  row leaf-without-aki noaki.pem root.pem int.pem server - - "$now" - 'leaf `CN=noaki`: has no authorityKeyIdentifier'
+  row self-signed-leaf-trusted selfleaf.pem selfleaf.pem - server - - "$now" - '-'
   row crl-not-revoked leaf.pem root.pem int.pem server - - "$now" crls.pem '-'
   row crl-revoked-leaf revleaf.pem root.pem int.pem server - - "$now" crls.pem 'leaf `CN=revleaf`: revoked at'
   row crl-revoked-intermediate revintleaf.pem root.pem revint.pem server - - "$now" crls-revint.pem 'intermediate `CN=revint`: revoked at'
