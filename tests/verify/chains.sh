@@ -102,6 +102,9 @@ cert ncin nc "$SERVER|subjectAltName=DNS:a.example.com,IP:10.9.8.7"
 cert ncdns nc "$SERVER|subjectAltName=DNS:a.example.org"
 cert ncip nc "$SERVER|subjectAltName=DNS:a.example.com,IP:192.168.1.1"
 cert ncexcl nc "$SERVER|subjectAltName=DNS:x.bad.example.com"
+# No subjectAltName: the CN, a host name, is what name constraints judge.
+cert x.bad.example.com nc "$SERVER"
+cert in.example.com nc "$SERVER"
 # Not a CA used as an issuer: a leaf, and an intermediate with cA FALSE.
 cert leafca leaf "$SERVER|subjectAltName=DNS:under-leaf.example.com"
 cert notca root "basicConstraints=critical,CA:FALSE|keyUsage=critical,digitalSignature,keyCertSign|subjectKeyIdentifier=hash|authorityKeyIdentifier=keyid:always"
@@ -199,6 +202,8 @@ late=$(date -d 2040-01-01T00:00:00Z +%s)
   row nc-dns-not-permitted ncdns.pem root.pem nc.pem server - - "$now" - 'DNS name `a.example.org` is outside the permitted subtrees (example.com) of `CN=nc`'
   row nc-ip-not-permitted ncip.pem root.pem nc.pem server - - "$now" - 'IP address `192.168.1.1` is outside the permitted subtrees (10.0.0.0/8)'
   row nc-dns-excluded ncexcl.pem root.pem nc.pem server - - "$now" - 'DNS name `x.bad.example.com` is in the excluded subtree `bad.example.com`'
+  row nc-cn-inside in.example.com.pem root.pem nc.pem server - - "$now" - '-'
+  row nc-cn-excluded x.bad.example.com.pem root.pem nc.pem server - - "$now" - 'subject CN (a host name) `x.bad.example.com` is in the excluded subtree `bad.example.com`'
   row leaf-used-as-issuer leafca.pem root.pem "int.pem leaf.pem" server - - "$now" - 'intermediate `CN=leaf`: not a CA'
   row ca-false-intermediate notcaleaf.pem root.pem notca.pem server - - "$now" - 'intermediate `CN=notca`: not a CA'
   row issuer-without-keycertsign nocertsignleaf.pem root.pem nocertsign.pem server - - "$now" - 'intermediate `CN=nocertsign`: its keyUsage lacks keyCertSign'

@@ -36,6 +36,10 @@
 //! 6. Every intermediate's basicConstraints is critical (§4.2.1.9: a CA
 //!    "MUST mark the extension as critical").
 //!
+//! 7. Name constraints apply to a leaf's subject CN when it reads as a host
+//!    name and the subjectAltName has no DNS name (OpenSSL does so, and so
+//!    does certkit's issuance): legacy clients still match the CN.
+//!
 //! Rules 4–6 are conformance rules of the certificate profile that
 //! `openssl verify -x509_strict` enforces and browsers do not; certkit
 //! issues every certificate so, and follows OpenSSL's strict verdict. The
@@ -461,6 +465,14 @@ impl<'c> Context<'c> {
             }
             if i > 0 && !is_leaf_itself(chain, cert) {
                 check_cert_sign(cert, *place, chain[i - 1].0, &mut out);
+                // Rule 7 (webpki checks the subjectAltName itself).
+                if let (Some(nc), Some((leaf, _))) = (cert.ext::<NameConstraints>(oid::NAME_CONSTRAINTS), chain.first())
+                    && let Some(cn) = constrained_names(leaf, Place::Leaf)
+                        .into_iter()
+                        .find(|(_, kind)| kind.starts_with("subject CN"))
+                {
+                    check_name_constraints(leaf, Place::Leaf, &[cn], &nc, cert, &mut out);
+                }
             } else if i == 0 {
                 self.check_leaf_key_usage(cert, &mut out);
             }
@@ -594,7 +606,8 @@ impl<'c> Context<'c> {
                 }
                 if let Some(nc) = cert.ext::<NameConstraints>(oid::NAME_CONSTRAINTS) {
                     for &(below, below_place) in &path[..i] {
-                        check_name_constraints(below, below_place, &nc, cert, &mut out);
+                        let names = constrained_names(below, below_place);
+                        check_name_constraints(below, below_place, &names, &nc, cert, &mut out);
                     }
                 }
             }
@@ -745,19 +758,66 @@ fn check_cert_sign(cert: &Cert, place: Place, child: &Cert, out: &mut Vec<String
     }
 }
 
-/// RFC 5280 §4.2.1.10 for DNS names and IP addresses of the
-/// subjectAltName: a DNS constraint covers the name and every name below
-/// it; an IP constraint is an address and mask.
-fn check_name_constraints(cert: &Cert, place: Place, nc: &NameConstraints, by: &Cert, out: &mut Vec<String>) {
-    let Some(san) = cert.ext::<SubjectAltName>(oid::SAN) else { return };
+/// The names name constraints apply to: the subjectAltName's DNS names and
+/// IP addresses (RFC 5280 §4.2.1.10), and, for a leaf whose subjectAltName
+/// has no DNS name, a subject CN that reads as a host name (rule 7).
+fn constrained_names(cert: &Cert, place: Place) -> Vec<(GeneralName, &'static str)> {
+    let sans = cert.ext::<SubjectAltName>(oid::SAN).map(|s| s.0).unwrap_or_default();
+    let mut names: Vec<(GeneralName, &'static str)> = sans
+        .into_iter()
+        .filter_map(|n| match n {
+            GeneralName::DnsName(_) => Some((n, "DNS name")),
+            GeneralName::IpAddress(_) => Some((n, "IP address")),
+            _ => None,
+        })
+        .collect();
+    if place == Place::Leaf && !names.iter().any(|(n, _)| matches!(n, GeneralName::DnsName(_))) {
+        names.extend(host_cn(cert).map(|n| (n, "subject CN (a host name)")));
+    }
+    names
+}
+
+/// Rule 7's CN: the subject's common name when it reads as a DNS name
+/// (letters, digits, hyphens, at least one dot, not an IPv4 address), as
+/// OpenSSL reads it for name constraints and certkit's issuance checks it.
+fn host_cn(cert: &Cert) -> Option<GeneralName> {
+    let cn = cert
+        .x509
+        .tbs_certificate()
+        .subject()
+        .iter()
+        .find(|a| a.oid == oid::CN)
+        .map(|a| crate::pki::name::value_string(&a.value))?;
+    let host = cn.contains('.')
+        && !cn.starts_with('.')
+        && !cn.ends_with('.')
+        && cn.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+        && !cn.chars().all(|c| c.is_ascii_digit() || c == '.');
+    if !host {
+        return None;
+    }
+    der::asn1::Ia5String::new(&cn).ok().map(GeneralName::DnsName)
+}
+
+/// RFC 5280 §4.2.1.10 for DNS names and IP addresses: a DNS constraint
+/// covers the name and every name below it; an IP constraint is an
+/// address and mask.
+fn check_name_constraints(
+    cert: &Cert,
+    place: Place,
+    names: &[(GeneralName, &'static str)],
+    nc: &NameConstraints,
+    by: &Cert,
+    out: &mut Vec<String>,
+) {
     let subtrees = |t: &Option<x509_cert::ext::pkix::constraints::name::GeneralSubtrees>| {
         t.iter().flatten().map(|s| s.base.clone()).collect::<Vec<GeneralName>>()
     };
     let (permitted, excluded) = (subtrees(&nc.permitted_subtrees), subtrees(&nc.excluded_subtrees));
-    for name in &san.0 {
-        let (shown, kind) = match name {
-            GeneralName::DnsName(d) => (text::excerpt(d.as_str(), 80), "DNS name"),
-            GeneralName::IpAddress(ip) => (ip_string(ip.as_bytes()), "IP address"),
+    for (name, kind) in names {
+        let shown = match name {
+            GeneralName::DnsName(d) => text::excerpt(d.as_str(), 80),
+            GeneralName::IpAddress(ip) => ip_string(ip.as_bytes()),
             _ => continue,
         };
         let same_kind = |g: &&GeneralName| core::mem::discriminant(*g) == core::mem::discriminant(name);
