@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 data=../tests/data
-mkdir -p corpus/{csr,key,csr_json,config,certinfo,kube,sign,ledger,pkcs12}
+mkdir -p corpus/{csr,key,csr_json,config,certinfo,kube,sign,ledger,pkcs12,verify}
 cp "$data"/csr-*.pem corpus/csr/
 cp "$data"/csr-*.pem corpus/sign/
 cp "$data"/openssl-*.pem corpus/key/
@@ -21,4 +21,14 @@ for f in "$data"/csr-*.pem; do openssl req -in "$f" -outform DER -out "corpus/cs
 echo '{"CN":"web","hosts":["web.example.com","10.0.0.1","a@b.example","spiffe://x/y"],"key":{"algo":"ecdsa","size":256},"names":[{"C":"US","O":"Example"}],"ca":{"expiry":"1h","pathlen":1}}' > corpus/csr_json/full.json
 echo '{"signing":{"default":{"usages":["digital signature","server auth"],"expiry":"8760h","name_whitelist":"\\.example$","crl_url":"http://crl.example/ca.crl"},"profiles":{"ca":{"usages":["cert sign"],"expiry":"1h","ca_constraint":{"is_ca":true,"max_path_len":1}}}}}' > corpus/config/full.json
 printf 'certkit-ledger v1\n{"type":"revoked","time":"2026-11-27T00:00:00Z","serial":"42","reason":"superseded"}\tffffffffffffffff\n' > corpus/ledger/one.log
+# verify: chains from the table (leaf 0xff roots 0xff intermediates), PEM.
+chains="$(mktemp -d)"
+if bash ../tests/verify/chains.sh "$chains/t" >/dev/null 2>&1; then
+  while IFS=$'\t' read -r name cert roots ints _; do
+    [ "$ints" = - ] && ints=""
+    { cat "$chains/t/$cert"; printf '\377'; cat "$chains/t/$roots"; printf '\377'
+      for i in $ints; do cat "$chains/t/$i"; done; } > "corpus/verify/$name"
+  done < "$chains/t/cases.tsv"
+fi
+rm -rf "$chains"
 echo "seeded fuzz/corpus/*"

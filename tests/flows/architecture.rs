@@ -3,7 +3,7 @@
 //! one below, and the modules import each other without a cycle.
 //!
 //! The layers, lowest first (ARCHITECTURE.md): the base (`error`, `text`),
-//! `pki`, `cfssl`, `issue`, `ca`, `kube`. A module is a file under
+//! `pki`, `cfssl`, `issue`, `validate`, `ca`, `kube`. A module is a file under
 //! `crates/certkit-core/src` (`pki/key.rs` is `pki::key`); a folder's
 //! `mod.rs` holds only its `mod` lines and docs, and `lib.rs` only the
 //! public interface, so neither is a node. A path through the crate root's
@@ -14,7 +14,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-const LAYERS: [&str; 6] = ["base", "pki", "cfssl", "issue", "ca", "kube"];
+const LAYERS: [&str; 7] = ["base", "pki", "cfssl", "issue", "validate", "ca", "kube"];
 
 fn layer(module: &str) -> usize {
     let top = module.split("::").next().unwrap_or(module);

@@ -8,7 +8,8 @@
 //! - exit 1, print nothing on stdout and leave no file behind;
 //! - say why on stderr in ONE line starting `certkit: ` (warnings aside) —
 //!   except `k8s check` and `k8s sign`, which by design report each object
-//!   on its own `certkit: NAME: …` line before their one-line summary;
+//!   on its own `certkit: NAME: …` line before their one-line summary, and
+//!   `verify`, which reports each failure of a chain on its own line;
 //! - never panic, abort or be killed;
 //! - finish within [`TIME_LIMIT`] (the goal is well under a second; the
 //!   limit is generous because this runs on loaded 2-core machines — the
@@ -77,8 +78,13 @@ fn commands(name: &str, file: &str) -> Vec<Vec<String>> {
         v(&["k8s", "request", "--name", "n", "--signer", "example.com/x", file]),
         v(&["k8s", "check", "--signer", "example.com/x", file]),
     ];
-    let as_cert =
-        vec![v(&["certinfo", "-cert", file]), v(&["sign", "-ca", file, "-ca-key", "rsa-ca-key.pem", "good.csr"])];
+    let as_cert = vec![
+        v(&["certinfo", "-cert", file]),
+        v(&["sign", "-ca", file, "-ca-key", "rsa-ca-key.pem", "good.csr"]),
+        v(&["verify", "--ca", "ca.pem", file]),
+        v(&["verify", "--ca", file, "ca.pem"]),
+        v(&["verify", "--ca", "ca.pem", "--intermediates", file, "ca.pem"]),
+    ];
     let as_key =
         vec![v(&["sign", "-ca", "ca.pem", "-ca-key", file, "--ca-key-passphrase-file", "pass.txt", "good.csr"])];
     let as_csr_json = vec![v(&["genkey", file])];
@@ -107,11 +113,13 @@ fn commands(name: &str, file: &str) -> Vec<Vec<String>> {
     }
 }
 
-/// `k8s check` and `k8s sign` over objects report each object on its own line.
+/// `k8s check` and `k8s sign` over objects report each object on its own
+/// line, and `verify` each failure of a chain it could read.
 fn reports_per_object(args: &[String]) -> bool {
     args.len() >= 2
-        && args[0] == "k8s"
-        && (args[1] == "sign" || (args[1] == "check" && !args.contains(&"--signer".to_string())))
+        && ((args[0] == "k8s"
+            && (args[1] == "sign" || (args[1] == "check" && !args.contains(&"--signer".to_string()))))
+            || args[0] == "verify")
 }
 
 /// 10 MB of a `kubectl get csr -o json`-shaped List of empty objects: too

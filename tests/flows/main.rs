@@ -26,3 +26,4 @@ mod pkcs12;
 mod seed;
 mod terminal;
 mod tls;
+mod verify;

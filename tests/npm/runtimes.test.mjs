@@ -39,6 +39,18 @@ before(() => {
   writeFileSync(join(ca, 'ca-key.pem'), key, { mode: 0o600 });
   // Every runtime's entry passes the CA to the scenario, which signs and makes a .p12 with it.
   writeFileSync(join(project, 'ca.mjs'), `export const CA = ${JSON.stringify({ cert, key })};\n`);
+  // Chains for verify (tests/verify/chains.sh), handed to every runtime.
+  const chains = join(ca, 'chains');
+  execFileSync('bash', [join(root, 'tests/verify/chains.sh'), chains], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const read = (f) => readFileSync(join(chains, f), 'utf8');
+  const at = new Date(Number(read('cases.tsv').split('\t')[7]) * 1000).toISOString();
+  const base = { roots: read('root.pem'), intermediates: read('int.pem'), at };
+  const cases = {
+    good: { cert: read('leaf.pem'), options: { ...base, host: 'good.example.com' } },
+    revoked: { cert: read('revleaf.pem'), options: { ...base, crls: [read('root.crl'), read('int.crl')] } },
+    wrongHost: { cert: read('leaf.pem'), options: { ...base, host: '10.9.9.9' } },
+  };
+  writeFileSync(join(project, 'verify-data.mjs'), `export const VERIFY = ${JSON.stringify(cases)};\n`);
 });
 
 after(() => {
@@ -48,12 +60,12 @@ after(() => {
 // --- the runtimes -----------------------------------------------------------
 
 async function inNode() {
-  const main = "import * as ck from 'certkit'; import { scenario } from './scenario.mjs'; import { CA } from './ca.mjs'; console.log(JSON.stringify(await scenario(ck, CA)));";
+  const main = "import * as ck from 'certkit'; import { scenario } from './scenario.mjs'; import { CA } from './ca.mjs'; import { VERIFY } from './verify-data.mjs'; console.log(JSON.stringify(await scenario(ck, CA, VERIFY)));";
   return JSON.parse(await run(process.execPath, ['--input-type=module', '-e', main], project));
 }
 
 async function inDeno() {
-  writeFileSync(join(project, 'deno-main.mjs'), "import * as ck from 'certkit';\nimport { scenario } from './scenario.mjs';\nimport { CA } from './ca.mjs';\nconsole.log(JSON.stringify(await scenario(ck, CA)));\n");
+  writeFileSync(join(project, 'deno-main.mjs'), "import * as ck from 'certkit';\nimport { scenario } from './scenario.mjs';\nimport { CA } from './ca.mjs';\nimport { VERIFY } from './verify-data.mjs';\nconsole.log(JSON.stringify(await scenario(ck, CA, VERIFY)));\n");
   // Deno resolves 'certkit' from node_modules (package.json present); it may
   // read the project and nothing else, and has no network.
   const env = { ...process.env, DENO_DIR: join(project, '.deno'), NO_COLOR: '1' };
@@ -63,9 +75,9 @@ async function inDeno() {
 async function inWorkerd() {
   writeFileSync(
     join(project, 'worker.mjs'),
-    "import * as ck from 'certkit';\nimport { scenario } from './scenario.mjs';\nimport { CA } from './ca.mjs';\nexport default { async fetch() { return Response.json(await scenario(ck, CA)); } };\n",
+    "import * as ck from 'certkit';\nimport { scenario } from './scenario.mjs';\nimport { CA } from './ca.mjs';\nimport { VERIFY } from './verify-data.mjs';\nexport default { async fetch() { return Response.json(await scenario(ck, CA, VERIFY)); } };\n",
   );
-  const workerd = await startWorkerd(project, ['worker.mjs', 'scenario.mjs', 'ca.mjs']);
+  const workerd = await startWorkerd(project, ['worker.mjs', 'scenario.mjs', 'ca.mjs', 'verify-data.mjs']);
   try {
     const res = await retry(() => fetch(`http://127.0.0.1:${workerd.port}/`), 60_000, () => workerd.exited() !== null && `workerd exited with ${workerd.exited()}`);
     assert.equal(res.status, 200, await res.clone().text());
@@ -86,7 +98,8 @@ async function inChromium() {
 import * as ck from 'certkit';
 import { scenario } from '/scenario.mjs';
 import { CA } from '/ca.mjs';
-window.result = scenario(ck, CA).then((r) => JSON.stringify(r));
+import { VERIFY } from '/verify-data.mjs';
+window.result = scenario(ck, CA, VERIFY).then((r) => JSON.stringify(r));
 </script>`,
   );
   const server = await serve(project);
@@ -177,6 +190,12 @@ for (const [runtime, fn] of Object.entries({ node: inNode, deno: inDeno, workerd
     assert.deepEqual(r.exportKeyCalls.filter((c) => c.type !== 'public'), [], `${runtime}: exportKey was called on a private key`);
     t.diagnostic(`csrForKey with non-extractable pairs: ${Object.keys(r.existing).join(', ')}`);
     assert.deepEqual(r.certinfoSans, HOSTS);
+    // verify: OpenSSL accepts the good chain and refuses the other two (tests/flows/verify.rs).
+    assert.deepEqual(r.verify.good, { ok: true, chain: ['CN=leaf', 'CN=int', 'CN=root'], errors: [] });
+    assert.equal(r.verify.revoked.ok, false);
+    assert.match(r.verify.revoked.errors.join('\n'), /^leaf `CN=revleaf`: revoked at .* by the CRL of `CN=int`$/m);
+    assert.equal(r.verify.wrongHost.ok, false);
+    assert.match(r.verify.wrongHost.errors.join('\n'), /not valid for host `10\.9\.9\.9`/);
     checkManifest(r.manifest, r.csrs.p256, `${runtime}-csr.yaml`);
     // Errors: real Errors, with the core's message — the CLI's words.
     for (const [name, e] of Object.entries(r.errors)) {
@@ -196,7 +215,7 @@ for (const [runtime, fn] of Object.entries({ node: inNode, deno: inDeno, workerd
 test('every runtime makes the same kind of CSR', () => {
   const runtimes = Object.keys(results);
   assert.equal(runtimes.length, 4, `only ${runtimes.join(', ')} ran`);
-  const shape = (r) => JSON.stringify({ sans: r.certinfoSans, errors: Object.fromEntries(Object.entries(r.errors).map(([k, e]) => [k, e.message])) });
+  const shape = (r) => JSON.stringify({ sans: r.certinfoSans, verify: r.verify, errors: Object.fromEntries(Object.entries(r.errors).map(([k, e]) => [k, e.message])) });
   for (const r of runtimes) assert.equal(shape(results[r]), shape(results.node), `${r} differs from node`);
 });
 

@@ -12,7 +12,11 @@ const BAD = {
 };
 
 // `ca`: a CA's { cert, key } (PEM) to sign the P-256 CSR with, for a .p12.
-export async function scenario(ck, ca) {
+/**
+ * `verify` gets chains made by tests/verify/chains.sh (the runtimes test
+ * writes them to verify-data.mjs): `{ name: { cert, options } }`.
+ */
+export async function scenario(ck, ca, verifyCases = {}) {
   const out = { version: await ck.version(), exports: Object.keys(ck).sort(), csrs: {}, keys: {}, matches: {}, errors: {} };
   for (const [name, key] of [
     ['p256', { algo: 'ecdsa', size: 256 }],
@@ -33,6 +37,11 @@ export async function scenario(ck, ca) {
   out.certinfoSans = info.sans;
   out.manifest = await ck.kubernetesCsr(out.csrs.p256, { name: 'edge', signerName: 'example.com/edge' });
   await existingKeys(ck, out);
+  out.verify = {};
+  for (const [name, { cert, options }] of Object.entries(verifyCases)) {
+    const v = await ck.verify(cert, options);
+    out.verify[name] = { ok: v.ok, chain: v.chain.map((l) => l.subject), errors: v.errors };
+  }
   for (const [name, run] of Object.entries(BAD)) {
     try {
       await run(ck);

@@ -224,7 +224,8 @@ pub enum Error {
         /// The names there are.
         available: String,
     },
-    /// A signing config field is invalid.
+    /// A field of a signing config, or an option of chain verification
+    /// (`host`, `purpose`, `roots`), is invalid.
     Config {
         /// The field.
         field: String,

@@ -17,6 +17,7 @@
 //! | `pki` | `pem`, `oid`, `time`, `dns`, `key`, `name`, `san`, `constraints`, `csr`, `signer`, `pkcs12` | RFC 7468, 5280 (§4.2.1.10 for name constraints), 2986, 5208/5958, 8017, 5915, 8410, 1123, 7292 |
 //! | `cfssl` | `json`, `duration`, `validity`, `request`, `profile`, `info` | cfssl's CSR JSON, signing config and certinfo |
 //! | `issue` | `certificate`, `generate`, `crl` | RFC 5280 §4.1 and §5, CA/B Forum Baseline Requirements |
+//! | `validate` | `algorithms`, `chain` | RFC 5280 §6 path validation (rustls-webpki) |
 //! | `ca` | [`Ca`], `ledger`, `expiry` | certkit's CA directory |
 //! | `kube` | CertificateSigningRequest objects | `certificates.k8s.io/v1` |
 //!
@@ -37,6 +38,8 @@ mod issue;
 pub mod kube;
 mod pki;
 mod text;
+#[cfg(feature = "verify")]
+mod validate;
 
 // The public interface is:
 pub use crate::ca::{Ca, CaKey};
@@ -131,6 +134,14 @@ pub mod generate {
 /// Certificate revocation lists (RFC 5280 §5).
 pub mod crl {
     pub use crate::issue::crl::{Reason, Revoked, parse_serial, to_pem};
+}
+
+/// Chain verification (RFC 5280 §6): `certkit verify`, the npm `verify`,
+/// `ca check`.
+#[cfg(feature = "verify")]
+pub mod verify {
+    pub use crate::ca::chains::{ChainReport, check as check_ledger};
+    pub use crate::validate::chain::{Link, MAX_PATH_LEN, Purpose, Request, Verdict, X509_CRL, verify};
 }
 
 /// A CA directory's ledger.

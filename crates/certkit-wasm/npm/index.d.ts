@@ -238,3 +238,45 @@ export interface Pkcs12Options {
  * the certificate's and a chain that does not chain.
  */
 export function pkcs12(options: Pkcs12Options): Promise<Uint8Array>;
+
+/** verify's options. */
+export interface VerifyOptions {
+  /** The trusted roots (PEM, one or more certificates). */
+  roots: PemOrDer;
+  /** Untrusted intermediates, in any order (PEM, one or more certificates). */
+  intermediates?: PemOrDer;
+  /** The DNS name or IP address the certificate must be valid for (subjectAltName only). */
+  host?: string;
+  /** A TLS server (extendedKeyUsage serverAuth; the default) or client (clientAuth). */
+  purpose?: 'server' | 'client';
+  /** The time of verification: a Date, an RFC 3339 string or milliseconds since 1970 (default: now). */
+  at?: Date | string | number;
+  /** CRLs (PEM or DER); a certificate whose issuer's CRL is here is checked against it. */
+  crls?: PemOrDer | PemOrDer[];
+}
+
+/** One certificate of a verified path. */
+export interface VerifiedCertificate {
+  /** The subject, as RFC 4514 writes it (`CN=leaf,O=Example`). */
+  subject: string;
+  /** SHA-256 of the DER, lower-case hex. */
+  sha256: string;
+}
+
+/** verify's verdict. */
+export interface Verdict {
+  /** Whether the certificate is valid for the purpose (and host). */
+  ok: boolean;
+  /** The path, leaf first, root last; on failure, the likeliest path as far as it goes. */
+  chain: VerifiedCertificate[];
+  /** One line per failure, naming the certificate and the rule; empty when ok. */
+  errors: string[];
+}
+
+/**
+ * Verifies a certificate's chain to trusted roots as `certkit verify` does
+ * (RFC 5280 path validation: signatures, validity, CA flags and pathLen,
+ * key usages, name constraints, CRLs). An invalid chain resolves with
+ * `ok: false`; unreadable input rejects with an Error.
+ */
+export function verify(certPem: PemOrDer, options: VerifyOptions): Promise<Verdict>;

@@ -13,7 +13,7 @@ use certkit_core::generate::{self, Generated};
 use certkit_core::kube::{self, ManifestParams};
 use certkit_core::{CaCert, Subject};
 use certkit_core::{CsrRequest, Error, json, pem};
-use certkit_core::{Kdf, PrivateKey, PublicKey};
+use certkit_core::{Kdf, PrivateKey, PublicKey, UnixTime};
 use wasm_bindgen::prelude::*;
 
 use crate::{JsResult, KeyRequest, error, fail, now, pair, rng};
@@ -466,4 +466,90 @@ impl Pkcs12Pending {
     pub fn finish(self, certificates: &[u8], key: &[u8]) -> JsResult<Vec<u8>> {
         self.pending.finish(certificates, key, &self.passphrase, &mut rng()).map_err(fail)
     }
+}
+
+/// The members of `verify`'s options object.
+const VERIFY_OPTIONS: [&str; 6] = ["roots", "intermediates", "host", "purpose", "at", "crls"];
+
+/// Verifies a certificate's chain as `certkit verify` does (the core's
+/// `verify`), returning the verdict `{ ok, chain, errors }` as JSON.
+/// `options` is `{ roots, intermediates?, host?, purpose?, at?, crls? }`:
+/// PEM text or DER bytes for the certificates and each CRL (`crls` an
+/// array, or one), `purpose` `"server"` (the default) or `"client"`, `at` a
+/// `Date`, an RFC 3339 string or milliseconds since 1970 (default: now).
+/// Read and checked here rather than in the JS layer, which the page
+/// downloads first.
+#[wasm_bindgen(js_name = verifyJson)]
+pub fn verify_json(cert: &JsValue, options: &JsValue) -> JsResult<String> {
+    use certkit_core::verify::Purpose;
+    use wasm_bindgen::JsCast;
+    if !options.is_object() || js_sys::Array::is_array(options) {
+        return Err(error("options must be an object: { roots, intermediates?, host?, purpose?, at?, crls? }"));
+    }
+    let get = |name: &str| js_sys::Reflect::get(options, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
+    let absent = |v: &JsValue| v.is_undefined() || v.is_null();
+    for k in js_sys::Object::keys(&js_sys::Object::from(options.clone())).iter() {
+        let k = k.as_string().unwrap_or_default();
+        if !VERIFY_OPTIONS.contains(&k.as_str()) {
+            return Err(error(&format!(
+                "options.{} is not an option of verify; its options are {}",
+                k.escape_debug(),
+                VERIFY_OPTIONS.join(", ")
+            )));
+        }
+    }
+    let cert = input_bytes(cert, "certPem")?;
+    let roots = input_bytes(&get("roots"), "options.roots")?;
+    let intermediates = match get("intermediates") {
+        v if absent(&v) => Vec::new(),
+        v => input_bytes(&v, "options.intermediates")?,
+    };
+    let host = match get("host") {
+        v if absent(&v) => None,
+        v => Some(v.as_string().ok_or_else(|| error("options.host must be a string (a DNS name or IP address)"))?),
+    };
+    let purpose = match get("purpose") {
+        v if absent(&v) => Purpose::Server,
+        v => Purpose::parse(&v.as_string().unwrap_or_default()).map_err(|e| error(&format!("options.{e}")))?,
+    };
+    let at = match get("at") {
+        v if absent(&v) => now(),
+        v if v.is_string() => {
+            certkit_core::time::parse_rfc3339(&v.as_string().unwrap_or_default(), "options.at").map_err(fail)?
+        }
+        v => {
+            let ms = v.dyn_ref::<js_sys::Date>().map_or_else(|| v.as_f64().unwrap_or(f64::NAN), js_sys::Date::get_time);
+            if !ms.is_finite() || ms < 0.0 {
+                return Err(error("options.at must be a Date, an RFC 3339 string or milliseconds since 1970"));
+            }
+            UnixTime((ms / 1000.0) as u64)
+        }
+    };
+    verify_at(&cert, &roots, &intermediates, host.as_deref(), purpose, at, &get("crls"))
+}
+
+fn verify_at(
+    cert: &[u8],
+    roots: &[u8],
+    intermediates: &[u8],
+    host: Option<&str>,
+    purpose: certkit_core::verify::Purpose,
+    at: UnixTime,
+    crls: &JsValue,
+) -> JsResult<String> {
+    let crls: Vec<Vec<u8>> = if crls.is_undefined() || crls.is_null() {
+        Vec::new()
+    } else if js_sys::Array::is_array(crls) {
+        js_sys::Array::from(crls)
+            .iter()
+            .enumerate()
+            .map(|(i, c)| input_bytes(&c, &format!("options.crls[{i}]")))
+            .collect::<JsResult<_>>()?
+    } else {
+        vec![input_bytes(crls, "options.crls")?]
+    };
+    let crl_refs: Vec<&[u8]> = crls.iter().map(Vec::as_slice).collect();
+    let request = certkit_core::verify::Request { cert, roots, intermediates, host, purpose, at, crls: &crl_refs };
+    let verdict = certkit_core::verify::verify(&request).map_err(fail)?;
+    serde_json::to_string(&verdict).map_err(|e| error(&format!("the verdict could not be written as JSON: {e}")))
 }

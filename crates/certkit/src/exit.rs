@@ -18,10 +18,10 @@ pub const FOUND: u8 = 4;
 /// The table, as `certkit --help` ends.
 pub const TABLE: &str = "Exit codes:\n  \
 0  done (warnings, if any, on stderr)\n  \
-1  error: one line on stderr saying what is wrong and how to fix it; nothing printed or written\n  \
+1  error: one line on stderr saying what is wrong and how to fix it (`verify`: one per failure)\n  \
 2  bad usage (unknown flag, missing argument)\n  \
 3  partly done: `sign`, `k8s sign`, `renew --expiring` did some items, not others (see stderr)\n  \
-4  found: `expiry` found a certificate expiring within the window, `ca check` a damaged line";
+4  found: `expiry` a certificate expiring within the window; `ca check` a damaged line or chain";
 
 #[cfg(test)]
 mod tests {

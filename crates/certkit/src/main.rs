@@ -69,6 +69,7 @@ enum Command {
     Renew(cmd::renew::Args),
     Aliases(cmd::aliases::Args),
     Pkcs12(cmd::pkcs12::Args),
+    Verify(cmd::verify::Args),
     Completion(cmd::completion::CompletionArgs),
     Man(cmd::completion::ManArgs),
     /// Print certkit's version, the commit and target it was built from, and whether it can use tokens.
@@ -116,6 +117,7 @@ fn main() -> ExitCode {
         Command::Renew(a) => cmd::renew::run(a),
         Command::Aliases(a) => cmd::aliases::run(a),
         Command::Pkcs12(a) => cmd::pkcs12::run(a),
+        Command::Verify(a) => cmd::verify::run(a),
         Command::Completion(a) => cmd::completion::completion(a, Cli::command()),
         Command::Man(a) => cmd::completion::man(a, Cli::command()),
         Command::Version => version(),

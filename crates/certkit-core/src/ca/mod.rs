@@ -18,6 +18,8 @@
 //!    certificate is assembled;
 //! 4. the result carries its [`Role`] and policy name for the ledger.
 
+#[cfg(feature = "verify")]
+pub mod chains;
 pub mod expiry;
 pub mod ledger;
 

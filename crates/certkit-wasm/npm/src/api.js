@@ -396,3 +396,10 @@ export const pkcs12 = later('pkcs12');
  * (it is only asked to sign). Resolves to `{ csr }`.
  */
 export const csrForKey = later('csrForKey');
+
+/**
+ * Verifies a certificate's chain as `certkit verify` does; resolves to
+ * `{ ok, chain, errors }` (more.js; the full module reads and checks the
+ * options).
+ */
+export const verify = later('verify');

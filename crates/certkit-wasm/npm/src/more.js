@@ -149,3 +149,9 @@ async function pbes2(subtle, password, job) {
     job.free();
   }
 }
+
+/** Verifies a certificate's chain as `certkit verify` does; resolves to `{ ok, chain, errors }`. */
+export async function verify([ready, guard], certPem, options) {
+  const m = await ready('full');
+  return JSON.parse(guard(m, () => m.verifyJson(certPem, options)));
+}

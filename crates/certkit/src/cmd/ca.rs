@@ -25,7 +25,7 @@ pub struct Args {
 #[derive(clap::Subcommand, Debug)]
 enum Command {
     Init(Box<InitArgs>),
-    /// Verify every line of the ledger (exit 4 when a line is damaged).
+    /// Verify every line of the ledger and every current leaf's chain (exit 4 when a line is damaged or a chain fails).
     Check(DirArgs),
     /// Move damaged ledger lines to ledger.quarantine, keeping the rest.
     Repair(RepairArgs),
@@ -415,6 +415,23 @@ fn check(a: DirArgs) -> Result<ExitCode> {
         ledger.next_crl_number(),
         if ledger.torn_tail.is_some() { " (an unfinished last record will be cut off on next use)" } else { "" }
     ))?;
+    // Every current leaf's chain, verified against the directory's CA file.
+    let ca_file = io::read_input(&d.cert().display().to_string())?;
+    let report = certkit_core::verify::check_ledger(&ledger, &ca_file, io::now())?;
+    for f in &report.failures {
+        eprintln!("certkit: {}: {f}", d.ledger().display());
+    }
+    let leaves = report.verified + report.failures.len();
+    io::outln(format_args!(
+        "certkit: {} of {leaves} current leaf chains verify against {} ({} expired, {} revoked: not verified)",
+        report.verified,
+        d.cert().display(),
+        report.expired,
+        report.revoked
+    ))?;
+    if !report.failures.is_empty() {
+        return Ok(ExitCode::from(crate::exit::FOUND));
+    }
     Ok(ExitCode::SUCCESS)
 }
 

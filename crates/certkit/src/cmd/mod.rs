@@ -18,6 +18,7 @@ pub mod print_defaults;
 pub mod renew;
 pub mod revoke;
 pub mod sign;
+pub mod verify;
 
 use anyhow::Result;
 use certkit_core::Ca;
