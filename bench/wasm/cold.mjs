@@ -123,7 +123,14 @@ async function workerProjects(ca) {
     external: ['./ca.mjs'], outfile: join(peer, 'worker.mjs'), logLevel: 'warning',
   });
   const peerModules = ['(name = "worker.mjs", esModule = embed "worker.mjs")', '(name = "ca.mjs", esModule = embed "ca.mjs")'];
-  return { certkit: { dir: ck, modules: ckModules }, '@peculiar/x509': { dir: peer, modules: peerModules } };
+  // The floor: a Worker that answers at once, without any library.
+  const floor = mkdtempSync(join(tmpdir(), 'certkit-cold-floor-'));
+  writeFileSync(join(floor, 'worker.mjs'), 'export default { fetch: () => new Response("-----BEGIN CERTIFICATE-----") };\n');
+  return {
+    certkit: { dir: ck, modules: ckModules },
+    '@peculiar/x509': { dir: peer, modules: peerModules },
+    floor: { dir: floor, modules: ['(name = "worker.mjs", esModule = embed "worker.mjs")'] },
+  };
 }
 
 /** Starts workerd for `project`; resolves to [ms from spawn to the first 200, the certificate]. */
@@ -239,7 +246,7 @@ async function main() {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  const t = { worker: { certkit: [], '@peculiar/x509': [] }, page: { certkit: [], '@peculiar/x509': [] } };
+  const t = { worker: { certkit: [], '@peculiar/x509': [], floor: [] }, page: { certkit: [], '@peculiar/x509': [] } };
   const load = loadavg()[0];
   try {
     for (let i = 0; i < ROUNDS + 1; i++) {
@@ -254,12 +261,14 @@ async function main() {
         t.worker[lib].push(ms);
         t.page[lib].push(pageMs);
       }
+      const [floorMs] = await coldWorker(projects.floor, csr);
+      if (i) t.worker.floor.push(floorMs);
       if (i) console.error(`[cold] round ${i}: workerd ${t.worker.certkit.at(-1).toFixed(0)} / ${t.worker['@peculiar/x509'].at(-1).toFixed(0)} ms, page ${t.page.certkit.at(-1).toFixed(0)} / ${t.page['@peculiar/x509'].at(-1).toFixed(0)} ms`);
     }
   } finally {
     await browser.close();
     server.close();
-    for (const d of [work, site, projects.certkit.dir, projects['@peculiar/x509'].dir]) rmSync(d, { recursive: true, force: true });
+    for (const d of [work, site, ...Object.values(projects).map((p) => p.dir)]) rmSync(d, { recursive: true, force: true });
   }
   const workerdVersion = execFileSync(workerdBin, ['--version']).toString().trim();
   const chromiumVersion = execFileSync('/usr/bin/chromium', ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
@@ -276,6 +285,8 @@ async function main() {
     '|---|---|---|---|---|',
     row('workerd: spawn → first signed certificate', t.worker.certkit, t.worker['@peculiar/x509']),
     row('Chromium: navigation → first P-256 CSR shown', t.page.certkit, t.page['@peculiar/x509']),
+    '',
+    `The floor: the same workerd start with a Worker that answers at once, without any library: median ${median(t.worker.floor).toFixed(1)} ms. Above it, certkit's first certificate costs ${(median(t.worker.certkit) - median(t.worker.floor)).toFixed(1)} ms (compiling both wasm modules, which the package's workerd entry imports, and the first signing in baseline-compiled wasm: reading the CA key, verifying the CSR, signing, verifying the signature, each a P-256 scalar multiplication) and @peculiar/x509's ${(median(t.worker['@peculiar/x509']) - median(t.worker.floor)).toFixed(1)} ms (its JavaScript, and Web Crypto's native P-256).`,
   ].join('\n') + '\n';
   console.log(table);
   if (process.argv.includes('--write')) {
