@@ -21,6 +21,7 @@ import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
+import { median, ratioCi, writeSection } from './report.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = resolve(here, '../..');
@@ -164,13 +165,7 @@ async function main() {
   const pkijsVersion = JSON.parse(readFileSync(join(here, 'node_modules/pkijs/package.json'), 'utf8')).version;
   const table = report(results, version, pkijsVersion);
   console.log(table);
-  if (process.argv.includes('--write')) {
-    const md = join(root, 'BENCHMARKS.md');
-    const text = readFileSync(md, 'utf8');
-    const [start, end] = ['<!-- pkcs12-browser:start -->', '<!-- pkcs12-browser:end -->'];
-    if (!text.includes(start)) throw new Error(`BENCHMARKS.md has no ${start}`);
-    writeFileSync(md, text.slice(0, text.indexOf(start) + start.length) + '\n' + table + text.slice(text.indexOf(end)));
-  }
+  if (process.argv.includes('--write')) writeSection('pkcs12-browser', table);
 }
 
 // OpenSSL opens the file with the passphrase, reads AES-256-CBC and a
@@ -196,21 +191,6 @@ function check(lib, p12, iterations) {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-// 95% interval of the ratio of medians, by bootstrap.
-function ratioCi(a, b) {
-  let seed = 0x5eed;
-  const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
-  const resample = (xs) => median(Array.from(xs, () => xs[Math.floor(random() * xs.length)]));
-  const ratios = Array.from({ length: 2000 }, () => resample(a) / resample(b)).sort((x, y) => x - y);
-  return [ratios[50], ratios[1949]];
 }
 
 function report(results, chromiumVersion, pkijsVersion) {

@@ -22,7 +22,8 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
-import { freePort, serve } from '../../tests/npm/local.mjs';
+import { freePort, serve, workerdConfig } from '../../tests/npm/local.mjs';
+import { median, ratioCi, writeSection } from './report.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = resolve(here, '../..');
@@ -84,19 +85,6 @@ export default {
 };
 `;
 
-function capnp(port, modules) {
-  return `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [ (name = "main", worker = .worker) ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
-);
-const worker :Workerd.Worker = (
-  modules = [ ${modules.join(',\n    ')} ],
-  compatibilityDate = "2025-01-01",
-);
-`;
-}
-
 /** A folder per library with its Worker and a workerd config for `port`. */
 async function workerProjects(ca) {
   const caModule = `export const CA = ${JSON.stringify(ca)};\n`;
@@ -137,7 +125,7 @@ async function workerProjects(ca) {
 async function coldWorker(project, csr) {
   const port = await freePort();
   const config = `workerd-${port}.capnp`;
-  writeFileSync(join(project.dir, config), capnp(port, project.modules));
+  writeFileSync(join(project.dir, config), workerdConfig(port, project.modules));
   const start = performance.now();
   const child = spawn(workerdBin, ['serve', config], { cwd: project.dir, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -214,20 +202,6 @@ async function coldPage(browser, url) {
 
 // ---- numbers -----------------------------------------------------------------------
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-function ratioCi(a, b) {
-  let seed = 0x5eed;
-  const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
-  const resample = (xs) => median(Array.from(xs, () => xs[Math.floor(random() * xs.length)]));
-  const ratios = Array.from({ length: 2000 }, () => resample(a) / resample(b)).sort((x, y) => x - y);
-  return [ratios[50], ratios[1949]];
-}
-
 function openssl(args, input) {
   return execFileSync('openssl', args, { input, stdio: ['pipe', 'pipe', 'pipe'] }).toString();
 }
@@ -289,13 +263,7 @@ async function main() {
     `The floor: the same workerd start with a Worker that answers at once, without any library: median ${median(t.worker.floor).toFixed(1)} ms. Above it, certkit's first certificate costs ${(median(t.worker.certkit) - median(t.worker.floor)).toFixed(1)} ms (compiling both wasm modules, which the package's workerd entry imports, and the first signing in baseline-compiled wasm: reading the CA key, verifying the CSR, signing, verifying the signature, each a P-256 scalar multiplication) and @peculiar/x509's ${(median(t.worker['@peculiar/x509']) - median(t.worker.floor)).toFixed(1)} ms (its JavaScript, and Web Crypto's native P-256).`,
   ].join('\n') + '\n';
   console.log(table);
-  if (process.argv.includes('--write')) {
-    const md = join(root, 'BENCHMARKS.md');
-    const text = readFileSync(md, 'utf8');
-    const [start, end] = ['<!-- cold:start -->', '<!-- cold:end -->'];
-    if (!text.includes(start)) throw new Error(`BENCHMARKS.md has no ${start}`);
-    writeFileSync(md, text.slice(0, text.indexOf(start) + start.length) + '\n' + table + text.slice(text.indexOf(end)));
-  }
+  if (process.argv.includes('--write')) writeSection('cold', table);
 }
 
 await main();

@@ -10,10 +10,10 @@
 // REQUESTS=N changes the count.
 
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeSection } from './report.mjs';
 import { MEMORY_SLACK, WARM, checkMemory, nodeLoad, workerLoad } from '../../tests/npm/load.mjs';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
@@ -49,10 +49,4 @@ const lines = [
 ];
 const table = lines.join('\n') + '\n';
 console.log(table);
-if (process.argv.includes('--write')) {
-  const md = join(root, 'BENCHMARKS.md');
-  const text = readFileSync(md, 'utf8');
-  const [start, end] = ['<!-- load:start -->', '<!-- load:end -->'];
-  if (!text.includes(start)) throw new Error(`BENCHMARKS.md has no ${start}`);
-  writeFileSync(md, text.slice(0, text.indexOf(start) + start.length) + '\n' + table + text.slice(text.indexOf(end)));
-}
+if (process.argv.includes('--write')) writeSection('load', table);

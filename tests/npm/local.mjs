@@ -53,6 +53,20 @@ export function freePort() {
 
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
 
+/** A workerd config: one Worker of `modules` (capnp module lines) serving HTTP on 127.0.0.1:`port`. */
+export function workerdConfig(port, modules) {
+  return `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [ (name = "main", worker = .worker) ],
+  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
+);
+const worker :Workerd.Worker = (
+  modules = [ ${modules.join(',\n    ')} ],
+  compatibilityDate = "2025-01-01",
+);
+`;
+}
+
 /**
  * A static file server for `dir`; `server.origin` is its URL. HTML pages
  * get the Content-Security-Policy in `server.csp`, if one is set.
@@ -100,19 +114,7 @@ export async function startWorkerd(project, files) {
   }
   const port = await freePort();
   const config = `workerd-${port}.capnp`;
-  writeFileSync(
-    join(project, config),
-    `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [ (name = "main", worker = .worker) ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
-);
-const worker :Workerd.Worker = (
-  modules = [ ${modules.join(',\n    ')} ],
-  compatibilityDate = "2025-01-01",
-);
-`,
-  );
+  writeFileSync(join(project, config), workerdConfig(port, modules));
   // Started directly (not through npx), so stopping it stops workerd.
   const child = spawn(bin('workerd'), ['serve', config], { cwd: project, stdio: ['ignore', 'inherit', 'inherit'] });
   let code = null; // it exits at once if a module fails to load
