@@ -128,6 +128,42 @@ fn the_table_gets_openssls_verdict_case_by_case() {
     assert!(faults.is_empty(), "{} of {} cases differ:\n{}", faults.len(), cases.len(), faults.join("\n"));
 }
 
+/// A documented difference: under email and URI name constraints, a leaf
+/// whose email address and URI are inside them is accepted by OpenSSL and
+/// refused by certkit, because rustls-webpki does not evaluate those forms
+/// (it refuses, as RFC 5280 allows); the refusal says so. (Names outside
+/// them are in the table, refused by both.)
+#[test]
+fn email_and_uri_constraints_are_refused_with_the_reason() {
+    let d = Dir::new("verify-nc-email");
+    let _ = table(&d);
+    let (openssl_ok, says) = openssl_accepts(
+        &d,
+        &Case {
+            name: "ncmailin".into(),
+            cert: "ncmailin.pem".into(),
+            roots: "root.pem".into(),
+            intermediates: vec!["ncmail.pem".into()],
+            purpose: "server".into(),
+            host: None,
+            ip: None,
+            at: d.read("cases.tsv").lines().next().unwrap().split('\t').nth(7).unwrap().parse().unwrap(),
+            crls: None,
+            expect: None,
+        },
+    );
+    assert!(openssl_ok, "{says}");
+    let out = certkit(&d, &["verify", "--ca", "root.pem", "--intermediates", "ncmail.pem", "ncmailin.pem"], b"");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "name constraints cover its email addresses or URIs, which the validator (rustls-webpki) does not evaluate"
+        ),
+        "{stderr}"
+    );
+}
+
 /// Bad input: each is one line on stderr and exit 1 (2 for usage), never a panic.
 #[test]
 fn bad_input_is_one_line_naming_the_input() {

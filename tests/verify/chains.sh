@@ -102,6 +102,15 @@ cert ncin nc "$SERVER|subjectAltName=DNS:a.example.com,IP:10.9.8.7"
 cert ncdns nc "$SERVER|subjectAltName=DNS:a.example.org"
 cert ncip nc "$SERVER|subjectAltName=DNS:a.example.com,IP:192.168.1.1"
 cert ncexcl nc "$SERVER|subjectAltName=DNS:x.bad.example.com"
+# Email and URI constraints: mail at example.com, URIs whose host is below
+# example.com (for URIs the leading dot is RFC 5280's own form). Names
+# outside them are in the table; names inside are a documented difference
+# (ncmailin: OpenSSL accepts it, certkit refuses, as rustls-webpki does not
+# evaluate these forms; tests/flows/verify.rs).
+cert ncmail root "$CA_EXT|nameConstraints=critical,permitted;email:example.com,permitted;URI:.example.com"
+cert ncmailin ncmail "$SERVER|subjectAltName=DNS:a.example.com,email:ops@example.com,URI:https://api.example.com/x"
+cert ncmailout ncmail "$SERVER|subjectAltName=DNS:a.example.com,email:ops@example.org"
+cert ncuriout ncmail "$SERVER|subjectAltName=DNS:a.example.com,URI:https://api.example.org/x"
 # No subjectAltName: the CN, a host name, is what name constraints judge.
 cert x.bad.example.com nc "$SERVER"
 cert in.example.com nc "$SERVER"
@@ -199,11 +208,13 @@ late=$(date -d 2040-01-01T00:00:00Z +%s)
   row pathlen0-exceeded pl0subleaf.pem root.pem "pl0.pem pl0sub.pem" server - - "$now" - 'intermediate `CN=pl0`: pathLenConstraint 0 exceeded'
   row nc-inside ncin.pem root.pem nc.pem server - - "$now" - '-'
   row nc-inside-host ncin.pem root.pem nc.pem server a.example.com - "$now" - '-'
-  row nc-dns-not-permitted ncdns.pem root.pem nc.pem server - - "$now" - 'DNS name `a.example.org` is outside the permitted subtrees (example.com) of `CN=nc`'
-  row nc-ip-not-permitted ncip.pem root.pem nc.pem server - - "$now" - 'IP address `192.168.1.1` is outside the permitted subtrees (10.0.0.0/8)'
-  row nc-dns-excluded ncexcl.pem root.pem nc.pem server - - "$now" - 'DNS name `x.bad.example.com` is in the excluded subtree `bad.example.com`'
+  row nc-dns-not-permitted ncdns.pem root.pem nc.pem server - - "$now" - 'DNS name `a.example.org` is outside the permitted subtrees (DNS example.com) of `CN=nc`'
+  row nc-ip-not-permitted ncip.pem root.pem nc.pem server - - "$now" - 'IP address `192.168.1.1` is outside the permitted subtrees (IP 10.0.0.0/8)'
+  row nc-dns-excluded ncexcl.pem root.pem nc.pem server - - "$now" - 'DNS name `x.bad.example.com` is in the excluded subtree DNS bad.example.com of `CN=nc`'
+  row nc-email-not-permitted ncmailout.pem root.pem ncmail.pem server - - "$now" - 'email address `ops@example.org` is outside the permitted subtrees (email example.com) of `CN=ncmail`'
+  row nc-uri-not-permitted ncuriout.pem root.pem ncmail.pem server - - "$now" - 'URI `https://api.example.org/x` is outside the permitted subtrees (URI .example.com) of `CN=ncmail`'
   row nc-cn-inside in.example.com.pem root.pem nc.pem server - - "$now" - '-'
-  row nc-cn-excluded x.bad.example.com.pem root.pem nc.pem server - - "$now" - 'subject CN (a host name) `x.bad.example.com` is in the excluded subtree `bad.example.com`'
+  row nc-cn-excluded x.bad.example.com.pem root.pem nc.pem server - - "$now" - 'subject CN (a host name) `x.bad.example.com` is in the excluded subtree DNS bad.example.com of `CN=nc`'
   row leaf-used-as-issuer leafca.pem root.pem "int.pem leaf.pem" server - - "$now" - 'intermediate `CN=leaf`: not a CA'
   row ca-false-intermediate notcaleaf.pem root.pem notca.pem server - - "$now" - 'intermediate `CN=notca`: not a CA'
   row issuer-without-keycertsign nocertsignleaf.pem root.pem nocertsign.pem server - - "$now" - 'intermediate `CN=nocertsign`: its keyUsage lacks keyCertSign'

@@ -793,7 +793,7 @@ fn rule12_within_constraints(issuer: Issuer<'_>, subject: &Subject, sans: &[San]
         }
         for (field, name) in names.iter().chain(&sans) {
             let candidate = match *field {
-                "CN" => match cn_as_host(name) {
+                "CN" => match Candidate::from_cn(name) {
                     Some(c) => c,
                     None => continue,
                 },
@@ -822,15 +822,6 @@ fn rule12_within_constraints(issuer: Issuer<'_>, subject: &Subject, sans: &[San]
         }
     }
     Ok(())
-}
-
-/// A CN read as a host (rule 12): an IP address, or a DNS name of two
-/// labels or more (`web`, `My Service` are not hosts).
-fn cn_as_host(cn: &str) -> Option<Candidate<'_>> {
-    if let Ok(ip) = cn.parse() {
-        return Some(Candidate::Ip(ip));
-    }
-    (cn.contains('.') && crate::pki::san::validate_dns(cn, true).is_ok()).then_some(Candidate::Dns(cn))
 }
 
 /// Rule 9: No subject value holds a bidirectional control, unless the

@@ -155,6 +155,17 @@ pub enum Candidate<'a> {
     Uri(&'a str),
 }
 
+impl<'a> Candidate<'a> {
+    /// A subject CN read as a host: an IP address, or a DNS name of two
+    /// labels or more (`web`, `My Service` are not hosts).
+    pub fn from_cn(cn: &'a str) -> Option<Candidate<'a>> {
+        if let Ok(ip) = cn.parse() {
+            return Some(Candidate::Ip(ip));
+        }
+        (cn.contains('.') && crate::pki::san::validate_dns(cn, true).is_ok()).then_some(Candidate::Dns(cn))
+    }
+}
+
 /// Why a name is refused: the subtree it breaks, and whether that subtree
 /// is an excluded one (else the name lies in none of the permitted ones,
 /// which `subtree` lists).
@@ -449,7 +460,13 @@ fn within(name: Candidate<'_>, s: &Subtree, excluded: bool) -> Option<bool> {
 }
 
 /// Rule 3: `name` is `c` or ends with `.c`, compared without regard to case.
+/// A subtree read from a certificate in the leading-dot form (`.d`, which
+/// certkit refuses to write) covers the names strictly below `d`, as
+/// OpenSSL and Go read it.
 fn dns_within(name: &str, c: &str, excluded: bool) -> bool {
+    if let Some(d) = c.strip_prefix('.') {
+        return !name.eq_ignore_ascii_case(d) && dns_within(name, d, excluded);
+    }
     if name.eq_ignore_ascii_case(c) || strictly_below(name, c) {
         return true;
     }
@@ -540,6 +557,22 @@ mod tests {
             let v = nc.check(Candidate::Dns(bad)).unwrap_err();
             assert!(v.excluded && v.subtree == "DNS bad.example.com", "{bad}: {v:?}");
         }
+    }
+
+    #[test]
+    fn a_leading_dot_subtree_from_a_certificate_covers_only_names_below() {
+        // certkit refuses to write `.example.com`, but reads it in CAs others
+        // made as OpenSSL and Go do: strictly below the domain.
+        let nc =
+            NameConstraints { permitted: alloc::vec![Subtree::Dns(".example.com".into())], excluded: alloc::vec![] };
+        assert_eq!(nc.check(Candidate::Dns("www.example.com")), Ok(()));
+        assert_eq!(nc.check(Candidate::Dns("a.b.Example.COM")), Ok(()));
+        for out in ["example.com", "www.example.org", "wwwexample.com"] {
+            assert!(nc.check(Candidate::Dns(out)).is_err(), "{out}");
+        }
+        assert_eq!(Candidate::from_cn("web.example.com"), Some(Candidate::Dns("web.example.com")));
+        assert_eq!(Candidate::from_cn("My Service"), None);
+        assert!(matches!(Candidate::from_cn("10.1.2.3"), Some(Candidate::Ip(_))));
     }
 
     #[test]

@@ -57,6 +57,7 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::cell::RefCell;
+use core::net::IpAddr;
 use core::time::Duration;
 
 use der::{Decode, Encode};
@@ -69,9 +70,10 @@ use webpki::{
 use x509_cert::Certificate;
 use x509_cert::crl::CertificateList;
 use x509_cert::ext::pkix::name::GeneralName;
-use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage, KeyUsage, NameConstraints, SubjectAltName};
+use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage, KeyUsage, SubjectAltName};
 
 use super::algorithms;
+use crate::pki::constraints::{Candidate, NameConstraints as Constraints};
 use crate::pki::key::{PublicKey, SignatureAlgorithm};
 use crate::pki::oid;
 use crate::pki::pem;
@@ -414,12 +416,16 @@ fn san_list(cert: &Cert) -> String {
     if names.is_empty() { "no DNS names or IP addresses".into() } else { names.join(", ") }
 }
 
-fn ip_string(b: &[u8]) -> String {
+fn ip_addr(b: &[u8]) -> Option<IpAddr> {
     match b.len() {
-        4 => format!("{}.{}.{}.{}", b[0], b[1], b[2], b[3]),
-        16 => b.chunks(2).map(|c| format!("{:x}", u16::from_be_bytes([c[0], c[1]]))).collect::<Vec<_>>().join(":"),
-        _ => hex(b),
+        4 => <[u8; 4]>::try_from(b).ok().map(IpAddr::from),
+        16 => <[u8; 16]>::try_from(b).ok().map(IpAddr::from),
+        _ => None,
     }
+}
+
+fn ip_string(b: &[u8]) -> String {
+    ip_addr(b).map_or_else(|| hex(b), |ip| ip.to_string())
 }
 
 /// The inputs, as the checks see them.
@@ -466,10 +472,8 @@ impl<'c> Context<'c> {
             if i > 0 && !is_leaf_itself(chain, cert) {
                 check_cert_sign(cert, *place, chain[i - 1].0, &mut out);
                 // Rule 7 (webpki checks the subjectAltName itself).
-                if let (Some(nc), Some((leaf, _))) = (cert.ext::<NameConstraints>(oid::NAME_CONSTRAINTS), chain.first())
-                    && let Some(cn) = constrained_names(leaf, Place::Leaf)
-                        .into_iter()
-                        .find(|(_, kind)| kind.starts_with("subject CN"))
+                if let (Some(nc), Some((leaf, _))) = (name_constraints(cert), chain.first())
+                    && let Some(cn) = constrained_names(leaf, Place::Leaf).into_iter().find(|n| n.kind == CN_HOST)
                 {
                     check_name_constraints(leaf, Place::Leaf, &[cn], &nc, cert, &mut out);
                 }
@@ -604,7 +608,7 @@ impl<'c> Context<'c> {
                     }
                     Err(e) => out.push(format!("{}: its key cannot verify signatures: {e}", who(cert, place))),
                 }
-                if let Some(nc) = cert.ext::<NameConstraints>(oid::NAME_CONSTRAINTS) {
+                if let Some(nc) = name_constraints(cert) {
                     for &(below, below_place) in &path[..i] {
                         let names = constrained_names(below, below_place);
                         check_name_constraints(below, below_place, &names, &nc, cert, &mut out);
@@ -758,29 +762,66 @@ fn check_cert_sign(cert: &Cert, place: Place, child: &Cert, out: &mut Vec<String
     }
 }
 
-/// The names name constraints apply to: the subjectAltName's DNS names and
-/// IP addresses (RFC 5280 §4.2.1.10), and, for a leaf whose subjectAltName
-/// has no DNS name, a subject CN that reads as a host name (rule 7).
-fn constrained_names(cert: &Cert, place: Place) -> Vec<(GeneralName, &'static str)> {
+/// A certificate's name constraints, read as issuance reads them
+/// ([`crate::pki::constraints`]: one matching rule for both); `None`
+/// without the extension, or when it cannot be read (webpki refuses such
+/// a path itself).
+fn name_constraints(cert: &Cert) -> Option<Constraints> {
+    let exts = cert.x509.tbs_certificate().extensions()?;
+    let ext = exts.iter().find(|e| e.extn_id == oid::NAME_CONSTRAINTS)?;
+    Constraints::from_der(ext.extn_value.as_bytes(), &cert.name).ok()
+}
+
+/// A name that name constraints apply to, and its kind in messages.
+struct Constrained {
+    name: String,
+    ip: Option<IpAddr>,
+    kind: &'static str,
+}
+
+const CN_HOST: &str = "subject CN (a host name)";
+
+impl Constrained {
+    fn candidate(&self) -> Candidate<'_> {
+        match (self.ip, self.kind) {
+            (Some(ip), _) => Candidate::Ip(ip),
+            (None, "email address") => Candidate::Email(&self.name),
+            (None, "URI") => Candidate::Uri(&self.name),
+            _ => Candidate::Dns(&self.name),
+        }
+    }
+}
+
+/// The names name constraints apply to: the subjectAltName's DNS names, IP
+/// addresses, email addresses and URIs (RFC 5280 §4.2.1.10), and, for a
+/// leaf whose subjectAltName has no DNS name, a subject CN that reads as a
+/// host name (rule 7).
+fn constrained_names(cert: &Cert, place: Place) -> Vec<Constrained> {
     let sans = cert.ext::<SubjectAltName>(oid::SAN).map(|s| s.0).unwrap_or_default();
-    let mut names: Vec<(GeneralName, &'static str)> = sans
-        .into_iter()
-        .filter_map(|n| match n {
-            GeneralName::DnsName(_) => Some((n, "DNS name")),
-            GeneralName::IpAddress(_) => Some((n, "IP address")),
-            _ => None,
-        })
-        .collect();
-    if place == Place::Leaf && !names.iter().any(|(n, _)| matches!(n, GeneralName::DnsName(_))) {
-        names.extend(host_cn(cert).map(|n| (n, "subject CN (a host name)")));
+    let mut names = Vec::new();
+    for n in &sans {
+        let (name, ip, kind) = match n {
+            GeneralName::DnsName(d) => (d.as_str().to_string(), None, "DNS name"),
+            GeneralName::IpAddress(ip) => match ip_addr(ip.as_bytes()) {
+                Some(a) => (a.to_string(), Some(a), "IP address"),
+                None => continue,
+            },
+            GeneralName::Rfc822Name(e) => (e.as_str().to_string(), None, "email address"),
+            GeneralName::UniformResourceIdentifier(u) => (u.as_str().to_string(), None, "URI"),
+            _ => continue,
+        };
+        names.push(Constrained { name, ip, kind });
+    }
+    if place == Place::Leaf && !names.iter().any(|n| n.kind == "DNS name") {
+        names.extend(host_cn(cert).map(|name| Constrained { name, ip: None, kind: CN_HOST }));
     }
     names
 }
 
-/// Rule 7's CN: the subject's common name when it reads as a DNS name
-/// (letters, digits, hyphens, at least one dot, not an IPv4 address), as
-/// OpenSSL reads it for name constraints and certkit's issuance checks it.
-fn host_cn(cert: &Cert) -> Option<GeneralName> {
+/// Rule 7's CN: the subject's common name when it reads as a DNS name, as
+/// issuance reads a CN for name constraints ([`Candidate::from_cn`]); a CN
+/// that is an IP address is left to the subjectAltName, as OpenSSL leaves it.
+fn host_cn(cert: &Cert) -> Option<String> {
     let cn = cert
         .x509
         .tbs_certificate()
@@ -788,85 +829,27 @@ fn host_cn(cert: &Cert) -> Option<GeneralName> {
         .iter()
         .find(|a| a.oid == oid::CN)
         .map(|a| crate::pki::name::value_string(&a.value))?;
-    let host = cn.contains('.')
-        && !cn.starts_with('.')
-        && !cn.ends_with('.')
-        && cn.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
-        && !cn.chars().all(|c| c.is_ascii_digit() || c == '.');
-    if !host {
-        return None;
-    }
-    der::asn1::Ia5String::new(&cn).ok().map(GeneralName::DnsName)
+    matches!(Candidate::from_cn(&cn), Some(Candidate::Dns(_))).then_some(cn)
 }
 
-/// RFC 5280 §4.2.1.10 for DNS names and IP addresses: a DNS constraint
-/// covers the name and every name below it; an IP constraint is an
-/// address and mask.
+/// RFC 5280 §4.2.1.10, by [`crate::pki::constraints`]'s rules: a line for
+/// each name of `names` outside `nc` (the constraints of `by`).
 fn check_name_constraints(
     cert: &Cert,
     place: Place,
-    names: &[(GeneralName, &'static str)],
-    nc: &NameConstraints,
+    names: &[Constrained],
+    nc: &Constraints,
     by: &Cert,
     out: &mut Vec<String>,
 ) {
-    let subtrees = |t: &Option<x509_cert::ext::pkix::constraints::name::GeneralSubtrees>| {
-        t.iter().flatten().map(|s| s.base.clone()).collect::<Vec<GeneralName>>()
-    };
-    let (permitted, excluded) = (subtrees(&nc.permitted_subtrees), subtrees(&nc.excluded_subtrees));
-    for (name, kind) in names {
-        let shown = match name {
-            GeneralName::DnsName(d) => text::excerpt(d.as_str(), 80),
-            GeneralName::IpAddress(ip) => ip_string(ip.as_bytes()),
-            _ => continue,
-        };
-        let same_kind = |g: &&GeneralName| core::mem::discriminant(*g) == core::mem::discriminant(name);
-        if let Some(ex) = excluded.iter().filter(same_kind).find(|g| within(name, g)) {
-            out.push(format!(
-                "{}: {kind} `{shown}` is in the excluded subtree `{}` of `{}`",
-                who(cert, place),
-                subtree_string(ex),
-                by.name
-            ));
-        }
-        let of_kind: Vec<&GeneralName> = permitted.iter().filter(same_kind).collect();
-        if !of_kind.is_empty() && !of_kind.iter().any(|g| within(name, g)) {
-            let list: Vec<String> = of_kind.iter().map(|g| subtree_string(g)).collect();
-            out.push(format!(
-                "{}: {kind} `{shown}` is outside the permitted subtrees ({}) of `{}`",
-                who(cert, place),
-                list.join(", "),
-                by.name
-            ));
-        }
-    }
-}
-
-fn within(name: &GeneralName, subtree: &GeneralName) -> bool {
-    match (name, subtree) {
-        (GeneralName::DnsName(n), GeneralName::DnsName(s)) => {
-            let (n, s) = (n.as_str().to_ascii_lowercase(), s.as_str().to_ascii_lowercase());
-            let s = s.trim_start_matches('.');
-            s.is_empty() || n == s || n.ends_with(&format!(".{s}"))
-        }
-        (GeneralName::IpAddress(n), GeneralName::IpAddress(s)) => {
-            let (n, s) = (n.as_bytes(), s.as_bytes());
-            s.len() == 2 * n.len() && n.iter().zip(&s[..n.len()]).zip(&s[n.len()..]).all(|((a, b), m)| a & m == b & m)
-        }
-        _ => false,
-    }
-}
-
-fn subtree_string(g: &GeneralName) -> String {
-    match g {
-        GeneralName::DnsName(d) => text::excerpt(d.as_str(), 80),
-        GeneralName::IpAddress(ip) => {
-            let b = ip.as_bytes();
-            let half = b.len() / 2;
-            let bits: u32 = b[half..].iter().map(|m| m.count_ones()).sum();
-            format!("{}/{bits}", ip_string(&b[..half]))
-        }
-        _ => "?".into(),
+    for n in names {
+        let Err(v) = nc.check(n.candidate()) else { continue };
+        let (who, kind, shown) = (who(cert, place), n.kind, text::excerpt(&n.name, 80));
+        out.push(if v.excluded {
+            format!("{who}: {kind} `{shown}` is in the excluded subtree {} of `{}`", v.subtree, by.name)
+        } else {
+            format!("{who}: {kind} `{shown}` is outside the permitted subtrees ({}) of `{}`", v.subtree, by.name)
+        });
     }
 }
 
@@ -883,7 +866,11 @@ fn describe(e: &webpki::Error) -> String {
         E::CaUsedAsEndEntity => "is a CA certificate (basicConstraints cA TRUE), not an end entity".into(),
         E::EndEntityUsedAsCa => "a certificate that is not a CA is used as an issuer".into(),
         E::PathLenConstraintViolated => "a pathLenConstraint is exceeded".into(),
-        E::NameConstraintViolation => "a name is outside the name constraints of an issuer".into(),
+        // certkit's own walk names a DNS name, IP address, email address or
+        // URI outside the constraints; when it finds none, the refusal is
+        // webpki's for the forms it does not evaluate, which it refuses (as
+        // RFC 5280 §4.2.1.10 allows).
+        E::NameConstraintViolation => "an issuer's name constraints cover its email addresses or URIs, which the validator (rustls-webpki) does not evaluate and so refuses; `openssl verify` evaluates them".into(),
         E::CertRevoked => "a certificate of the path is revoked".into(),
         E::InvalidSignatureForPublicKey => "a signature does not verify".into(),
         E::MaximumPathDepthExceeded => {
@@ -914,12 +901,9 @@ mod tests {
     }
 
     #[test]
-    fn ip_subtrees_match_by_mask() {
-        let ip = |b: &[u8]| GeneralName::IpAddress(der::asn1::OctetString::new(b.to_vec()).unwrap());
-        assert!(within(&ip(&[10, 1, 2, 3]), &ip(&[10, 0, 0, 0, 255, 0, 0, 0])));
-        assert!(!within(&ip(&[11, 1, 2, 3]), &ip(&[10, 0, 0, 0, 255, 0, 0, 0])));
-        let dns = |s: &str| GeneralName::DnsName(der::asn1::Ia5String::new(s).unwrap());
-        assert!(within(&dns("a.example.com"), &dns("example.com")));
-        assert!(!within(&dns("aexample.com"), &dns("example.com")));
+    fn addresses_read_from_san_octets_print_as_addresses() {
+        assert_eq!(ip_string(&[10, 1, 2, 3]), "10.1.2.3");
+        assert_eq!(ip_string(&[0x20, 1, 0xd, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]), "2001:db8::1");
+        assert_eq!(ip_string(&[1, 2, 3]), "010203");
     }
 }
