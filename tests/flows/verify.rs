@@ -230,3 +230,21 @@ fn ca_check_verifies_every_leaf_chain() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("0 of 2 current leaf chains verify"));
 }
+
+/// After `ca rotate`, the leaves the old key signed still verify: `ca check`
+/// trusts the directory's previous roots and its cross certificate too,
+/// and new leaves verify under the new root.
+#[test]
+fn ca_check_after_a_rotation_trusts_the_previous_root() {
+    let d = Dir::new("verify-ca-check-rotate");
+    ok(&d, &["ca", "init", "ca", "--no-encrypt"], br#"{"CN":"Root"}"#);
+    let json = br#"{"CN":"svc.example.com","hosts":["svc.example.com"],"key":{"algo":"ecdsa","size":256}}"#;
+    split(&d, &ok(&d, &["genkey", "-"], json), "svc");
+    ok(&d, &["sign", "--ca-dir", "ca", "svc.csr"], b"");
+    ok(&d, &["ca", "rotate", "ca"], b"");
+    ok(&d, &["sign", "--ca-dir", "ca", "svc.csr"], b"");
+    let out = certkit(&d, &["ca", "check", "ca"], b"");
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{stdout}{stderr}");
+    assert!(stdout.contains("2 of 2 current leaf chains verify against ca/ca.pem and the CAs before it"), "{stdout}");
+}

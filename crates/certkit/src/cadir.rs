@@ -59,6 +59,31 @@ impl CaDir {
             Err(e) => Err(e).with_context(|| format!("cannot read {}", self.key_uri().display())),
         }
     }
+    /// The directory's CA certificates, newest trust first: ca.pem, then
+    /// cross.pem (after a rotation), then previous/*/ca.pem, newest first.
+    /// What a trust bundle holds and what `ca check` verifies leaves against
+    /// (a rotated CA's old root still anchors what it signed).
+    pub fn trust_files(&self) -> Result<Vec<String>> {
+        if !self.cert().is_file() {
+            bail!("{} has no ca.pem; give a CA directory made by `certkit ca init`", self.dir.display());
+        }
+        let mut files = vec![self.cert().to_string_lossy().into_owned()];
+        let cross = self.dir.join("cross.pem");
+        if cross.is_file() {
+            files.push(cross.to_string_lossy().into_owned());
+        }
+        let prev = self.dir.join("previous");
+        if prev.is_dir() {
+            let mut dirs: Vec<PathBuf> = fs::read_dir(&prev)
+                .with_context(|| format!("cannot read {}", prev.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path().join("ca.pem")))
+                .filter(|p| p.is_file())
+                .collect();
+            dirs.sort();
+            files.extend(dirs.iter().rev().map(|p| p.to_string_lossy().into_owned()));
+        }
+        Ok(files)
+    }
     pub fn config(&self) -> PathBuf {
         self.dir.join("config.json")
     }

@@ -415,17 +415,25 @@ fn check(a: DirArgs) -> Result<ExitCode> {
         ledger.next_crl_number(),
         if ledger.torn_tail.is_some() { " (an unfinished last record will be cut off on next use)" } else { "" }
     ))?;
-    // Every current leaf's chain, verified against the directory's CA file.
-    let ca_file = io::read_input(&d.cert().display().to_string())?;
+    // Every current leaf's chain, verified against the directory's CA
+    // certificates: ca.pem, and after a rotation cross.pem and the previous
+    // roots, which still anchor what they signed.
+    let mut ca_file = Vec::new();
+    let trust = d.trust_files()?;
+    for f in &trust {
+        ca_file.extend(io::read_input(f)?);
+        ca_file.push(b'\n');
+    }
     let report = certkit_core::verify::check_ledger(&ledger, &ca_file, io::now())?;
     for f in &report.failures {
         eprintln!("certkit: {}: {f}", d.ledger().display());
     }
     let leaves = report.verified + report.failures.len();
     io::outln(format_args!(
-        "certkit: {} of {leaves} current leaf chains verify against {} ({} expired, {} revoked: not verified)",
+        "certkit: {} of {leaves} current leaf chains verify against {}{} ({} expired, {} revoked: not verified)",
         report.verified,
         d.cert().display(),
+        if trust.len() > 1 { " and the CAs before it" } else { "" },
         report.expired,
         report.revoked
     ))?;

@@ -542,7 +542,7 @@ fn kubeconfig(a: KubeconfigArgs) -> Result<()> {
 
 fn bundle(a: BundleArgs) -> Result<()> {
     let files: Vec<String> = match &a.ca_dir {
-        Some(dir) => ca_dir_certificates(dir)?,
+        Some(dir) => crate::cadir::CaDir::new(dir).trust_files()?,
         None => a.ca.clone(),
     };
     let contents = files.iter().map(|f| io::read_input(f)).collect::<Result<Vec<_>>>()?;
@@ -574,29 +574,4 @@ fn bundle(a: BundleArgs) -> Result<()> {
         };
     }
     print(&map, a.output)
-}
-
-/// A CA directory's certificates, in the bundle's order: ca.pem, cross.pem
-/// (after a rotation), then previous/*/ca.pem, newest first.
-fn ca_dir_certificates(dir: &Path) -> Result<Vec<String>> {
-    let d = crate::cadir::CaDir::new(dir);
-    if !d.cert().is_file() {
-        bail!("{} has no ca.pem; give a CA directory made by `certkit ca init`", dir.display());
-    }
-    let mut files = vec![d.cert().to_string_lossy().into_owned()];
-    let cross = dir.join("cross.pem");
-    if cross.is_file() {
-        files.push(cross.to_string_lossy().into_owned());
-    }
-    let prev = dir.join("previous");
-    if prev.is_dir() {
-        let mut dirs: Vec<PathBuf> = std::fs::read_dir(&prev)
-            .with_context(|| format!("cannot read {}", prev.display()))?
-            .filter_map(|e| e.ok().map(|e| e.path().join("ca.pem")))
-            .filter(|p| p.is_file())
-            .collect();
-        dirs.sort();
-        files.extend(dirs.iter().rev().map(|p| p.to_string_lossy().into_owned()));
-    }
-    Ok(files)
 }
