@@ -238,6 +238,22 @@ pub fn key_matches(cert: &[u8], key: &[u8]) -> JsResult<bool> {
 const PKCS12_OPTIONS: [&str; 8] =
     ["cert", "key", "chain", "passphrase", "name", "legacy", "iterations", "noPassphrase"];
 
+/// Refuses a member of `options` that is not one of `function`'s options,
+/// naming it and listing them (a misspelt option must not be ignored).
+fn known_options(options: &JsValue, function: &str, known: &[&str]) -> JsResult<()> {
+    for k in js_sys::Object::keys(&js_sys::Object::from(options.clone())).iter() {
+        let k = k.as_string().unwrap_or_default();
+        if !known.contains(&k.as_str()) {
+            return Err(error(&format!(
+                "options.{} is not an option of {function}; its options are {}",
+                k.escape_debug(),
+                known.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// An input of `pkcs12`'s options as the JS layer's `bytes()` reads one
 /// (PEM text or DER bytes, not empty, within [`certkit_core::MAX_INPUT_LEN`]),
 /// with its messages: read here so that the page's first download does
@@ -312,16 +328,7 @@ impl Pkcs12Options {
             c if c.is_undefined() || c.is_null() => None,
             c => Some(input_bytes(&c, "options.chain")?),
         };
-        for k in js_sys::Object::keys(&js_sys::Object::from(options.clone())).iter() {
-            let k = k.as_string().unwrap_or_default();
-            if !PKCS12_OPTIONS.contains(&k.as_str()) {
-                return Err(error(&format!(
-                    "options.{} is not an option of pkcs12; its options are {}",
-                    k.escape_debug(),
-                    PKCS12_OPTIONS.join(", ")
-                )));
-            }
-        }
+        known_options(options, "pkcs12", &PKCS12_OPTIONS)?;
         let passphrase = zeroize::Zeroizing::new(match get("passphrase") {
             p if p.is_undefined() || p.is_null() => String::new(),
             p => p.as_string().ok_or_else(|| error("options.passphrase must be a string"))?,
@@ -488,16 +495,7 @@ pub fn verify_json(cert: &JsValue, options: &JsValue) -> JsResult<String> {
     }
     let get = |name: &str| js_sys::Reflect::get(options, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
     let absent = |v: &JsValue| v.is_undefined() || v.is_null();
-    for k in js_sys::Object::keys(&js_sys::Object::from(options.clone())).iter() {
-        let k = k.as_string().unwrap_or_default();
-        if !VERIFY_OPTIONS.contains(&k.as_str()) {
-            return Err(error(&format!(
-                "options.{} is not an option of verify; its options are {}",
-                k.escape_debug(),
-                VERIFY_OPTIONS.join(", ")
-            )));
-        }
-    }
+    known_options(options, "verify", &VERIFY_OPTIONS)?;
     let cert = input_bytes(cert, "certPem")?;
     let roots = input_bytes(&get("roots"), "options.roots")?;
     let intermediates = match get("intermediates") {
