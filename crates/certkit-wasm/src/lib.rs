@@ -129,26 +129,6 @@ impl KeyRequest {
     /// CertificationRequestInfo bytes to sign.
     pub fn prepare(&mut self, spki_der: &[u8]) -> JsResult<Vec<u8>> {
         let key = public_key(spki_der).map_err(fail)?;
-        self.prepare_for(key)
-    }
-
-    /// As [`KeyRequest::prepare`], with the public key taken from the key's
-    /// PKCS#8 DER (EC and RSA keys carry it): one Web Crypto export instead
-    /// of two.
-    #[wasm_bindgen(js_name = prepareFromPkcs8)]
-    pub fn prepare_from_pkcs8(&mut self, pkcs8_der: &[u8]) -> JsResult<Vec<u8>> {
-        let pkcs8 = Zeroizing::new(pkcs8_der.to_vec());
-        let key =
-            PublicKey::from_pkcs8_embedded(&pkcs8, "the generated private key").map_err(fail)?.ok_or_else(|| {
-                error("this private key does not carry its public key; export its SPKI and call prepare()")
-            })?;
-        let key = public_key(&key.spki_der()).map_err(fail)?;
-        self.prepare_for(key)
-    }
-}
-
-impl KeyRequest {
-    fn prepare_for(&mut self, key: PublicKey) -> JsResult<Vec<u8>> {
         if key.algorithm() != self.req.key {
             return Err(error(&format!(
                 "the generated key is {}, not the {} the request asks for",

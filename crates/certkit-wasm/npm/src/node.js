@@ -33,7 +33,7 @@ setKeyMaker(async (algo, size, hash) => {
   const verifier = { key: pair.publicKey, dsaEncoding: 'ieee-p1363' };
   return {
     pkcs8: pair.privateKey.export({ type: 'pkcs8', format: 'der' }),
-    spki: algo === 'ed25519' ? pair.publicKey.export({ type: 'spki', format: 'der' }) : null,
+    spki: pair.publicKey.export({ type: 'spki', format: 'der' }),
     sign: (bytes) => sign(digest, bytes, signer),
     verify: (bytes, signature) => verify(digest, bytes, verifier, signature),
   };

@@ -29,6 +29,26 @@ pub use primes::{RsaPrime, modulus_bits};
 pub use private::{Kdf, PrivateKey, check_pkcs8_matches, pkcs8_public_key_matches};
 pub use public::PublicKey;
 
+/// The elements of the DER SEQUENCE `sequence`, each as its tag and
+/// contents, for the readers that take only a few fields of a structure
+/// ([`PublicKey::from_trusted_der`], [`pkcs8_public_key_matches`]): the web
+/// page's first download carries these few lines instead of the typed
+/// decoders of SubjectPublicKeyInfo, PKCS#8, SEC1 and PKCS#1 (issue #19).
+fn elements<'a>(sequence: der::asn1::AnyRef<'a>, what: &str) -> crate::Result<alloc::vec::Vec<der::asn1::AnyRef<'a>>> {
+    use alloc::string::ToString;
+    use der::{Reader, Tagged};
+    let bad = |detail: alloc::string::String| crate::Error::BadKey { detail }.in_input(what);
+    if sequence.tag() != der::Tag::Sequence {
+        return Err(bad(alloc::format!("expected a SEQUENCE, found {}", sequence.tag())));
+    }
+    let mut reader = der::SliceReader::new(sequence.value()).map_err(|e| bad(e.to_string()))?;
+    let mut items = alloc::vec::Vec::new();
+    while !reader.is_finished() {
+        items.push(reader.decode().map_err(|e: der::Error| bad(e.to_string()))?);
+    }
+    Ok(items)
+}
+
 #[cfg(test)]
 mod tests {
     use alloc::string::ToString;
@@ -137,14 +157,30 @@ mod tests {
             // The SPKI's DER reads back as the same key, checked or trusted.
             assert_eq!(&PublicKey::from_der(&key.public_key().spki_der(), "k").unwrap(), key.public_key());
             assert_eq!(&PublicKey::from_trusted_der(&key.public_key().spki_der(), "k").unwrap(), key.public_key());
-            let embedded = PublicKey::from_pkcs8_embedded(&der, "k").unwrap();
-            assert_eq!(embedded.as_ref(), if alg == KeyAlgorithm::Ed25519 { None } else { Some(key.public_key()) });
         }
         let p256 = PrivateKey::generate(KeyAlgorithm::EcdsaP256, &mut rng()).unwrap();
         let p384 = PrivateKey::generate(KeyAlgorithm::EcdsaP384, &mut rng()).unwrap();
         let der = p256.to_pkcs8_der().unwrap();
         assert_eq!(pkcs8_public_key_matches(&der, p384.public_key(), "k").unwrap(), Some(false));
         assert!(check_pkcs8_matches(b"junk", p256.public_key(), "k").is_err());
+        // The element-by-element readers refuse every truncation, and any
+        // changed byte of the public half, without panicking.
+        let rsa = PrivateKey::generate(KeyAlgorithm::Rsa(2048), &mut rng()).unwrap();
+        for key in [&p256, &rsa] {
+            let der = key.to_pkcs8_der().unwrap();
+            for n in 0..der.len() {
+                assert!(pkcs8_public_key_matches(&der[..n], key.public_key(), "k").is_err(), "prefix {n}");
+            }
+            let spki = key.public_key().spki_der();
+            for n in 0..spki.len() {
+                assert!(PublicKey::from_trusted_der(&spki[..n], "k").is_err(), "prefix {n}");
+            }
+            let mut other = der.clone();
+            // EC: the point's last byte, at the end; RSA: inside the modulus.
+            let at = if key.public_key().algorithm() == KeyAlgorithm::EcdsaP256 { other.len() - 1 } else { 100 };
+            other[at] ^= 1;
+            assert_ne!(pkcs8_public_key_matches(&other, key.public_key(), "k").ok(), Some(Some(true)));
+        }
         assert!(PublicKey::from_der(b"junk", "k").unwrap_err().to_string().starts_with("k is not valid DER"));
     }
 

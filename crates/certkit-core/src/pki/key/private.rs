@@ -450,6 +450,60 @@ pub fn check_pkcs8_matches(der: &[u8], public: &PublicKey, what: &str) -> Result
 
 /// The cheap half of [`check_pkcs8_matches`]: whether the public key the
 /// PKCS#8 `der` carries is `public`, or `None` when it carries none.
+///
+/// Read element by element with `der`'s `AnyRef` rather than as
+/// `pkcs8`'s, `sec1`'s and `pkcs1`'s typed structures: it compares only
+/// the algorithm and the public half, and those three decoders together
+/// cost the web page's first download 11.6 KB gzip (issue #19); the key
+/// itself is read, in full, only where it is used.
+///
+/// ```text
+/// OneAsymmetricKey ::= SEQUENCE {                      -- RFC 5958 §2
+///     version INTEGER, privateKeyAlgorithm AlgorithmIdentifier,
+///     privateKey OCTET STRING, ... }
+/// ECPrivateKey ::= SEQUENCE {                          -- RFC 5915 §3
+///     version INTEGER (1), privateKey OCTET STRING,
+///     parameters [0] ECParameters OPTIONAL, publicKey [1] BIT STRING OPTIONAL }
+/// RSAPrivateKey ::= SEQUENCE {                         -- RFC 8017 A.1.2
+///     version INTEGER (0), modulus INTEGER, publicExponent INTEGER, ... }
+/// ```
 pub fn pkcs8_public_key_matches(der: &[u8], public: &PublicKey, what: &str) -> Result<Option<bool>> {
-    Ok(PublicKey::from_pkcs8_embedded(der, what)?.map(|embedded| &embedded == public))
+    use super::elements;
+    use der::asn1::{AnyRef, BitStringRef};
+    use der::{Tag, TagNumber, Tagged};
+
+    let bad = |e: &dyn fmt::Display| Error::BadKey { detail: e.to_string() }.in_input(what);
+    let read = |der| AnyRef::from_der(der).map_err(|e| bad(&e));
+    let info = elements(read(der)?, what)?;
+    let [_version, algorithm, private_key, ..] = info.as_slice() else {
+        return Err(bad(&"the PKCS#8 structure is truncated"));
+    };
+    let algorithm = elements(*algorithm, what)?;
+    let spki = public.spki();
+    let parameters = spki.algorithm.parameters.as_ref().map(|p| p.value());
+    let same_algorithm = algorithm.first().is_some_and(|oid| oid.value() == spki.algorithm.oid.as_bytes())
+        && algorithm.get(1).map(|p| p.value()) == parameters;
+    let key = private_key.value();
+    let oid = spki.algorithm.oid;
+    if oid == rfc5912::ID_EC_PUBLIC_KEY {
+        let ec = elements(read(key)?, what)?;
+        let point =
+            ec.iter().find(|item| item.tag() == Tag::ContextSpecific { constructed: true, number: TagNumber(1) });
+        let Some(point) = point else { return Ok(None) };
+        let point = BitStringRef::from_der(point.value()).map_err(|e| bad(&e))?;
+        Ok(Some(same_algorithm && point.as_bytes() == Some(spki.subject_public_key.raw_bytes())))
+    } else if oid == rfc5912::RSA_ENCRYPTION {
+        let rsa = elements(read(key)?, what)?;
+        let theirs = elements(read(spki.subject_public_key.raw_bytes())?, what)?;
+        let [version, modulus, exponent, ..] = rsa.as_slice() else {
+            return Err(bad(&"the RSA private key is truncated"));
+        };
+        if version.value() != [0u8] {
+            return Err(bad(&"the RSA private key is not a two-prime (version 0) key"));
+        }
+        // DER INTEGERs are minimal, so equal values have equal contents.
+        Ok(Some(same_algorithm && theirs.len() == 2 && theirs[0] == *modulus && theirs[1] == *exponent))
+    } else {
+        Ok(None)
+    }
 }

@@ -171,10 +171,25 @@ impl PublicKey {
     /// [`Self::from_spki`]; a CA checks a CSR's key in full.
     pub fn from_trusted_der(der: &[u8], what: &str) -> Result<Self> {
         let bad = |detail: String| Error::BadKey { detail }.in_input(what);
-        let spki = SubjectPublicKeyInfoOwned::from_der(der)
-            .map_err(|e| Error::Der { detail: e.to_string() }.in_input(what))?;
+        let malformed = |e: der::Error| Error::Der { detail: e.to_string() }.in_input(what);
+        // Read element by element (super::elements): the typed decoder of
+        // SubjectPublicKeyInfo costs the page's download more than this.
+        let spki = super::elements(der::asn1::AnyRef::from_der(der).map_err(malformed)?, what)?;
+        let [algorithm, key] = spki.as_slice() else {
+            return Err(bad("a SubjectPublicKeyInfo has two elements".into()));
+        };
+        let algorithm = super::elements(*algorithm, what)?;
+        let (oid, parameters) = match algorithm.as_slice() {
+            [oid] => (oid, None),
+            [oid, parameters] => (oid, Some(der::asn1::Any::from(*parameters))),
+            _ => return Err(bad("an AlgorithmIdentifier has one or two elements".into())),
+        };
+        let oid = oid.decode_as::<ObjectIdentifier>().map_err(malformed)?;
+        let spki = SubjectPublicKeyInfoOwned {
+            algorithm: AlgorithmIdentifierOwned { oid, parameters },
+            subject_public_key: key.decode_as::<BitString>().map_err(malformed)?,
+        };
         let key = spki.subject_public_key.raw_bytes();
-        let oid = spki.algorithm.oid;
         let algorithm = if oid == rfc5912::ID_EC_PUBLIC_KEY {
             let curve = spki.algorithm.parameters.as_ref().and_then(|p| p.decode_as::<ObjectIdentifier>().ok());
             match (curve, key.len(), key.first()) {
@@ -195,45 +210,6 @@ impl PublicKey {
             return Err(bad(alloc::format!("unexpected key algorithm {oid}")));
         };
         Ok(PublicKey { spki, algorithm })
-    }
-
-    /// The public key an unencrypted PKCS#8 key carries — the modulus and
-    /// exponent of an RSA key, the SEC1 `publicKey` of an EC key — taken by
-    /// its structure as [`Self::from_trusted_der`] takes it; `None` when it
-    /// carries none (Ed25519 v1 keys, EC keys without `publicKey`). For a key
-    /// the caller has just made (one Web Crypto export instead of two).
-    pub fn from_pkcs8_embedded(der: &[u8], what: &str) -> Result<Option<Self>> {
-        let bad = |e: &dyn fmt::Display| Error::BadKey { detail: e.to_string() }.in_input(what);
-        let info = pkcs8::PrivateKeyInfoRef::from_der(der).map_err(|e| bad(&e))?;
-        let oid = info.algorithm.oid;
-        let (parameters, key) = if oid == rfc5912::RSA_ENCRYPTION {
-            // RSAPrivateKey ::= SEQUENCE { version, modulus, publicExponent,
-            // … } (RFC 8017 A.1.2): only the public half is taken, so the
-            // SEQUENCE is read as its elements and the two INTEGERs after
-            // the version decoded (the rest is the key's maker's business).
-            let items = Vec::<der::asn1::AnyRef<'_>>::from_der(info.private_key.as_bytes()).map_err(|e| bad(&e))?;
-            let int = |i: usize| -> Result<der::asn1::UintRef<'_>> {
-                let item = items.get(i).ok_or_else(|| bad(&"the RSA private key is truncated"))?;
-                item.decode_as().map_err(|e| bad(&e))
-            };
-            if int(0)?.as_bytes() != [0u8] && !int(0)?.as_bytes().is_empty() {
-                return Err(bad(&"the RSA private key is not a two-prime (version 0) key"));
-            }
-            let public = pkcs1::RsaPublicKey { modulus: int(1)?, public_exponent: int(2)? };
-            (Some(der::asn1::Any::from(der::asn1::Null)), public.to_der().map_err(|e| bad(&e))?)
-        } else if oid == rfc5912::ID_EC_PUBLIC_KEY {
-            let curve = info.algorithm.parameters_oid().map_err(|e| bad(&e))?;
-            let ec = sec1::EcPrivateKey::from_der(info.private_key.as_bytes()).map_err(|e| bad(&e))?;
-            let Some(point) = ec.public_key else { return Ok(None) };
-            (Some(der::asn1::Any::from(curve)), point.to_vec())
-        } else {
-            return Ok(None);
-        };
-        let spki = SubjectPublicKeyInfoOwned {
-            algorithm: AlgorithmIdentifierOwned { oid, parameters },
-            subject_public_key: BitString::from_bytes(&key).map_err(|e| bad(&e))?,
-        };
-        Self::from_trusted_der(&spki.to_der().map_err(|e| bad(&e))?, what).map(Some)
     }
 
     /// DER of the SubjectPublicKeyInfo.
