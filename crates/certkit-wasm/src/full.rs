@@ -20,8 +20,8 @@ use crate::{JsResult, KeyRequest, error, fail, now, pair, rng};
 
 #[wasm_bindgen]
 impl KeyRequest {
-    /// Makes the key here, in wasm, and its CSR: `[csrPem, keyPem]`.
-    pub fn generate(&self) -> JsResult<js_sys::Array> {
+    /// Makes the key here, in wasm, and its CSR: `{ csr, key }` (PEM).
+    pub fn generate(&self) -> JsResult<js_sys::Object> {
         let generated = generate::key_and_csr(&self.req, &mut rng()).map_err(fail)?;
         pems(&generated)
     }
@@ -86,7 +86,7 @@ pub fn csr_for_key_bytes(
     Ok(pem::encode(pem::CERTIFICATE_REQUEST, &der))
 }
 
-fn pems(generated: &Generated) -> JsResult<js_sys::Array> {
+fn pems(generated: &Generated) -> JsResult<js_sys::Object> {
     Ok(pair(&generated.csr_pem(), &generated.key_pem().map_err(fail)?))
 }
 

@@ -155,8 +155,8 @@ impl KeyRequest {
     /// (as Web Crypto returns it: `r ‖ s` for ECDSA) and the key's PKCS#8
     /// DER. Checks that the private key is the one the CSR names; verifies
     /// the signature unless `verified` says the caller has (with Web
-    /// Crypto's native `verify`). Returns `[csrPem, keyPem]`.
-    pub fn finish(&mut self, signature: &[u8], pkcs8_der: &[u8], verified: bool) -> JsResult<js_sys::Array> {
+    /// Crypto's native `verify`). Returns `{ csr, key }` (PEM).
+    pub fn finish(&mut self, signature: &[u8], pkcs8_der: &[u8], verified: bool) -> JsResult<js_sys::Object> {
         let (tbs, public) =
             self.pending.take().ok_or_else(|| error("finish() was called before prepare(); call prepare first"))?;
         let pkcs8 = Zeroizing::new(pkcs8_der.to_vec());
@@ -169,11 +169,15 @@ impl KeyRequest {
     }
 }
 
-/// `[csrPem, keyPem]`. The JS strings are made straight from the Rust text,
-/// so the only copy of the key left in wasm memory is the caller's, which
-/// is wiped when it drops.
-fn pair(csr: &str, key: &str) -> js_sys::Array {
-    js_sys::Array::of2(&JsValue::from_str(csr), &JsValue::from_str(key))
+/// `{ csr, key }` (PEM). The JS strings are made straight from the Rust
+/// text, so the only copy of the key left in wasm memory is the caller's,
+/// which is wiped when it drops.
+fn pair(csr: &str, key: &str) -> js_sys::Object {
+    let pair = js_sys::Object::new();
+    // Setting a property on a fresh object cannot fail.
+    let _ = js_sys::Reflect::set(&pair, &JsValue::from_str("csr"), &JsValue::from_str(csr));
+    let _ = js_sys::Reflect::set(&pair, &JsValue::from_str("key"), &JsValue::from_str(key));
+    pair
 }
 
 /// Web Crypto's public key, checked in full.

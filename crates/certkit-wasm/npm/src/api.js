@@ -259,11 +259,11 @@ async function withPlatformKey(m, req, key) {
     const signature = await key.sign(tbs);
     const external = req.algo === 'ecdsa' || !m.KeyRequest.prototype.generate;
     const verifying = external ? key.verify(tbs, signature) : true;
-    const [csr, pem] = guard(m, () => req.finish(signature, key.pkcs8, external));
+    const made = guard(m, () => req.finish(signature, key.pkcs8, external));
     if (!(await verifying)) {
       throw new Error("the platform's signature does not verify with its own public key; its crypto is faulty");
     }
-    return { csr, key: pem };
+    return made;
   } finally {
     key.pkcs8.fill(0);
   }
@@ -303,8 +303,7 @@ export async function genkey(request, options) {
   const m = await ready('full');
   const req = guard(m, () => new m.KeyRequest(json));
   try {
-    const [csr, key] = guard(m, () => req.generate());
-    return { csr, key };
+    return guard(m, () => req.generate());
   } finally {
     req.free();
   }
