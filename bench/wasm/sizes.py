@@ -38,9 +38,9 @@ def build(module, work):
     raw = os.path.join(TARGET, "wasm32-unknown-unknown/wasm/certkit_wasm.wasm")
     subprocess.run(["wasm-bindgen", "--target", "web", "--out-dir", work, "--out-name", module, raw], check=True)
     named = os.path.join(work, f"{module}-named.wasm")
-    subprocess.run([WASM_OPT, "-Oz", "-g", *FEATURES, os.path.join(work, f"{module}_bg.wasm"), "-o", named], check=True)
+    subprocess.run([WASM_OPT, "-Oz", "--converge", "-g", *FEATURES, os.path.join(work, f"{module}_bg.wasm"), "-o", named], check=True)
     stripped = os.path.join(work, f"{module}-stripped.wasm")
-    subprocess.run([WASM_OPT, "-Oz", "--strip-debug", "--strip-producers", *FEATURES, os.path.join(work, f"{module}_bg.wasm"),
+    subprocess.run([WASM_OPT, "-Oz", "--converge", "--strip-debug", "--strip-producers", *FEATURES, os.path.join(work, f"{module}_bg.wasm"),
                     "-o", stripped], check=True)
     with open(stripped, "rb") as f:
         data = f.read()

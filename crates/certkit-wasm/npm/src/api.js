@@ -329,7 +329,7 @@ export async function hostKinds(hosts) {
   if (i >= 0) throw new Error(`hosts[${i}] must be a string; got ${describe(hosts[i])}`);
   toJson(hosts, 'hosts');
   const m = await ready('lite');
-  return guard(m, () => m.hostKinds(hosts));
+  return guard(m, () => hosts.map((host) => m.hostKind(host)));
 }
 
 /** cfssl's certinfo object for a certificate or CSR (PEM or DER). */
