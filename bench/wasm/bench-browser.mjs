@@ -44,6 +44,7 @@ const CHROMIUM_ARGS = [
 // bundle is then run once in the page and its CSR checked with openssl.
 const SIZE_ENTRIES = {
   '@peculiar/x509': { fn: 'x509Csr', arg: "'ecdsa'", algo: 'ecdsa', keep: ['@peculiar/x509', 'reflect-metadata'], job: 'P-256 CSR (with reflect-metadata, which it requires)' },
+  '@peculiar/x509 (RSA)': { lib: '@peculiar/x509', fn: 'x509Csr', arg: "'rsa'", algo: 'rsa', keep: ['@peculiar/x509', 'reflect-metadata'], job: 'RSA-2048 CSR, Web Crypto key (with reflect-metadata)' },
   'node-forge': { fn: 'forgeRsaCsr', arg: '', algo: 'rsa', keep: ['node-forge'], job: 'RSA-2048 CSR (forge has no ECDSA CSRs)' },
   jsrsasign: { fn: 'jsrsasignP256Csr', arg: '', algo: 'ecdsa', keep: ['jsrsasign'], job: 'P-256 CSR' },
   pkijs: { fn: 'pkijsCsr', arg: "'ecdsa'", algo: 'ecdsa', keep: ['pkijs', 'asn1js'], job: 'P-256 CSR (with asn1js)' },
@@ -81,8 +82,8 @@ async function peerBundles() {
       logLevel: 'error',
     });
     const code = res.outputFiles[0].contents;
-    writeFileSync(join(work, `size-${lib.replace('/', '_')}.min.js`), code);
-    bundles.push({ lib, job: e.job, algo: e.algo, code, minBytes: code.length, gzipBytes: gz(code) });
+    writeFileSync(join(work, `size-${lib.replace(/[^a-z0-9]+/gi, '_')}.min.js`), code);
+    bundles.push({ lib: e.lib ?? lib, job: e.job, algo: e.algo, code, minBytes: code.length, gzipBytes: gz(code) });
   }
   return bundles;
 }
@@ -119,12 +120,14 @@ function packageSizes() {
 
 const MIME = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html', '.json': 'application/json' };
 
-const SIZE_PAGE = `<!doctype html><meta charset="utf-8"><title>certkit: one P-256 CSR</title>
+// ?rsa makes an RSA-2048 CSR (Web Crypto's key) instead of a P-256 one.
+const SIZE_PAGE = `<!doctype html><meta charset="utf-8"><title>certkit: one CSR</title>
 <script type="module">
 const t0 = performance.now();
+const key = location.search === '?rsa' ? { algo: 'rsa', size: 2048 } : { algo: 'ecdsa', size: 256 };
 try {
   const ck = await import('/certkit/src/web.js');
-  const { csr } = await ck.genkey({ CN: 'web', hosts: ['a.example.com', 'b.example.com', '10.0.0.1', '10.0.0.2'], key: { algo: 'ecdsa', size: 256 } });
+  const { csr } = await ck.genkey({ CN: 'web', hosts: ['a.example.com', 'b.example.com', '10.0.0.1', '10.0.0.2'], key });
   window.done = { ms: performance.now() - t0, ok: csr.startsWith('-----BEGIN CERTIFICATE REQUEST-----') };
 } catch (e) {
   window.done = { ok: false, error: String(e && e.stack || e) };
@@ -180,12 +183,12 @@ function serve(peersBundle, sizeBundles) {
 
 // ---- main -------------------------------------------------------------------
 
-async function sizePage(browser, base) {
+async function sizePage(browser, base, query = '') {
   const context = await browser.newContext();
   const page = await context.newPage();
   const bodies = [];
   page.on('response', (r) => bodies.push(r.body().then((b) => ({ url: r.url(), status: r.status(), body: b }))));
-  await page.goto(`${base}/size.html`);
+  await page.goto(`${base}/size.html${query}`);
   await page.waitForFunction(() => window.done, null, { timeout: 60_000 });
   const done = await page.evaluate(() => window.done);
   if (!done.ok) throw new Error(`the size page made no CSR: ${done.error}`);
@@ -219,6 +222,8 @@ async function main() {
     log(`Chromium ${browser.version()} at ${base}`);
     const download = await sizePage(browser, base);
     log(`one P-256 CSR downloads ${download.files.map((f) => `${f.file} ${f.gzipBytes} B gz`).join(', ')}`);
+    const downloadRsa = await sizePage(browser, base, '?rsa');
+    log(`one RSA-2048 CSR downloads ${downloadRsa.files.map((f) => `${f.file} ${f.gzipBytes} B gz`).join(', ')}`);
 
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -236,7 +241,7 @@ async function main() {
     await context.close();
 
     const peers = sizeBundles.map(({ lib, job, minBytes, gzipBytes }) => ({ lib, job, minBytes, gzipBytes }));
-    result.sizes = { download, package: packageSizes(), peers };
+    result.sizes = { download, downloadRsa, package: packageSizes(), peers };
     const json = JSON.stringify(result, null, 1);
     if (outFile) writeFileSync(outFile, json);
     else console.log(json);
