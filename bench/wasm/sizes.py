@@ -72,12 +72,37 @@ def by_crate(named):
     return sums
 
 
+def short(name):
+    """A function's name without its hash and crate disambiguator."""
+    return re.sub(r"\[[0-9a-f]{16}\]|::h[0-9a-f]{16}$", "", name)
+
+
+def dominators(named, rows=14):
+    """twiggy's dominator tree, two levels deep: what each export (or the
+    item directly under it) keeps in the module on its own — the bytes that
+    would go with it."""
+    out = subprocess.run(["twiggy", "dominators", "-d", "2", "--format", "csv", named], check=True,
+                         capture_output=True, text=True).stdout
+    table = list(csv.DictReader(io.StringIO(out)))
+    root = next(r["Id"] for r in table if r["Name"] == "<meta root>")
+    top = {r["Id"] for r in table if r["ImmediateDominator"] == root}
+    names = {r["Id"]: r["Name"] for r in table}
+    picked = [r for r in table if r["Id"] != root and "names" not in r["Name"]
+              and (r["Id"] in top or r["ImmediateDominator"] in top)]
+    picked.sort(key=lambda r: -int(r["RetainedSize"]))
+    lines = ["| item (under) | retained bytes | its own bytes |", "|---|---|---|"]
+    for r in picked[:rows]:
+        under = "" if r["Id"] in top else f" (under {short(names[r['ImmediateDominator']])[:60]})"
+        lines.append(f"| `{short(r['Name'])[:90]}`{under} | {int(r['RetainedSize']):,} | {int(r['ShallowSize']):,} |")
+    return lines
+
+
 def main():
     rows = {}
     with tempfile.TemporaryDirectory() as work:
         for module in ("lite", "full"):
             named, size, gz = build(module, work)
-            rows[module] = (size, gz, by_crate(named))
+            rows[module] = (size, gz, by_crate(named), dominators(named) if module == "lite" else [])
     lines = [
         "Written by `python3 bench/wasm/sizes.py --write`: each module built as scripts/build-npm.sh builds it, sizes of the shipped "
         "(stripped) file, and twiggy's shallow sizes of a copy that keeps function names, summed by the crate (and certkit-core "
@@ -86,7 +111,7 @@ def main():
         "",
     ]
     for module in ("lite", "full"):
-        size, gz, sums = rows[module]
+        size, gz, sums, _ = rows[module]
         total = sum(sums.values())
         lines += [f"**{module} module**: {size:,} bytes, {gz:,} gzip -9.", "",
                   "| where | bytes | share |", "|---|---|---|"]
@@ -95,6 +120,9 @@ def main():
             lines.append(f"| {key} | {n:,} | {100 * n / total:.1f}% |")
         rest = total - sum(n for _, n in top)
         lines += [f"| everything else | {rest:,} | {100 * rest / total:.1f}% |", ""]
+        if module == "lite":
+            lines += ["What each part of the lite module keeps on its own (twiggy dominators, two levels; bytes shared "
+                      "by several exports count under none of them):", "", *rows[module][3], ""]
     table = "\n".join(lines)
     print(table)
     if "--write" in sys.argv:

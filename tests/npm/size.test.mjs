@@ -1,8 +1,15 @@
-// Size budget of the packed `certkit` npm package (issue #3): what a web
-// page must download to make a P-256 CSR — the browser entry with
-// everything it imports statically, and the lite wasm module it fetches —
-// is at most 90,000 bytes gzip (level 9). Sizes are deterministic, so this
-// is a check, not a benchmark; BENCHMARKS.md has the measured download.
+// Size budget of the packed `certkit` npm package (issues #3 and #19): what
+// a web page must download to make a P-256 CSR, or an RSA CSR with Web
+// Crypto's key — the browser entry with everything it imports statically,
+// and the lite wasm module it fetches (the page tests in tests/web check
+// that those CSRs fetch nothing else) — is at most BUDGET bytes gzip (level
+// 9). Sizes are deterministic, so this is a check, not a benchmark;
+// BENCHMARKS.md has the measured download beside the peers'.
+//
+// #19's target is 58,000 bytes, below @peculiar/x509's 58.5 KB. It is not
+// reached (BENCHMARKS.md says where the bytes go); BUDGET is a ratchet at
+// the size reached, so nothing grows the download unnoticed, and the
+// diagnostic says how far the target still is.
 //
 // Needs: target/npm/certkit-*.tgz (scripts/build-npm.sh).
 
@@ -16,6 +23,7 @@ import { gzipSync } from 'node:zlib';
 import { tarball } from './packed.mjs';
 
 const BUDGET = 90_000;
+const TARGET = 58_000;
 
 const gzipped = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
 
@@ -29,7 +37,7 @@ function staticImports(code) {
   return found;
 }
 
-test('a page downloads at most 90,000 bytes gzip to make a P-256 CSR', (t) => {
+test(`a page downloads at most ${BUDGET} bytes gzip to make a P-256 or RSA CSR`, (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'certkit-size-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   execFileSync('tar', ['-xzf', tarball(), '-C', dir]);
@@ -52,5 +60,5 @@ test('a page downloads at most 90,000 bytes gzip to make a P-256 CSR', (t) => {
   const total = sizes.reduce((sum, [, n]) => sum + n, 0);
   const detail = sizes.map(([f, n]) => `${f} ${n}`).join(', ');
   assert.ok(total <= BUDGET, `${total} bytes gzip (${detail}), over the ${BUDGET}-byte budget`);
-  t.diagnostic(`${total} bytes gzip: ${detail}`);
+  t.diagnostic(`${total} bytes gzip (${total - TARGET} over #19's ${TARGET}-byte target): ${detail}`);
 });
