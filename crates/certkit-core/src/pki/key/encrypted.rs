@@ -115,11 +115,40 @@ impl KeyEncryption {
                 ),
             });
         }
-        let info = pkcs8::EncryptedPrivateKeyInfoRef {
-            encryption_algorithm: pkcs5::EncryptionScheme::Pbes2(self.job.parameters().map_err(crypto)?),
-            encrypted_data: der::asn1::OctetStringRef::new(ciphertext).map_err(crypto)?,
+        Ok(pem::encode(pem::ENCRYPTED_PRIVATE_KEY, &self.to_der(ciphertext).map_err(crypto)?))
+    }
+
+    /// The EncryptedPrivateKeyInfo, from pkcs5's `Pbkdf2Params` and the
+    /// algorithm identifiers themselves rather than pkcs8's
+    /// `EncryptedPrivateKeyInfo`, whose `EncryptionScheme` would bring
+    /// every scheme's encoder (PBES1, scrypt: 2.6 KB of the npm package's
+    /// lite module) for the one this writes. The bytes are the same (tested).
+    fn to_der(&self, ciphertext: &[u8]) -> der::Result<Vec<u8>> {
+        use der::asn1::OctetStringRef;
+        use pkcs5::pbes2::{AES_256_CBC_OID, PBES2_OID, PBKDF2_OID, Pbkdf2Params};
+        use spki::AlgorithmIdentifier;
+        #[derive(der::Sequence)]
+        struct Pbes2Params<'a> {
+            kdf: AlgorithmIdentifier<Pbkdf2Params>,
+            cipher: AlgorithmIdentifier<&'a OctetStringRef>,
+        }
+        #[derive(der::Sequence)]
+        struct EncryptedPrivateKeyInfo<'a> {
+            scheme: AlgorithmIdentifier<Pbes2Params<'a>>,
+            data: &'a OctetStringRef,
+        }
+        let job = &self.job;
+        let kdf = Pbkdf2Params::hmac_sha256(job.iterations, &job.salt)
+            .map_err(|_| der::Error::from(der::ErrorKind::Value { tag: der::Tag::Integer }))?;
+        let params = Pbes2Params {
+            kdf: AlgorithmIdentifier { oid: PBKDF2_OID, parameters: Some(kdf) },
+            cipher: AlgorithmIdentifier { oid: AES_256_CBC_OID, parameters: Some(OctetStringRef::new(&job.iv)?) },
         };
-        Ok(pem::encode(pem::ENCRYPTED_PRIVATE_KEY, &info.to_der().map_err(crypto)?))
+        EncryptedPrivateKeyInfo {
+            scheme: AlgorithmIdentifier { oid: PBES2_OID, parameters: Some(params) },
+            data: OctetStringRef::new(ciphertext)?,
+        }
+        .to_der()
     }
 }
 
@@ -127,27 +156,14 @@ fn crypto(e: impl core::fmt::Display) -> Error {
     Error::Crypto { op: "key encryption", detail: e.to_string() }
 }
 
-/// The PKCS#8 DER of `input` (PEM `PRIVATE KEY` or DER) when its structure
-/// alone shows the key — a plain PKCS#8 that carries its public key, as
-/// Web Crypto's EC and RSA keys do — so that it may be encrypted without
-/// reading the key in full; `None` otherwise (PKCS#1, SEC1, an Ed25519
-/// PKCS#8, an encrypted or damaged key): the caller reads it with
+/// Whether `der` is a PKCS#8 whose structure alone shows the key — a
+/// plain PrivateKeyInfo that carries its public key, as Web Crypto's EC and
+/// RSA keys do — so that it may be encrypted without reading the key in
+/// full. `false` for anything else (PEM, PKCS#1, SEC1, an Ed25519 PKCS#8,
+/// an encrypted or damaged key): the caller reads it with
 /// [`crate::PrivateKey::from_bytes`], whose errors say what is wrong.
-pub fn pkcs8_by_structure(input: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
-    let der = if pem::is_pem(input) {
-        let mut blocks = pem::blocks(input, "").ok()?;
-        // Blocks wipe their bytes on drop.
-        match blocks.as_mut_slice() {
-            [one] if one.label == pem::PRIVATE_KEY => Zeroizing::new(core::mem::take(&mut one.der)),
-            _ => return None,
-        }
-    } else {
-        Zeroizing::new(input.to_vec())
-    };
-    match super::PublicKey::from_pkcs8_embedded(&der, "") {
-        Ok(Some(_)) => Some(der),
-        _ => None,
-    }
+pub fn pkcs8_by_structure(der: &[u8]) -> bool {
+    matches!(super::PublicKey::from_pkcs8_embedded(der, ""), Ok(Some(_)))
 }
 
 /// Most work a key derivation may cost offline (the CLI), in PBKDF2-HMAC-SHA256
@@ -308,15 +324,19 @@ mod tests {
     fn a_key_encrypted_by_the_platform_is_read_back() {
         let key = PrivateKey::generate(KeyAlgorithm::EcdsaP256, &mut rng()).unwrap();
         let pkcs8 = key.to_pkcs8_der().unwrap();
-        let pem = Zeroizing::new(pem::encode(pem::PRIVATE_KEY, &pkcs8));
-        let der = pkcs8_by_structure(pem.as_bytes()).unwrap();
-        assert_eq!(der.as_slice(), pkcs8.as_slice());
-        let job = KeyEncryption::new(der, b"correct horse", &mut rng()).unwrap();
+        assert!(pkcs8_by_structure(&pkcs8));
+        let job = KeyEncryption::new(pkcs8, b"correct horse", &mut rng()).unwrap();
         assert_eq!(job.job.iterations, PBKDF2_ITERATIONS);
         let ciphertext = platform(&job.job, b"correct horse");
         // The core's own encryption is the platform's, byte for byte.
         assert_eq!(job.encrypt(b"correct horse").unwrap(), ciphertext);
         let encrypted = job.finish(&ciphertext).unwrap();
+        // The same bytes as pkcs8's EncryptedPrivateKeyInfo with pkcs5's scheme.
+        let by_crates = pkcs8::EncryptedPrivateKeyInfoRef {
+            encryption_algorithm: pkcs5::EncryptionScheme::Pbes2(job.job.parameters().unwrap()),
+            encrypted_data: der::asn1::OctetStringRef::new(&ciphertext).unwrap(),
+        };
+        assert_eq!(job.to_der(&ciphertext).unwrap(), by_crates.to_der().unwrap());
         let back = PrivateKey::from_bytes(encrypted.as_bytes(), Some(b"correct horse"), "key.pem").unwrap();
         assert_eq!(back.public_key(), key.public_key());
         // A ciphertext of the wrong length (a platform that padded
@@ -343,17 +363,15 @@ mod tests {
     fn only_a_plain_pkcs8_with_its_public_key_is_taken_by_structure() {
         let ec = PrivateKey::generate(KeyAlgorithm::EcdsaP256, &mut rng()).unwrap();
         let ed = PrivateKey::generate(KeyAlgorithm::Ed25519, &mut rng()).unwrap();
-        assert!(pkcs8_by_structure(&ec.to_pkcs8_der().unwrap()).is_some());
-        assert!(pkcs8_by_structure(ec.to_pkcs8_pem().unwrap().as_bytes()).is_some());
+        assert!(pkcs8_by_structure(&ec.to_pkcs8_der().unwrap()));
+        // PEM is the caller's to unwrap.
+        assert!(!pkcs8_by_structure(ec.to_pkcs8_pem().unwrap().as_bytes()));
         // Ed25519's PKCS#8 (v1) does not carry its public key.
-        assert!(pkcs8_by_structure(ed.to_pkcs8_pem().unwrap().as_bytes()).is_none());
-        let sec1 = include_bytes!("../../../../../tests/data/openssl-ec-sec1.pem");
-        assert!(pkcs8_by_structure(sec1).is_none());
-        let encrypted = ec.to_encrypted_pem(b"pw", Kdf::Scrypt, &mut rng()).unwrap();
-        assert!(pkcs8_by_structure(encrypted.as_bytes()).is_none());
-        let two = alloc::format!("{}{}", *ec.to_pkcs8_pem().unwrap(), *ec.to_pkcs8_pem().unwrap());
-        assert!(pkcs8_by_structure(two.as_bytes()).is_none());
-        assert!(pkcs8_by_structure(b"").is_none());
-        assert!(pkcs8_by_structure(b"\x30\x03\x02\x01").is_none());
+        assert!(!pkcs8_by_structure(&ed.to_pkcs8_der().unwrap()));
+        let sec1 =
+            crate::pki::pem::blocks(include_bytes!("../../../../../tests/data/openssl-ec-sec1.pem"), "k").unwrap();
+        assert!(!pkcs8_by_structure(&sec1[0].der));
+        assert!(!pkcs8_by_structure(b""));
+        assert!(!pkcs8_by_structure(b"\x30\x03\x02\x01"));
     }
 }
