@@ -219,7 +219,7 @@ pub fn kubernetes_csr(csr_pem: &[u8], options_json: &str) -> JsResult<String> {
     };
     let params = read().map_err(|e| fail(e.into_error(what)))?;
     let manifest = kube::manifest(csr_pem, &params, "the CSR").map_err(fail)?;
-    serde_saphyr::to_string(&manifest).map_err(|e| error(&format!("the manifest could not be written: {e}")))
+    Ok(manifest.to_yaml())
 }
 
 /// Whether `key` (a private key, plain) belongs to the certificate or CSR
