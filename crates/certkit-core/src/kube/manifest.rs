@@ -321,6 +321,7 @@ pub fn manifest_with_warnings(
 }
 
 #[cfg(test)]
+#[cfg(not(target_arch = "wasm32"))]
 mod tests {
     use super::*;
 

@@ -42,9 +42,7 @@ mod asn1;
 mod kdf;
 mod pfx;
 
-pub use crate::pki::key::Pbes2;
-
 pub use pfx::{
-    Bundle, Contents, DEFAULT_ITERATIONS, MAX_CERTIFICATES, Pending, Protection, build, check_bundle, prepare, read,
-    trust_store,
+    Bundle, Contents, DEFAULT_ITERATIONS, MAX_CERTIFICATES, Pbes2, Pending, Protection, build, check_bundle, prepare,
+    read, trust_store,
 };

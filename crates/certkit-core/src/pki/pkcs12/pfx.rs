@@ -22,7 +22,9 @@ use x509_cert::Certificate;
 use x509_cert::attr::Attribute;
 use zeroize::Zeroizing;
 
-use crate::pki::key::{MAX_PBKDF2_ITERATIONS, Pbes2, PrivateKey, PublicKey, check_kdf_cost};
+// The one PBES2 job, shared with encrypted keys.
+pub use crate::pki::key::Pbes2;
+use crate::pki::key::{MAX_PBKDF2_ITERATIONS, PrivateKey, PublicKey, check_kdf_cost};
 use crate::{Error, Result};
 
 /// Oracle's trustedKeyUsage: what Java's PKCS12KeyStore looks for on a
