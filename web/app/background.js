@@ -103,8 +103,8 @@ function showFatal(error) {
 // The small (lite) module comes first — checks, CSRs for Web Crypto keys,
 // the encrypted key download — then the generator (its copy comes from
 // the HTTP cache). The larger (full) module is fetched only by what needs
-// it: Inspect, the Kubernetes manifest, a key file, a key Web Crypto
-// cannot make. The `warm` mark says both workers are up.
+// it: Inspect, the Kubernetes manifest, a key file, an Ed25519 key or one
+// Web Crypto cannot make. The `warm` mark says both workers are up.
 const FIRST_USE = ['focusin', 'pointerdown', 'keydown', 'touchstart'];
 
 export function loadOnFirstUse() {
