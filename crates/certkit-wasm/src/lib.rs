@@ -54,6 +54,7 @@ fn error(message: &str) -> JsValue {
     js_sys::Error::new(message).into()
 }
 
+#[cfg(feature = "full")]
 fn rng() -> rand_core::UnwrapErr<getrandom::SysRng> {
     rand_core::UnwrapErr(getrandom::SysRng)
 }
@@ -253,8 +254,8 @@ pub fn check_request(json: &str) -> JsResult<()> {
 
 /// A private key on its way to an encrypted PKCS#8 with PBKDF2-HMAC-SHA256
 /// and AES-256-CBC, whose encryption the platform (Web Crypto) does: the
-/// core chose `salt`, `iv` and `iterations` (salt and IV from Web Crypto's
-/// `getRandomValues`, through getrandom); the JS layer encrypts
+/// core chose `iterations` and took the salt and IV from Web Crypto's
+/// `getRandomValues` (the JS layer draws them); the JS layer encrypts
 /// `plaintext` (the key's PKCS#8) with them and hands the ciphertext to
 /// [`KeyEncryptionJob::finish`], which builds the EncryptedPrivateKeyInfo.
 #[wasm_bindgen]
@@ -297,10 +298,12 @@ impl KeyEncryptionJob {
 /// shows its key (Web Crypto's EC and RSA keys); for any other key it returns
 /// `undefined`, and the JS layer asks the full module, which reads every
 /// form certkit reads (and says what is wrong with a bad key).
+/// `random` is 32 bytes from Web Crypto's `getRandomValues` (the salt, then
+/// the IV): the lite module links no random generator.
 #[wasm_bindgen(js_name = encryptKeyPrepare)]
-pub fn encrypt_key_prepare(key: &[u8], passphrase: &str) -> JsResult<Option<KeyEncryptionJob>> {
+pub fn encrypt_key_prepare(key: &[u8], passphrase: &str, random: &[u8]) -> JsResult<Option<KeyEncryptionJob>> {
     let Some(pkcs8) = pkcs8_to_encrypt(key)? else { return Ok(None) };
-    let inner = key::KeyEncryption::new(pkcs8, passphrase.as_bytes(), &mut rng()).map_err(fail)?;
+    let inner = key::KeyEncryption::with_random(pkcs8, passphrase.as_bytes(), random).map_err(fail)?;
     Ok(Some(KeyEncryptionJob { inner }))
 }
 

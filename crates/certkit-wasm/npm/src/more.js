@@ -17,8 +17,9 @@ export async function decryptKey([ready, guard, bytes, text, optionalJson], encr
 //
 // scrypt (the default) is the core's, in the full module. PBKDF2 is "the
 // platform computes, the core builds": the core checks the key and the
-// passphrase and chooses the parameters (600,000 iterations, a fresh salt
-// and IV), Web Crypto derives the key and encrypts, and the core writes
+// passphrase and chooses the parameters (600,000 iterations; the salt and
+// IV from getRandomValues, drawn here so that the small wasm module links
+// no random generator), Web Crypto derives the key and encrypts, and the core writes
 // the EncryptedPrivateKeyInfo. A plain PKCS#8 that carries its public key
 // (what Web Crypto makes) stays on the lite module; any other key is read
 // by the full one. Without Web Crypto's PBKDF2 at this count (Workers cap
@@ -41,12 +42,14 @@ export async function encryptKey([ready, guard, bytes, text, , , describe], keyP
   const subtle = globalThis.crypto?.subtle;
   if (kdf === 'pbkdf2' && subtle) {
     let m = await ready('lite');
+    // The salt and IV (the core checks there are 32 bytes).
+    const random = globalThis.crypto.getRandomValues(new Uint8Array(32));
     const der = pkcs8Der(keyPem, key);
-    let job = der && guard(m, () => m.encryptKeyPrepare(der, passphrase));
+    let job = der && guard(m, () => m.encryptKeyPrepare(der, passphrase, random));
     if (der && der !== key) der.fill(0);
     if (!job) {
       m = await ready('full');
-      job = guard(m, () => m.encryptKeyPrepare(key, passphrase));
+      job = guard(m, () => m.encryptKeyPrepare(key, passphrase, random));
     }
     let ciphertext;
     try {

@@ -14,7 +14,8 @@
 //! 1. [`KeyEncryption::new`] checks the passphrase and the PKCS#8 and
 //!    chooses the parameters: PBKDF2-HMAC-SHA256 with
 //!    [`PBKDF2_ITERATIONS`], AES-256-CBC, a 16-byte salt and IV from the
-//!    caller's random generator (in wasm: Web Crypto's `getRandomValues`).
+//!    caller's random generator or random bytes (in wasm: Web Crypto's
+//!    `getRandomValues`).
 //! 2. The platform (Web Crypto) or the core ([`KeyEncryption::encrypt`])
 //!    encrypts the PKCS#8 with exactly those parameters.
 //! 3. [`KeyEncryption::finish`] checks the ciphertext's length and writes
@@ -88,11 +89,30 @@ impl KeyEncryption {
     /// Step 1: `pkcs8` is a plain PrivateKeyInfo's DER (checked to be
     /// one); the passphrase must not be empty.
     pub fn new<R: CryptoRng + ?Sized>(pkcs8: Zeroizing<Vec<u8>>, passphrase: &[u8], rng: &mut R) -> Result<Self> {
+        let mut salt_iv = [0u8; 32];
+        rng.fill_bytes(&mut salt_iv);
+        Self::with_random(pkcs8, passphrase, &salt_iv)
+    }
+
+    /// [`KeyEncryption::new`] with its 32 random bytes (the salt, then the
+    /// IV) drawn by the caller: the npm package's small wasm module takes
+    /// them from Web Crypto's `getRandomValues`, the same source its
+    /// random generator would use, without linking one (476 bytes gzip of
+    /// a page's first download).
+    pub fn with_random(pkcs8: Zeroizing<Vec<u8>>, passphrase: &[u8], salt_iv: &[u8]) -> Result<Self> {
         if passphrase.is_empty() {
             return Err(Error::EmptyPassphrase);
         }
+        let (Ok(salt), Ok(iv)) =
+            (salt_iv[..salt_iv.len().min(16)].try_into(), salt_iv[salt_iv.len().min(16)..].try_into())
+        else {
+            return Err(crypto(alloc::format!(
+                "it takes 32 random bytes (a 16-byte salt and IV), not {}",
+                salt_iv.len()
+            )));
+        };
         pkcs8::PrivateKeyInfoRef::from_der(&pkcs8).map_err(|e| Error::BadKey { detail: e.to_string() })?;
-        Ok(KeyEncryption { job: Pbes2::new(pkcs8, PBKDF2_ITERATIONS, rng) })
+        Ok(KeyEncryption { job: Pbes2 { plaintext: pkcs8, salt, iterations: PBKDF2_ITERATIONS, iv } })
     }
 
     /// Step 2 done by the core, where the platform cannot.
@@ -357,6 +377,18 @@ mod tests {
         assert_eq!(k.prf, pkcs5::pbes2::Pbkdf2Prf::HmacWithSha256);
         let e = KeyEncryption::new(key.to_pkcs8_der().unwrap(), b"", &mut rng()).unwrap_err();
         assert!(matches!(e, Error::EmptyPassphrase));
+        // The caller's random bytes: the salt, then the IV; 32 of them.
+        let random: Vec<u8> = (0..32).collect();
+        let job = KeyEncryption::with_random(key.to_pkcs8_der().unwrap(), b"pw", &random).unwrap();
+        assert_eq!((&job.job.salt[..], &job.job.iv[..]), (&random[..16], &random[16..]));
+        for len in [0, 16, 31, 33] {
+            let e =
+                KeyEncryption::with_random(key.to_pkcs8_der().unwrap(), b"pw", &random.repeat(2)[..len]).unwrap_err();
+            assert!(
+                e.to_string().contains(&alloc::format!("32 random bytes (a 16-byte salt and IV), not {len}")),
+                "{e}"
+            );
+        }
     }
 
     #[test]
