@@ -13,7 +13,7 @@ import { $, copy, download, setError } from './app/ui.js';
 import { loadOnFirstUse, mark } from './app/background.js';
 import { cancel, exportJson, generate, importJson, onRequestInput } from './app/form.js';
 import { downloadKey, onPassphraseInput } from './app/results.js';
-import { K8S_CONTROLS, onNameInput, updateManifestSoon } from './app/k8s.js';
+import { K8S_CONTROLS, onNameInput, updateManifest, updateManifestSoon } from './app/k8s.js';
 import { downloadP12, inspect, inspectGenerated } from './app/inspect.js';
 import { TABS, onTabKey, selectTab } from './app/tabs.js';
 
@@ -40,6 +40,7 @@ function wire() {
   on('passphrase', 'input', onPassphraseInput);
   for (const id of Object.values(K8S_CONTROLS)) on(id, 'input', updateManifestSoon);
   on('k8s-name', 'input', onNameInput);
+  on('k8s-card', 'toggle', updateManifest);
   on('k8s-copy', 'click', () => copy($('k8s-yaml').value, 'Manifest'));
   on('k8s-download', 'click', () => download('csr.yaml', $('k8s-yaml').value, 'application/yaml'));
   on('inspect-pem', 'input', inspect);

@@ -9,9 +9,6 @@ import * as certkit from './certkit/src/web.js';
 
 const calls = {
   generate: (request, keygen) => certkit.genkey(request, keygen ? { keygen } : undefined),
-  // Loads the full module (certinfo, manifests, encryption) before it is
-  // asked for.
-  warm: () => certkit.preload('full').then(() => true),
   version: () => certkit.version(),
   checkRequest: (request) => certkit.checkRequest(request),
   hostKinds: (hosts) => certkit.hostKinds(hosts),
@@ -21,7 +18,9 @@ const calls = {
     if (info.sans) info.sanKinds = await certkit.hostKinds(info.sans);
     return info;
   },
-  encryptKey: (key, passphrase) => certkit.encryptKey(key, passphrase),
+  // PBKDF2 (Web Crypto computes, the lite module builds the file): no
+  // scrypt, which only the full module has.
+  encryptKey: (key, passphrase) => certkit.encryptKey(key, passphrase, { kdf: 'pbkdf2' }),
   kubernetesCsr: (csr, options) => certkit.kubernetesCsr(csr, options),
   keyMatches: (cert, key) => certkit.keyMatches(cert, key),
   pkcs12: (options) => certkit.pkcs12(options),

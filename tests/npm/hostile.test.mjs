@@ -58,6 +58,9 @@ const CALLS = {
   'keyMatches(cert)': (ck, b, fx) => ck.keyMatches(b, fx.rsaKey),
   decryptKey: (ck, b) => ck.decryptKey(b, PASSPHRASE),
   encryptKey: (ck, b) => ck.encryptKey(b, PASSPHRASE),
+  // A plain PKCS#8 goes to the lite module (its structure only), the rest
+  // to the full one.
+  'encryptKey(pbkdf2)': (ck, b) => ck.encryptKey(b, PASSPHRASE, { kdf: 'pbkdf2' }),
   'keyMatches(key)': (ck, b, fx) => ck.keyMatches(fx.caCert, b),
   'sign(caKey)': (ck, b, fx) => ck.sign(fx.goodCsr, fx.caCert, b),
   checkRequest: (ck, b) => ck.checkRequest(text(b)),
@@ -78,7 +81,7 @@ function specRequest(b) {
 
 const AS_CSR = ['certinfo', 'sign(csr)', 'kubernetesCsr', 'keyMatches(csr)'];
 const AS_CERT = ['certinfo', 'sign(caCert)', 'keyMatches(cert)'];
-const AS_KEY = ['decryptKey', 'encryptKey', 'keyMatches(key)', 'sign(caKey)'];
+const AS_KEY = ['decryptKey', 'encryptKey', 'encryptKey(pbkdf2)', 'keyMatches(key)', 'sign(caKey)'];
 const AS_CSR_JSON = ['checkRequest', 'genkey'];
 const AS_CONFIG = ['sign(config)'];
 const uniq = (a) => [...new Set(a)];

@@ -323,7 +323,7 @@ test('P-256: OpenSSL verifies the CSR, the downloads and the manifest', TIMEOUT,
   assert.match(text, /ASN1 OID: prime256v1/);
   assert.match(text, /Signature Algorithm: ecdsa-with-SHA256/);
 
-  // The summary (certinfo) names the subject, SANs, key and algorithm.
+  // The summary (the request, with each SAN's kind) names the subject, SANs and key.
   await page.waitForFunction(() => document.getElementById('csr-info').textContent.includes('ECDSA P-256'));
   const summary = await page.locator('#csr-info').innerText();
   for (const part of [
@@ -332,7 +332,6 @@ test('P-256: OpenSSL verifies the CSR, the downloads and the manifest', TIMEOUT,
     'C=US',
     'IP 10.0.0.1',
     'URI https://web.example.com/app',
-    'ECDSAWithSHA256',
   ]) {
     assert.ok(summary.includes(part), `summary lacks ${part}: ${summary}`);
   }
@@ -346,10 +345,12 @@ test('P-256: OpenSSL verifies the CSR, the downloads and the manifest', TIMEOUT,
   assert.match(keyFile.text, /^-----BEGIN PRIVATE KEY-----/);
   assert.equal(keyPublicKey(keyFile.path), csrPublicKey(csr));
 
-  // With a passphrase: encrypted PKCS#8 that `openssl pkcs8` opens.
+  // With a passphrase: encrypted PKCS#8 that `openssl pkcs8` opens
+  // (PBKDF2-HMAC-SHA256 by Web Crypto, the file by the lite module).
   await page.getByLabel('Passphrase', { exact: true }).fill('correct horse battery');
   const encrypted = await download(page, 'Download encrypted server-key.pem');
   assert.match(encrypted.text, /^-----BEGIN ENCRYPTED PRIVATE KEY-----/);
+  assert.match(openssl('asn1parse', '-in', encrypted.path), /:PBKDF2\n[^]*:hmacWithSHA256\n[^]*:aes-256-cbc\n/);
   const decrypted = openssl('pkcs8', '-in', encrypted.path, '-passin', 'pass:correct horse battery');
   assert.equal(keyPublicKey(file('dec.pem', decrypted)), csrPublicKey(csr));
   assert.throws(() => openssl('pkcs8', '-in', encrypted.path, '-passin', 'pass:wrong'));
@@ -359,6 +360,7 @@ test('P-256: OpenSSL verifies the CSR, the downloads and the manifest', TIMEOUT,
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), csr);
 
   // The Kubernetes manifest: YAML whose spec.request is the CSR.
+  await page.getByText('Kubernetes manifest', { exact: true }).click();
   await page.waitForFunction(() => document.getElementById('k8s-yaml').value !== '');
   const yamlText = await page.getByLabel('Manifest (YAML)').inputValue();
   const manifest = parseYaml(yamlText);
@@ -446,6 +448,60 @@ test('Inspect: the certificate sent back, the key the page made and the CA downl
   await page.getByRole('button', { name: 'Download .p12', exact: true }).click();
   await page.waitForFunction(() => /did not issue/.test(document.getElementById('p12-passphrase-error').textContent));
   await done();
+});
+
+// Which wasm modules the page has fetched (both workers' requests).
+function wasmFetched(log) {
+  return [...new Set(log.requests.map((r) => new URL(r.url).pathname).filter((p) => p.endsWith('.wasm')))].sort();
+}
+
+const LITE = '/certkit/wasm/certkit_lite_bg.wasm';
+const FULL = '/certkit/wasm/certkit_full_bg.wasm';
+
+test('which wasm module each action loads: generate (P-256, RSA with Web Crypto), the encrypted key, cfssl JSON stay on lite; Inspect fetches full', TIMEOUT, async () => {
+  const { page, log, done } = await open();
+  const only = (modules, action) => assert.deepEqual(wasmFetched(log), modules, `after ${action}`);
+  only([LITE], 'first use');
+
+  await fillRequest(page, { 'Common name': 'modules.example.com', Hosts: 'modules.example.com\n10.0.0.2' });
+  await generate(page);
+  await page.waitForFunction(() => document.getElementById('csr-info').textContent.includes('ECDSA P-256'));
+  only([LITE], 'generate P-256 (and its summary)');
+
+  await page.getByLabel('Key type').selectOption({ label: 'RSA 2048' });
+  await generate(page);
+  only([LITE], 'generate RSA-2048 with Web Crypto');
+
+  await page.getByLabel('Passphrase', { exact: true }).fill('correct horse');
+  const encrypted = await download(page, 'Download encrypted server-key.pem');
+  assert.match(encrypted.text, /^-----BEGIN ENCRYPTED PRIVATE KEY-----/);
+  openssl('pkcs8', '-in', encrypted.path, '-passin', 'pass:correct horse');
+  only([LITE], 'the encrypted key download');
+
+  await page.getByText('cfssl CSR JSON: import or export').click();
+  const exported = await download(page, 'Download csr.json');
+  await page.getByLabel('Import cfssl CSR JSON').fill(exported.text.replace('modules.example.com', 'imported.example.com'));
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await page.waitForFunction(() => document.getElementById('cn').value === 'imported.example.com');
+  await page.waitForSelector('#generate[aria-disabled="false"]');
+  only([LITE], 'cfssl JSON export and import');
+
+  await page.getByRole('button', { name: 'Inspect the CSR and key' }).click();
+  await page.waitForFunction(() => document.getElementById('inspect-info').textContent.includes('RSA'));
+  only([FULL, LITE], 'Inspect');
+  await done();
+});
+
+// The manifest still needs the full module: its CSR check verifies the
+// CSR's signature in wasm. Issue #19 wants it on the lite module.
+test('which wasm module each action loads: the Kubernetes manifest', { ...TIMEOUT, todo: 'the manifest needs the full module (its CSR check)' }, async () => {
+  const { page, log, done } = await open();
+  await fillRequest(page, { 'Common name': 'manifest.example.com' });
+  await generate(page);
+  await page.getByText('Kubernetes manifest', { exact: true }).click();
+  await page.waitForFunction(() => document.getElementById('k8s-yaml').value !== '');
+  await done();
+  assert.deepEqual(wasmFetched(log), [LITE], 'after the Kubernetes manifest');
 });
 
 test('RSA-2048: OpenSSL verifies the CSR and the key matches it', TIMEOUT, async () => {
@@ -778,6 +834,7 @@ test('phone width: the page fits 390 px and follows dark mode', TIMEOUT, async (
     const { page, done } = await open('', { viewport: { width: 390, height: 844 }, colorScheme });
     await fillRequest(page, WEB_REQUEST);
     await generate(page);
+    await page.getByText('Kubernetes manifest', { exact: true }).click();
     await page.waitForFunction(() => document.getElementById('k8s-yaml').value !== '');
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 390), 'the page scrolls sideways');
     const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);

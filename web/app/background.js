@@ -100,9 +100,11 @@ function showFatal(error) {
 
 // certkit's wasm loads at the first sign of use (focus, pointer, key), not
 // with the page, so a visit that only reads costs the page's own few KB.
-// The small module comes first (checks, and CSRs for Web Crypto keys),
-// then the generator (its copy comes from the HTTP cache), then the larger
-// module for certinfo, manifests and encryption.
+// The small (lite) module comes first — checks, CSRs for Web Crypto keys,
+// the encrypted key download — then the generator (its copy comes from
+// the HTTP cache). The larger (full) module is fetched only by what needs
+// it: Inspect, the Kubernetes manifest, a key file, an Ed25519 key or one
+// Web Crypto cannot make. The `warm` mark says both workers are up.
 const FIRST_USE = ['focusin', 'pointerdown', 'keydown', 'touchstart'];
 
 export function loadOnFirstUse() {
@@ -118,8 +120,7 @@ async function warmUp() {
   try {
     $('version').textContent = await tools().call('version');
     mark('tools');
-    generatorWorker();
-    await tools().call('warm');
+    await generatorWorker().call('version');
     mark('warm');
   } catch (error) {
     showFatal(error);

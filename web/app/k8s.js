@@ -44,8 +44,11 @@ const renderManifest = newestOnly(
   },
 );
 
+// Made while the card is open only: the manifest needs certkit's full
+// module (its CSR check verifies the signature in wasm), which the page
+// fetches on this first use rather than with every CSR.
 export function updateManifest() {
-  if (state.result) renderManifest(state.result.csr, manifestOptions());
+  if (state.result && $('k8s-card').open) renderManifest(state.result.csr, manifestOptions());
 }
 
 export const updateManifestSoon = debounce(updateManifest);

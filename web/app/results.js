@@ -1,4 +1,4 @@
-// The results: the CSR and key just made, the CSR's summary (certinfo),
+// The results: the CSR and key just made, the CSR's summary (its request),
 // the key's download (encrypted with a passphrase if one is given), and how
 // the page shows certinfo's objects and SANs (also for Inspect and the
 // SANs under Hosts).
@@ -35,10 +35,28 @@ export function hideResults() {
   for (const id of ['csr', 'key-pem', 'k8s-yaml']) $(id).value = '';
 }
 
-// The CSR's summary comes from the tools worker after the CSR is shown:
-// certinfo needs certkit's larger wasm module, which genkey does not.
+// The key types, as the summary names them.
+function keyName(key) {
+  if (!key) return null;
+  if (key.algo === 'ed25519') return 'Ed25519';
+  return key.algo === 'rsa' ? `RSA ${key.size}` : `ECDSA P-${key.size}`;
+}
+
+// The CSR's summary: the request the core checked and built the CSR from,
+// in certinfo's shape, with each SAN's kind from the tools worker (the
+// lite module). certinfo of the CSR itself is Inspect's, which loads the
+// full module; the first CSR does not.
 const summarize = newestOnly(
-  (csr) => tools().call('certinfo', csr),
+  async (request) => {
+    const name = request.names?.[0] ?? {};
+    const sans = request.hosts ?? [];
+    return {
+      subject: { common_name: request.CN, organization: name.O, organizational_unit: name.OU, locality: name.L, province: name.ST, country: name.C },
+      sans,
+      sanKinds: sans.length ? await tools().call('hostKinds', sans) : [],
+      public_key: keyName(request.key),
+    };
+  },
   ({ value, error }) => {
     if (value) renderInfo($('csr-info'), value);
     else $('csr-info').replaceChildren(element('dt', '', 'Summary'), element('dd', 'error', error.message));
@@ -54,7 +72,7 @@ export function showResults(out, request) {
   $('key-card').hidden = !out.key;
   $('results-title').textContent = out.key ? 'Your CSR and key' : 'Your CSR';
   $('csr-info').replaceChildren();
-  summarize(out.csr);
+  summarize(request);
   if (!state.k8sNameEdited) $('k8s-name').value = objectName(request);
   $('results').hidden = false;
   // Marks when the CSR is on the page, for tests and benchmarks.

@@ -67,10 +67,14 @@ pub mod escape {
     pub use crate::text::{is_bidi_control, shown};
 }
 
-/// What the npm package needs of keys made by Web Crypto, and the bounds
-/// on an encrypted key's derivation ([`PrivateKey::from_bytes_within`]).
+/// What the npm package needs of keys made by Web Crypto (their CSR
+/// checks, their encryption by the platform), and the bounds on an
+/// encrypted key's derivation ([`PrivateKey::from_bytes_within`]).
 pub mod key {
-    pub use crate::pki::key::{MAX_KDF_COST, ONLINE_KDF_COST, check_pkcs8_matches, pkcs8_public_key_matches};
+    pub use crate::pki::key::{
+        KeyEncryption, MAX_KDF_COST, ONLINE_KDF_COST, PBKDF2_ITERATIONS, Pbes2, check_pkcs8_matches,
+        pkcs8_by_structure, pkcs8_public_key_matches,
+    };
 }
 
 /// PKCS#10 requests built in two phases, for a key held elsewhere.

@@ -139,8 +139,21 @@ export function hostKinds(hosts: string[]): Promise<Array<'DNS' | 'IP' | 'email'
  */
 export function certinfo(pem: PemOrDer): Promise<CertificateInfo | CsrInfo>;
 
-/** Encrypts a private key as PKCS#8 (scrypt, AES-256-CBC); `openssl pkcs8` opens it. */
-export function encryptKey(keyPem: PemOrDer, passphrase: string): Promise<string>;
+/** Options of `encryptKey`. */
+export interface EncryptKeyOptions {
+  /**
+   * How the AES-256-CBC key is derived from the passphrase: `"scrypt"`
+   * (the default; N = 2^14, r = 8, p = 1, in wasm) or `"pbkdf2"`
+   * (PBKDF2-HMAC-SHA256, 600,000 iterations, computed by the runtime's
+   * Web Crypto where it can, by wasm where it cannot — a Worker past its
+   * 100,000-iteration limit). Both open with `openssl pkcs8` and
+   * `decryptKey`; `"pbkdf2"` keeps a web page on the small wasm module.
+   */
+  kdf?: 'scrypt' | 'pbkdf2';
+}
+
+/** Encrypts a private key as PKCS#8 (AES-256-CBC, scrypt or PBKDF2); `openssl pkcs8` opens it. */
+export function encryptKey(keyPem: PemOrDer, passphrase: string, options?: EncryptKeyOptions): Promise<string>;
 
 /** Options of `decryptKey`. */
 export interface DecryptKeyOptions {

@@ -104,11 +104,20 @@ pub fn certinfo_json(input: &[u8]) -> JsResult<String> {
 }
 
 /// Encrypts a private key (PEM or DER, any form certkit reads) as PKCS#8
-/// with scrypt and AES-256-CBC, which `openssl pkcs8` opens.
+/// with AES-256-CBC, which `openssl pkcs8` opens: its key derived by
+/// scrypt, or by PBKDF2 with `pbkdf2` (where the platform could not).
 #[wasm_bindgen(js_name = encryptKey)]
-pub fn encrypt_key(key: &[u8], passphrase: &str) -> JsResult<String> {
+pub fn encrypt_key(key: &[u8], passphrase: &str, pbkdf2: Option<bool>) -> JsResult<String> {
     let key = PrivateKey::from_bytes(key, None, "the key").map_err(plain_key)?;
-    key.to_encrypted_pem(passphrase.as_bytes(), Kdf::Scrypt, &mut rng()).map_err(fail)
+    let kdf = if pbkdf2 == Some(true) { Kdf::Pbkdf2 } else { Kdf::Scrypt };
+    key.to_encrypted_pem(passphrase.as_bytes(), kdf, &mut rng()).map_err(fail)
+}
+
+/// [`crate::encrypt_key_prepare`]'s key in the full module: any form
+/// certkit reads, read in full.
+pub(crate) fn pkcs8_to_encrypt(key: &[u8]) -> JsResult<Option<zeroize::Zeroizing<Vec<u8>>>> {
+    let key = PrivateKey::from_bytes(key, None, "the key").map_err(plain_key)?;
+    key.to_pkcs8_der().map(Some).map_err(fail)
 }
 
 /// Decrypts an encrypted PKCS#8 key; returns the plain PKCS#8 PEM.
@@ -210,7 +219,7 @@ pub fn kubernetes_csr(csr_pem: &[u8], options_json: &str) -> JsResult<String> {
     };
     let params = read().map_err(|e| fail(e.into_error(what)))?;
     let manifest = kube::manifest(csr_pem, &params, "the CSR").map_err(fail)?;
-    serde_saphyr::to_string(&manifest).map_err(|e| error(&format!("the manifest could not be written: {e}")))
+    Ok(manifest.to_yaml())
 }
 
 /// Whether `key` (a private key, plain) belongs to the certificate or CSR

@@ -238,6 +238,68 @@ pub fn check_request(json: &str) -> JsResult<()> {
     KeyRequest::new(json).map(drop)
 }
 
+/// A private key on its way to an encrypted PKCS#8 with PBKDF2-HMAC-SHA256
+/// and AES-256-CBC, whose encryption the platform (Web Crypto) does: the
+/// core chose `iterations` and took the salt and IV from Web Crypto's
+/// `getRandomValues` (the JS layer draws them); the JS layer encrypts
+/// `plaintext` (the key's PKCS#8) with them and hands the ciphertext to
+/// [`KeyEncryptionJob::finish`], which builds the EncryptedPrivateKeyInfo.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct KeyEncryptionJob {
+    inner: key::KeyEncryption,
+}
+
+#[wasm_bindgen]
+impl KeyEncryptionJob {
+    /// The key's PKCS#8 DER (a copy, which the caller wipes).
+    #[wasm_bindgen(getter)]
+    pub fn plaintext(&self) -> Vec<u8> {
+        self.inner.job.plaintext.to_vec()
+    }
+    /// PBKDF2's salt.
+    #[wasm_bindgen(getter)]
+    pub fn salt(&self) -> Vec<u8> {
+        self.inner.job.salt.to_vec()
+    }
+    /// AES-CBC's IV.
+    #[wasm_bindgen(getter)]
+    pub fn iv(&self) -> Vec<u8> {
+        self.inner.job.iv.to_vec()
+    }
+    /// PBKDF2's iteration count.
+    #[wasm_bindgen(getter)]
+    pub fn iterations(&self) -> u32 {
+        self.inner.job.iterations
+    }
+    /// The `ENCRYPTED PRIVATE KEY` PEM around the platform's ciphertext.
+    pub fn finish(&self, ciphertext: &[u8]) -> JsResult<String> {
+        self.inner.finish(ciphertext).map_err(fail)
+    }
+}
+
+/// The first half of `encryptKey` with PBKDF2 (the npm package's
+/// `{ kdf: "pbkdf2" }`): checks the passphrase and the key and chooses the
+/// parameters. The lite module takes a plain PKCS#8 DER whose structure
+/// shows its key (Web Crypto's EC and RSA keys); for any other key it returns
+/// `undefined`, and the JS layer asks the full module, which reads every
+/// form certkit reads (and says what is wrong with a bad key).
+/// `random` is 32 bytes from Web Crypto's `getRandomValues` (the salt, then
+/// the IV): the lite module links no random generator.
+#[wasm_bindgen(js_name = encryptKeyPrepare)]
+pub fn encrypt_key_prepare(key: &[u8], passphrase: &str, random: &[u8]) -> JsResult<Option<KeyEncryptionJob>> {
+    let Some(pkcs8) = pkcs8_to_encrypt(key)? else { return Ok(None) };
+    let inner = key::KeyEncryption::with_random(pkcs8, passphrase.as_bytes(), random).map_err(fail)?;
+    Ok(Some(KeyEncryptionJob { inner }))
+}
+
+/// The lite module takes DER only (the JS layer unwraps a `PRIVATE KEY`
+/// PEM: a PEM reader would cost the page's first download 4 KB gzip).
+#[cfg(not(feature = "full"))]
+fn pkcs8_to_encrypt(key: &[u8]) -> JsResult<Option<Zeroizing<Vec<u8>>>> {
+    Ok(key::pkcs8_by_structure(key).then(|| Zeroizing::new(key.to_vec())))
+}
+
 #[cfg(feature = "full")]
 mod full;
 #[cfg(feature = "full")]

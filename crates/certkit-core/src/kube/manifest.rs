@@ -46,6 +46,168 @@ pub struct ManifestSpec {
     pub usages: Vec<String>,
 }
 
+impl Manifest {
+    /// The manifest as YAML, byte for byte what serde-saphyr (a general
+    /// YAML serializer, the CLI's) writes for it.
+    ///
+    /// Written here rather than by a YAML library because the shape is one
+    /// and fixed, and its values are held to small alphabets before they
+    /// get here (a name is an RFC 1123 subdomain, a signer name
+    /// DOMAIN/PATH of such parts, usages one of cfssl's names, the request
+    /// base64): the general serializer cost the npm package's full module
+    /// about 13 KB gzip for this one shape. A value is written plain unless
+    /// YAML would read it as something other than a string (YAML 1.1
+    /// booleans such as `no`, null, numbers, dates: then double-quoted, as
+    /// serde-saphyr does), and a value longer than 80 characters as a
+    /// folded block (`>-`) on one line of its own. Tests compare this with
+    /// serde-saphyr on every shape of name the rules allow.
+    pub fn to_yaml(&self) -> String {
+        let mut out = String::with_capacity(self.spec.request.len() + 256);
+        let mut field = |indent: &str, key: &str, value: &str| {
+            out.push_str(indent);
+            out.push_str(key);
+            out.push(':');
+            yaml_scalar(&mut out, value, indent);
+        };
+        field("", "apiVersion", &self.api_version);
+        field("", "kind", &self.kind);
+        field("", "metadata", "");
+        field("  ", "name", &self.metadata.name);
+        field("", "spec", "");
+        field("  ", "request", &self.spec.request);
+        field("  ", "signerName", &self.spec.signer_name);
+        if let Some(s) = self.spec.expiration_seconds {
+            out.push_str(&alloc::format!("  expirationSeconds: {s}\n"));
+        }
+        if self.spec.usages.is_empty() {
+            out.push_str("  usages: []\n");
+        } else {
+            out.push_str("  usages:\n");
+            for u in &self.spec.usages {
+                out.push_str("  -");
+                yaml_scalar(&mut out, u, "  ");
+            }
+        }
+        out
+    }
+}
+
+/// Writes ` value\n` after a key or dash at `indent`: plain, double-quoted,
+/// or a folded block; an empty `value` opens a nested mapping (the
+/// manifest's `metadata` and `spec`; no value of it is empty).
+fn yaml_scalar(out: &mut String, value: &str, indent: &str) {
+    if value.is_empty() {
+        out.push('\n');
+    } else if yaml_reads_as_other_than_text(value) {
+        out.push_str(" \"");
+        for c in value.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                c if c.is_control() => out.push_str(&alloc::format!("\\u{:04x}", u32::from(c))),
+                c => out.push(c),
+            }
+        }
+        out.push_str("\"\n");
+    } else if value.chars().count() > 80 {
+        out.push_str(" >-\n");
+        out.push_str(indent);
+        out.push_str("  ");
+        out.push_str(value);
+        out.push('\n');
+    } else {
+        out.push(' ');
+        out.push_str(value);
+        out.push('\n');
+    }
+}
+
+/// Whether YAML (1.1, which Go's and most Kubernetes tooling read) would
+/// take `s` as a null, boolean, number or date, or not as a plain scalar
+/// at all — for the characters a manifest's values may hold (lowercase
+/// letters, digits, `-`, `.`, `/`, `+`, `=`, space).
+fn yaml_reads_as_other_than_text(s: &str) -> bool {
+    const WORDS: [&str; 13] = ["~", "null", "true", "false", "nan", "inf", "y", "n", "yes", "no", "on", "off", "="];
+    let b = s.as_bytes();
+    WORDS.iter().any(|w| s.eq_ignore_ascii_case(w))
+        || matches!(
+            b.first(),
+            None | Some(
+                b'-' | b'?'
+                    | b','
+                    | b':'
+                    | b'#'
+                    | b'&'
+                    | b'*'
+                    | b'!'
+                    | b'|'
+                    | b'>'
+                    | b'\''
+                    | b'"'
+                    | b'%'
+                    | b'@'
+                    | b'`'
+                    | b'['
+                    | b']'
+                    | b'{'
+                    | b'}'
+                    | b' '
+            )
+        )
+        || b.last() == Some(&b' ')
+        || s.contains(": ")
+        || s.contains(" #")
+        || s.chars().any(char::is_control)
+        || is_yaml_number(s)
+        || is_yaml_date(s)
+}
+
+/// A YAML 1.1 number, as serde-saphyr recognizes one: `.inf`/`.nan`; a
+/// radix integer (`0x`, `0o`, `0b` and its digits); or a mantissa — digits,
+/// or optional digits, a `.` and any digits and dots (YAML 1.1's float) —
+/// with an optional exponent (`e`, an optional sign, digits); any of them
+/// signed.
+fn is_yaml_number(s: &str) -> bool {
+    if !matches!(s.as_bytes().first(), Some(b'0'..=b'9' | b'+' | b'-' | b'.' | b'_')) {
+        return false;
+    }
+    let digits = |d: &str, radix: u32| !d.is_empty() && d.chars().all(|c| c.is_digit(radix) || c == '_');
+    let u = s.strip_prefix(['+', '-']).unwrap_or(s);
+    if u.eq_ignore_ascii_case(".inf") || u.eq_ignore_ascii_case(".nan") {
+        return true;
+    }
+    if let [b'0', p, ..] = u.as_bytes()
+        && let Some(radix) = match p.to_ascii_lowercase() {
+            b'b' => Some(2),
+            b'o' => Some(8),
+            b'x' => Some(16),
+            _ => None,
+        }
+    {
+        return digits(&u[2..], radix);
+    }
+    let mantissa = match u.split_once(['e', 'E']) {
+        Some((m, e)) if digits(e.strip_prefix(['+', '-']).unwrap_or(e), 10) => m,
+        Some(_) => return false,
+        None => u,
+    };
+    match mantissa.split_once('.') {
+        Some((whole, fraction)) => {
+            (whole.is_empty() || digits(whole, 10)) && fraction.bytes().all(|c| c.is_ascii_digit() || c == b'.')
+        }
+        None => digits(mantissa, 10),
+    }
+}
+
+/// A YAML 1.1 date: `YYYY-M-D` (one or two digits for month and day).
+fn is_yaml_date(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let mut part = |min: usize, max: usize| {
+        parts.next().is_some_and(|p| (min..=max).contains(&p.len()) && p.bytes().all(|c| c.is_ascii_digit()))
+    };
+    part(4, 4) && part(1, 2) && part(1, 2) && parts.next().is_none()
+}
+
 /// What a manifest should say.
 #[derive(Clone, Debug, Default)]
 pub struct ManifestParams {
@@ -156,4 +318,123 @@ pub fn manifest_with_warnings(
         },
     };
     Ok((manifest, warnings))
+}
+
+#[cfg(test)]
+#[cfg(not(target_arch = "wasm32"))]
+mod tests {
+    use super::*;
+
+    fn manifest(name: &str, signer: &str, usages: &[&str], expiration: Option<u32>, request: &str) -> Manifest {
+        Manifest {
+            api_version: API_VERSION.into(),
+            kind: KIND.into(),
+            metadata: ManifestMetadata { name: name.into() },
+            spec: ManifestSpec {
+                request: request.into(),
+                signer_name: signer.into(),
+                expiration_seconds: expiration,
+                usages: usages.iter().map(|u| (*u).into()).collect(),
+            },
+        }
+    }
+
+    fn same_as_serde_saphyr(m: &Manifest) {
+        let ours = m.to_yaml();
+        let theirs = serde_saphyr::to_string(m).unwrap();
+        assert_eq!(ours, theirs, "{m:?}");
+    }
+
+    /// Every name of up to three characters from the characters that make
+    /// YAML read a value as a number, boolean, null or date (and `-`, `.`),
+    /// that Kubernetes allows, then longer awkward ones; signer names,
+    /// every usage, with and without an expiry: the same bytes as
+    /// serde-saphyr's.
+    #[test]
+    fn the_manifest_yaml_is_serde_saphyrs() {
+        let request = Base64::encode_string(&[0x5a; 400]);
+        let alphabet: Vec<char> = "0123456789abdefilnorstuxy.-".chars().collect();
+        let mut names: Vec<String> = alphabet.iter().map(|c| c.to_string()).collect();
+        for _ in 0..2 {
+            let longer: Vec<String> =
+                names.iter().flat_map(|n| alphabet.iter().map(move |c| alloc::format!("{n}{c}"))).collect();
+            names.extend(longer);
+        }
+        names.sort();
+        names.dedup();
+        for awkward in [
+            "1e5",
+            "1.5",
+            "1e-5",
+            "1.5e10",
+            "0x1f",
+            "0o17",
+            "0b101",
+            "1.2.3",
+            "1e",
+            "2024-01-01",
+            "2024-1-1",
+            "20240-1-1",
+            "12-34",
+            "1-2-3",
+            "true",
+            "false",
+            "null",
+            "yes",
+            "no",
+            "on",
+            "off",
+            "nan",
+            "inf",
+            "y",
+            "n",
+            "infinity",
+            "nano",
+            "0x",
+            "0xg",
+            "00",
+            "007",
+            "1.0.0",
+            "1e5e5",
+            "10e-5-x",
+            "web.example.com",
+            "my-svc.my-namespace",
+            "0.0.0.0",
+            "1e5.example.com",
+        ] {
+            names.push(awkward.into());
+        }
+        names.push("a".repeat(80));
+        names.push("a".repeat(81));
+        names.push(alloc::format!("{}.{}.{}.{}", "a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(61)));
+        names.push("1".repeat(81));
+        let mut checked = 0;
+        for name in &names {
+            if validate_object_name(name, "name").is_err() {
+                continue;
+            }
+            same_as_serde_saphyr(&manifest(name, "example.com/serving", &["digital signature"], None, &request));
+            checked += 1;
+        }
+        assert!(checked > 10_000, "{checked} names checked");
+        let long_signer = alloc::format!("{}.example.com/{}", "s".repeat(60), "p".repeat(60));
+        for signer in
+            ["example.com/serving", "kubernetes.io/kube-apiserver-client", "x.io/1", "a.b/true", "1.2/3", &long_signer]
+        {
+            assert!(validate_signer_name(signer, "signerName").is_ok(), "{signer}");
+            same_as_serde_saphyr(&manifest("n", signer, &["client auth"], Some(600), &request));
+        }
+        for usage in crate::cfssl::profile::USAGE_NAMES {
+            same_as_serde_saphyr(&manifest(
+                "a",
+                "example.com/x",
+                &[usage, "server auth"],
+                Some(4_294_967_295),
+                &request,
+            ));
+        }
+        same_as_serde_saphyr(&manifest("a", "example.com/x", &[], None, &request));
+        // A short request (never one of a real CSR) stays plain.
+        same_as_serde_saphyr(&manifest("a", "example.com/x", &["any"], None, "TFMw"));
+    }
 }

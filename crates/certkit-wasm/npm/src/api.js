@@ -339,13 +339,12 @@ export async function certinfo(pem) {
   return JSON.parse(guard(m, () => m.certinfoJson(input)));
 }
 
-/** Encrypts a private key as PKCS#8 (scrypt + AES-256-CBC), as `openssl pkcs8` reads it. */
-export async function encryptKey(keyPem, passphrase) {
-  const key = bytes(keyPem, 'keyPem');
-  text(passphrase, 'passphrase');
-  const m = await ready('full');
-  return guard(m, () => m.encryptKey(key, passphrase));
-}
+/**
+ * Encrypts a private key as PKCS#8 with AES-256-CBC, as `openssl pkcs8`
+ * reads it: its key derived with scrypt, or with `{ kdf: "pbkdf2" }`
+ * PBKDF2-HMAC-SHA256, which Web Crypto computes (more.js).
+ */
+export const encryptKey = later('encryptKey');
 
 /**
  * Decrypts an encrypted PKCS#8 key; resolves to the plain PKCS#8 PEM.

@@ -13,6 +13,81 @@ export async function decryptKey([ready, guard, bytes, text, optionalJson], encr
   return guard(m, () => m.decryptKey(key, passphrase, json));
 }
 
+// encryptKey: an encrypted PKCS#8 key.
+//
+// scrypt (the default) is the core's, in the full module. PBKDF2 is "the
+// platform computes, the core builds": the core checks the key and the
+// passphrase and chooses the parameters (600,000 iterations; the salt and
+// IV from getRandomValues, drawn here so that the small wasm module links
+// no random generator), Web Crypto derives the key and encrypts, and the core writes
+// the EncryptedPrivateKeyInfo. A plain PKCS#8 that carries its public key
+// (what Web Crypto makes) stays on the lite module; any other key is read
+// by the full one. Without Web Crypto's PBKDF2 at this count (Workers cap
+// it at 100,000), the core encrypts instead.
+
+const KDFS = ['scrypt', 'pbkdf2'];
+
+export async function encryptKey([ready, guard, bytes, text, , , describe], keyPem, passphrase, options) {
+  const key = bytes(keyPem, 'keyPem');
+  text(passphrase, 'passphrase');
+  if (options !== undefined && options !== null) {
+    if (typeof options !== 'object' || Array.isArray(options)) {
+      throw new Error(`options must be an object such as { kdf: "pbkdf2" }; got ${describe(options)}`);
+    }
+    const unknown = Object.keys(options).find((k) => k !== 'kdf');
+    if (unknown !== undefined) throw new Error(`options.${unknown} is not an option of encryptKey; its one option is kdf ("scrypt" or "pbkdf2")`);
+  }
+  const kdf = options?.kdf ?? 'scrypt';
+  if (!KDFS.includes(kdf)) throw new Error(`options.kdf must be "scrypt" or "pbkdf2"; got ${JSON.stringify(kdf)}`);
+  const subtle = globalThis.crypto?.subtle;
+  if (kdf === 'pbkdf2' && subtle) {
+    let m = await ready('lite');
+    // The salt and IV (the core checks there are 32 bytes).
+    const random = globalThis.crypto.getRandomValues(new Uint8Array(32));
+    const der = pkcs8Der(keyPem, key);
+    let job = der && guard(m, () => m.encryptKeyPrepare(der, passphrase, random));
+    if (der && der !== key) der.fill(0);
+    if (!job) {
+      m = await ready('full');
+      job = guard(m, () => m.encryptKeyPrepare(key, passphrase, random));
+    }
+    let ciphertext;
+    try {
+      const password = new TextEncoder().encode(passphrase);
+      ciphertext = await encrypt(subtle, password, job, false);
+      password.fill(0);
+    } catch {
+      job.free();
+      job = null;
+    }
+    if (job) {
+      try {
+        return guard(m, () => job.finish(ciphertext));
+      } finally {
+        job.free();
+      }
+    }
+  }
+  const m = await ready('full');
+  return guard(m, () => m.encryptKey(key, passphrase, kdf === 'pbkdf2'));
+}
+
+// The DER of one `PRIVATE KEY` PEM block (the lite module reads no PEM),
+// DER bytes as they are, or null: the full module reads anything else
+// (other labels, several blocks, headers) by the core's PEM rules.
+const PKCS8_PEM = /^\s*-----BEGIN PRIVATE KEY-----\r?\n([A-Za-z0-9+/=\r\n]+)-----END PRIVATE KEY-----\s*$/;
+
+function pkcs8Der(keyPem, key) {
+  if (typeof keyPem !== 'string') return key;
+  const body = PKCS8_PEM.exec(keyPem)?.[1];
+  if (!body) return null;
+  try {
+    return Uint8Array.from(atob(body.replace(/[\r\n]/g, '')), (c) => c.charCodeAt(0));
+  } catch {
+    return null;
+  }
+}
+
 /** Signs a CSR with a CA, as `certkit sign` does; resolves to `{ cert, warnings }`. */
 export async function sign([ready, guard, bytes, text, optionalJson], csrPem, caCertPem, caKeyPem, config, profile) {
   const csr = bytes(csrPem, 'csrPem');
@@ -136,8 +211,13 @@ export async function pkcs12([ready, guard], options) {
   return guard(m, () => pending.finish(...sealed));
 }
 
-// One PBES2 encryption with Web Crypto; the plaintext's copy is wiped.
-async function pbes2(subtle, password, job) {
+// One PBES2 encryption with Web Crypto; the plaintext's copy is wiped, and
+// the job freed if `free`.
+function pbes2(subtle, password, job) {
+  return encrypt(subtle, password, job, true);
+}
+
+async function encrypt(subtle, password, job, free) {
   const plaintext = job.plaintext;
   try {
     const base = await subtle.importKey('raw', password, 'PBKDF2', false, ['deriveKey']);
@@ -146,7 +226,7 @@ async function pbes2(subtle, password, job) {
     return new Uint8Array(await subtle.encrypt({ name: 'AES-CBC', iv: job.iv }, key, plaintext));
   } finally {
     plaintext.fill(0);
-    job.free();
+    if (free) job.free();
   }
 }
 

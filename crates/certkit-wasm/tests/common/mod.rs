@@ -87,7 +87,7 @@ fn garbage_is_an_error_not_a_panic() {
 #[wasm_bindgen_test]
 fn keys_encrypt_and_decrypt_and_a_wrong_passphrase_is_refused() {
     let (_, key) = genkey(REQUEST);
-    let encrypted = encrypt_key(key.as_bytes(), "correct horse").unwrap();
+    let encrypted = encrypt_key(key.as_bytes(), "correct horse", None).unwrap();
     assert!(encrypted.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
     assert_eq!(decrypt_key(encrypted.as_bytes(), "correct horse", None).unwrap().as_string().unwrap(), key);
     let e = decrypt_key(encrypted.as_bytes(), "wrong", None).unwrap_err();

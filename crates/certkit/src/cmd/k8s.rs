@@ -32,7 +32,7 @@ enum Command {
     Bundle(BundleArgs),
 }
 
-#[derive(clap::ValueEnum, Clone, Copy, Debug, Default)]
+#[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
 enum Format {
     #[default]
     Yaml,
@@ -239,6 +239,13 @@ fn request(a: RequestArgs) -> Result<()> {
     let (manifest, warnings) = kube::manifest_with_warnings(&io::read_input(&a.csr)?, &params, &what)?;
     for w in &warnings {
         eprintln!("certkit: warning: {w}");
+    }
+    // The core's writer for this one shape, the npm package's too.
+    if a.output == Format::Yaml {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        out.write_all(manifest.to_yaml().as_bytes())?;
+        return Ok(out.flush()?);
     }
     print(&manifest, a.output)
 }

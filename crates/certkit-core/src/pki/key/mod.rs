@@ -23,7 +23,7 @@ mod public;
 
 pub use algorithm::{KeyAlgorithm, RSA_MAX_BITS, RSA_MIN_BITS, RSA_SIZES, SignatureAlgorithm};
 use encrypted::unsupported_scheme;
-pub use encrypted::{MAX_KDF_COST, ONLINE_KDF_COST};
+pub use encrypted::{KeyEncryption, MAX_KDF_COST, ONLINE_KDF_COST, PBKDF2_ITERATIONS, Pbes2, pkcs8_by_structure};
 pub(crate) use encrypted::{MAX_PBKDF2_ITERATIONS, check_kdf_cost};
 pub use primes::{RsaPrime, modulus_bits};
 pub use private::{Kdf, PrivateKey, check_pkcs8_matches, pkcs8_public_key_matches};

@@ -331,8 +331,11 @@ impl PrivateKey {
                 let p = pkcs5::scrypt::Params::new(14, 8, 1).map_err(|e| crypto(&e))?;
                 pkcs5::pbes2::Parameters::generate_scrypt_aes256cbc(p, &salt, iv).map_err(|e| crypto(&e))?
             }
-            Kdf::Pbkdf2 => pkcs5::pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(600_000, &salt, iv)
-                .map_err(|e| crypto(&e))?,
+            // The one PBKDF2 writer, which the npm package's Web Crypto path uses too.
+            Kdf::Pbkdf2 => {
+                let job = super::KeyEncryption::new(der, passphrase, rng)?;
+                return job.finish(&job.encrypt(passphrase)?);
+            }
         };
         let info = pkcs8::PrivateKeyInfoRef::from_der(&der).map_err(|e| crypto(&e))?;
         let doc = info.encrypt_with_params(params, passphrase).map_err(|e| crypto(&e))?;

@@ -22,6 +22,8 @@ use x509_cert::Certificate;
 use x509_cert::attr::Attribute;
 use zeroize::Zeroizing;
 
+// The one PBES2 job, shared with encrypted keys.
+pub use crate::pki::key::Pbes2;
 use crate::pki::key::{MAX_PBKDF2_ITERATIONS, PrivateKey, PublicKey, check_kdf_cost};
 use crate::{Error, Result};
 
@@ -177,34 +179,11 @@ pub fn build<R: CryptoRng + ?Sized>(
     }
 }
 
-/// One PBES2 encryption (RFC 8018 §6.2: PBKDF2-HMAC-SHA-256 of the
-/// passphrase's UTF-8 bytes, AES-256-CBC with PKCS#7 padding) that the core
-/// needs and the caller may do with its own primitives; salt and IV are
-/// the core's choice, from the caller's random generator.
-pub struct Pbes2 {
-    /// What to encrypt (a SafeContents, or the key's PKCS#8), wiped on drop.
-    pub plaintext: Zeroizing<Vec<u8>>,
-    /// PBKDF2's salt.
-    pub salt: [u8; 16],
-    /// PBKDF2's iteration count.
-    pub iterations: u32,
-    /// AES-CBC's initialization vector.
-    pub iv: [u8; 16],
-}
-
+// PKCS#12's uses of the one PBES2 job (`key::Pbes2`, shared with
+// encrypted keys).
 impl Pbes2 {
-    fn new<R: CryptoRng + ?Sized>(plaintext: Zeroizing<Vec<u8>>, iterations: u32, rng: &mut R) -> Self {
-        let mut salt = [0u8; 16];
-        let mut iv = [0u8; 16];
-        rng.fill_bytes(&mut salt);
-        rng.fill_bytes(&mut iv);
-        Pbes2 { plaintext, salt, iterations, iv }
-    }
-
     fn scheme(&self) -> Result<pkcs5::EncryptionScheme> {
-        let params = pkcs5::pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(self.iterations, &self.salt, self.iv)
-            .map_err(|e| crypto("PKCS#12 encryption")(&e))?;
-        Ok(pkcs5::EncryptionScheme::Pbes2(params))
+        self.parameters().map(pkcs5::EncryptionScheme::Pbes2).map_err(|e| crypto("PKCS#12 encryption")(&e))
     }
 
     /// The encryption done by the core.
@@ -215,7 +194,7 @@ impl Pbes2 {
     /// The algorithm identifier and `ciphertext`, checked to be as long as
     /// this encryption's output (the plaintext padded to whole AES blocks).
     fn sealed(&self, ciphertext: &[u8], what: &str) -> Result<(AlgorithmIdentifierOwned, Vec<u8>)> {
-        let expected = (self.plaintext.len() / 16 + 1) * 16;
+        let expected = self.ciphertext_len();
         if ciphertext.len() != expected {
             return Err(fail(alloc::format!(
                 "cannot be made: the {what} encryption gave {} bytes where AES-256-CBC gives {expected}; encrypt the plaintext given, with its salt, iterations and IV",
@@ -225,12 +204,6 @@ impl Pbes2 {
         let alg =
             AlgorithmIdentifierOwned::from_der(&self.scheme()?.to_der().map_err(der_error)?).map_err(der_error)?;
         Ok((alg, ciphertext.to_vec()))
-    }
-}
-
-impl core::fmt::Debug for Pbes2 {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Pbes2").field("plaintext", &"(secret)").field("iterations", &self.iterations).finish()
     }
 }
 
