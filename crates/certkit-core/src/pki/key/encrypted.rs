@@ -111,7 +111,9 @@ impl KeyEncryption {
                 salt_iv.len()
             )));
         };
-        pkcs8::PrivateKeyInfoRef::from_der(&pkcs8).map_err(|e| Error::BadKey { detail: e.to_string() })?;
+        // A PKCS#8's shape, read element by element (the typed decoder
+        // would cost the page's first download 4 KB gzip).
+        super::private::embedded_public_key(&pkcs8, "the key")?;
         Ok(KeyEncryption { job: Pbes2 { plaintext: pkcs8, salt, iterations: PBKDF2_ITERATIONS, iv } })
     }
 
@@ -183,7 +185,7 @@ fn crypto(e: impl core::fmt::Display) -> Error {
 /// an encrypted or damaged key): the caller reads it with
 /// [`crate::PrivateKey::from_bytes`], whose errors say what is wrong.
 pub fn pkcs8_by_structure(der: &[u8]) -> bool {
-    matches!(super::PublicKey::from_pkcs8_embedded(der, ""), Ok(Some(_)))
+    matches!(super::private::embedded_public_key(der, ""), Ok(Some(_)))
 }
 
 /// Most work a key derivation may cost offline (the CLI), in PBKDF2-HMAC-SHA256

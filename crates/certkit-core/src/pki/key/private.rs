@@ -471,8 +471,16 @@ pub fn check_pkcs8_matches(der: &[u8], public: &PublicKey, what: &str) -> Result
 ///     version INTEGER (0), modulus INTEGER, publicExponent INTEGER, ... }
 /// ```
 pub fn pkcs8_public_key_matches(der: &[u8], public: &PublicKey, what: &str) -> Result<Option<bool>> {
+    Ok(embedded_public_key(der, what)?.map(|embedded| &embedded == public))
+}
+
+/// The public key a plain PKCS#8 carries — the SEC1 `publicKey` of an EC
+/// key, the modulus and exponent of an RSA key — taken by its structure as
+/// [`PublicKey::from_trusted_der`] takes an SPKI; `None` when it carries
+/// none (Ed25519 v1 keys, EC keys without `publicKey`).
+pub(super) fn embedded_public_key(der: &[u8], what: &str) -> Result<Option<PublicKey>> {
     use super::elements;
-    use der::asn1::{AnyRef, BitStringRef};
+    use der::asn1::{Any, AnyRef, BitString};
     use der::{Tag, TagNumber, Tagged};
 
     let bad = |e: &dyn fmt::Display| Error::BadKey { detail: e.to_string() }.in_input(what);
@@ -481,32 +489,34 @@ pub fn pkcs8_public_key_matches(der: &[u8], public: &PublicKey, what: &str) -> R
     let [_version, algorithm, private_key, ..] = info.as_slice() else {
         return Err(bad(&"the PKCS#8 structure is truncated"));
     };
-    let algorithm = elements(*algorithm, what)?;
-    let spki = public.spki();
-    let parameters = spki.algorithm.parameters.as_ref().map(|p| p.value());
-    let same_algorithm = algorithm.first().is_some_and(|oid| oid.value() == spki.algorithm.oid.as_bytes())
-        && algorithm.get(1).map(|p| p.value()) == parameters;
-    let key = private_key.value();
-    let oid = spki.algorithm.oid;
-    if oid == rfc5912::ID_EC_PUBLIC_KEY {
-        let ec = elements(read(key)?, what)?;
+    let (oid, parameters) = match elements(*algorithm, what)?[..] {
+        [oid] => (oid, None),
+        [oid, parameters] => (oid, Some(Any::from(parameters))),
+        _ => return Err(bad(&"an AlgorithmIdentifier has one or two elements")),
+    };
+    let oid = oid.decode_as::<const_oid::ObjectIdentifier>().map_err(|e| bad(&e))?;
+    let key = read(private_key.value())?;
+    let public = if oid == rfc5912::ID_EC_PUBLIC_KEY {
+        let ec = elements(key, what)?;
         let point =
             ec.iter().find(|item| item.tag() == Tag::ContextSpecific { constructed: true, number: TagNumber(1) });
         let Some(point) = point else { return Ok(None) };
-        let point = BitStringRef::from_der(point.value()).map_err(|e| bad(&e))?;
-        Ok(Some(same_algorithm && point.as_bytes() == Some(spki.subject_public_key.raw_bytes())))
+        BitString::from_der(point.value()).map_err(|e| bad(&e))?
     } else if oid == rfc5912::RSA_ENCRYPTION {
-        let rsa = elements(read(key)?, what)?;
-        let theirs = elements(read(spki.subject_public_key.raw_bytes())?, what)?;
-        let [version, modulus, exponent, ..] = rsa.as_slice() else {
+        let [version, modulus, exponent, ..] = elements(key, what)?[..] else {
             return Err(bad(&"the RSA private key is truncated"));
         };
         if version.value() != [0u8] {
             return Err(bad(&"the RSA private key is not a two-prime (version 0) key"));
         }
-        // DER INTEGERs are minimal, so equal values have equal contents.
-        Ok(Some(same_algorithm && theirs.len() == 2 && theirs[0] == *modulus && theirs[1] == *exponent))
+        // RSAPublicKey ::= SEQUENCE { modulus, publicExponent }, the two
+        // INTEGERs as they are.
+        let mut both = modulus.to_der().map_err(|e| bad(&e))?;
+        both.extend(exponent.to_der().map_err(|e| bad(&e))?);
+        let sequence = AnyRef::new(Tag::Sequence, &both).and_then(|s| s.to_der()).map_err(|e| bad(&e))?;
+        BitString::from_bytes(&sequence).map_err(|e| bad(&e))?
     } else {
-        Ok(None)
-    }
+        return Ok(None);
+    };
+    PublicKey::from_trusted_parts(oid, parameters, public, what).map(Some)
 }

@@ -185,10 +185,20 @@ impl PublicKey {
             _ => return Err(bad("an AlgorithmIdentifier has one or two elements".into())),
         };
         let oid = oid.decode_as::<ObjectIdentifier>().map_err(malformed)?;
-        let spki = SubjectPublicKeyInfoOwned {
-            algorithm: AlgorithmIdentifierOwned { oid, parameters },
-            subject_public_key: key.decode_as::<BitString>().map_err(malformed)?,
-        };
+        Self::from_trusted_parts(oid, parameters, key.decode_as::<BitString>().map_err(malformed)?, what)
+    }
+
+    /// As [`Self::from_trusted_der`], from the SubjectPublicKeyInfo's
+    /// parts: the algorithm and its parameters, and the key's BIT STRING.
+    pub(super) fn from_trusted_parts(
+        oid: ObjectIdentifier,
+        parameters: Option<der::asn1::Any>,
+        subject_public_key: BitString,
+        what: &str,
+    ) -> Result<Self> {
+        let bad = |detail: String| Error::BadKey { detail }.in_input(what);
+        let spki =
+            SubjectPublicKeyInfoOwned { algorithm: AlgorithmIdentifierOwned { oid, parameters }, subject_public_key };
         let key = spki.subject_public_key.raw_bytes();
         let algorithm = if oid == rfc5912::ID_EC_PUBLIC_KEY {
             let curve = spki.algorithm.parameters.as_ref().and_then(|p| p.decode_as::<ObjectIdentifier>().ok());
@@ -198,8 +208,14 @@ impl PublicKey {
                 _ => return Err(bad("not an uncompressed P-256 or P-384 point".into())),
             }
         } else if oid == rfc5912::RSA_ENCRYPTION {
-            let rsa = pkcs1::RsaPublicKey::<der::asn1::UintRef<'_>>::from_der(key).map_err(|e| bad(e.to_string()))?;
-            let bits = modulus_bits(rsa.modulus.as_bytes());
+            // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }
+            let rsa = der::asn1::AnyRef::from_der(key).map_err(|e| bad(e.to_string()))?;
+            let [modulus, _exponent] = super::elements(rsa, what)?[..] else {
+                return Err(bad("an RSA public key has two elements".into()));
+            };
+            // A leading zero byte counts 8 bits fewer: the INTEGER's
+            // contents give the modulus's size as they are.
+            let bits = modulus_bits(modulus.value());
             if !(RSA_MIN_BITS..=RSA_MAX_BITS).contains(&bits) || !bits.is_multiple_of(8) {
                 return Err(Error::RsaKeySize { bits }.in_input(what));
             }
