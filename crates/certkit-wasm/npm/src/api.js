@@ -140,7 +140,7 @@ function describe(value) {
 // The functions a page's first CSR does not need (more.js), loaded on first
 // use and given the helpers they share with this file.
 function later(name) {
-  return async (...args) => (await import('./more.js'))[name]([ready, guard, bytes, text, optionalJson, requestJson, describe], ...args);
+  return async (...args) => (await import('./more.js'))[name]([ready, guard, bytes, text, optionalJson, requestJson, describe, toJson], ...args);
 }
 
 /**
@@ -332,12 +332,8 @@ export async function hostKinds(hosts) {
   return guard(m, () => hosts.map((host) => m.hostKind(host)));
 }
 
-/** cfssl's certinfo object for a certificate or CSR (PEM or DER). */
-export async function certinfo(pem) {
-  const input = bytes(pem, 'pem');
-  const m = await ready('full');
-  return JSON.parse(guard(m, () => m.certinfoJson(input)));
-}
+/** cfssl's certinfo object for a certificate or CSR (PEM or DER) (more.js). */
+export const certinfo = later('certinfo');
 
 /**
  * Encrypts a private key as PKCS#8 with AES-256-CBC, as `openssl pkcs8`
@@ -360,25 +356,12 @@ export const sign = later('sign');
 
 /**
  * A Kubernetes CertificateSigningRequest manifest (YAML) for a CSR, with the
- * checks of `certkit k8s request`.
+ * checks of `certkit k8s request` (more.js).
  */
-export async function kubernetesCsr(csrPem, options) {
-  const csr = bytes(csrPem, 'csrPem');
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new Error('options must be an object: { name, signerName, usages?, expirationSeconds? }');
-  }
-  const m = await ready('full');
-  const json = toJson(options, 'options');
-  return guard(m, () => m.kubernetesCsr(csr, json));
-}
+export const kubernetesCsr = later('kubernetesCsr');
 
-/** Whether a private key belongs to a certificate or CSR. */
-export async function keyMatches(certOrCsrPem, keyPem) {
-  const cert = bytes(certOrCsrPem, 'certOrCsrPem');
-  const key = bytes(keyPem, 'keyPem');
-  const m = await ready('full');
-  return guard(m, () => m.keyMatches(cert, key));
-}
+/** Whether a private key belongs to a certificate or CSR (more.js). */
+export const keyMatches = later('keyMatches');
 
 /**
  * A PKCS#12 file (.p12) as `certkit pkcs12` writes it; resolves to its bytes

@@ -235,3 +235,26 @@ export async function verify([ready, guard], certPem, options) {
   const m = await ready('full');
   return JSON.parse(guard(m, () => m.verifyJson(certPem, options)));
 }
+
+export async function certinfo([ready, guard, bytes], pem) {
+  const input = bytes(pem, 'pem');
+  const m = await ready('full');
+  return JSON.parse(guard(m, () => m.certinfoJson(input)));
+}
+
+export async function kubernetesCsr([ready, guard, bytes, , , , , toJson], csrPem, options) {
+  const csr = bytes(csrPem, 'csrPem');
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new Error('options must be an object: { name, signerName, usages?, expirationSeconds? }');
+  }
+  const m = await ready('full');
+  const json = toJson(options, 'options');
+  return guard(m, () => m.kubernetesCsr(csr, json));
+}
+
+export async function keyMatches([ready, guard, bytes], certOrCsrPem, keyPem) {
+  const cert = bytes(certOrCsrPem, 'certOrCsrPem');
+  const key = bytes(keyPem, 'keyPem');
+  const m = await ready('full');
+  return guard(m, () => m.keyMatches(cert, key));
+}
