@@ -42,12 +42,12 @@ mod text;
 mod validate;
 
 // The public interface is:
-pub use crate::ca::{Ca, CaKey};
+pub use crate::ca::{Ca, CaKey, Prepared};
 pub use crate::cfssl::profile::{Policy, SigningConfig};
 pub use crate::cfssl::request::{CaParams, CsrRequest, Validated};
 pub use crate::error::{Category, Error, Result};
 pub use crate::issue::certificate::{CaCert, Issued, Role, Subject, Warning};
-pub use crate::pki::csr::Csr;
+pub use crate::pki::csr::{Csr, UnverifiedCsr};
 pub use crate::pki::key::{Kdf, KeyAlgorithm, PrivateKey, PublicKey, RsaPrime, SignatureAlgorithm};
 pub use crate::pki::san::San;
 pub use crate::pki::time::UnixTime;
@@ -72,7 +72,7 @@ pub mod escape {
 /// encrypted key's derivation ([`PrivateKey::from_bytes_within`]).
 pub mod key {
     pub use crate::pki::key::{
-        KeyEncryption, MAX_KDF_COST, ONLINE_KDF_COST, PBKDF2_ITERATIONS, Pbes2, check_pkcs8_matches,
+        KeyEncryption, MAX_KDF_COST, ONLINE_KDF_COST, PBKDF2_ITERATIONS, Pbes2, StatedKey, check_pkcs8_matches,
         pkcs8_by_structure, pkcs8_public_key_matches,
     };
 }
@@ -85,7 +85,7 @@ pub mod csr {
 /// Signing with a key inside certkit or outside it (two phases).
 pub mod signer {
     pub use crate::issue::certificate::verify_signature;
-    pub use crate::pki::signer::{KeySigner, Signer, ToBeSigned, signature_from_fixed};
+    pub use crate::pki::signer::{KeySigner, Signer, ToBeSigned, signature_from_fixed, signature_to_fixed};
 }
 
 /// PKCS#12 files (RFC 7292): a certificate, its key and chain, or a trust store.

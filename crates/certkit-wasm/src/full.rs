@@ -6,15 +6,17 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec;
 use alloc::vec::Vec;
-use certkit_core::Ca;
 use certkit_core::Csr;
 use certkit_core::SigningConfig;
 use certkit_core::generate::{self, Generated};
+use certkit_core::key::StatedKey;
 use certkit_core::kube::{self, ManifestParams};
+use certkit_core::{Ca, CaKey, Issued, KeyAlgorithm, Prepared, SignatureAlgorithm, UnverifiedCsr};
 use certkit_core::{CaCert, Subject};
 use certkit_core::{CsrRequest, Error, json, pem};
 use certkit_core::{Kdf, PrivateKey, PublicKey, UnixTime};
 use wasm_bindgen::prelude::*;
+use zeroize::Zeroizing;
 
 use crate::{JsResult, KeyRequest, error, fail, now, pair, rng};
 
@@ -192,9 +194,269 @@ pub fn sign(
     // Online: a caller may time the signatures, so RSA is blinded.
     let ca = Ca::new(cert, key, config).map_err(fail)?.blinded();
     let issued = ca.sign_csr(&csr, profile.as_deref(), None, now(), &mut rng()).map_err(fail)?;
+    Ok(issued_strings(&issued))
+}
+
+/// `sign` where the platform has Web Crypto: the same checks, the same
+/// path through the core (`Ca::prepare_csr`, every rule of issuance), but
+/// the platform's native arithmetic for the CSR's signature, the CA key's
+/// signature and its verification — in wasm those three and reading the
+/// CA key (four scalar multiplications for P-256) are most of a cold
+/// Worker's first certificate.
+///
+/// The JavaScript side ([`SignJob::start`]) asks for [`SignJob::csr_check`]
+/// and [`SignJob::ca_key`], runs them with Web Crypto, reports the
+/// verdicts to [`SignJob::prepare`] and, with the TBSCertificate it
+/// returns signed and the signature verified, calls [`SignJob::finish`].
+/// Whatever the platform cannot do (an algorithm it lacks, a key it will
+/// not import) the core does, as `sign` does; every error is the one
+/// `sign` gives for the same input, in the same order of checks.
+#[wasm_bindgen]
+pub struct SignJob {
+    config: Option<SigningConfig>,
+    profile: Option<String>,
+    csr: Option<UnverifiedCsr>,
+    ca_cert: Vec<u8>,
+    ca_key: Zeroizing<Vec<u8>>,
+    stated: Option<StatedKey>,
+    prepared: Option<Prepared>,
+    ca_spki: Vec<u8>,
+    issued: Option<Issued>,
+}
+
+impl core::fmt::Debug for SignJob {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SignJob").field("stated", &self.stated).finish_non_exhaustive()
+    }
+}
+
+/// The CA key on the platform's side: certkit holds the public key the key
+/// file states, and the platform signs. The signature is verified against
+/// the CA certificate's key before anything is issued.
+struct PlatformKey(PublicKey);
+
+impl CaKey for PlatformKey {
+    fn public_key(&self) -> &PublicKey {
+        &self.0
+    }
+    fn sign<R: rand_core::CryptoRng + ?Sized>(&self, _: &[u8], _: bool, _: &mut R) -> certkit_core::Result<Vec<u8>> {
+        Err(Error::Crypto { op: "signing", detail: "this CA key signs in Web Crypto (SignJob)".into() })
+    }
+}
+
+#[wasm_bindgen]
+impl SignJob {
+    /// `sign`'s first checks, in its order: the config, the profile, the
+    /// CSR's structure (its signature is checked next, by
+    /// [`SignJob::csr_check`]'s verifier or by [`SignJob::prepare`]).
+    pub fn start(
+        csr: &[u8],
+        ca_cert: &[u8],
+        ca_key: &[u8],
+        config: Option<String>,
+        profile: Option<String>,
+    ) -> JsResult<SignJob> {
+        let config = match &config {
+            Some(json) => SigningConfig::from_json(json.as_bytes(), "the signing config").map_err(fail)?,
+            None => SigningConfig::default(),
+        };
+        config.profile(profile.as_deref()).map_err(fail)?;
+        let csr = Csr::parse_unverified(csr, "the CSR").map_err(fail)?;
+        Ok(SignJob {
+            config: Some(config),
+            profile,
+            csr: Some(csr),
+            ca_cert: ca_cert.to_vec(),
+            ca_key: Zeroizing::new(ca_key.to_vec()),
+            stated: StatedKey::read(ca_key),
+            prepared: None,
+            ca_spki: Vec::new(),
+            issued: None,
+        })
+    }
+
+    /// What the platform may verify of the CSR: `{ spki, algorithm, signature,
+    /// data }` for `importKey("spki", spki, algorithm)` and
+    /// `verify(algorithm, key, signature, data)`, or `undefined` where the
+    /// core verifies it (Ed25519, whose strict rules Web Crypto's need not
+    /// share; a signature whose encoding is already wrong).
+    #[wasm_bindgen(js_name = csrCheck)]
+    pub fn csr_check(&self) -> JsValue {
+        let Some(csr) = &self.csr else { return JsValue::UNDEFINED };
+        let key = csr.public_key().algorithm();
+        let (Some(algorithm), Some(signature)) = (
+            web_crypto(key, csr.signature_algorithm()),
+            certkit_core::signer::signature_to_fixed(key, csr.signature()),
+        ) else {
+            return JsValue::UNDEFINED;
+        };
+        object(&[
+            ("spki", bytes(&csr.public_key().spki_der())),
+            ("algorithm", algorithm),
+            ("signature", bytes(&signature)),
+            ("data", bytes(csr.signed_bytes())),
+        ])
+    }
+
+    /// The CA key for the platform: `{ pkcs8, algorithm }` for
+    /// `importKey("pkcs8", pkcs8, algorithm)` and `sign(algorithm, …)`, or
+    /// `undefined` where the core signs (Ed25519, an encrypted key, an EC
+    /// key that does not state its public key, a file it reads only in
+    /// full). The caller wipes `pkcs8` once imported.
+    #[wasm_bindgen(js_name = caKey)]
+    pub fn ca_key(&self) -> JsValue {
+        let Some(stated) = &self.stated else { return JsValue::UNDEFINED };
+        let key = stated.public_key().algorithm();
+        let Some(algorithm) = web_crypto(key, key.signature_algorithm()) else { return JsValue::UNDEFINED };
+        object(&[("pkcs8", bytes(stated.pkcs8())), ("algorithm", algorithm)])
+    }
+
+    /// The rest of `sign`'s checks, and the certificate built: `csr_verdict`
+    /// is the platform's verdict on [`SignJob::csr_check`] (`undefined`: the
+    /// core verifies); `platform_key` whether [`SignJob::ca_key`] was
+    /// imported. Returns the TBSCertificate for the platform to sign, or
+    /// `undefined` when the core has signed (no platform key): then
+    /// [`SignJob::finish`] without a signature.
+    pub fn prepare(&mut self, csr_verdict: Option<bool>, platform_key: bool) -> JsResult<Option<js_sys::Uint8Array>> {
+        let (Some(csr), Some(config)) = (self.csr.take(), self.config.take()) else {
+            return Err(error("SignJob.prepare() was called twice; start a new job"));
+        };
+        let csr = match csr_verdict {
+            Some(true) => csr.verified_elsewhere(),
+            Some(false) => Err(csr.refused_elsewhere()),
+            None => csr.verify(),
+        }
+        .map_err(fail)?;
+        let cert = CaCert::parse(&self.ca_cert, "the CA certificate").map_err(fail)?;
+        let profile = self.profile.as_deref();
+        let stated = self.stated.as_ref().filter(|_| platform_key);
+        let Some(stated) = stated else {
+            // Online: a caller may time the signatures, so RSA is blinded.
+            let ca = Ca::new(cert, self.read_key()?, config).map_err(fail)?.blinded();
+            self.issued = Some(ca.sign_csr(&csr, profile, None, now(), &mut rng()).map_err(fail)?);
+            return Ok(None);
+        };
+        // The key the file states must be the certificate's (Ca::new).
+        let prepared = Ca::new(cert, PlatformKey(stated.public_key().clone()), config).and_then(|ca| {
+            let prepared = ca.prepare_csr(&csr, profile, None, now(), &mut rng())?;
+            Ok((prepared, ca.cert().public_key().spki_der()))
+        });
+        match prepared {
+            Ok((prepared, ca_spki)) => {
+                let tbs = js_sys::Uint8Array::from(prepared.bytes());
+                self.prepared = Some(prepared);
+                self.ca_spki = ca_spki;
+                Ok(Some(tbs))
+            }
+            Err(e) => {
+                // `sign` reads the key before it checks it against the
+                // certificate or applies the profile: a key it would refuse
+                // is named first.
+                self.read_key()?;
+                Err(fail(e))
+            }
+        }
+    }
+
+    /// The CA certificate's public key (SubjectPublicKeyInfo DER), once
+    /// [`SignJob::prepare`] has returned bytes to sign: the platform verifies
+    /// its signature with it (`importKey("spki", …)` with `caKey().algorithm`).
+    #[wasm_bindgen(js_name = caSpki)]
+    pub fn ca_spki(&self) -> js_sys::Uint8Array {
+        js_sys::Uint8Array::from(&self.ca_spki[..])
+    }
+
+    /// The certificate, as `sign` returns it (`[certPem, warnings…]`):
+    /// `signature` is the platform's over [`SignJob::prepare`]'s bytes (`r ‖ s`
+    /// for ECDSA) and `verdict` its verification with [`SignJob::ca_spki`]
+    /// (`undefined`: the core verifies). No signature: the core signs
+    /// with the key it reads. A signature the platform did not verify is
+    /// never used: the core first reads the key in full (a corrupt key file
+    /// is named as `sign` names it), then verifies the signature itself.
+    pub fn finish(&mut self, signature: Option<Vec<u8>>, verdict: Option<bool>) -> JsResult<Vec<String>> {
+        if let Some(issued) = self.issued.take() {
+            return Ok(issued_strings(&issued));
+        }
+        let (Some(prepared), Some(stated)) = (self.prepared.take(), self.stated.as_ref()) else {
+            return Err(error("SignJob.finish() was called before prepare(); call prepare first"));
+        };
+        let public = stated.public_key().clone();
+        // The platform signed with the algorithm caKey() named: the one the
+        // certificate declares, as the core chose it from the same key.
+        let verdict = verdict.filter(|_| prepared.signature_algorithm() == public.algorithm().signature_algorithm());
+        let issued = match signature {
+            None => {
+                let key = self.read_key()?;
+                if key.public_key() != &public {
+                    return Err(fail(Error::CaKeyMismatch));
+                }
+                let signature = CaKey::sign(&key, prepared.bytes(), true, &mut rng()).map_err(fail)?;
+                prepared.finish(&signature)
+            }
+            Some(raw) => {
+                let signature = certkit_core::signer::signature_from_fixed(public.algorithm(), &raw).map_err(fail)?;
+                match verdict {
+                    Some(true) => prepared.finish_verified_elsewhere(&signature),
+                    Some(false) => {
+                        self.read_key()?;
+                        prepared.finish(&signature)
+                    }
+                    None => prepared.finish(&signature),
+                }
+            }
+        };
+        Ok(issued_strings(&issued.map_err(fail)?))
+    }
+}
+
+impl SignJob {
+    /// The CA key read in full by the core, as `sign` reads it.
+    fn read_key(&self) -> JsResult<PrivateKey> {
+        PrivateKey::from_bytes(&self.ca_key, None, "the CA key").map_err(plain_key)
+    }
+}
+
+fn issued_strings(issued: &Issued) -> Vec<String> {
     let mut out = vec![issued.to_pem()];
     out.extend(issued.warnings.iter().map(ToString::to_string));
-    Ok(out)
+    out
+}
+
+/// Web Crypto's parameters for a signature `alg` by a `key` —
+/// `{ name, hash, namedCurve? }`, which `importKey`, `sign` and `verify` all
+/// take — or `None` where certkit does not hand it to the platform.
+fn web_crypto(key: KeyAlgorithm, alg: SignatureAlgorithm) -> Option<JsValue> {
+    use SignatureAlgorithm as S;
+    let hash = match alg {
+        S::RsaSha256 | S::EcdsaSha256 => "SHA-256",
+        S::RsaSha384 | S::EcdsaSha384 => "SHA-384",
+        S::RsaSha512 | S::EcdsaSha512 => "SHA-512",
+        _ => return None,
+    };
+    let (name, curve) = match (key, alg) {
+        (KeyAlgorithm::EcdsaP256, S::EcdsaSha256 | S::EcdsaSha384 | S::EcdsaSha512) => ("ECDSA", Some("P-256")),
+        (KeyAlgorithm::EcdsaP384, S::EcdsaSha256 | S::EcdsaSha384 | S::EcdsaSha512) => ("ECDSA", Some("P-384")),
+        (KeyAlgorithm::Rsa(_), S::RsaSha256 | S::RsaSha384 | S::RsaSha512) => ("RSASSA-PKCS1-v1_5", None),
+        _ => return None,
+    };
+    let mut members = vec![("name", JsValue::from_str(name)), ("hash", JsValue::from_str(hash))];
+    if let Some(curve) = curve {
+        members.push(("namedCurve", JsValue::from_str(curve)));
+    }
+    Some(object(&members))
+}
+
+fn bytes(b: &[u8]) -> JsValue {
+    js_sys::Uint8Array::from(b).into()
+}
+
+fn object(members: &[(&str, JsValue)]) -> JsValue {
+    let o = js_sys::Object::new();
+    for (k, v) in members {
+        // Setting a property on a fresh object cannot fail.
+        let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), v);
+    }
+    o.into()
 }
 
 /// A Kubernetes CertificateSigningRequest manifest (YAML) for a CSR, with

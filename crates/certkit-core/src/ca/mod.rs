@@ -31,11 +31,11 @@ use rand_core::CryptoRng;
 
 use crate::cfssl::profile::{Policy, SigningConfig};
 use crate::cfssl::validity::DEFAULT_BACKDATE;
-use crate::issue::certificate::{self as issue, CaCert, Issued, Issuer, Role, Subject};
+use crate::issue::certificate::{self as issue, CaCert, Issued, Issuer, Role, Subject, Warning};
 use crate::issue::crl::{self, Revoked};
 use crate::pki::constraints::NameConstraints;
 use crate::pki::csr::Csr;
-use crate::pki::key::{PrivateKey, PublicKey};
+use crate::pki::key::{PrivateKey, PublicKey, SignatureAlgorithm};
 use crate::pki::pem;
 use crate::pki::signer::ToBeSigned;
 use crate::pki::time::UnixTime;
@@ -58,6 +58,46 @@ impl CaKey for PrivateKey {
     }
     fn sign<R: CryptoRng + ?Sized>(&self, tbs: &[u8], blinded: bool, rng: &mut R) -> Result<Vec<u8>> {
         if blinded { self.sign_blinded(tbs, rng) } else { PrivateKey::sign(self, tbs, rng) }
+    }
+}
+
+/// A certificate every rule of issuance has passed, built and waiting for
+/// the CA key's signature ([`Ca::prepare_csr`]): the two-phase seam for a
+/// key that signs outside certkit and asynchronously, as Web Crypto does.
+/// Nothing is issued until [`Prepared::finish`] has verified the signature
+/// against the CA's public key.
+#[derive(Debug)]
+pub struct Prepared {
+    tbs: ToBeSigned,
+    warnings: Vec<Warning>,
+    role: Role,
+    profile: String,
+}
+
+impl Prepared {
+    /// The DER bytes the CA key signs (the TBSCertificate).
+    pub fn bytes(&self) -> &[u8] {
+        self.tbs.bytes()
+    }
+
+    /// The algorithm the signature must be made with (it follows the CA key).
+    pub fn signature_algorithm(&self) -> SignatureAlgorithm {
+        self.tbs.signature_algorithm()
+    }
+
+    /// Verifies `signature` (the BIT STRING's contents: DER for ECDSA)
+    /// with the CA's public key and assembles the certificate.
+    pub fn finish(self, signature: &[u8]) -> Result<Issued> {
+        let Prepared { tbs, warnings, role, profile } = self;
+        Ok(Issued { der: tbs.assemble(signature)?, warnings, role, profile })
+    }
+
+    /// Assembles the certificate with a `signature` the caller has verified
+    /// against the CA's public key with a verifier of its own
+    /// ([`ToBeSigned::assemble_verified_elsewhere`]).
+    pub fn finish_verified_elsewhere(self, signature: &[u8]) -> Result<Issued> {
+        let Prepared { tbs, warnings, role, profile } = self;
+        Ok(Issued { der: tbs.assemble_verified_elsewhere(signature)?, warnings, role, profile })
     }
 }
 
@@ -128,8 +168,23 @@ impl<K: CaKey> Ca<K> {
         now: UnixTime,
         rng: &mut R,
     ) -> Result<Issued> {
+        let prepared = self.prepare(subject, policy, role, now, rng)?;
+        let signature = self.key.sign(prepared.bytes(), self.blinded, rng)?;
+        prepared.finish(&signature)
+    }
+
+    /// The signing path's first half: every rule of issuance applied and
+    /// the to-be-signed certificate built, for the CA's key.
+    fn prepare<R: CryptoRng + ?Sized>(
+        &self,
+        subject: &Subject,
+        policy: &Policy,
+        role: Role,
+        now: UnixTime,
+        rng: &mut R,
+    ) -> Result<Prepared> {
         let (tbs, warnings) = issue::prepare(subject, policy, Issuer::Ca(&self.cert), self.key.public_key(), now, rng)?;
-        Ok(Issued { der: self.sign_tbs(tbs, rng)?, warnings, role, profile: policy.name.clone() })
+        Ok(Prepared { tbs, warnings, role, profile: policy.name.clone() })
     }
 
     /// The key signs `tbs`; the signature is verified against the CA's
@@ -162,11 +217,33 @@ impl<K: CaKey> Ca<K> {
         now: UnixTime,
         rng: &mut R,
     ) -> Result<Issued> {
-        let mut subject = Subject::from_csr(csr);
-        if let Some(hosts) = hosts {
-            subject = subject.with_hosts(hosts)?;
+        self.sign_subject(&Self::csr_subject(csr, hosts)?, profile, now, rng)
+    }
+
+    /// [`Ca::sign_csr`] for a key that signs outside certkit and later (the
+    /// npm package's Web Crypto): the same rules, the to-be-signed
+    /// certificate returned for the key to sign, and [`Prepared::finish`]
+    /// to verify the signature and assemble it.
+    pub fn prepare_csr<R: CryptoRng + ?Sized>(
+        &self,
+        csr: &Csr,
+        profile: Option<&str>,
+        hosts: Option<&[String]>,
+        now: UnixTime,
+        rng: &mut R,
+    ) -> Result<Prepared> {
+        let subject = Self::csr_subject(csr, hosts)?;
+        let policy = self.config.profile(profile)?;
+        self.prepare(&subject, policy, Role::under(policy), now, rng)
+    }
+
+    /// A CSR's subject; `hosts`, when given, replace its SANs.
+    fn csr_subject(csr: &Csr, hosts: Option<&[String]>) -> Result<Subject> {
+        let subject = Subject::from_csr(csr);
+        match hosts {
+            Some(hosts) => subject.with_hosts(hosts),
+            None => Ok(subject),
         }
-        self.sign_subject(&subject, profile, now, rng)
     }
 
     /// Certifies a new intermediate CA's key under this CA. With `profile`,
@@ -413,6 +490,47 @@ mod tests {
         assert!(e.to_string().contains("the subject emailAddress `root@evil.org`"), "{e}");
         // A CA certificate's CN is a name, not a host.
         int_ca.sign_intermediate(&leaf("ca.example.org", &[]), None, &plain, None, NOW, &mut rng()).unwrap();
+    }
+
+    #[test]
+    fn the_two_phase_path_applies_the_same_rules_and_verifies_the_signature() {
+        let (der, key) = root("Root");
+        let ca = Ca::new(CaCert::parse(&der, "ca.pem").unwrap(), key, SigningConfig::default()).unwrap();
+        let req =
+            CsrRequest::from_json(br#"{"CN":"web","hosts":["web.example"]}"#, "r").unwrap().validate(false).unwrap();
+        let csr = Csr::from_der(&generate::key_and_csr(&req, &mut rng()).unwrap().csr_der, "csr").unwrap();
+        let prepared = ca.prepare_csr(&csr, None, None, NOW, &mut rng()).unwrap();
+        assert_eq!(prepared.signature_algorithm(), ca.key().signature_algorithm());
+        // Another key's signature is refused; the CA's is assembled.
+        let (_, other) = root("Other");
+        let bad = other.sign(prepared.bytes(), &mut rng()).unwrap();
+        let e = ca.prepare_csr(&csr, None, None, NOW, &mut rng()).unwrap().finish(&bad).unwrap_err();
+        assert!(e.to_string().contains("does not verify"), "{e}");
+        let signature = ca.key().sign(prepared.bytes(), &mut rng()).unwrap();
+        let two = prepared.finish(&signature).unwrap();
+        issue::verify_signature(&two.der, ca.cert().public_key()).unwrap();
+        let one = ca.sign_csr(&csr, None, None, NOW, &mut rng()).unwrap();
+        assert_eq!((two.role, &two.profile, &two.warnings), (one.role, &one.profile, &one.warnings));
+        let fields = |der: &[u8]| {
+            let info = crate::cfssl::info::certificate(der, "c").unwrap();
+            (
+                info.subject,
+                info.sans,
+                info.not_before,
+                info.not_after,
+                info.sigalg,
+                info.authority_key_id,
+                info.subject_key_id,
+            )
+        };
+        assert_eq!(fields(&two.der), fields(&one.der));
+        // The same refusals, from the same rules.
+        let hosts = ["bad host".to_string()];
+        for (profile, hosts) in [(Some("nope"), None), (None, Some(&hosts[..]))] {
+            let a = ca.prepare_csr(&csr, profile, hosts, NOW, &mut rng()).unwrap_err();
+            let b = ca.sign_csr(&csr, profile, hosts, NOW, &mut rng()).unwrap_err();
+            assert_eq!(a, b);
+        }
     }
 
     #[test]

@@ -100,6 +100,91 @@ pub fn build<S: Signer + ?Sized>(
     prepare(subject, sans, ca, &key, signer.signature_algorithm())?.sign_with(signer)
 }
 
+/// A CSR split into its parts whose signature is not yet verified
+/// ([`Csr::parse_unverified`]): only its algorithm and key have been read,
+/// and nothing else is until the signature over the exact signed bytes
+/// verifies — with certkit's arithmetic ([`UnverifiedCsr::verify`]) or a
+/// verifier the caller trusts ([`UnverifiedCsr::verified_elsewhere`]; the
+/// npm package's Web Crypto).
+#[derive(Clone, Debug)]
+pub struct UnverifiedCsr {
+    der: Vec<u8>,
+    raw: crate::pki::signer::RawSigned,
+    alg: SignatureAlgorithm,
+    info: CertReqInfo,
+    public_key: PublicKey,
+    what: String,
+}
+
+impl UnverifiedCsr {
+    /// Splits a DER CSR and reads its algorithm and key.
+    fn from_der(der: &[u8], what: &str) -> Result<UnverifiedCsr> {
+        let bad = |e: Error| e.in_input(what);
+        let raw = crate::pki::signer::split_signed(der, what).map_err(bad)?;
+        // The CSR's name goes with the algorithm's refusal.
+        let alg = SignatureAlgorithm::from_identifier(&raw.alg)
+            .map_err(|e| Error::Csr { detail: e.to_string() }.in_input(what))?;
+        // The request info is decoded structurally (DER only, no meaning
+        // taken from it) so the key can be read; nothing else is used until
+        // the signature over the exact bytes has verified.
+        let info = CertReqInfo::from_der(&raw.tbs).map_err(|e| Error::Der { detail: e.to_string() }.in_input(what))?;
+        let public_key = PublicKey::from_spki(&info.public_key, what).map_err(bad)?;
+        Ok(UnverifiedCsr { der: der.to_vec(), raw, alg, info, public_key, what: what.into() })
+    }
+
+    /// The signed bytes (the CertificationRequestInfo's DER).
+    pub fn signed_bytes(&self) -> &[u8] {
+        &self.raw.tbs
+    }
+
+    /// The signature, as the CSR carries it (an `ECDSA-Sig-Value` for ECDSA).
+    pub fn signature(&self) -> &[u8] {
+        &self.raw.sig
+    }
+
+    /// The algorithm the CSR says it is signed with, checked to be one
+    /// certkit takes.
+    pub fn signature_algorithm(&self) -> SignatureAlgorithm {
+        self.alg
+    }
+
+    /// The key the signature must verify with.
+    pub fn public_key(&self) -> &PublicKey {
+        &self.public_key
+    }
+
+    /// Verifies the signature with the CSR's key, then reads the rest.
+    pub fn verify(self) -> Result<Csr> {
+        if self.public_key.verify(self.alg, &self.raw.tbs, &self.raw.sig).is_err() {
+            return Err(self.refused_elsewhere());
+        }
+        self.verified_elsewhere()
+    }
+
+    /// Reads the rest of a CSR whose signature the caller has verified
+    /// against [`UnverifiedCsr::public_key`] with a verifier of its own.
+    pub fn verified_elsewhere(self) -> Result<Csr> {
+        let UnverifiedCsr { der, info, public_key, alg, what, .. } = self;
+        let rest = || -> Result<(Vec<Extension>, Vec<San>, Option<BasicConstraints>)> {
+            if info.version != Version::V1 {
+                return Err(Error::Csr { detail: "the CSR version is not v1 (0)".into() });
+            }
+            crate::pki::name::check(&info.subject, "subject", &what)?;
+            let extensions = requested_extensions(&info)?;
+            let (sans, basic_constraints) = read_extensions(&extensions)?;
+            Ok((extensions, sans, basic_constraints))
+        };
+        let (extensions, sans, basic_constraints) = rest().map_err(|e| e.in_input(&what))?;
+        Ok(Csr { der, info, public_key, signature_algorithm: alg, sans, basic_constraints, extensions })
+    }
+
+    /// The error for a CSR whose signature a verifier of the caller's own
+    /// refused: the one [`UnverifiedCsr::verify`] gives.
+    pub fn refused_elsewhere(self) -> Error {
+        Error::CsrSignature.in_input(self.what)
+    }
+}
+
 /// A CSR whose signature has been verified.
 #[derive(Clone, Debug)]
 pub struct Csr {
@@ -116,6 +201,14 @@ impl Csr {
     /// Reads a CSR from PEM (`CERTIFICATE REQUEST`) or DER and verifies it.
     /// `what` names the input in errors.
     pub fn parse(input: &[u8], what: &str) -> Result<Csr> {
+        Self::parse_unverified(input, what)?.verify()
+    }
+
+    /// [`Csr::parse`]'s first half: the CSR split into its signed bytes,
+    /// algorithm, key and signature, to be verified by
+    /// [`UnverifiedCsr::verify`] or by a verifier of the caller's own
+    /// ([`UnverifiedCsr::verified_elsewhere`]). Its errors are `parse`'s.
+    pub fn parse_unverified(input: &[u8], what: &str) -> Result<UnverifiedCsr> {
         crate::error::within_limit(input, what)?;
         if pem::is_pem(input) {
             let blocks = pem::blocks(input, what)?;
@@ -134,35 +227,15 @@ impl Csr {
                 }
                 .in_input(what));
             }
-            Self::from_der(&block.der, what)
+            UnverifiedCsr::from_der(&block.der, what)
         } else {
-            Self::from_der(pem::as_der(input, what)?, what)
+            UnverifiedCsr::from_der(pem::as_der(input, what)?, what)
         }
     }
 
     /// Reads and verifies a DER CSR.
     pub fn from_der(der: &[u8], what: &str) -> Result<Csr> {
-        Self::read(der, what).map_err(|e| e.in_input(what))
-    }
-
-    /// [`Csr::from_der`]'s steps; errors from here are named once, there.
-    fn read(der: &[u8], what: &str) -> Result<Csr> {
-        let raw = crate::pki::signer::split_signed(der, what)?;
-        // The CSR's name goes with the algorithm's refusal.
-        let alg = SignatureAlgorithm::from_identifier(&raw.alg).map_err(|e| Error::Csr { detail: e.to_string() })?;
-        // The request info is decoded structurally (DER only, no meaning
-        // taken from it) so the key can be read; nothing else is used until
-        // the signature over the exact bytes has verified.
-        let info = CertReqInfo::from_der(&raw.tbs).map_err(|e| Error::Der { detail: e.to_string() })?;
-        let public_key = PublicKey::from_spki(&info.public_key, what)?;
-        public_key.verify(alg, &raw.tbs, &raw.sig).map_err(|_| Error::CsrSignature)?;
-        if info.version != Version::V1 {
-            return Err(Error::Csr { detail: "the CSR version is not v1 (0)".into() });
-        }
-        crate::pki::name::check(&info.subject, "subject", what)?;
-        let extensions = requested_extensions(&info)?;
-        let (sans, basic_constraints) = read_extensions(&extensions)?;
-        Ok(Csr { der: der.to_vec(), info, public_key, signature_algorithm: alg, sans, basic_constraints, extensions })
+        UnverifiedCsr::from_der(der, what)?.verify()
     }
 
     /// The CSR's DER.
@@ -344,6 +417,14 @@ mod tests {
         der[pos + 1] ^= 0x03;
         let e = Csr::from_der(&der, "server.csr").unwrap_err();
         assert!(matches!(e.kind(), Error::CsrSignature), "{e}");
+        // A verifier outside certkit that refuses it gets the same error;
+        // one that (wrongly) accepts it still gets every later check.
+        let split = Csr::parse_unverified(&der, "server.csr").unwrap();
+        assert!(
+            split.public_key().verify(split.signature_algorithm(), split.signed_bytes(), split.signature()).is_err()
+        );
+        assert_eq!(split.clone().refused_elsewhere(), e);
+        assert_eq!(split.verified_elsewhere().unwrap().subject().to_string(), "CN=wfb");
     }
 
     /// Signs a hand-made CertificationRequestInfo with `key`.

@@ -174,6 +174,20 @@ pub fn signature_from_fixed(key: KeyAlgorithm, raw: &[u8]) -> Result<Vec<u8>> {
     value.to_der().map_err(|_| bad())
 }
 
+/// The other way: a signature as X.509 carries it, in the form Web Crypto's
+/// `verify` takes — an ECDSA `ECDSA-Sig-Value` as `r ‖ s`; other
+/// signatures as they are. `None` for an ECDSA signature that
+/// [`PublicKey::verify`] would refuse by its encoding alone (not strict
+/// DER, `r` or `s` zero or not below the curve's order), which the caller
+/// then leaves to `verify`.
+pub fn signature_to_fixed(key: KeyAlgorithm, der: &[u8]) -> Option<Vec<u8>> {
+    match key {
+        KeyAlgorithm::EcdsaP256 => p256::ecdsa::Signature::from_der(der).ok().map(|s| s.to_bytes().to_vec()),
+        KeyAlgorithm::EcdsaP384 => p384::ecdsa::Signature::from_der(der).ok().map(|s| s.to_bytes().to_vec()),
+        KeyAlgorithm::Rsa(_) | KeyAlgorithm::Ed25519 => Some(der.to_vec()),
+    }
+}
+
 /// RFC 3279 §2.2.3: `ECDSA-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER }`.
 #[derive(Sequence)]
 struct EcdsaSigValue<'a> {
@@ -182,6 +196,7 @@ struct EcdsaSigValue<'a> {
 }
 
 /// The raw parts of a signed structure, before its contents are trusted.
+#[derive(Clone, Debug)]
 pub(crate) struct RawSigned {
     pub tbs: Vec<u8>,
     pub alg: AlgorithmIdentifierOwned,
@@ -292,10 +307,20 @@ mod tests {
         let der = p256.sign(msg, &mut rng()).unwrap();
         let fixed = p256::ecdsa::Signature::from_der(&der).unwrap().to_bytes();
         assert_eq!(signature_from_fixed(KeyAlgorithm::EcdsaP256, &fixed).unwrap(), der);
+        assert_eq!(signature_to_fixed(KeyAlgorithm::EcdsaP256, &der).unwrap(), fixed.to_vec());
         let p384 = PrivateKey::generate(KeyAlgorithm::EcdsaP384, &mut rng()).unwrap();
         let der = p384.sign(msg, &mut rng()).unwrap();
         let fixed = p384::ecdsa::Signature::from_der(&der).unwrap().to_bytes();
         assert_eq!(signature_from_fixed(KeyAlgorithm::EcdsaP384, &fixed).unwrap(), der);
+        assert_eq!(signature_to_fixed(KeyAlgorithm::EcdsaP384, &der).unwrap(), fixed.to_vec());
+        // What verify refuses by its encoding: r = 0, trailing bytes, the other curve's size.
+        assert!(
+            signature_to_fixed(KeyAlgorithm::EcdsaP256, &[0x30, 0x06, 0x02, 0x01, 0x00, 0x02, 0x01, 0x01]).is_none()
+        );
+        let mut long = der.clone();
+        long.push(0);
+        assert!(signature_to_fixed(KeyAlgorithm::EcdsaP384, &long).is_none());
+        assert!(signature_to_fixed(KeyAlgorithm::EcdsaP256, &der).is_none());
         // Halves with leading zeros or the top bit set encode as the ecdsa
         // crate encodes them.
         for (r0, s0) in [(0x00, 0x80), (0x80, 0x00), (0x00, 0x00), (0x7f, 0xff)] {

@@ -96,8 +96,68 @@ export async function sign([ready, guard, bytes, text, optionalJson], csrPem, ca
   const cfg = optionalJson(config, 'config');
   if (profile !== undefined && profile !== null) text(profile, 'profile');
   const m = await ready('full');
-  const [cert, ...warnings] = guard(m, () => m.sign(csr, caCert, caKey, cfg, profile ?? undefined));
+  const args = [csr, caCert, caKey, cfg, profile ?? undefined];
+  const subtle = globalThis.crypto?.subtle;
+  const [cert, ...warnings] = subtle ? await signWithPlatform(m, guard, subtle, args) : guard(m, () => m.sign(...args));
   return { cert, warnings };
+}
+
+// sign with Web Crypto: the core makes every check and builds the
+// certificate (SignJob, on m.sign's path through the core); the platform's
+// native arithmetic verifies the CSR's signature, signs with the CA key and
+// verifies that signature with the CA certificate's public key. In wasm
+// those (and reading the CA key) are most of a cold Worker's first
+// certificate. What the platform cannot do (an algorithm or a key it
+// lacks) the core does; each verdict goes back to the core, which decides.
+async function signWithPlatform(m, guard, subtle, args) {
+  const job = guard(m, () => m.SignJob.start(...args));
+  try {
+    const check = job.csrCheck();
+    const key = job.caKey();
+    const [verdict, signer] = await Promise.all([check && verified(subtle, check), key && imported(subtle, key)]);
+    const tbs = guard(m, () => job.prepare(verdict, Boolean(signer)));
+    let signature;
+    let ok;
+    if (tbs) {
+      try {
+        // Verified with the CA certificate's key, which the core read.
+        const [sig, verifier] = await Promise.all([
+          subtle.sign(key.algorithm, signer, tbs),
+          subtle.importKey('spki', job.caSpki(), key.algorithm, false, ['verify']),
+        ]);
+        signature = new Uint8Array(sig);
+        ok = await subtle.verify(key.algorithm, verifier, signature, tbs);
+      } catch {
+        // The core verifies, or signs, instead.
+      }
+    }
+    return guard(m, () => job.finish(signature, ok));
+  } finally {
+    job.free();
+  }
+}
+
+// The platform's verdict on a signature, or undefined where it has no
+// verdict (an algorithm it lacks): the core then verifies.
+async function verified(subtle, { spki, algorithm, signature, data }) {
+  try {
+    const key = await subtle.importKey('spki', spki, algorithm, false, ['verify']);
+    return await subtle.verify(algorithm, key, signature, data);
+  } catch {
+    return undefined;
+  }
+}
+
+// The CA key imported into Web Crypto to sign, or null where the platform
+// will not take it (the core then reads and uses it). Its bytes are wiped.
+async function imported(subtle, { pkcs8, algorithm }) {
+  try {
+    return await subtle.importKey('pkcs8', pkcs8, algorithm, false, ['sign']);
+  } catch {
+    return null;
+  } finally {
+    pkcs8.fill(0);
+  }
 }
 
 // csrForKey: a CSR for a key that already exists.

@@ -20,6 +20,7 @@ mod encrypted;
 mod primes;
 mod private;
 mod public;
+mod stated;
 
 pub use algorithm::{KeyAlgorithm, RSA_MAX_BITS, RSA_MIN_BITS, RSA_SIZES, SignatureAlgorithm};
 use encrypted::unsupported_scheme;
@@ -28,6 +29,7 @@ pub(crate) use encrypted::{MAX_PBKDF2_ITERATIONS, check_kdf_cost};
 pub use primes::{RsaPrime, modulus_bits};
 pub use private::{Kdf, PrivateKey, check_pkcs8_matches, pkcs8_public_key_matches};
 pub use public::PublicKey;
+pub use stated::StatedKey;
 
 /// The elements of the DER SEQUENCE `sequence`, each as its tag and
 /// contents, for the readers that take only a few fields of a structure
