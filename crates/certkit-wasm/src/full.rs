@@ -173,7 +173,7 @@ fn plain_key(e: Error) -> JsValue {
     fail(e)
 }
 
-/// Signs a CSR with a CA, as `certkit sign` does: `[certPem, warnings…]`.
+/// Signs a CSR with a CA, as `certkit sign` does: `{ cert, warnings }`.
 #[wasm_bindgen]
 pub fn sign(
     csr: &[u8],
@@ -181,7 +181,7 @@ pub fn sign(
     ca_key: &[u8],
     config: Option<String>,
     profile: Option<String>,
-) -> JsResult<Vec<String>> {
+) -> JsResult<js_sys::Object> {
     let config = match &config {
         Some(json) => SigningConfig::from_json(json.as_bytes(), "the signing config").map_err(fail)?,
         None => SigningConfig::default(),
@@ -373,7 +373,7 @@ impl SignJob {
     /// with the key it reads. A signature the platform did not verify is
     /// never used: the core first reads the key in full (a corrupt key file
     /// is named as `sign` names it), then verifies the signature itself.
-    pub fn finish(&mut self, signature: Option<Vec<u8>>, verdict: Option<bool>) -> JsResult<Vec<String>> {
+    pub fn finish(&mut self, signature: Option<Vec<u8>>, verdict: Option<bool>) -> JsResult<js_sys::Object> {
         if let Some(issued) = self.issued.take() {
             return Ok(issued_strings(&issued));
         }
@@ -416,9 +416,13 @@ impl SignJob {
     }
 }
 
-fn issued_strings(issued: &Issued) -> Vec<String> {
-    let mut out = vec![issued.to_pem()];
-    out.extend(issued.warnings.iter().map(ToString::to_string));
+/// `{ cert, warnings }`: the certificate's PEM and the issuance warnings.
+fn issued_strings(issued: &Issued) -> js_sys::Object {
+    let warnings: js_sys::Array = issued.warnings.iter().map(|w| JsValue::from_str(&w.to_string())).collect();
+    let out = js_sys::Object::new();
+    // Setting a property on a fresh object cannot fail.
+    let _ = js_sys::Reflect::set(&out, &JsValue::from_str("cert"), &JsValue::from_str(&issued.to_pem()));
+    let _ = js_sys::Reflect::set(&out, &JsValue::from_str("warnings"), &warnings);
     out
 }
 

@@ -98,8 +98,7 @@ export async function sign([ready, guard, bytes, text, optionalJson], csrPem, ca
   const m = await ready('full');
   const args = [csr, caCert, caKey, cfg, profile ?? undefined];
   const subtle = globalThis.crypto?.subtle;
-  const [cert, ...warnings] = subtle ? await signWithPlatform(m, guard, subtle, args) : guard(m, () => m.sign(...args));
-  return { cert, warnings };
+  return subtle ? signWithPlatform(m, guard, subtle, args) : guard(m, () => m.sign(...args));
 }
 
 // sign with Web Crypto: the core makes every check and builds the
