@@ -240,7 +240,7 @@ async function main() {
     result.crossOriginIsolated = await page.evaluate(() => self.crossOriginIsolated);
     await context.close();
 
-    const peers = sizeBundles.map(({ lib, job, minBytes, gzipBytes }) => ({ lib, job, minBytes, gzipBytes }));
+    const peers = sizeBundles.map(({ lib, job, algo, minBytes, gzipBytes }) => ({ lib, job, algo, minBytes, gzipBytes }));
     result.sizes = { download, downloadRsa, package: packageSizes(), peers };
     const json = JSON.stringify(result, null, 1);
     if (outFile) writeFileSync(outFile, json);
