@@ -2,7 +2,11 @@
 # certkit's npm package against pkijs, @peculiar/x509, node-forge and
 # jsrsasign, in Node and in headless Chromium, plus download sizes (issue #3).
 # Writes the section between <!-- wasm-bench:start --> and
-# <!-- wasm-bench:end --> of BENCHMARKS.md and leaves the rest of it alone.
+# <!-- wasm-bench:end --> of BENCHMARKS.md, then issue #19's tables, one
+# script after the other: where the modules' bytes go (sizes.py), cold
+# starts in workerd and Chromium against @peculiar/x509 (cold.mjs) and the
+# package under load (load.mjs); it leaves the rest of the file alone.
+# BENCH_SKIP_19=1 leaves #19's tables out.
 #
 #   bash bench/wasm/run.sh
 #
@@ -253,3 +257,14 @@ if (a < 0 || b < a) {
 writeFileSync(mdFile, doc);
 console.log(md);
 EOF
+
+# Issue #19's tables, each written into its own section of BENCHMARKS.md.
+if [ "${BENCH_REPORT_ONLY:-}" != 1 ] && [ "${BENCH_SKIP_19:-}" != 1 ]; then
+  if [ ! -x tests/npm/node_modules/.bin/workerd ] || [ tests/npm/package-lock.json -nt tests/npm/node_modules/.package-lock.json ]; then
+    (cd tests/npm && npm ci --silent --no-audit --no-fund)
+  fi
+  cargo build -q -p certkit --locked
+  python3 "$bench/sizes.py" --write >/dev/null
+  node "$bench/cold.mjs" --write
+  node "$bench/load.mjs" --write
+fi
