@@ -18,12 +18,12 @@ use certkit_core::{Kdf, PrivateKey, PublicKey, UnixTime};
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
-use crate::{JsResult, KeyRequest, error, fail, now, pair, rng};
+use crate::{JsResult, KeyRequest, error, fail, now, object, pair, rng};
 
 #[wasm_bindgen]
 impl KeyRequest {
     /// Makes the key here, in wasm, and its CSR: `{ csr, key }` (PEM).
-    pub fn generate(&self) -> JsResult<js_sys::Object> {
+    pub fn generate(&self) -> JsResult<JsValue> {
         let generated = generate::key_and_csr(&self.req, &mut rng()).map_err(fail)?;
         pems(&generated)
     }
@@ -88,7 +88,7 @@ pub fn csr_for_key_bytes(
     Ok(pem::encode(pem::CERTIFICATE_REQUEST, &der))
 }
 
-fn pems(generated: &Generated) -> JsResult<js_sys::Object> {
+fn pems(generated: &Generated) -> JsResult<JsValue> {
     Ok(pair(&generated.csr_pem(), &generated.key_pem().map_err(fail)?))
 }
 
@@ -181,7 +181,7 @@ pub fn sign(
     ca_key: &[u8],
     config: Option<String>,
     profile: Option<String>,
-) -> JsResult<js_sys::Object> {
+) -> JsResult<JsValue> {
     let config = match &config {
         Some(json) => SigningConfig::from_json(json.as_bytes(), "the signing config").map_err(fail)?,
         None => SigningConfig::default(),
@@ -373,7 +373,7 @@ impl SignJob {
     /// with the key it reads. A signature the platform did not verify is
     /// never used: the core first reads the key in full (a corrupt key file
     /// is named as `sign` names it), then verifies the signature itself.
-    pub fn finish(&mut self, signature: Option<Vec<u8>>, verdict: Option<bool>) -> JsResult<js_sys::Object> {
+    pub fn finish(&mut self, signature: Option<Vec<u8>>, verdict: Option<bool>) -> JsResult<JsValue> {
         if let Some(issued) = self.issued.take() {
             return Ok(issued_strings(&issued));
         }
@@ -417,13 +417,9 @@ impl SignJob {
 }
 
 /// `{ cert, warnings }`: the certificate's PEM and the issuance warnings.
-fn issued_strings(issued: &Issued) -> js_sys::Object {
+fn issued_strings(issued: &Issued) -> JsValue {
     let warnings: js_sys::Array = issued.warnings.iter().map(|w| JsValue::from_str(&w.to_string())).collect();
-    let out = js_sys::Object::new();
-    // Setting a property on a fresh object cannot fail.
-    let _ = js_sys::Reflect::set(&out, &JsValue::from_str("cert"), &JsValue::from_str(&issued.to_pem()));
-    let _ = js_sys::Reflect::set(&out, &JsValue::from_str("warnings"), &warnings);
-    out
+    object(&[("cert", JsValue::from_str(&issued.to_pem())), ("warnings", warnings.into())])
 }
 
 /// Web Crypto's parameters for a signature `alg` by a `key` —
@@ -452,15 +448,6 @@ fn web_crypto(key: KeyAlgorithm, alg: SignatureAlgorithm) -> Option<JsValue> {
 
 fn bytes(b: &[u8]) -> JsValue {
     js_sys::Uint8Array::from(b).into()
-}
-
-fn object(members: &[(&str, JsValue)]) -> JsValue {
-    let o = js_sys::Object::new();
-    for (k, v) in members {
-        // Setting a property on a fresh object cannot fail.
-        let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), v);
-    }
-    o.into()
 }
 
 /// A Kubernetes CertificateSigningRequest manifest (YAML) for a CSR, with

@@ -156,7 +156,7 @@ impl KeyRequest {
     /// DER. Checks that the private key is the one the CSR names; verifies
     /// the signature unless `verified` says the caller has (with Web
     /// Crypto's native `verify`). Returns `{ csr, key }` (PEM).
-    pub fn finish(&mut self, signature: &[u8], pkcs8_der: &[u8], verified: bool) -> JsResult<js_sys::Object> {
+    pub fn finish(&mut self, signature: &[u8], pkcs8_der: &[u8], verified: bool) -> JsResult<JsValue> {
         let (tbs, public) =
             self.pending.take().ok_or_else(|| error("finish() was called before prepare(); call prepare first"))?;
         let pkcs8 = Zeroizing::new(pkcs8_der.to_vec());
@@ -172,12 +172,18 @@ impl KeyRequest {
 /// `{ csr, key }` (PEM). The JS strings are made straight from the Rust
 /// text, so the only copy of the key left in wasm memory is the caller's,
 /// which is wiped when it drops.
-fn pair(csr: &str, key: &str) -> js_sys::Object {
-    let pair = js_sys::Object::new();
-    // Setting a property on a fresh object cannot fail.
-    let _ = js_sys::Reflect::set(&pair, &JsValue::from_str("csr"), &JsValue::from_str(csr));
-    let _ = js_sys::Reflect::set(&pair, &JsValue::from_str("key"), &JsValue::from_str(key));
-    pair
+fn pair(csr: &str, key: &str) -> JsValue {
+    object(&[("csr", JsValue::from_str(csr)), ("key", JsValue::from_str(key))])
+}
+
+/// A plain JS object with these members (the results the package returns).
+fn object(members: &[(&str, JsValue)]) -> JsValue {
+    let o = js_sys::Object::new();
+    for (k, v) in members {
+        // Setting a property on a fresh object cannot fail.
+        let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), v);
+    }
+    o.into()
 }
 
 /// Web Crypto's public key, checked in full.

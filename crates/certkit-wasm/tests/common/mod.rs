@@ -18,7 +18,7 @@ fn field(e: &JsValue) -> Option<String> {
 }
 
 /// `[csr, key]` of a `{ csr, key }` result.
-fn strings(made: js_sys::Object) -> Vec<String> {
+fn strings(made: JsValue) -> Vec<String> {
     ["csr", "key"]
         .iter()
         .map(|name| js_sys::Reflect::get(&made, &(*name).into()).unwrap().as_string().expect("a string"))
