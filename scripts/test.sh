@@ -8,6 +8,14 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# Disk: a run from a fresh clone wrote 6.8 GB, 3.5 GB of it target/debug
+# (full debug info in every test binary, and 0.7 GB of incremental state no
+# run reuses). Line tables keep file:line in backtraces. The free space is
+# printed before and after, so a full disk shows in the log.
+export CARGO_INCREMENTAL=0 CARGO_PROFILE_DEV_DEBUG=line-tables-only
+free_space() { df -h --output=avail . | tail -1 | tr -d ' '; }
+echo "free disk space at the start: $(free_space)"
+
 step "prerequisites"
 missing=()
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
@@ -131,15 +139,24 @@ if rustup toolchain list | grep -q '^nightly'; then
   fi
   bash fuzz/seed.sh
   for target in $(cd fuzz && cargo +nightly fuzz list); do
-    # A crash fails the step (the pipeline's status is the fuzzer's); its
-    # input is saved under fuzz/artifacts/TARGET/.
+    # A crash fails the step; its input is saved under fuzz/artifacts/TARGET/.
+    # Whatever fails (a crash, the build, the disk), the run's last lines say why.
+    out="target/fuzz-$target.log"
+    status=0
     (cd fuzz && cargo +nightly fuzz run "$target" -- -max_total_time="${CERTKIT_FUZZ_SECONDS:-20}" \
-      -rss_limit_mb=512 -timeout=5 -max_len=65536 -print_final_stats=1) 2>&1 \
-      | grep -E '^(Done|stat::number_of_executed_units|==[0-9]+==|SUMMARY|.*panicked)' | sed "s/^/$target: /"
+      -rss_limit_mb=512 -timeout=5 -max_len=65536 -print_final_stats=1) > "$out" 2>&1 || status=$?
+    grep -E '^(Done|stat::number_of_executed_units|==[0-9]+==|SUMMARY|.*panicked)' "$out" | sed "s/^/$target: /" || true
+    if [ "$status" -ne 0 ]; then
+      echo "fuzz: $target failed (exit $status; free disk space $(free_space)); the last lines of $out:"
+      tail -n 40 "$out"
+      exit 1
+    fi
   done
 else
   echo "WARNING: no nightly toolchain: fuzzing skipped"
 fi
+
+echo "free disk space at the end: $(free_space)"
 
 # Every runner's summary: cargo's "test result: ok. N passed; M failed" and
 # node --test's "# pass N" / "# fail M".
