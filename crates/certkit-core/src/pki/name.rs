@@ -16,7 +16,7 @@
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use der::asn1::{Any, Ia5StringRef, PrintableStringRef, Utf8StringRef};
+use der::asn1::{Any, Ia5StringRef, PrintableStringRef, SetOfVec, Utf8StringRef};
 use der::{Encode, Tag, Tagged};
 use serde::Serialize;
 use x509_cert::attr::AttributeTypeAndValue;
@@ -61,10 +61,12 @@ pub fn build(cn: &str, names: &[NameEntry], serial_number: &str) -> Result<Name>
                 return Ok(());
             }
             let any = encode_value(&field, value, kind, max)?;
-            let atv = AttributeTypeAndValue { oid, value: any };
-            let rdn = RelativeDistinguishedName::try_from(alloc::vec![atv])
+            // One value per RDN, as Go writes them: nothing to sort
+            // (`insert_ordered` leaves out the SET OF sort, and its code).
+            let mut rdn = SetOfVec::new();
+            rdn.insert_ordered(AttributeTypeAndValue { oid, value: any })
                 .map_err(|e| Error::Name { field, reason: e.to_string() })?;
-            rdns.push(rdn);
+            rdns.push(RelativeDistinguishedName::from(rdn));
             Ok(())
         };
     let each = |f: fn(&NameEntry) -> &String| names.iter().enumerate().map(move |(i, n)| (i, f(n)));
