@@ -7,13 +7,19 @@ use core::fmt;
 use base64ct::{Base64, Encoding};
 use serde::{Deserialize, Serialize};
 
+use der::{Decode, Encode};
+use x509_cert::name::Name;
+
+use super::rules::signer_rules;
 use super::{
-    API_VERSION, KIND, LEGACY_UNKNOWN, MIN_EXPIRATION_SECONDS, Refusal, check_signer_rules, check_usages,
-    default_usages, validate_object_name, validate_signer_name,
+    API_VERSION, KIND, LEGACY_UNKNOWN, MIN_EXPIRATION_SECONDS, Refusal, check_usages, default_usages,
+    validate_object_name, validate_signer_name,
 };
 use crate::cfssl::profile::Usage;
-use crate::pki::csr::Csr;
-use crate::pki::key::KeyAlgorithm;
+use crate::pki::csr::{self, Csr};
+use crate::pki::key::{KeyAlgorithm, PublicKey, elements};
+use crate::pki::pem;
+use crate::pki::san::San;
 use crate::{Error, Result};
 
 /// The object `kubectl apply -f -` takes.
@@ -155,8 +161,9 @@ fn yaml_reads_as_other_than_text(s: &str) -> bool {
             )
         )
         || b.last() == Some(&b' ')
-        || s.contains(": ")
-        || s.contains(" #")
+        // (Bytes, not `str::contains`: its substring search costs the
+        // page's module 1 KB gzip.)
+        || b.windows(2).any(|w| w == b": " || w == b" #")
         || s.chars().any(char::is_control)
         || is_yaml_number(s)
         || is_yaml_date(s)
@@ -284,6 +291,60 @@ pub fn manifest_with_warnings(
     what: &str,
 ) -> Result<(Manifest, Vec<RequestWarning>)> {
     let csr = Csr::parse(csr_pem, what)?;
+    write(csr.to_pem(), csr.subject(), csr.sans(), csr.public_key().algorithm(), params)
+}
+
+/// [`manifest_with_warnings`] for a CSR certkit made from a request (the
+/// subject, SANs and `cA` request the core read from it), without decoding
+/// the CSR: `None` unless the CSR's CertificationRequestInfo is byte for
+/// byte the one certkit builds from them for the key the CSR carries. Then
+/// what the signer's rules read of the CSR (its subject, its SANs, its key's
+/// algorithm) is the request's, and the result is the one
+/// [`manifest_with_warnings`] gives. The CSR's signature is not verified
+/// here; the API server verifies it.
+///
+/// The npm package's `kube` module (the lite one, the web page's first, and
+/// this) makes its manifests this way: x509-cert's decoders and every
+/// algorithm's verifier would add about 40 KB gzip to it; this reads three
+/// elements.
+pub fn manifest_for_request(
+    csr_der: &[u8],
+    subject: &Name,
+    sans: &[San],
+    ca: Option<Option<u8>>,
+    params: &ManifestParams,
+) -> Result<Option<(Manifest, Vec<RequestWarning>)>> {
+    let Some(key) = made_from(csr_der, subject, sans, ca) else { return Ok(None) };
+    write(pem::encode(pem::CERTIFICATE_REQUEST, csr_der), subject, sans, key, params).map(Some)
+}
+
+/// The algorithm of the CSR's key if `csr_der` is a CertificationRequest
+/// (RFC 2986) whose CertificationRequestInfo is the one [`csr::prepare`]
+/// builds from `subject`, `sans` and `ca` for that key.
+fn made_from(csr_der: &[u8], subject: &Name, sans: &[San], ca: Option<Option<u8>>) -> Option<KeyAlgorithm> {
+    use der::asn1::AnyRef;
+    let what = "the CSR";
+    // CertificationRequest ::= SEQUENCE { certificationRequestInfo,
+    //   signatureAlgorithm, signature }
+    let request = elements(AnyRef::from_der(csr_der).ok()?, what).ok()?;
+    let [info, _, _] = request.as_slice() else { return None };
+    // CertificationRequestInfo ::= SEQUENCE { version, subject,
+    //   subjectPKInfo, attributes }
+    let spki = elements(*info, what).ok()?.get(2)?.to_der().ok()?;
+    let key = PublicKey::from_trusted_der(&spki, what).ok()?;
+    let expected = csr::prepare(subject, sans, ca, &key, key.algorithm().signature_algorithm()).ok()?;
+    (info.to_der().ok()? == expected.bytes()).then(|| key.algorithm())
+}
+
+/// The manifest of the CSR `request_pem`, whose subject, SANs and key
+/// algorithm these are, after the checks [`manifest`] lists.
+fn write(
+    request_pem: String,
+    subject: &Name,
+    sans: &[San],
+    key: KeyAlgorithm,
+    params: &ManifestParams,
+) -> Result<(Manifest, Vec<RequestWarning>)> {
     validate_object_name(&params.name, "name")?;
     validate_signer_name(&params.signer_name, "signerName")?;
     if params.signer_name == LEGACY_UNKNOWN {
@@ -297,21 +358,18 @@ pub fn manifest_with_warnings(
             reason: alloc::format!("{s} is outside Kubernetes' range of {MIN_EXPIRATION_SECONDS} to {}", i32::MAX),
         });
     }
-    let usages = if params.usages.is_empty() {
-        default_usages(&params.signer_name, csr.public_key().algorithm())
-    } else {
-        params.usages.clone()
-    };
+    let usages =
+        if params.usages.is_empty() { default_usages(&params.signer_name, key) } else { params.usages.clone() };
     check_usages(&usages, "usages")?;
-    check_signer_rules(&params.signer_name, &csr, &usages)
+    signer_rules(&params.signer_name, subject, sans, &usages)
         .map_err(|rule| Error::Config { field: "signerName".into(), reason: rule.to_string() })?;
-    let warnings = usage_warnings(&usages, csr.public_key().algorithm());
+    let warnings = usage_warnings(&usages, key);
     let manifest = Manifest {
         api_version: API_VERSION.into(),
         kind: KIND.into(),
         metadata: ManifestMetadata { name: params.name.clone() },
         spec: ManifestSpec {
-            request: Base64::encode_string(csr.to_pem().as_bytes()),
+            request: Base64::encode_string(request_pem.as_bytes()),
             signer_name: params.signer_name.clone(),
             expiration_seconds: params.expiration_seconds,
             usages,

@@ -68,8 +68,8 @@ use crate::pki::dns::validate_object_name;
 pub use crate::pki::dns::{validate_path_name, validate_signer_name};
 
 pub use manifest::{
-    Manifest, ManifestMetadata, ManifestParams, ManifestSpec, RequestWarning, manifest, manifest_with_warnings,
-    usage_warnings,
+    Manifest, ManifestMetadata, ManifestParams, ManifestSpec, RequestWarning, manifest, manifest_for_request,
+    manifest_with_warnings, usage_warnings,
 };
 use object::{ObjectView, approval};
 /// What `kubectl get csr -o json` (or `-o yaml`) output must be, and how to get it.
@@ -418,6 +418,73 @@ mod tests {
         assert!(usage_warnings(&usages(&["key encipherment"]), KeyAlgorithm::Rsa(2048)).is_empty());
         assert!(usage_warnings(&usages(&["key agreement", "encipher only"]), KeyAlgorithm::EcdsaP256).is_empty());
         assert_eq!(usage_warnings(&usages(&["key agreement", "data encipherment"]), KeyAlgorithm::Ed25519).len(), 2);
+    }
+
+    /// `manifest_for_request` gives `manifest_with_warnings`'s result (the
+    /// manifest, the warnings, or the same error) for a CSR made from the
+    /// request, for every key type, every kind of SAN and a CA request;
+    /// `None` for a CSR made from anything else.
+    #[test]
+    fn a_manifest_from_the_request_is_the_one_from_the_csr() {
+        let entry = |o: &str| NameEntry { organization: o.into(), country: "US".into(), ..Default::default() };
+        // CN, names, hosts, the cA request.
+        type Case<'a> = (&'a str, &'a [NameEntry], &'a [&'a str], Option<Option<u8>>);
+        let cases: [Case; 4] = [
+            ("system:node:n1", &[entry("system:nodes")], &["n1.example", "10.0.0.1"], None),
+            ("web", &[], &["web.example.com", "a@b.example", "spiffe://x/y", "::1"], None),
+            ("", &[entry("Example")], &["only.example"], None),
+            ("intermediate", &[entry("Example")], &[], Some(Some(0))),
+        ];
+        let signers = [KUBELET_SERVING, KUBE_APISERVER_CLIENT, KUBE_APISERVER_CLIENT_KUBELET, "example.com/serving"];
+        let algorithms =
+            [KeyAlgorithm::EcdsaP256, KeyAlgorithm::EcdsaP384, KeyAlgorithm::Rsa(2048), KeyAlgorithm::Ed25519];
+        for (i, (cn, names, hosts, ca)) in cases.into_iter().enumerate() {
+            let key = PrivateKey::generate(algorithms[i], &mut rng()).unwrap();
+            let subject = crate::pki::name::build(cn, names, "").unwrap();
+            let sans = crate::pki::san::from_hosts(hosts).unwrap();
+            let der = crate::pki::csr::build(&subject, &sans, ca, &mut KeySigner::new(&key, &mut rng())).unwrap();
+            let pem = crate::pki::pem::encode(crate::pki::pem::CERTIFICATE_REQUEST, &der);
+            for signer in signers {
+                for u in [&[][..], &["digital signature", "key encipherment", "server auth"], &["client auth"]] {
+                    let params = ManifestParams {
+                        name: "n1".into(),
+                        signer_name: signer.into(),
+                        usages: usages(u),
+                        expiration_seconds: Some(3600),
+                    };
+                    let from_csr =
+                        manifest_with_warnings(pem.as_bytes(), &params, "the CSR").map_err(|e| e.to_string());
+                    let from_request =
+                        manifest_for_request(&der, &subject, &sans, ca, &params).map_err(|e| e.to_string());
+                    assert_eq!(from_request, from_csr.map(Some), "case {i}, {signer}, {u:?}");
+                }
+            }
+            let params =
+                ManifestParams { name: "n1".into(), signer_name: "example.com/serving".into(), ..Default::default() };
+            assert!(manifest_for_request(&der, &subject, &sans, ca, &params).unwrap().is_some());
+            // Made from something else: another name, other SANs, no cA, a
+            // changed byte, trailing bytes, not DER at all.
+            let other = crate::pki::name::build("other", names, "").unwrap();
+            assert_eq!(manifest_for_request(&der, &other, &sans, ca, &params), Ok(None), "case {i}");
+            let fewer = &sans[..sans.len().saturating_sub(1)];
+            if !sans.is_empty() {
+                assert_eq!(manifest_for_request(&der, &subject, fewer, ca, &params), Ok(None), "case {i}");
+            }
+            if ca.is_some() {
+                assert_eq!(manifest_for_request(&der, &subject, &sans, None, &params), Ok(None), "case {i}");
+            }
+            // A byte of the subject changed (one of the key's would change
+            // the key the CSR is for, and keep it certkit's CSR for that key).
+            let mut changed = der.clone();
+            let name = der::Encode::to_der(&subject).unwrap();
+            let at = der.windows(name.len()).position(|w| w == name).unwrap() + name.len() - 1;
+            changed[at] ^= 1;
+            assert_eq!(manifest_for_request(&changed, &subject, &sans, ca, &params), Ok(None), "case {i}");
+            let mut longer = der.clone();
+            longer.push(0);
+            assert_eq!(manifest_for_request(&longer, &subject, &sans, ca, &params), Ok(None), "case {i}");
+            assert_eq!(manifest_for_request(pem.as_bytes(), &subject, &sans, ca, &params), Ok(None), "case {i}");
+        }
     }
 
     #[test]

@@ -5,6 +5,8 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
 
+use x509_cert::name::Name;
+
 use super::{
     KUBE_APISERVER_CLIENT, KUBE_APISERVER_CLIENT_KUBELET, KUBELET_SERVING, LEGACY_UNKNOWN, validate_signer_name,
 };
@@ -125,20 +127,28 @@ pub(super) fn check_usages(usages: &[String], field: &str) -> Result<Vec<Usage>>
 /// Applies the rules of the built-in signer `signer` to `csr` and `usages`
 /// (see the module documentation). Other signers pass.
 pub fn check_signer_rules(signer: &str, csr: &Csr, usages: &[String]) -> core::result::Result<(), Refusal> {
+    signer_rules(signer, csr.subject(), csr.sans(), usages)
+}
+
+/// [`check_signer_rules`] on what the rules read of a CSR: its subject and
+/// its subjectAltNames.
+pub(super) fn signer_rules(
+    signer: &str,
+    subject: &Name,
+    sans: &[San],
+    usages: &[String],
+) -> core::result::Result<(), Refusal> {
     // Kubernetes' own checks and messages (pkg/apis/certificates/v1
     // helpers.go, pkg/controller/certificates/signer), in its order.
     let rule = |r: &str| Refusal::SignerRule { signer: signer.to_string(), rule: r.to_string() };
     let set: Vec<&str> = usages.iter().map(String::as_str).collect();
-    let same = |want: &[&str]| {
-        let mut unique: Vec<&str> = set.clone();
-        unique.sort_unstable();
-        unique.dedup();
-        unique.len() == want.len() && want.iter().all(|w| unique.contains(w))
-    };
-    let f = crate::pki::name::fields(csr.subject());
+    // The same set of usages, repeats aside (without a sort, whose code
+    // the page's module would carry).
+    let same = |want: &[&str]| want.iter().all(|w| set.contains(w)) && set.iter().all(|u| want.contains(u));
+    let f = crate::pki::name::fields(subject);
     let organization_is_nodes = f.organization == ["system:nodes"];
     let cn_is_node = f.common_name.starts_with("system:node:");
-    let has = |pred: fn(&San) -> bool| csr.sans().iter().any(pred);
+    let has = |pred: fn(&San) -> bool| sans.iter().any(pred);
     match signer {
         LEGACY_UNKNOWN => Err(Refusal::LegacyUnknown),
         KUBE_APISERVER_CLIENT => {

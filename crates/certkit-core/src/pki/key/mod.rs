@@ -36,7 +36,10 @@ pub use stated::StatedKey;
 /// ([`PublicKey::from_trusted_der`], [`pkcs8_public_key_matches`]): the web
 /// page's first download carries these few lines instead of the typed
 /// decoders of SubjectPublicKeyInfo, PKCS#8, SEC1 and PKCS#1 (issue #19).
-fn elements<'a>(sequence: der::asn1::AnyRef<'a>, what: &str) -> crate::Result<alloc::vec::Vec<der::asn1::AnyRef<'a>>> {
+pub(crate) fn elements<'a>(
+    sequence: der::asn1::AnyRef<'a>,
+    what: &str,
+) -> crate::Result<alloc::vec::Vec<der::asn1::AnyRef<'a>>> {
     use alloc::string::ToString;
     use der::{Reader, Tagged};
     let bad = |detail: alloc::string::String| crate::Error::BadKey { detail }.in_input(what);
