@@ -2,8 +2,10 @@
 # Builds the `certkit` npm package from crates/certkit-wasm into
 # target/npm/certkit and packs it as target/npm/certkit-VERSION.tgz.
 #
-# Two wasm modules: `lite` (a CSR for a key Web Crypto makes — what a page
-# needs first) and `full` (everything else, loaded on first use).
+# Three wasm modules: `lite` (a CSR for a key Web Crypto makes — what a page
+# needs first), `kube` (the lite one and the Kubernetes manifest of a CSR
+# made from a request: a page's manifest without the full module) and
+# `full` (everything, loaded on first use).
 #
 # Installs what it needs: the wasm32 target, wasm-bindgen-cli at exactly the
 # version Cargo.lock pins (the CLI and the crate must match), and npm's
@@ -35,10 +37,13 @@ fi
 out="target/npm/certkit"
 rm -rf "$out"
 mkdir -p "$out/wasm"
-for module in lite full; do
-  # lite: no std (its own panic handler and allocator); full: everything.
-  features=()
-  [ "$module" = lite ] && features=(--no-default-features)
+for module in lite kube full; do
+  # lite and kube: no std (their own panic handler and allocator); full: everything.
+  case "$module" in
+    lite) features=(--no-default-features) ;;
+    kube) features=(--no-default-features --features kube) ;;
+    full) features=() ;;
+  esac
   cargo build -q -p certkit-wasm "${features[@]}" --target wasm32-unknown-unknown --profile wasm --locked
   # Every runtime the package supports has TextEncoder.encodeInto, and the
   # package always names the module it loads: both fallbacks go (66 B gzip).
@@ -56,8 +61,8 @@ rm -f "$out/wasm/"*.d.ts
 cp -r crates/certkit-wasm/npm/. "$out/"
 # The JavaScript ships minified, as ES modules (the readable source is
 # crates/certkit-wasm/npm/src). The browser entry is one file: the API, the
-# runtime hooks and the lite module's glue, with the full module's glue
-# left to its lazy import, and so are the functions a first CSR does not
+# runtime hooks and the lite module's glue, with the other modules' glue
+# left to their lazy imports, and so are the functions a first CSR does not
 # need (src/more.js: csrForKey, sign, decryptKey, pkcs12) — the least a page
 # fetches before its first CSR.
 # The browser bundle drops wasm-bindgen's console.warn diagnostics (a server
@@ -66,7 +71,7 @@ cp -r crates/certkit-wasm/npm/. "$out/"
 # unused, and with them about 140 bytes (gzip) from the page's download.
 esbuild="$tools/node_modules/.bin/esbuild"
 "$esbuild" "$out/src/web.js" --bundle --minify --format=esm --platform=neutral --log-level=warning \
-  '--pure:console.warn' '--external:../wasm/certkit_full.js' '--external:./more.js' --outfile="$out/src/web.bundle.js"
+  '--pure:console.warn' '--external:../wasm/certkit_full.js' '--external:../wasm/certkit_kube.js' '--external:./more.js' --outfile="$out/src/web.bundle.js"
 mv "$out/src/web.bundle.js" "$out/src/web.js"
 for f in "$out"/src/*.js "$out"/wasm/*.js; do
   [ "$f" = "$out/src/web.js" ] && continue

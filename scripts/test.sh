@@ -95,9 +95,10 @@ cargo clippy -p certkit --no-default-features --locked -- -D warnings
 step "clippy (certkit-core for wasm32-unknown-unknown)"
 cargo clippy -p certkit-core --target wasm32-unknown-unknown --locked -- -D warnings
 
-step "clippy (certkit-wasm for wasm32: the full module with its tests, and the lite module)"
+step "clippy (certkit-wasm for wasm32: the full module with its tests, the lite module and the kube module)"
 cargo clippy -p certkit-wasm --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
 cargo clippy -p certkit-wasm --target wasm32-unknown-unknown --no-default-features --locked -- -D warnings
+cargo clippy -p certkit-wasm --target wasm32-unknown-unknown --no-default-features --features kube --locked -- -D warnings
 
 step "no_std build of certkit-core for a bare-metal target (thumbv7em-none-eabihf)"
 cargo build -p certkit-core --target thumbv7em-none-eabihf --locked

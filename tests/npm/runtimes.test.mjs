@@ -197,6 +197,7 @@ for (const [runtime, fn] of Object.entries({ node: inNode, deno: inDeno, workerd
     assert.equal(r.verify.wrongHost.ok, false);
     assert.match(r.verify.wrongHost.errors.join('\n'), /not valid for host `10\.9\.9\.9`/);
     checkManifest(r.manifest, r.csrs.p256, `${runtime}-csr.yaml`);
+    assert.equal(r.manifestFromRequest, r.manifest, `${runtime}: the manifest from the request`);
     // Errors: real Errors, with the core's message — the CLI's words.
     for (const [name, e] of Object.entries(r.errors)) {
       assert.equal(e.thrown, true, `${name} did not throw`);

@@ -36,6 +36,9 @@ export async function scenario(ck, ca, verifyCases = {}) {
   const info = await ck.certinfo(out.csrs.p256);
   out.certinfoSans = info.sans;
   out.manifest = await ck.kubernetesCsr(out.csrs.p256, { name: 'edge', signerName: 'example.com/edge' });
+  // From the request it was made from: the kube module (the full one in workerd).
+  const request = { CN: 'edge.example.com', hosts: HOSTS, key: { algo: 'ecdsa', size: 256 }, names: [{ O: 'certkit', C: 'DE' }] };
+  out.manifestFromRequest = await ck.kubernetesCsr(out.csrs.p256, { name: 'edge', signerName: 'example.com/edge', request });
   await existingKeys(ck, out);
   out.verify = {};
   for (const [name, { cert, options }] of Object.entries(verifyCases)) {

@@ -456,6 +456,7 @@ function wasmFetched(log) {
 }
 
 const LITE = '/certkit/wasm/certkit_lite_bg.wasm';
+const KUBE = '/certkit/wasm/certkit_kube_bg.wasm';
 const FULL = '/certkit/wasm/certkit_full_bg.wasm';
 
 test('which wasm module each action loads: generate (P-256, RSA with Web Crypto), the encrypted key, cfssl JSON stay on lite; Inspect fetches full', TIMEOUT, async () => {
@@ -492,21 +493,23 @@ test('which wasm module each action loads: generate (P-256, RSA with Web Crypto)
   await done();
 });
 
-// The manifest still needs the full module: its CSR check verifies the
-// CSR's signature in wasm. Issue #19 wants it on the lite module.
-// The manifest's checks (the CSR against the signer's rules) read the CSR
-// with the X.509 decoders, which would add 43.8 KB gzip to the lite module
-// (BENCHMARKS.md): the card fetches the full module when it is opened, and
-// not before.
-test('which wasm module each action loads: the Kubernetes manifest fetches full only when its card is opened', TIMEOUT, async () => {
+// The manifest comes from the `kube` module (the lite one and the
+// manifest): the core checks that the CSR is the one it made from the
+// page's request and writes the manifest from the request, so the card
+// needs neither the X.509 decoders nor the full module.
+test('which wasm module each action loads: the Kubernetes manifest fetches the kube module, not full, when its card is opened', TIMEOUT, async () => {
   const { page, log, done } = await open();
   await fillRequest(page, { 'Common name': 'manifest.example.com' });
   await generate(page);
   assert.deepEqual(wasmFetched(log), [LITE], 'before the Kubernetes manifest card is opened');
   await page.getByText('Kubernetes manifest', { exact: true }).click();
   await page.waitForFunction(() => document.getElementById('k8s-yaml').value !== '');
+  const yaml = await page.locator('#k8s-yaml').inputValue();
+  const csr = await page.getByLabel('CSR (PEM)').inputValue();
+  const request = /^ {2}request: >-\n {4}(\S+)$/m.exec(yaml)?.[1];
+  assert.equal(Buffer.from(request ?? '', 'base64').toString(), csr, 'the manifest carries the CSR shown');
   await done();
-  assert.deepEqual(wasmFetched(log), [FULL, LITE], 'after the Kubernetes manifest');
+  assert.deepEqual(wasmFetched(log), [KUBE, LITE], 'after the Kubernetes manifest');
 });
 
 test('RSA-2048: OpenSSL verifies the CSR and the key matches it', TIMEOUT, async () => {

@@ -102,9 +102,11 @@ function showFatal(error) {
 // with the page, so a visit that only reads costs the page's own few KB.
 // The small (lite) module comes first — checks, CSRs for Web Crypto keys,
 // the encrypted key download — then the generator (its copy comes from
-// the HTTP cache). The larger (full) module is fetched only by what needs
-// it: Inspect, the Kubernetes manifest, a key file, an Ed25519 key or one
-// Web Crypto cannot make. The `warm` mark says both workers are up.
+// the HTTP cache). The Kubernetes manifest fetches the `kube` module (the
+// lite one and the manifest) when its card is first opened. The larger
+// (full) module is fetched only by what needs it: Inspect, a key file, an
+// Ed25519 key or one Web Crypto cannot make. The `warm` mark says both
+// workers are up.
 const FIRST_USE = ['focusin', 'pointerdown', 'keydown', 'touchstart'];
 
 export function loadOnFirstUse() {

@@ -44,11 +44,14 @@ const renderManifest = newestOnly(
   },
 );
 
-// Made while the card is open only: the manifest needs certkit's full
-// module (its CSR check verifies the signature in wasm), which the page
-// fetches on this first use rather than with every CSR.
+// Made while the card is open only: with the request the CSR was made
+// from, the manifest comes from certkit's `kube` module (the lite one and
+// the manifest, which the core writes from the request once it has checked
+// that the CSR is the one it makes from it), fetched on this first use
+// rather than with every CSR; the full module is not needed.
 export function updateManifest() {
-  if (state.result && $('k8s-card').open) renderManifest(state.result.csr, manifestOptions());
+  const result = state.result;
+  if (result && $('k8s-card').open) renderManifest(result.csr, { ...manifestOptions(), request: result.request });
 }
 
 export const updateManifestSoon = debounce(updateManifest);

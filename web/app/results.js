@@ -66,7 +66,7 @@ const summarize = newestOnly(
 // `out.key` is null for a CSR for a key the user already has: the key's
 // card is hidden (the page never had the key's PEM to show).
 export function showResults(out, request) {
-  state.result = { csr: out.csr, key: out.key };
+  state.result = { csr: out.csr, key: out.key, request };
   $('csr').value = out.csr;
   $('key-pem').value = out.key ?? '';
   $('key-card').hidden = !out.key;

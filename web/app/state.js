@@ -18,7 +18,7 @@ export const state = Object.seal({
   busy: false, // a key is being generated
   job: 0, // bumps on every start and Cancel, so stale endings are ignored
   ticker: 0, // the progress line's interval
-  result: null, // { csr, key } last generated
+  result: null, // { csr, key, request } last generated, and the request it was made from
   generatedCount: 0, // CSRs shown so far (#results[data-count])
 
   k8sNameEdited: false, // the user typed the object's name: the CN no longer sets it

@@ -102,6 +102,15 @@ export interface KubernetesCsrOptions {
   usages?: string[];
   /** spec.expirationSeconds, at least 600. */
   expirationSeconds?: number;
+  /**
+   * The cfssl CSR JSON (an object or JSON text) the CSR was made from. When
+   * the CSR is the one certkit makes from it for the CSR's key, the
+   * manifest comes from the small `kube` wasm module, without decoding the
+   * CSR or verifying its signature (the API server verifies it); otherwise
+   * the full module reads the CSR, as without this option. The manifest is
+   * the same either way.
+   */
+  request?: CsrRequest | string;
 }
 
 /** PEM text, or DER bytes (an ArrayBuffer, a Uint8Array or any other typed array or DataView). */
@@ -115,7 +124,7 @@ export function version(): Promise<string>;
  * yet). Wasm memory grows and never shrinks: a long-running server can
  * watch it for leaks.
  */
-export function memoryUsage(): Promise<{ lite: number | null; full: number | null }>;
+export function memoryUsage(): Promise<{ lite: number | null; kube: number | null; full: number | null }>;
 
 /**
  * Loads the wasm modules now rather than on first use: "lite" (a CSR for a

@@ -10,7 +10,7 @@ use certkit_core::Csr;
 use certkit_core::SigningConfig;
 use certkit_core::generate::{self, Generated};
 use certkit_core::key::StatedKey;
-use certkit_core::kube::{self, ManifestParams};
+use certkit_core::kube;
 use certkit_core::{Ca, CaKey, Issued, KeyAlgorithm, Prepared, SignatureAlgorithm, UnverifiedCsr};
 use certkit_core::{CaCert, Subject};
 use certkit_core::{CsrRequest, Error, json, pem};
@@ -456,21 +456,7 @@ fn bytes(b: &[u8]) -> JsValue {
 /// JSON rules (so a wrong member is named, with its path in `error.field`).
 #[wasm_bindgen(js_name = kubernetesCsr)]
 pub fn kubernetes_csr(csr_pem: &[u8], options_json: &str) -> JsResult<String> {
-    let what = "the options";
-    let value = json::value(options_json.as_bytes(), what, json::MAX_VALUES).map_err(fail)?;
-    let read = || -> Result<ManifestParams, json::FieldError> {
-        let o = json::Object::new(&value, "", &["name", "signerName", "usages", "expirationSeconds"])?;
-        Ok(ManifestParams {
-            name: o.string("name")?,
-            signer_name: o.string("signerName")?,
-            usages: o.list("usages", json::string)?,
-            expiration_seconds: match o.get("expirationSeconds") {
-                None => None,
-                Some(_) => Some(o.number("expirationSeconds", "0 to 4294967295")?),
-            },
-        })
-    };
-    let params = read().map_err(|e| fail(e.into_error(what)))?;
+    let params = crate::manifest_params(options_json)?;
     let manifest = kube::manifest(csr_pem, &params, "the CSR").map_err(fail)?;
     Ok(manifest.to_yaml())
 }

@@ -29,7 +29,11 @@ use certkit_core::PublicKey;
 #[cfg(feature = "full")]
 use certkit_core::UnixTime;
 use certkit_core::csr;
+#[cfg(any(feature = "kube", feature = "full"))]
+use certkit_core::json;
 use certkit_core::key;
+#[cfg(any(feature = "kube", feature = "full"))]
+use certkit_core::kube::{self, ManifestParams};
 use certkit_core::signer::{self, ToBeSigned};
 use certkit_core::{CsrRequest, Validated};
 use certkit_core::{Error, pem};
@@ -169,6 +173,22 @@ impl KeyRequest {
     }
 }
 
+#[cfg(any(feature = "kube", feature = "full"))]
+#[wasm_bindgen]
+impl KeyRequest {
+    /// The Kubernetes CertificateSigningRequest manifest (YAML) of
+    /// `csr_der`, a CSR made from this request, as `kubernetesCsr` writes
+    /// it, without decoding the CSR ([`kube::manifest_for_request`]), so
+    /// the `kube` module (the lite one and this) makes a page's manifest.
+    /// `undefined` when the CSR is not the one certkit makes from this
+    /// request for its key: the caller then has the full module read it.
+    pub fn manifest(&self, csr_der: &[u8], options_json: &str) -> JsResult<Option<String>> {
+        let params = manifest_params(options_json)?;
+        let made = kube::manifest_for_request(csr_der, &self.req.subject, &self.req.sans, None, &params);
+        Ok(made.map_err(fail)?.map(|(manifest, _)| manifest.to_yaml()))
+    }
+}
+
 /// `{ csr, key }` (PEM). The JS strings are made straight from the Rust
 /// text, so the only copy of the key left in wasm memory is the caller's,
 /// which is wiped when it drops.
@@ -226,6 +246,26 @@ fn assemble(tbs: ToBeSigned, sig: &[u8]) -> certkit_core::Result<Vec<u8>> {
 #[cfg(not(feature = "full"))]
 fn assemble(_tbs: ToBeSigned, _sig: &[u8]) -> certkit_core::Result<Vec<u8>> {
     Err(Error::Crypto { op: "signing", detail: "the lite module verifies no signatures; use the full module".into() })
+}
+
+/// `kubernetesCsr`'s options: `{ name, signerName, usages?, expirationSeconds? }`.
+#[cfg(any(feature = "kube", feature = "full"))]
+fn manifest_params(options_json: &str) -> JsResult<ManifestParams> {
+    let what = "the options";
+    let value = json::value(options_json.as_bytes(), what, json::MAX_VALUES).map_err(fail)?;
+    let read = || -> Result<ManifestParams, json::FieldError> {
+        let o = json::Object::new(&value, "", &["name", "signerName", "usages", "expirationSeconds"])?;
+        Ok(ManifestParams {
+            name: o.string("name")?,
+            signer_name: o.string("signerName")?,
+            usages: o.list("usages", json::string)?,
+            expiration_seconds: match o.get("expirationSeconds") {
+                None => None,
+                Some(_) => Some(o.number("expirationSeconds", "0 to 4294967295")?),
+            },
+        })
+    };
+    read().map_err(|e| fail(e.into_error(what)))
 }
 
 /// The kind of SAN a `hosts` entry is taken as ("DNS", "IP", "email",

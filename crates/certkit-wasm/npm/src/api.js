@@ -13,14 +13,22 @@
 import * as liteGlue from '../wasm/certkit_lite.js';
 import { runtime } from './runtime.js';
 
-// Two wasm modules: `lite` makes a CSR for a key Web Crypto made (what a web
-// page needs first, and small); `full` does everything, including keys made
-// in wasm. Each is loaded on first use, the full one's JS glue too.
-const glue = { lite: async () => liteGlue, full: () => import('../wasm/certkit_full.js') };
+// Three wasm modules: `lite` makes a CSR for a key Web Crypto made (what a
+// web page needs first, and small); `kube` is the lite one and the
+// Kubernetes manifest of a CSR made from a request (a page's manifest);
+// `full` does everything, including keys made in wasm. Each is loaded on
+// first use, the others' JS glue too. A runtime whose entry does not ship
+// `kube` (workerd's, to keep its cold start) gets `full` for it.
+const glue = {
+  lite: async () => liteGlue,
+  kube: () => import('../wasm/certkit_kube.js'),
+  full: () => import('../wasm/certkit_full.js'),
+};
 const loading = {};
 const memories = {}; // each loaded module's linear memory
 
-function ready(name) {
+function ready(wanted) {
+  const name = runtime.modules.includes(wanted) ? wanted : 'full';
   if (!loading[name]) {
     loading[name] = (async () => {
       if (!runtime.loader) throw new Error('certkit: no wasm loader; import "certkit", not its internal files');
@@ -161,7 +169,7 @@ export async function preload(which) {
  */
 export async function memoryUsage() {
   const size = (name) => memories[name]?.buffer.byteLength ?? null;
-  return { lite: size('lite'), full: size('full') };
+  return { lite: size('lite'), kube: size('kube'), full: size('full') };
 }
 
 /** certkit's version. */

@@ -301,14 +301,56 @@ export async function certinfo([ready, guard, bytes], pem) {
   return JSON.parse(guard(m, () => m.certinfoJson(input)));
 }
 
-export async function kubernetesCsr([ready, guard, bytes, , , , , toJson], csrPem, options) {
+// kubernetesCsr: with `request`, the cfssl CSR JSON the CSR was made from,
+// the `kube` module (the lite one and the manifest, a page's) checks that
+// the CSR is byte for byte the one the core makes from that request for
+// the CSR's key and writes the manifest from the request, without
+// decoding the CSR; any other CSR (one made elsewhere, or for a request
+// that asks for cA, which the small modules refuse) goes to the full
+// module, which reads and verifies it. The manifest is the same.
+export async function kubernetesCsr([ready, guard, bytes, , , requestJson, , toJson], csrPem, options) {
   const csr = bytes(csrPem, 'csrPem');
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new Error('options must be an object: { name, signerName, usages?, expirationSeconds? }');
+    throw new Error('options must be an object: { name, signerName, usages?, expirationSeconds?, request? }');
+  }
+  const { request, ...manifestOptions } = options;
+  const json = toJson(manifestOptions, 'options');
+  if (request !== undefined) {
+    const requestText = requestJson(request);
+    const der = csrDer(csrPem, csr);
+    if (der) {
+      const m = await ready('kube');
+      let manifest;
+      try {
+        const req = guard(m, () => new m.KeyRequest(requestText));
+        try {
+          manifest = guard(m, () => req.manifest(der, json));
+        } finally {
+          req.free();
+        }
+      } catch (e) {
+        if (e.field !== 'ca') throw e;
+      }
+      if (manifest !== undefined) return manifest;
+    }
   }
   const m = await ready('full');
-  const json = toJson(options, 'options');
   return guard(m, () => m.kubernetesCsr(csr, json));
+}
+
+// The DER of one `CERTIFICATE REQUEST` PEM block, DER bytes as they are,
+// or null (the full module reads anything else by the core's PEM rules).
+const CSR_PEM = /^\s*-----BEGIN CERTIFICATE REQUEST-----\r?\n([A-Za-z0-9+/=\r\n]+)-----END CERTIFICATE REQUEST-----\s*$/;
+
+function csrDer(csrPem, csr) {
+  if (typeof csrPem !== 'string') return csr[0] === 0x30 ? csr : null;
+  const body = CSR_PEM.exec(csrPem)?.[1];
+  if (!body) return null;
+  try {
+    return Uint8Array.from(atob(body.replace(/[\r\n]/g, '')), (c) => c.charCodeAt(0));
+  } catch {
+    return null;
+  }
 }
 
 export async function keyMatches([ready, guard, bytes], certOrCsrPem, keyPem) {

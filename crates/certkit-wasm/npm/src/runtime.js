@@ -2,11 +2,16 @@
 // public exports: how to get a wasm module, and (optionally) the platform's
 // own key maker. See api.js for how they are used.
 
-export const runtime = { loader: null, makeKey: null };
+export const runtime = { loader: null, makeKey: null, modules: [] };
 
-/** The entry point's function that yields a wasm module ("lite" or "full"). */
-export function setLoader(fn) {
+/**
+ * The entry point's function that yields a wasm module by name, and the
+ * modules it can yield ("lite", "kube", "full"; "full" stands in for any
+ * other).
+ */
+export function setLoader(fn, modules = ['lite', 'kube', 'full']) {
   runtime.loader = fn;
+  runtime.modules = modules;
 }
 
 /** The entry point's key maker, where it has a better one than Web Crypto. */

@@ -5,6 +5,8 @@ import lite from '../wasm/certkit_lite_bg.wasm';
 import full from '../wasm/certkit_full_bg.wasm';
 import { setLoader } from './runtime.js';
 
-setLoader((name) => (name === 'lite' ? lite : full));
+// No `kube` module: every module a Worker imports is compiled when it
+// starts; the full module makes its manifests.
+setLoader((name) => (name === 'lite' ? lite : full), ['lite', 'full']);
 
 export * from './api.js';
