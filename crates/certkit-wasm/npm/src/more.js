@@ -75,11 +75,15 @@ export async function encryptKey([ready, guard, bytes, text, , , describe], keyP
 // The DER of one `PRIVATE KEY` PEM block (the lite module reads no PEM),
 // DER bytes as they are, or null: the full module reads anything else
 // (other labels, several blocks, headers) by the core's PEM rules.
-const PKCS8_PEM = /^\s*-----BEGIN PRIVATE KEY-----\r?\n([A-Za-z0-9+/=\r\n]+)-----END PRIVATE KEY-----\s*$/;
-
 function pkcs8Der(keyPem, key) {
-  if (typeof keyPem !== 'string') return key;
-  const body = PKCS8_PEM.exec(keyPem)?.[1];
+  return typeof keyPem === 'string' ? pemBlock(keyPem, 'PRIVATE KEY') : key;
+}
+
+// The DER of `text` if it is one PEM block labelled `label` and nothing
+// else (no headers), or null.
+function pemBlock(text, label) {
+  const pattern = `^\\s*-----BEGIN ${label}-----\\r?\\n([A-Za-z0-9+/=\\r\\n]+)-----END ${label}-----\\s*$`;
+  const body = new RegExp(pattern).exec(text)?.[1];
   if (!body) return null;
   try {
     return Uint8Array.from(atob(body.replace(/[\r\n]/g, '')), (c) => c.charCodeAt(0));
@@ -340,17 +344,9 @@ export async function kubernetesCsr([ready, guard, bytes, , , requestJson, , toJ
 
 // The DER of one `CERTIFICATE REQUEST` PEM block, DER bytes as they are,
 // or null (the full module reads anything else by the core's PEM rules).
-const CSR_PEM = /^\s*-----BEGIN CERTIFICATE REQUEST-----\r?\n([A-Za-z0-9+/=\r\n]+)-----END CERTIFICATE REQUEST-----\s*$/;
-
 function csrDer(csrPem, csr) {
-  if (typeof csrPem !== 'string') return csr[0] === 0x30 ? csr : null;
-  const body = CSR_PEM.exec(csrPem)?.[1];
-  if (!body) return null;
-  try {
-    return Uint8Array.from(atob(body.replace(/[\r\n]/g, '')), (c) => c.charCodeAt(0));
-  } catch {
-    return null;
-  }
+  if (typeof csrPem === 'string') return pemBlock(csrPem, 'CERTIFICATE REQUEST');
+  return csr[0] === 0x30 ? csr : null;
 }
 
 export async function keyMatches([ready, guard, bytes], certOrCsrPem, keyPem) {
