@@ -17,6 +17,32 @@ for f in "$data"/openssl-pkcs12-*.p12; do
     && openssl pkcs12 -export -in corpus/pkcs12/all.pem -passout pass:fuzz "${legacy[@]}" -out "corpus/pkcs12/$(basename "$f")" 2>/dev/null || true
   rm -f corpus/pkcs12/all.pem
 done
+# CSRs certkit makes (the CLI, when built), whose manifest from their
+# request (kube::manifest_for_request) the csr target compares with the
+# manifest from the parsed CSR: every key type, every kind of SAN, a CA.
+certkit="${CERTKIT_BIN:-${CARGO_TARGET_DIR:-../target}/debug/certkit}"
+if [ -x "$certkit" ]; then
+  certkit="$(realpath "$certkit")"
+  made="$(mktemp -d)"
+  i=0
+  for request in \
+    '{"CN":"system:node:n1","names":[{"O":"system:nodes","C":"US"}],"hosts":["n1.example","10.0.0.1"]}' \
+    '{"CN":"web","hosts":["web.example.com","a@b.example","spiffe://x/y","::1"],"key":{"algo":"ecdsa","size":384}}' \
+    '{"names":[{"O":"Example","OU":"Ops","L":"Berlin","ST":"BE"}],"hosts":["only.example"],"key":{"algo":"rsa","size":2048}}' \
+    '{"CN":"edge","hosts":["edge.example"],"key":{"algo":"ed25519"}}'; do
+    i=$((i + 1))
+    printf '%s' "$request" > "$made/req.json"
+    if "$certkit" genkey "$made/req.json" 2>/dev/null | (cd "$made" && "$certkit" cfssljson -bare "made$i" >/dev/null 2>&1); then
+      cp "$made/made$i.csr" "corpus/csr/certkit-$i.pem"
+      openssl req -in "$made/made$i.csr" -outform DER -out "corpus/csr/certkit-$i.der" 2>/dev/null || true
+    fi
+  done
+  printf '%s' '{"CN":"Intermediate","names":[{"O":"Example"}],"ca":{"pathlen":0}}' > "$made/ca.json"
+  if "$certkit" genkey -initca "$made/ca.json" 2>/dev/null | (cd "$made" && "$certkit" cfssljson -bare ca >/dev/null 2>&1); then
+    cp "$made/ca.csr" corpus/csr/certkit-ca.pem
+  fi
+  rm -rf "$made"
+fi
 for f in "$data"/csr-*.pem; do openssl req -in "$f" -outform DER -out "corpus/csr/$(basename "$f" .pem).der" 2>/dev/null || true; done
 echo '{"CN":"web","hosts":["web.example.com","10.0.0.1","a@b.example","spiffe://x/y"],"key":{"algo":"ecdsa","size":256},"names":[{"C":"US","O":"Example"}],"ca":{"expiry":"1h","pathlen":1}}' > corpus/csr_json/full.json
 echo '{"signing":{"default":{"usages":["digital signature","server auth"],"expiry":"8760h","name_whitelist":"\\.example$","crl_url":"http://crl.example/ca.crl"},"profiles":{"ca":{"usages":["cert sign"],"expiry":"1h","ca_constraint":{"is_ca":true,"max_path_len":1}}}}}' > corpus/config/full.json
