@@ -3,9 +3,9 @@
 # target/npm/certkit and packs it as target/npm/certkit-VERSION.tgz.
 #
 # Three wasm modules: `lite` (a CSR for a key Web Crypto makes — what a page
-# needs first), `kube` (the lite one and the Kubernetes manifest of a CSR
-# made from a request: a page's manifest without the full module) and
-# `full` (everything, loaded on first use).
+# needs first), `kube` (the Kubernetes manifest of a CSR made from a
+# request: a page's manifest without the full module) and `full`
+# (everything, loaded on first use).
 #
 # Installs what it needs: the wasm32 target, wasm-bindgen-cli at exactly the
 # version Cargo.lock pins (the CLI and the crate must match), and npm's
@@ -40,7 +40,7 @@ mkdir -p "$out/wasm"
 for module in lite kube full; do
   # lite and kube: no std (their own panic handler and allocator); full: everything.
   case "$module" in
-    lite) features=(--no-default-features) ;;
+    lite) features=(--no-default-features --features lite) ;;
     kube) features=(--no-default-features --features kube) ;;
     full) features=() ;;
   esac

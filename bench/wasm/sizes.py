@@ -32,7 +32,7 @@ FEATURES = ["--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enab
 
 
 def build(module, work):
-    features = ["--no-default-features"] if module == "lite" else []
+    features = ["--no-default-features", "--features", "lite"] if module == "lite" else []
     subprocess.run(["cargo", "build", "-q", "-p", "certkit-wasm", *features, "--target", "wasm32-unknown-unknown",
                     "--profile", "wasm", "--locked"], cwd=ROOT, check=True)
     raw = os.path.join(TARGET, "wasm32-unknown-unknown/wasm/certkit_wasm.wasm")

@@ -22,10 +22,10 @@ import { join, dirname, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { tarball } from './packed.mjs';
 
-const BUDGET = 82_000;
+const BUDGET = 81_500;
 // What opening the page's Kubernetes manifest adds (the kube module, its
 // glue and more.js), a ratchet too: it was the full module's 500 KB.
-const MANIFEST_BUDGET = 92_000;
+const MANIFEST_BUDGET = 79_500;
 const TARGET = 58_000;
 
 const gzipped = (file) => gzipSync(readFileSync(file), { level: 9 }).length;

@@ -493,8 +493,7 @@ test('which wasm module each action loads: generate (P-256, RSA with Web Crypto)
   await done();
 });
 
-// The manifest comes from the `kube` module (the lite one and the
-// manifest): the core checks that the CSR is the one it made from the
+// The manifest comes from the small `kube` module: the core checks that the CSR is the one it made from the
 // page's request and writes the manifest from the request, so the card
 // needs neither the X.509 decoders nor the full module.
 test('which wasm module each action loads: the Kubernetes manifest fetches the kube module, not full, when its card is opened', TIMEOUT, async () => {

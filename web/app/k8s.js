@@ -45,9 +45,9 @@ const renderManifest = newestOnly(
 );
 
 // Made while the card is open only: with the request the CSR was made
-// from, the manifest comes from certkit's `kube` module (the lite one and
-// the manifest, which the core writes from the request once it has checked
-// that the CSR is the one it makes from it), fetched on this first use
+// from, the manifest comes from certkit's small `kube` module (the core
+// writes it from the request once it has checked that the CSR is the one
+// it makes from that request), fetched on this first use
 // rather than with every CSR; the full module is not needed.
 export function updateManifest() {
   const result = state.result;

@@ -18,7 +18,8 @@ use certkit_core::{Kdf, PrivateKey, PublicKey, UnixTime};
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
-use crate::{JsResult, KeyRequest, error, fail, now, object, pair, rng};
+use crate::lite::{object, pair};
+use crate::{JsResult, KeyRequest, error, fail, now, rng};
 
 #[wasm_bindgen]
 impl KeyRequest {

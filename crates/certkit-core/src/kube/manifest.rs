@@ -303,10 +303,9 @@ pub fn manifest_with_warnings(
 /// [`manifest_with_warnings`] gives. The CSR's signature is not verified
 /// here; the API server verifies it.
 ///
-/// The npm package's `kube` module (the lite one, the web page's first, and
-/// this) makes its manifests this way: x509-cert's decoders and every
-/// algorithm's verifier would add about 40 KB gzip to it; this reads three
-/// elements.
+/// The npm package's small `kube` module (the web page's manifest) makes
+/// its manifests this way: x509-cert's decoders and every algorithm's
+/// verifier would add about 40 KB gzip to it; this reads three elements.
 pub fn manifest_for_request(
     csr_der: &[u8],
     subject: &Name,

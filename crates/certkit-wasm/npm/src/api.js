@@ -14,8 +14,8 @@ import * as liteGlue from '../wasm/certkit_lite.js';
 import { runtime } from './runtime.js';
 
 // Three wasm modules: `lite` makes a CSR for a key Web Crypto made (what a
-// web page needs first, and small); `kube` is the lite one and the
-// Kubernetes manifest of a CSR made from a request (a page's manifest);
+// web page needs first, and small); `kube` makes the Kubernetes manifest
+// of a CSR made from a request (a page's manifest);
 // `full` does everything, including keys made in wasm. Each is loaded on
 // first use, the others' JS glue too. A runtime whose entry does not ship
 // `kube` (workerd's, to keep its cold start) gets `full` for it.

@@ -306,12 +306,12 @@ export async function certinfo([ready, guard, bytes], pem) {
 }
 
 // kubernetesCsr: with `request`, the cfssl CSR JSON the CSR was made from,
-// the `kube` module (the lite one and the manifest, a page's) checks that
-// the CSR is byte for byte the one the core makes from that request for
-// the CSR's key and writes the manifest from the request, without
-// decoding the CSR; any other CSR (one made elsewhere, or for a request
-// that asks for cA, which the small modules refuse) goes to the full
-// module, which reads and verifies it. The manifest is the same.
+// the `kube` module (the request reader, the CSR builder and the manifest:
+// a page's) checks that the CSR is byte for byte the one the core makes
+// from that request for the CSR's key and writes the manifest from the
+// request, without decoding the CSR; any other CSR (one made elsewhere,
+// or for a request that asks for cA, which the small modules refuse) goes
+// to the full module, which reads and verifies it. The manifest is the same.
 export async function kubernetesCsr([ready, guard, bytes, , , requestJson, , toJson], csrPem, options) {
   const csr = bytes(csrPem, 'csrPem');
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
