@@ -13,8 +13,11 @@
 //! the core's one-line message. A panic (a bug) is recorded ([`panic`]) so
 //! the JavaScript side can report it as a readable `Error`.
 //!
-//! The lite module (without the `full` feature) is `no_std`: its own panic
-//! handler and allocator (talc) are smaller than std's.
+//! The npm package builds three modules from this crate: `full` (the
+//! default features), `lite` (`--no-default-features --features lite`:
+//! `lite.rs`'s exports) and `kube` (`--features kube`: the request and
+//! [`KeyRequest::manifest`]). The two small ones are `no_std`: their own
+//! panic handler and allocator (talc) are smaller than std's.
 
 #![no_std]
 
