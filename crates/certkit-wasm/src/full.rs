@@ -183,19 +183,35 @@ pub fn sign(
     config: Option<String>,
     profile: Option<String>,
 ) -> JsResult<JsValue> {
-    let config = match &config {
-        Some(json) => SigningConfig::from_json(json.as_bytes(), "the signing config").map_err(fail)?,
-        None => SigningConfig::default(),
-    };
-    // The profile is checked before the CSR and the CA.
-    config.profile(profile.as_deref()).map_err(fail)?;
+    let config = signing_config(config, profile.as_deref())?;
     let csr = Csr::parse(csr, "the CSR").map_err(fail)?;
     let cert = CaCert::parse(ca_cert, "the CA certificate").map_err(fail)?;
     let key = PrivateKey::from_bytes(ca_key, None, "the CA key").map_err(plain_key)?;
+    Ok(issued_strings(&sign_in_core(&csr, cert, key, config, profile.as_deref())?))
+}
+
+/// `sign`'s config (JSON text, or cfssl's default) with its profile
+/// checked: the first of `sign`'s checks, before the CSR and the CA.
+fn signing_config(config: Option<String>, profile: Option<&str>) -> JsResult<SigningConfig> {
+    let config = match config {
+        Some(json) => SigningConfig::from_json(json.as_bytes(), "the signing config").map_err(fail)?,
+        None => SigningConfig::default(),
+    };
+    config.profile(profile).map_err(fail)?;
+    Ok(config)
+}
+
+/// The CSR signed by the core with the CA key it has read, as the CLI signs.
+fn sign_in_core(
+    csr: &Csr,
+    cert: CaCert,
+    key: PrivateKey,
+    config: SigningConfig,
+    profile: Option<&str>,
+) -> JsResult<Issued> {
     // Online: a caller may time the signatures, so RSA is blinded.
     let ca = Ca::new(cert, key, config).map_err(fail)?.blinded();
-    let issued = ca.sign_csr(&csr, profile.as_deref(), None, now(), &mut rng()).map_err(fail)?;
-    Ok(issued_strings(&issued))
+    ca.sign_csr(csr, profile, None, now(), &mut rng()).map_err(fail)
 }
 
 /// `sign` where the platform has Web Crypto: the same checks, the same
@@ -257,11 +273,7 @@ impl SignJob {
         config: Option<String>,
         profile: Option<String>,
     ) -> JsResult<SignJob> {
-        let config = match &config {
-            Some(json) => SigningConfig::from_json(json.as_bytes(), "the signing config").map_err(fail)?,
-            None => SigningConfig::default(),
-        };
-        config.profile(profile.as_deref()).map_err(fail)?;
+        let config = signing_config(config, profile.as_deref())?;
         let csr = Csr::parse_unverified(csr, "the CSR").map_err(fail)?;
         Ok(SignJob {
             config: Some(config),
@@ -332,9 +344,7 @@ impl SignJob {
         let profile = self.profile.as_deref();
         let stated = self.stated.as_ref().filter(|_| platform_key);
         let Some(stated) = stated else {
-            // Online: a caller may time the signatures, so RSA is blinded.
-            let ca = Ca::new(cert, self.read_key()?, config).map_err(fail)?.blinded();
-            self.issued = Some(ca.sign_csr(&csr, profile, None, now(), &mut rng()).map_err(fail)?);
+            self.issued = Some(sign_in_core(&csr, cert, self.read_key()?, config, profile)?);
             return Ok(None);
         };
         // The key the file states must be the certificate's (Ca::new).
@@ -367,7 +377,7 @@ impl SignJob {
         js_sys::Uint8Array::from(&self.ca_spki[..])
     }
 
-    /// The certificate, as `sign` returns it (`[certPem, warnings…]`):
+    /// The certificate, as `sign` returns it (`{ cert, warnings }`):
     /// `signature` is the platform's over [`SignJob::prepare`]'s bytes (`r ‖ s`
     /// for ECDSA) and `verdict` its verification with [`SignJob::ca_spki`]
     /// (`undefined`: the core verifies). No signature: the core signs

@@ -15,8 +15,8 @@
 //!
 //! The npm package builds three modules from this crate: `full` (the
 //! default features), `lite` (`--no-default-features --features lite`:
-//! `lite.rs`'s exports) and `kube` (`--features kube`: the request and
-//! [`KeyRequest::manifest`]). The two small ones are `no_std`: their own
+//! `lite.rs`'s exports) and `kube` (`--features kube`:
+//! [`kubernetes_csr_from_request`]). The two small ones are `no_std`: their own
 //! panic handler and allocator (talc) are smaller than std's.
 
 #![no_std]
@@ -26,13 +26,15 @@ extern crate alloc;
 extern crate std;
 
 use alloc::string::{String, ToString};
+#[cfg(any(feature = "kube", feature = "full"))]
+use certkit_core::CsrRequest;
+use certkit_core::Error;
 #[cfg(feature = "full")]
 use certkit_core::UnixTime;
 #[cfg(any(feature = "kube", feature = "full"))]
 use certkit_core::json;
 #[cfg(any(feature = "kube", feature = "full"))]
 use certkit_core::kube::{self, ManifestParams};
-use certkit_core::{CsrRequest, Error, Validated};
 use wasm_bindgen::prelude::*;
 
 type JsResult<T> = Result<T, JsValue>;
@@ -80,46 +82,24 @@ pub fn version() -> String {
     certkit_core::VERSION.into()
 }
 
-/// A validated cfssl CSR request on its way to a key and a CSR.
-#[wasm_bindgen]
-#[derive(Debug)]
-pub struct KeyRequest {
-    req: Validated,
-    /// What [`KeyRequest::prepare`] built, for [`KeyRequest::finish`].
-    #[cfg(feature = "lite")]
-    pending: Option<(certkit_core::signer::ToBeSigned, certkit_core::PublicKey)>,
-}
-
-#[wasm_bindgen]
-impl KeyRequest {
-    /// Parses and checks cfssl CSR JSON, exactly as `certkit genkey` does.
-    #[wasm_bindgen(constructor)]
-    pub fn new(json: &str) -> JsResult<KeyRequest> {
-        let req =
-            CsrRequest::from_json(json.as_bytes(), "the request").and_then(|r| r.validate(false)).map_err(fail)?;
-        Ok(KeyRequest {
-            req,
-            #[cfg(feature = "lite")]
-            pending: None,
-        })
-    }
-}
-
+/// The Kubernetes CertificateSigningRequest manifest (YAML) of `csr_der`,
+/// a CSR made from the cfssl CSR JSON `request`, as `kubernetesCsr` writes
+/// it, without decoding the CSR ([`kube::manifest_for_request`]): what the
+/// `kube` module (the request reader, the CSR builder and this) is for.
+/// `undefined` when the CSR is not the one certkit makes from that request
+/// for its key, or when the request asks for cA (the small modules read no
+/// `ca` section): the caller then has the full module read the CSR.
 #[cfg(any(feature = "kube", feature = "full"))]
-#[wasm_bindgen]
-impl KeyRequest {
-    /// The Kubernetes CertificateSigningRequest manifest (YAML) of
-    /// `csr_der`, a CSR made from this request, as `kubernetesCsr` writes
-    /// it, without decoding the CSR ([`kube::manifest_for_request`]), so
-    /// the `kube` module (the request reader, the CSR builder and this)
-    /// makes a page's manifest.
-    /// `undefined` when the CSR is not the one certkit makes from this
-    /// request for its key: the caller then has the full module read it.
-    pub fn manifest(&self, csr_der: &[u8], options_json: &str) -> JsResult<Option<String>> {
-        let params = manifest_params(options_json)?;
-        let made = kube::manifest_for_request(csr_der, &self.req.subject, &self.req.sans, None, &params);
-        Ok(made.map_err(fail)?.map(|(manifest, _)| manifest.to_yaml()))
+#[wasm_bindgen(js_name = kubernetesCsrFromRequest)]
+pub fn kubernetes_csr_from_request(request: &str, csr_der: &[u8], options_json: &str) -> JsResult<Option<String>> {
+    let req = CsrRequest::from_json(request.as_bytes(), "the request").map_err(fail)?;
+    if req.ca.is_some() {
+        return Ok(None);
     }
+    let req = req.validate(false).map_err(fail)?;
+    let params = manifest_params(options_json)?;
+    let made = kube::manifest_for_request(csr_der, &req.subject, &req.sans, None, &params).map_err(fail)?;
+    Ok(made.map(|(manifest, _)| manifest.to_yaml()))
 }
 
 /// `kubernetesCsr`'s options: `{ name, signerName, usages?, expirationSeconds? }`.

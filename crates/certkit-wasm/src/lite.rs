@@ -14,15 +14,33 @@ use certkit_core::csr;
 use certkit_core::key;
 use certkit_core::pem;
 use certkit_core::signer::{self, ToBeSigned};
+use certkit_core::{CsrRequest, Validated};
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
 #[cfg(feature = "full")]
 use crate::full::pkcs8_to_encrypt;
-use crate::{JsResult, KeyRequest, error, fail};
+use crate::{JsResult, error, fail};
+
+/// A validated cfssl CSR request on its way to a key and a CSR.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct KeyRequest {
+    pub(crate) req: Validated,
+    /// What [`KeyRequest::prepare`] built, for [`KeyRequest::finish`].
+    pub(crate) pending: Option<(ToBeSigned, PublicKey)>,
+}
 
 #[wasm_bindgen]
 impl KeyRequest {
+    /// Parses and checks cfssl CSR JSON, exactly as `certkit genkey` does.
+    #[wasm_bindgen(constructor)]
+    pub fn new(json: &str) -> JsResult<KeyRequest> {
+        let req =
+            CsrRequest::from_json(json.as_bytes(), "the request").and_then(|r| r.validate(false)).map_err(fail)?;
+        Ok(KeyRequest { req, pending: None })
+    }
+
     /// cfssl's `key.algo`: "ecdsa", "rsa" or "ed25519".
     #[wasm_bindgen(getter)]
     pub fn algo(&self) -> String {

@@ -324,17 +324,7 @@ export async function kubernetesCsr([ready, guard, bytes, , , requestJson, , toJ
     const der = csrDer(csrPem, csr);
     if (der) {
       const m = await ready('kube');
-      let manifest;
-      try {
-        const req = guard(m, () => new m.KeyRequest(requestText));
-        try {
-          manifest = guard(m, () => req.manifest(der, json));
-        } finally {
-          req.free();
-        }
-      } catch (e) {
-        if (e.field !== 'ca') throw e;
-      }
+      const manifest = guard(m, () => m.kubernetesCsrFromRequest(requestText, der, json));
       if (manifest !== undefined) return manifest;
     }
   }
